@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import AddressForm, LoginForm, ProfileForm, RegisterForm
+from .models import Address
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_register(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data.get("first_name", ""),
+            last_name=form.cleaned_data.get("last_name", ""),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account has been created."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "section": "profile"})
+
+
+@login_required
+def address_list(request: HttpRequest) -> HttpResponse:
+    addresses = Address.objects.filter(user=request.user)
+    return render(
+        request, "accounts/address_list.html", {"addresses": addresses, "section": "addresses"}
+    )
+
+
+def _address_form(request: HttpRequest, address: Address | None) -> HttpResponse:
+    form = AddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        services.address_save(user=request.user, address=form.save(commit=False))
+        messages.success(request, _("The address has been saved."))
+        return redirect("accounts:addresses")
+    return render(
+        request,
+        "accounts/address_form.html",
+        {"form": form, "address": address, "section": "addresses"},
+    )
+
+
+@login_required
+def address_create(request: HttpRequest) -> HttpResponse:
+    return _address_form(request, None)
+
+
+@login_required
+def address_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _address_form(request, get_object_or_404(Address, pk=pk, user=request.user))
+
+
+@login_required
+@require_POST
+def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    address = get_object_or_404(Address, pk=pk, user=request.user)
+    services.address_delete(user=request.user, address=address)
+    messages.success(request, _("The address has been deleted."))
+    return redirect("accounts:addresses")
+
+
+@login_required
+@require_POST
+def address_make_default(request: HttpRequest, pk: int) -> HttpResponse:
+    address = get_object_or_404(Address, pk=pk, user=request.user)
+    services.address_make_default(user=request.user, address=address)
+    messages.success(request, _("Default address changed."))
+    return redirect("accounts:addresses")

@@ -1,0 +1,57 @@
+"""Storefront caching: rendered fragments keyed by a catalog version.
+
+Any change to products, variants, prices, images, stock, reviews or categories bumps the version
+(see signals.py and the services), so a cached fragment is never served after the data it shows
+has changed: the next request simply misses and renders afresh. Old keys age out by their TTL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+VERSION_KEY = "catalog:version"
+T = TypeVar("T")
+
+
+def catalog_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Seed from the clock so a restarted local-memory cache never reuses an old version.
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_catalog_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): start a fresh version
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def fragment_key(name: str, parts: Iterable[object]) -> str:
+    raw = "|".join(str(p) for p in parts)
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return f"frag:{name}:{get_language()}:{catalog_version()}:{digest}"
+
+
+def cached_fragment(name: str, parts: Iterable[object], render: Callable[[], T]) -> T:
+    """What `render()` returns (rendered HTML, or a small dict of it), cached under (name, parts,
+    language, catalog version). An exception from `render()` (e.g. Http404) is not cached."""
+    seconds = settings.STOREFRONT_CACHE_SECONDS
+    if seconds <= 0:
+        return render()
+    key = fragment_key(name, parts)
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, seconds)
+    return value

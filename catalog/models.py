@@ -1,0 +1,186 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFill, ResizeToFit
+
+from accounts.models import Merchant
+from shop.models import MONEY, TimeStampedModel
+
+
+class Category(TimeStampedModel):
+    """A node of the category tree. Name and description are bilingual (see translation.py)."""
+
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", args=[self.slug])
+
+
+class Brand(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStampedModel):
+    """A product a merchant sells. What is bought is one of its variants (its own SKU, price and
+    stock). `price` is the lowest active variant price and `rating_avg`, `rating_count`,
+    `sales_count` are aggregates; services and the stats task keep them current."""
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="products", verbose_name=_("merchant")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    brand = models.ForeignKey(
+        Brand,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
+        verbose_name=_("brand"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    price = models.DecimalField(_("from price"), default=0, editable=False, **MONEY)
+    rating_avg = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, default=0, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
+    sales_count = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            models.Index(fields=["category", "is_active", "price"], name="product_cat_price"),
+            models.Index(fields=["category", "is_active", "-created_at"], name="product_cat_new"),
+            models.Index(fields=["category", "is_active", "-rating_avg"], name="product_cat_rating"),
+            models.Index(fields=["category", "is_active", "-sales_count"], name="product_cat_sales"),
+            models.Index(fields=["is_featured", "is_active"], name="product_featured"),
+            models.Index(fields=["merchant", "-created_at"], name="product_merchant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product", args=[self.slug])
+
+
+class ProductVariant(TimeStampedModel):
+    """One buyable version of a product (e.g. size M in red), with its own SKU, price and stock.
+    `attributes` maps an option to its value, e.g. {"colour": "red", "size": "M"}."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")
+    )
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    price = models.DecimalField(_("price"), **MONEY, validators=[MinValueValidator(0)])
+    compare_at_price = models.DecimalField(
+        _("compare-at price"), null=True, blank=True, **MONEY, validators=[MinValueValidator(0)]
+    )
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=500)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+
+    def __str__(self) -> str:
+        return f"{self.product} ({self.sku})"
+
+
+class ProductImage(TimeStampedModel):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    image = models.ImageField(_("image"), upload_to="products/%Y/%m/")
+    alt = models.CharField(_("alternative text"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    # The sizes the pages use; generated when the image is saved (Optimistic strategy).
+    thumb = ImageSpecField(
+        source="image", processors=[ResizeToFill(120, 120)], format="JPEG", options={"quality": 82}
+    )
+    card = ImageSpecField(
+        source="image", processors=[ResizeToFill(480, 480)], format="JPEG", options={"quality": 82}
+    )
+    large = ImageSpecField(
+        source="image", processors=[ResizeToFit(960, 960)], format="JPEG", options={"quality": 85}
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+    def __str__(self) -> str:
+        return self.alt or f"{self.product} #{self.position}"
+
+
+class Review(TimeStampedModel):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("product")
+    )
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("user")
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    body = models.TextField(_("review"), blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "user"], name="catalog_review_one_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="catalog_review_rating_1_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "is_published", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.product}"

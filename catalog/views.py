@@ -1,0 +1,88 @@
+"""Storefront pages. Each parses its input, asks a selector, and renders; the expensive middle of
+each page is a cached fragment (see caching.py)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .caching import cached_fragment
+from .forms import SORT_LABELS, ListingForm, parse_variant_id
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    tree = selectors.category_tree()
+    body = cached_fragment(
+        "home",
+        (),
+        lambda: render_to_string(
+            "catalog/_home_body.html",
+            {
+                "tree": tree,
+                "featured": selectors.featured_products(limit=12),
+                "best_sellers": selectors.best_sellers(limit=8),
+            },
+            request=request,
+        ),
+    )
+    return render(request, "catalog/home.html", {"tree": tree, "body": body})
+
+
+@require_safe
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    tree = selectors.category_tree()
+    node = tree.by_slug.get(slug)
+    if node is None:
+        raise Http404("No such category")
+    form = ListingForm(request.GET)
+    params = form.params()
+    body = cached_fragment(
+        "category",
+        (node.id, *params.cache_parts()),
+        lambda: render_to_string(
+            "catalog/_category_body.html",
+            {
+                "tree": tree,
+                "category": node,
+                "listing": selectors.category_listing(tree=tree, category=node, params=params),
+                "params": params,
+                "sort_labels": SORT_LABELS,
+            },
+            request=request,
+        ),
+    )
+    return render(
+        request,
+        "catalog/category.html",
+        {
+            "tree": tree,
+            "category": node,
+            "ancestors": tree.ancestors(node),
+            "body": body,
+            "filter_errors": form.shown_errors(),
+        },
+    )
+
+
+@require_safe
+def product(request: HttpRequest, slug: str) -> HttpResponse:
+    tree = selectors.category_tree()
+    variant_id = parse_variant_id(request.GET.get("variant"))
+
+    def render_body() -> dict:
+        page = selectors.product_page(slug=slug, variant_id=variant_id)
+        category = tree.by_id.get(page.product.category_id)
+        ancestors = [*tree.ancestors(category), category] if category else []
+        html = render_to_string(
+            "catalog/_product_body.html", {"p": page, "ancestors": ancestors}, request=request
+        )
+        return {"html": html, "title": page.product.name, "category_id": page.product.category_id}
+
+    body = cached_fragment("product", (slug, variant_id), render_body)
+    return render(
+        request,
+        "catalog/product.html",
+        {"tree": tree, "body": body["html"], "title": body["title"]},
+    )

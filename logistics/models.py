@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shop.models import TimeStampedModel
+
+
+class Warehouse(TimeStampedModel):
+    """A place stock is kept and shipped from. Shared by the merchants of the shop."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    province = models.CharField(_("province"), max_length=20)
+    city = models.CharField(_("city"), max_length=40)
+    district = models.CharField(_("district"), max_length=40, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+
+class Stock(TimeStampedModel):
+    """How many of one variant a warehouse holds (`quantity`) and how many of those are promised to
+    orders not yet shipped (`allocated`). Available = quantity - allocated, never negative."""
+
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="stock", verbose_name=_("warehouse")
+    )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant",
+        on_delete=models.CASCADE,
+        related_name="stock",
+        verbose_name=_("variant"),
+    )
+    quantity = models.PositiveIntegerField(_("on hand"), default=0)
+    allocated = models.PositiveIntegerField(_("allocated"), default=0)
+
+    class Meta:
+        ordering = ["warehouse", "variant"]
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "variant"], name="stock_one_row_per_place"),
+            models.CheckConstraint(
+                condition=models.Q(allocated__lte=models.F("quantity")),
+                name="stock_allocated_within_quantity",
+            ),
+        ]
+        indexes = [models.Index(fields=["variant", "warehouse"], name="stock_variant")]
+
+    def __str__(self) -> str:
+        return f"{self.variant.sku} @ {self.warehouse.code}: {self.available}"
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.allocated

@@ -1,0 +1,12 @@
+"""The Celery app. The broker is Redis when REDIS_URL is set, otherwise a SQLite file (kombu's
+SQLAlchemy transport), so the embedded default runs a real worker with nothing to install."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.local")
+
+app = Celery("shop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,112 @@
+"""Which integrations are switched on, and whether each answers: for the start-up log and /healthz.
+
+Each integration is on when its URL is set in the environment; otherwise the embedded default is in
+use. A check returns (ok, detail) and never raises.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings as django_settings
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for logs and health output."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def database_mode(settings=django_settings) -> str:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return "sqlite" if engine.endswith("sqlite3") else engine.rsplit(".", 1)[-1]
+
+
+def describe(settings=django_settings) -> list[str]:
+    db = settings.DATABASES["default"]
+    lines = [
+        f"database: {database_mode(settings)} ({db.get('HOST') or db['NAME']})",
+        "cache: redis ({})".format(redact(settings.REDIS_URL))
+        if settings.REDIS_URL
+        else "cache: local memory (embedded default; set REDIS_URL for Redis)",
+        f"celery broker: {redact(settings.CELERY_BROKER_URL)}",
+        "search: elasticsearch ({})".format(redact(settings.ELASTICSEARCH_URL))
+        if settings.ELASTICSEARCH_URL
+        else "search: database (embedded default; set ELASTICSEARCH_URL for Elasticsearch)",
+        f"email: {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}",
+    ]
+    return lines
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    required: bool
+    ok: bool
+    detail: str
+    ms: float
+
+
+def _timed(name: str, required: bool, probe) -> Check:
+    started = time.perf_counter()
+    try:
+        detail = probe()
+        ok = True
+    except Exception as exc:  # a health check reports every failure rather than raising
+        ok, detail = False, f"{type(exc).__name__}: {exc}"[:300]
+    return Check(name, required, ok, detail, round((time.perf_counter() - started) * 1000, 1))
+
+
+def check_database() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return database_mode()
+
+
+def check_cache() -> str:
+    from django.core.cache import cache
+
+    key = "healthz:probe"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("value written to the cache could not be read back")
+    return "redis" if django_settings.REDIS_URL else "local memory"
+
+
+def check_broker() -> str:
+    from kombu import Connection
+
+    url = django_settings.CELERY_BROKER_URL
+    with Connection(url, connect_timeout=2) as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return redact(url)
+
+
+def check_search() -> str:
+    url = django_settings.ELASTICSEARCH_URL
+    if not url:
+        return "database"
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(url, request_timeout=2)
+    if not client.ping():
+        raise RuntimeError(f"no answer from {redact(url)}; search falls back to the database")
+    return f"elasticsearch ({redact(url)})"
+
+
+def run_checks() -> list[Check]:
+    return [
+        _timed("database", True, check_database),
+        _timed("cache", True, check_cache),
+        _timed("broker", True, check_broker),
+        # Search falls back to the database when Elasticsearch is down, so it degrades, not fails.
+        _timed("search", False, check_search),
+    ]

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from . import views
+
+admin.site.site_header = settings.SHOP_NAME
+admin.site.site_title = settings.SHOP_NAME
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("account/", include("accounts.urls")),
+    path("", include("catalog.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # Uploaded and generated images in the embedded default; production serves MEDIA_ROOT from
+    # the web server or object storage.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler400 = "shop.views.bad_request"
+handler404 = "shop.views.page_not_found"
