@@ -55,9 +55,8 @@ class ListingForm(forms.Form):
         cleaned = super().clean()
         lo, hi = cleaned.get("price_min"), cleaned.get("price_max")
         if lo is not None and hi is not None and lo > hi:
-            self.add_error(
-                "price_max", _("The maximum price must not be lower than the minimum price.")
-            )
+            # The intent is plain: a range typed the wrong way round.
+            cleaned["price_min"], cleaned["price_max"] = hi, lo
         return cleaned
 
     def params(self) -> ListingParams:

@@ -19,3 +19,10 @@ STOREFRONT_CACHE_SECONDS = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a Celery worker process can open the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-shop.sqlite3")}
+
+if not env.str("CELERY_BROKER_URL", default="") and not env.str("REDIS_URL", default=""):
+    # Its own broker file, so a `make run` worker on the same machine never takes test tasks.
+    CELERY_BROKER_URL = f"sqla+sqlite:///{VAR_DIR / 'test-celery-broker.sqlite3'}"
+
+# The live server of the browser tests serves uploaded images too.
+SERVE_MEDIA = True

@@ -1,0 +1,34 @@
+from decimal import Decimal
+
+import pytest
+
+from tests.catalog.factories import (
+    BrandFactory,
+    CategoryFactory,
+    ProductFactory,
+    ProductImageFactory,
+    VariantFactory,
+)
+from tests.logistics.factories import StockFactory, WarehouseFactory
+
+
+@pytest.fixture
+def make_product():
+    """A product with variants at given prices, stock in one warehouse, and optional images."""
+
+    def make(*, category=None, brand=None, prices=(Decimal("99.00"),), stock=10, images=0, **kw):
+        product = ProductFactory(
+            category=category or CategoryFactory(),
+            brand=brand or BrandFactory(),
+            price=min(prices),
+            **kw,
+        )
+        warehouse = WarehouseFactory(code="sh")
+        for price in prices:
+            variant = VariantFactory(product=product, price=price)
+            StockFactory(variant=variant, warehouse=warehouse, quantity=stock)
+        for _ in range(images):
+            ProductImageFactory(product=product)
+        return product
+
+    return make

@@ -1,0 +1,68 @@
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
+from tests.accounts.factories import MerchantFactory, UserFactory
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"类目 {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class BrandFactory(DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    merchant = factory.SubFactory(MerchantFactory)
+    category = factory.SubFactory(CategoryFactory)
+    brand = factory.SubFactory(BrandFactory)
+    name_en = factory.Sequence(lambda n: f"Product {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"商品 {n}")
+    description_en = "A well made thing."
+    description_zh_hans = "做工精良的好东西。"
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    price = Decimal("99.00")
+
+
+class VariantFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductVariant
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
+    attributes = factory.LazyFunction(lambda: {"colour": "red", "size": "M"})
+    price = Decimal("99.00")
+
+
+class ProductImageFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.django.ImageField(width=64, height=64, color="teal")
+
+
+class ReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    product = factory.SubFactory(ProductFactory)
+    user = factory.SubFactory(UserFactory)
+    rating = 5
+    title = "Great"
+    body = "Would buy again."

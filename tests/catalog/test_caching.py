@@ -1,0 +1,96 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from catalog.caching import bump_catalog_version, catalog_version
+from tests.catalog.factories import CategoryFactory, VariantFactory
+from tests.logistics.factories import StockFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cached_category_page_needs_no_catalog_queries(
+    client, storefront_cache, make_product, django_assert_max_num_queries
+):
+    category = CategoryFactory()
+    make_product(category=category, name_en="Cached Lamp")
+    url = reverse("catalog:category", args=[category.slug])
+    client.get(url)
+
+    with django_assert_max_num_queries(0):
+        response = client.get(url)
+
+    assert "Cached Lamp" in response.content.decode()
+
+
+def test_a_cached_product_page_needs_no_queries(
+    client, storefront_cache, make_product, django_assert_max_num_queries
+):
+    product = make_product(name_en="Cached Kettle")
+    client.get(product.get_absolute_url())
+
+    with django_assert_max_num_queries(0):
+        response = client.get(product.get_absolute_url())
+
+    assert "Cached Kettle" in response.content.decode()
+
+
+def test_renaming_a_product_shows_the_new_name_at_once(
+    client, storefront_cache, make_product, django_capture_on_commit_callbacks
+):
+    category = CategoryFactory()
+    product = make_product(category=category, name_en="Old Name")
+    url = reverse("catalog:category", args=[category.slug])
+    assert "Old Name" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product.name_en = "New Name"
+        product.save()
+
+    html = client.get(url).content.decode()
+    assert "New Name" in html
+    assert "Old Name" not in html
+
+
+def test_a_stock_change_refreshes_the_product_page(
+    client, storefront_cache, make_product, django_capture_on_commit_callbacks
+):
+    product = make_product(stock=0)
+    assert "Out of stock" in client.get(product.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        StockFactory(variant=product.variants.get(), quantity=50)
+
+    assert "In stock" in client.get(product.get_absolute_url()).content.decode()
+
+
+def test_a_new_variant_price_refreshes_the_product_page(
+    client, storefront_cache, make_product, django_capture_on_commit_callbacks
+):
+    product = make_product(prices=(Decimal("10.00"),))
+    client.get(product.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        VariantFactory(product=product, price=Decimal("77.00"))
+
+    assert "¥77.00" in client.get(product.get_absolute_url()).content.decode()
+
+
+def test_cached_pages_are_kept_apart_by_language(client, storefront_cache, make_product):
+    category = CategoryFactory(slug="tea", name_en="Tea", name_zh_hans="茶叶")
+    make_product(category=category, name_en="Green Tea", name_zh_hans="绿茶")
+
+    english = client.get("/c/tea/").content.decode()
+    chinese = client.get("/zh-hans/c/tea/").content.decode()
+
+    assert "Green Tea" in english and "绿茶" not in english
+    assert "绿茶" in chinese
+
+
+def test_bumping_the_version_moves_it_forward():
+    before = catalog_version()
+
+    bump_catalog_version()
+
+    assert catalog_version() == before + 1

@@ -1,0 +1,56 @@
+"""Fixtures shared by the whole suite.
+
+REQUIRE_SERVICES=1 (set by CI) turns a missing PostgreSQL or Redis into a failure: tests that
+need them must not be skipped there.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    if on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def storefront_cache(settings):
+    """Turn the storefront fragment cache on for one test (it is off in test settings)."""
+    settings.STOREFRONT_CACHE_SECONDS = 300
+    return settings
+
+
+def pytest_configure(config):
+    # The services pass must really run on PostgreSQL and Redis; never fall back silently.
+    if os.environ.get("SHOP_TEST_PASS") == "services":
+        from django.conf import settings as dj_settings
+
+        engine = dj_settings.DATABASES["default"]["ENGINE"]
+        if not engine.endswith("postgresql") or not dj_settings.REDIS_URL:
+            raise pytest.UsageError(
+                "the services pass needs DATABASE_URL=postgres://... and REDIS_URL=redis://..."
+            )
+
+
+from tests.worker import celery_worker_process, live_worker  # noqa: E402, F401
