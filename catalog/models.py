@@ -89,8 +89,12 @@ class Product(TimeStampedModel):
         indexes = [
             models.Index(fields=["category", "is_active", "price"], name="product_cat_price"),
             models.Index(fields=["category", "is_active", "-created_at"], name="product_cat_new"),
-            models.Index(fields=["category", "is_active", "-rating_avg"], name="product_cat_rating"),
-            models.Index(fields=["category", "is_active", "-sales_count"], name="product_cat_sales"),
+            models.Index(
+                fields=["category", "is_active", "-rating_avg"], name="product_cat_rating"
+            ),
+            models.Index(
+                fields=["category", "is_active", "-sales_count"], name="product_cat_sales"
+            ),
             models.Index(fields=["is_featured", "is_active"], name="product_featured"),
             models.Index(fields=["merchant", "-created_at"], name="product_merchant"),
         ]

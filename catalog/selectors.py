@@ -246,7 +246,9 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
         .values_list("rating", "n")
     )
     total = sum(counts.values()) or 1
-    histogram = [(s, counts.get(s, 0), round(100 * counts.get(s, 0) / total)) for s in range(5, 0, -1)]
+    histogram = [
+        (s, counts.get(s, 0), round(100 * counts.get(s, 0) / total)) for s in range(5, 0, -1)
+    ]
     selected = next((v for v in variants if v.id == variant_id), None)
     if selected is None:
         selected = next((v for v in variants if v.available > 0), variants[0] if variants else None)

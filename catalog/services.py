@@ -5,9 +5,21 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import Avg, Count, DecimalField, IntegerField, Min, OuterRef, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
+from accounts.models import User
 from orders.models import SOLD_STATUSES, OrderLine
 
 from .caching import bump_catalog_version
@@ -28,16 +40,18 @@ def product_stats_refresh(*, product_ids: list[int] | None = None) -> int:
     at once, gives the same numbers. Returns how many products were updated.
     """
     reviews = Review.objects.filter(product=OuterRef("pk"), is_published=True).values("product")
-    sold = OrderLine.objects.filter(
-        product=OuterRef("pk"), order__status__in=SOLD_STATUSES
-    ).values("product")
+    sold = OrderLine.objects.filter(product=OuterRef("pk"), order__status__in=SOLD_STATUSES).values(
+        "product"
+    )
     rating_field = DecimalField(max_digits=3, decimal_places=2)
     queryset = Product.objects.all()
     if product_ids is not None:
         queryset = queryset.filter(pk__in=product_ids)
     updated = queryset.update(
         rating_avg=Coalesce(
-            _scalar(reviews.annotate(a=Cast(Avg("rating"), rating_field)).values("a"), rating_field),
+            _scalar(
+                reviews.annotate(a=Cast(Avg("rating"), rating_field)).values("a"), rating_field
+            ),
             Cast(0, rating_field),
         ),
         rating_count=Coalesce(
@@ -61,3 +75,41 @@ def product_price_sync(*, product: Product) -> Product:
     product.price = lowest if lowest is not None else 0
     product.save(update_fields=["price", "updated_at"])
     return product
+
+
+@transaction.atomic
+def product_set_active(*, products: QuerySet[Product], active: bool, actor: User | None) -> int:
+    """Show (`active=True`) or hide the given products on the storefront.
+
+    One UPDATE, which bypasses the post_save signal, so the catalog cache version is bumped here
+    once the change is committed. Returns how many products actually changed.
+    """
+    changed = Product.objects.filter(pk__in=products.values("pk")).exclude(is_active=active)
+    updated = changed.update(is_active=active, updated_at=timezone.now())
+    if updated:
+        transaction.on_commit(bump_catalog_version)
+    logger.info(
+        "%s %s products (by user %s)",
+        "activated" if active else "deactivated",
+        updated,
+        actor.pk if actor else None,
+    )
+    return updated
+
+
+@transaction.atomic
+def review_set_published(*, reviews: QuerySet[Review], published: bool, actor: User | None) -> int:
+    """Publish or unpublish reviews (moderation), then recompute the ratings of their products,
+    which count published reviews only. Returns how many reviews actually changed."""
+    changed = Review.objects.filter(pk__in=reviews.values("pk")).exclude(is_published=published)
+    product_ids = sorted(set(changed.values_list("product_id", flat=True)))
+    updated = changed.update(is_published=published, updated_at=timezone.now())
+    if product_ids:
+        product_stats_refresh(product_ids=product_ids)  # also bumps the catalog cache version
+    logger.info(
+        "%s %s reviews (by user %s)",
+        "published" if published else "unpublished",
+        updated,
+        actor.pk if actor else None,
+    )
+    return updated

@@ -47,7 +47,9 @@ class Stock(TimeStampedModel):
         verbose_name = _("stock")
         verbose_name_plural = _("stock")
         constraints = [
-            models.UniqueConstraint(fields=["warehouse", "variant"], name="stock_one_row_per_place"),
+            models.UniqueConstraint(
+                fields=["warehouse", "variant"], name="stock_one_row_per_place"
+            ),
             models.CheckConstraint(
                 condition=models.Q(allocated__lte=models.F("quantity")),
                 name="stock_allocated_within_quantity",

@@ -115,7 +115,7 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.sku}"
+        return f"{self.quantity} x {self.sku}"
 
 
 class OrderEvent(models.Model):

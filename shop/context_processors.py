@@ -11,7 +11,11 @@ def storefront(request: HttpRequest) -> dict:
     return {
         "SHOP_NAME": settings.SHOP_NAME,
         "language_links": [
-            {"code": code, "name": get_language_info(code)["name_local"], "url": translate_url(path, code)}
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": translate_url(path, code),
+            }
             for code, _name in settings.LANGUAGES
         ],
     }

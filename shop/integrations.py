@@ -31,11 +31,11 @@ def describe(settings=django_settings) -> list[str]:
     db = settings.DATABASES["default"]
     lines = [
         f"database: {database_mode(settings)} ({db.get('HOST') or db['NAME']})",
-        "cache: redis ({})".format(redact(settings.REDIS_URL))
+        f"cache: redis ({redact(settings.REDIS_URL)})"
         if settings.REDIS_URL
         else "cache: local memory (embedded default; set REDIS_URL for Redis)",
         f"celery broker: {redact(settings.CELERY_BROKER_URL)}",
-        "search: elasticsearch ({})".format(redact(settings.ELASTICSEARCH_URL))
+        f"search: elasticsearch ({redact(settings.ELASTICSEARCH_URL)})"
         if settings.ELASTICSEARCH_URL
         else "search: database (embedded default; set ELASTICSEARCH_URL for Elasticsearch)",
         f"email: {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}",

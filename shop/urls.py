@@ -19,7 +19,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+if settings.DEBUG or settings.SERVE_MEDIA:
     # Uploaded and generated images in the embedded default; production serves MEDIA_ROOT from
     # the web server or object storage.
     urlpatterns += [

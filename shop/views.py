@@ -14,7 +14,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = integrations.run_checks()
     healthy = all(c.ok for c in checks if c.required)
     body = {
-        "status": "ok" if healthy and all(c.ok for c in checks) else ("degraded" if healthy else "down"),
+        "status": "ok"
+        if healthy and all(c.ok for c in checks)
+        else ("degraded" if healthy else "down"),
         "checks": {
             c.name: {"ok": c.ok, "required": c.required, "detail": c.detail, "ms": c.ms}
             for c in checks

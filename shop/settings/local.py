@@ -1,4 +1,4 @@
-"""A developer's laptop: the embedded default with DEBUG on unless the environment says otherwise."""
+"""A developer's laptop: the embedded default, DEBUG on unless the environment says otherwise."""
 
 from .base import *  # noqa: F403
 from .base import env

@@ -1,4 +1,4 @@
-"""Production: no defaults for secrets, HTTPS everywhere. Fails at start when SECRET_KEY is unset."""
+"""Production: no default secrets, HTTPS everywhere. Fails at start when SECRET_KEY is unset."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -15,6 +15,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers and container health checks call /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -39,8 +39,12 @@ def stars(rating) -> str:
     for star in range(1, 6):
         filled = halves - (star - 1) * 2
         classes.append("full" if filled >= 2 else "half" if filled == 1 else "empty")
-    inner = format_html_join("", '<span class="star {}" aria-hidden="true">★</span>', ((c,) for c in classes))
-    return format_html('<span class="stars" role="img" aria-label="{} / 5">{}</span>', f"{value:.1f}", inner)
+    inner = format_html_join(
+        "", '<span class="star {}" aria-hidden="true">★</span>', ((c,) for c in classes)
+    )
+    return format_html(
+        '<span class="stars" role="img" aria-label="{} / 5">{}</span>', f"{value:.1f}", inner
+    )
 
 
 @register.filter
