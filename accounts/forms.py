@@ -19,6 +19,13 @@ class RegisterForm(auth_forms.BaseUserCreationForm):
 
 
 class LoginForm(auth_forms.AuthenticationForm):
+    # Django's default says both fields "may be case-sensitive"; here the email is not.
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That email address and password do not match an account. Passwords are case-sensitive."
+        ),
+    }
     username = auth_forms.UsernameField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -28,11 +35,26 @@ class LoginForm(auth_forms.AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
+# Room for "+86 138-1234-5678": the number is normalised to 11 digits in clean_phone, so the
+# model's max_length=11 must not reject the raw input first.
+PHONE_INPUT_MAX_LENGTH = 20
+
+
+def _phone_field(*, required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=_("Mobile number"),
+        required=required,
+        max_length=PHONE_INPUT_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
+    phone = _phone_field(required=False)
+
     class Meta:
         model = User
         fields = ("first_name", "last_name", "phone")
-        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
 
     def clean_phone(self) -> str:
         phone = regions.normalise_mobile(self.cleaned_data.get("phone", ""))
@@ -44,8 +66,9 @@ class ProfileForm(forms.ModelForm):
 class AddressForm(forms.ModelForm):
     province = forms.ChoiceField(
         label=_("Province"),
-        choices=[("", _("Choose a province"))] + [(p, p) for p in regions.PROVINCES],
+        choices=[("", _("Choose a province")), *[(p, p) for p in regions.PROVINCES]],
     )
+    phone = _phone_field(required=True)
 
     class Meta:
         model = Address
@@ -59,9 +82,13 @@ class AddressForm(forms.ModelForm):
             "postal_code",
             "is_default",
         )
+        labels = {"is_default": _("Use as my default address")}
         widgets = {
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 6}),
+            "recipient": forms.TextInput(attrs={"autocomplete": "name"}),
+            "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "maxlength": 6, "autocomplete": "postal-code"}
+            ),
         }
 
     def clean_phone(self) -> str:

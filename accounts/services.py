@@ -13,6 +13,15 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
     )
 
 
+def user_profile_update(*, user: User, first_name: str, last_name: str, phone: str) -> User:
+    """Save the fields a shopper edits on their profile page; phone is already normalised."""
+    user.first_name = first_name
+    user.last_name = last_name
+    user.phone = phone
+    user.save(update_fields=["first_name", "last_name", "phone"])
+    return user
+
+
 @transaction.atomic
 def address_save(*, user: User, address: Address) -> Address:
     """Create or update one of the user's addresses. The first address, or one marked default,

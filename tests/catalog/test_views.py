@@ -311,3 +311,11 @@ def test_a_price_range_typed_backwards_is_read_the_right_way_round(client):
     response = client.get(category_url(category), {"price_min": "500", "price_max": "50"})
 
     assert names_on(response) == ["B"]
+
+
+def test_pages_outside_the_catalog_show_the_category_navigation(client):
+    CategoryFactory(name_en="Stationery")
+
+    html = client.get(reverse("accounts:login")).content.decode()
+
+    assert "Stationery" in html
