@@ -81,6 +81,9 @@ class Product(TimeStampedModel):
     )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
     sales_count = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
+    # Whether any active variant has stock available in some warehouse; kept by
+    # services.product_availability_refresh whenever stock changes, and re-checked periodically.
+    in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -82,25 +81,13 @@ def category_tree() -> CategoryTree:
 
 
 # --- Product cards ------------------------------------------------------------------------------
-def in_stock_expression() -> Exists:
-    return Exists(
-        Stock.objects.filter(
-            variant__product=OuterRef("pk"), variant__is_active=True, quantity__gt=F("allocated")
-        )
-    )
-
-
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """Products with what a card shows: brand, first image, stock flag (two queries in all)."""
-    return (
-        queryset.select_related("brand")
-        .annotate(in_stock=in_stock_expression())
-        .prefetch_related(
-            Prefetch(
-                "images",
-                queryset=ProductImage.objects.order_by("position", "id"),
-                to_attr="image_list",
-            )
+    """Products with what a card shows: brand and first image (two queries in all)."""
+    return queryset.select_related("brand").prefetch_related(
+        Prefetch(
+            "images",
+            queryset=ProductImage.objects.order_by("position", "id"),
+            to_attr="image_list",
         )
     )
 
@@ -174,7 +161,7 @@ def category_listing(*, tree: CategoryTree, category: Category, params: ListingP
     if params.price_max is not None:
         filtered = filtered.filter(price__lte=params.price_max)
     if params.in_stock:
-        filtered = filtered.filter(in_stock_expression())
+        filtered = filtered.filter(in_stock=True)
 
     # Brand counts ignore the brand filter itself, so a shopper can widen the choice.
     brand_rows = (

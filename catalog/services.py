@@ -9,6 +9,8 @@ from django.db.models import (
     Avg,
     Count,
     DecimalField,
+    Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -20,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from logistics.models import Stock
 from orders.models import SOLD_STATUSES, OrderLine
 
 from .caching import bump_catalog_version
@@ -63,6 +66,21 @@ def product_stats_refresh(*, product_ids: list[int] | None = None) -> int:
     )
     transaction.on_commit(bump_catalog_version)
     logger.info("refreshed stats of %s products", updated)
+    return updated
+
+
+def product_availability_refresh(*, product_ids: list[int] | None = None) -> int:
+    """Recompute Product.in_stock from the stock rows (any active variant with quantity above
+    allocated in any warehouse). Call it after every stock change; it is idempotent."""
+    available = Stock.objects.filter(
+        variant__product=OuterRef("pk"), variant__is_active=True, quantity__gt=F("allocated")
+    )
+    queryset = Product.objects.all()
+    if product_ids is not None:
+        queryset = queryset.filter(pk__in=product_ids)
+    with transaction.atomic():
+        updated = queryset.update(in_stock=Exists(available))
+        transaction.on_commit(bump_catalog_version)
     return updated
 
 

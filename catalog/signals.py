@@ -18,3 +18,16 @@ WATCHED = (Brand, Category, Product, ProductImage, ProductVariant, Review, Stock
 def catalog_changed(sender, **kwargs) -> None:
     if sender in WATCHED:
         transaction.on_commit(bump_catalog_version)
+
+
+@receiver(post_save, sender=Stock)
+@receiver(post_delete, sender=Stock)
+@receiver(post_save, sender=ProductVariant)
+@receiver(post_delete, sender=ProductVariant)
+def stock_changed(sender, instance, **kwargs) -> None:
+    """A stock row or variant saved one at a time (admin, services): re-check the product's
+    in-stock flag. Bulk updates call services.product_availability_refresh themselves."""
+    from .services import product_availability_refresh
+
+    product_id = instance.product_id if sender is ProductVariant else instance.variant.product_id
+    transaction.on_commit(lambda: product_availability_refresh(product_ids=[product_id]))

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.services import product_availability_refresh
 from tests.catalog.factories import (
     BrandFactory,
     CategoryFactory,
@@ -29,6 +30,9 @@ def make_product():
             StockFactory(variant=variant, warehouse=warehouse, quantity=stock)
         for _ in range(images):
             ProductImageFactory(product=product)
+        # Stock saved in a test transaction never commits, so run what on_commit would run.
+        product_availability_refresh(product_ids=[product.pk])
+        product.refresh_from_db()
         return product
 
     return make

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from catalog import services
+from catalog.models import Product
 from orders.models import Order, OrderLine, OrderStatus
 from tests.catalog.factories import ProductFactory, ReviewFactory, VariantFactory
 
@@ -72,3 +73,30 @@ def test_price_sync_takes_the_lowest_active_variant_price():
 
     product.refresh_from_db()
     assert product.price == Decimal("20.00")
+
+
+def test_availability_counts_only_active_variants_with_unallocated_stock():
+    from tests.logistics.factories import StockFactory
+
+    plenty, promised, retired = ProductFactory(), ProductFactory(), ProductFactory()
+    StockFactory(variant=VariantFactory(product=plenty), quantity=3)
+    StockFactory(variant=VariantFactory(product=promised), quantity=3, allocated=3)
+    StockFactory(variant=VariantFactory(product=retired, is_active=False), quantity=9)
+
+    services.product_availability_refresh()
+
+    flags = dict(Product.objects.values_list("pk", "in_stock"))
+    assert flags == {plenty.pk: True, promised.pk: False, retired.pk: False}
+
+
+def test_saving_a_stock_row_updates_the_product_flag_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    from tests.logistics.factories import StockFactory
+
+    product = ProductFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        StockFactory(variant=VariantFactory(product=product), quantity=1)
+
+    product.refresh_from_db()
+    assert product.in_stock is True

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.models import Product
+from catalog.services import product_availability_refresh
 from tests.catalog.factories import BrandFactory, CategoryFactory, ProductFactory, ReviewFactory
 from tests.logistics.factories import StockFactory, WarehouseFactory
 
@@ -126,6 +127,7 @@ def test_category_in_stock_only_leaves_out_sold_out_and_fully_allocated(client, 
     make_product(category=category, name_en="None left", stock=0)
     allocated = make_product(category=category, name_en="All promised", stock=3)
     allocated.variants.get().stock.update(allocated=3)
+    product_availability_refresh(product_ids=[allocated.pk])
 
     response = client.get(category_url(category), {"in_stock": "1"})
 
