@@ -1,0 +1,59 @@
+"""The "Merchant staff" group: the model permissions a merchant's staff need in admin.
+
+Which rows they see is decided by accounts/admin_scoping.py; this only says which models and
+actions. The group is defined here, in code: syncing it makes its permissions exactly these.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth import get_permission_codename
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+MERCHANT_STAFF_GROUP = "Merchant staff"
+
+MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "catalog.product": ("view", "add", "change", "delete"),
+    "catalog.productvariant": ("view", "add", "change", "delete"),
+    "catalog.productimage": ("view", "add", "change", "delete"),
+    "catalog.review": ("view", "change"),
+    "catalog.category": ("view",),
+    "catalog.brand": ("view",),
+    "logistics.stock": ("view", "add", "change"),
+    "logistics.warehouse": ("view",),
+    "orders.order": ("view",),
+    "orders.orderline": ("view",),
+}
+
+
+@transaction.atomic
+def merchant_staff_group_sync() -> Group:
+    """Create the group if needed and set its permissions to MERCHANT_STAFF_PERMISSIONS.
+
+    Idempotent. Permissions missing from the database (e.g. before post_migrate has run) are
+    created, so it also works right after a fresh migrate.
+    """
+    group, _ = Group.objects.get_or_create(name=MERCHANT_STAFF_GROUP)
+    permissions = []
+    for label, actions in MERCHANT_STAFF_PERMISSIONS.items():
+        opts = apps.get_model(label)._meta
+        content_type = ContentType.objects.get_for_model(opts.model)
+        for action in actions:
+            permission, _ = Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=get_permission_codename(action, opts),
+                defaults={"name": f"Can {action} {opts.verbose_name_raw}"},
+            )
+            permissions.append(permission)
+    group.permissions.set(permissions)
+    return group
+
+
+def grant_merchant_staff_permissions(user) -> None:
+    """Put the user in the (synced) "Merchant staff" group. Idempotent."""
+    user.groups.add(merchant_staff_group_sync())
+    # ModelBackend caches permissions on the instance; drop them so the new ones count at once.
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
