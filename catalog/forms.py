@@ -76,7 +76,9 @@ class ListingForm(forms.Form):
         messages = []
         for name in self.SHOWN_ERRORS:
             for error in self.errors.get(name, []):
-                messages.append(f"{self.fields[name].label}: {error}")
+                messages.append(
+                    _("%(field)s: %(error)s") % {"field": self.fields[name].label, "error": error}
+                )
         return messages
 
 
