@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "catalog:version"
@@ -55,3 +58,41 @@ def cached_fragment(name: str, parts: Iterable[object], render: Callable[[], T])
         value = render()
         cache.set(key, value, seconds)
     return value
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    """Anonymous visitors with no session, no pending messages: the page they get is the same for
+    all of them, so it can be served whole from the cache."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def anonymous_page_cache(name: str):
+    """Serve whole storefront pages to anonymous, cookie-less visitors from the cache, keyed by
+    URL, language and catalog version. Anyone with a session (logged in, a cart, a message)
+    gets a freshly rendered page whose expensive middle still comes from cached fragments."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            seconds = settings.STOREFRONT_CACHE_SECONDS
+            if seconds <= 0 or not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            key = fragment_key(f"page:{name}", (request.get_full_path(),))
+            content = cache.get(key)
+            if content is not None:
+                response = HttpResponse(content)
+            else:
+                response = view(request, *args, **kwargs)
+                # A response that sets a cookie (a session, a CSRF token) is someone's own.
+                if response.status_code == 200 and not response.cookies:
+                    cache.set(key, response.content, seconds)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return wrapped
+
+    return decorator

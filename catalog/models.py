@@ -98,6 +98,12 @@ class Product(TimeStampedModel):
             models.Index(
                 fields=["category", "is_active", "-sales_count"], name="product_cat_sales"
             ),
+            models.Index(fields=["category", "is_active", "brand"], name="product_cat_brand"),
+            models.Index(
+                fields=["-sales_count", "-id"],
+                condition=models.Q(is_active=True),
+                name="product_best_sellers",
+            ),
             models.Index(fields=["is_featured", "is_active"], name="product_featured"),
             models.Index(fields=["merchant", "-created_at"], name="product_merchant"),
         ]

@@ -7,11 +7,12 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from . import selectors
-from .caching import cached_fragment
+from .caching import anonymous_page_cache, cached_fragment
 from .forms import SORT_LABELS, ListingForm, parse_variant_id
 
 
 @require_safe
+@anonymous_page_cache("home")
 def home(request: HttpRequest) -> HttpResponse:
     tree = selectors.category_tree()
     body = cached_fragment(
@@ -31,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@anonymous_page_cache("category")
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     tree = selectors.category_tree()
     node = tree.by_slug.get(slug)
@@ -67,6 +69,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@anonymous_page_cache("product")
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     tree = selectors.category_tree()
     variant_id = parse_variant_id(request.GET.get("variant"))

@@ -94,3 +94,31 @@ def test_bumping_the_version_moves_it_forward():
     bump_catalog_version()
 
     assert catalog_version() == before + 1
+
+
+def test_anonymous_cookieless_visitors_get_whole_pages_from_the_cache(
+    client, storefront_cache, make_product, django_assert_max_num_queries
+):
+    product = make_product(name_en="Whole Page Teapot")
+    client.get(product.get_absolute_url())
+
+    with django_assert_max_num_queries(0):
+        response = client.get(product.get_absolute_url())
+
+    assert "Whole Page Teapot" in response.content.decode()
+    assert "Cookie" in response["Vary"]
+
+
+def test_logged_in_shoppers_never_get_an_anonymous_cached_page(
+    client, storefront_cache, make_product
+):
+    from tests.accounts.factories import UserFactory
+
+    product = make_product()
+    client.get(product.get_absolute_url())  # cached for anonymous visitors
+    client.force_login(UserFactory(email="li@example.com"))
+
+    html = client.get(product.get_absolute_url()).content.decode()
+
+    assert "My account" in html
+    assert "Register" not in html
