@@ -1,0 +1,236 @@
+"""manage.py seed_demo and the generator behind it, on a tiny shop (the size presets are
+overridden so each seed takes a fraction of a second)."""
+
+import re
+from collections import Counter, defaultdict
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Min, Q, Sum
+
+from accounts.models import Address, Merchant, User
+from accounts.regions import MOBILE_RE, POSTAL_CODE_RE, PROVINCES
+from catalog.attributes import SWATCHES
+from catalog.models import Category, Product, ProductImage, ProductVariant, Review
+from catalog.services import product_availability_refresh
+from logistics.models import Stock
+from orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from recommendations.models import Interaction
+from shop.demo import generate, vocabulary
+
+pytestmark = pytest.mark.django_db
+
+TINY = ["--products", "60", "--users", "30", "--interactions", "2000", "--orders", "100"]
+TINY += ["--images-per-leaf", "1"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def seed(*extra: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *TINY, *extra, stdout=out)
+    return out.getvalue()
+
+
+def catalog_snapshot() -> list[tuple]:
+    return list(
+        Product.objects.order_by("slug").values_list("slug", "name_en", "name_zh_hans", "price")
+    )
+
+
+def test_the_same_seed_gives_the_same_catalog_and_another_seed_a_different_one():
+    seed("--seed", "7")
+    first = catalog_snapshot()
+    first_skus = list(ProductVariant.objects.order_by("sku").values_list("sku", "price"))
+
+    seed("--seed", "7", "--flush")
+    assert catalog_snapshot() == first
+    assert list(ProductVariant.objects.order_by("sku").values_list("sku", "price")) == first_skus
+
+    seed("--seed", "8", "--flush")
+    assert catalog_snapshot() != first
+
+
+def test_products_and_categories_are_named_and_described_in_both_languages():
+    seed()
+
+    products = list(Product.objects.all())
+    assert len(products) == 60
+    for product in products:
+        assert product.name_en and not CJK.search(product.name_en)
+        assert CJK.search(product.name_zh_hans)
+        assert product.description_en.count(".") >= 2
+        assert CJK.search(product.description_zh_hans)
+    categories = Category.objects.all()
+    assert categories.filter(parent__isnull=True).count() == len(vocabulary.TOPS)
+    assert categories.count() >= 20
+    assert all(c.name_en and CJK.search(c.name_zh_hans) for c in categories)
+    # Products live in leaf categories only.
+    assert not Product.objects.filter(category__children__isnull=False).exists()
+
+
+def test_product_price_is_the_lowest_active_variant_price():
+    seed()
+
+    mismatched = Product.objects.annotate(
+        lowest=Min("variants__price", filter=Q(variants__is_active=True))
+    ).exclude(price=F("lowest"))
+    assert not mismatched.exists()
+    per_product = Product.objects.annotate(n=Count("variants")).values_list("n", flat=True)
+    assert set(per_product) <= set(range(1, 7))
+    for variant in ProductVariant.objects.all():
+        colour = variant.attributes.get("colour")
+        assert colour is None or colour in SWATCHES
+        assert variant.price.as_tuple().exponent == -2
+        assert variant.compare_at_price is None or variant.compare_at_price > variant.price
+
+
+def test_stock_is_spread_over_warehouses_and_the_in_stock_flag_matches_it():
+    seed()
+
+    assert Stock.objects.values("warehouse").distinct().count() >= 2
+    cities = set(Stock.objects.values_list("warehouse__city", flat=True))
+    assert len(cities) >= 2
+    assert not Stock.objects.exclude(quantity__range=(0, 200)).exists()
+    assert not Stock.objects.exclude(allocated=0).exists()
+    flags = dict(Product.objects.values_list("id", "in_stock"))
+
+    product_availability_refresh()
+
+    assert dict(Product.objects.values_list("id", "in_stock")) == flags
+
+
+def test_every_shopper_with_addresses_has_exactly_one_default_in_chinese_form():
+    seed()
+
+    shoppers = User.objects.filter(email__startswith="shopper")
+    assert shoppers.count() == 30
+    with_addresses = shoppers.filter(addresses__isnull=False).distinct()
+    assert with_addresses.exists()
+    for user in with_addresses:
+        assert user.addresses.filter(is_default=True).count() == 1
+    for address in Address.objects.all():
+        assert address.province in PROVINCES
+        assert MOBILE_RE.match(address.phone)
+        assert POSTAL_CODE_RE.match(address.postal_code)
+
+
+def test_orders_add_up_and_their_events_follow_them():
+    seed()
+
+    orders = Order.objects.annotate(lines_total=Sum("lines__line_total"))
+    assert orders.count() > 80
+    for order in orders:
+        assert order.subtotal == order.lines_total
+        assert order.total == order.subtotal + order.shipping_total - order.discount_total
+        assert order.email == order.user.email
+    assert not OrderLine.objects.exclude(merchant=F("product__merchant")).exists()
+    assert not OrderEvent.objects.filter(created_at__lt=F("order__created_at")).exists()
+    statuses = Counter(Order.objects.values_list("status", flat=True))
+    assert statuses.most_common(1)[0][0] in (OrderStatus.COMPLETED, OrderStatus.DELIVERED)
+    last_events = OrderEvent.objects.order_by("order", "-created_at", "-id").distinct()
+    for order in Order.objects.all()[:20]:
+        assert last_events.filter(order=order).first().to_status == order.status
+
+
+def test_history_follows_the_shoppers_tastes():
+    result = generate.demo_seed(
+        options=generate.SeedOptions(
+            seed=3, products=150, users=40, orders=150, interactions=5000, images_per_leaf=1
+        )
+    )
+
+    by_user: dict[int, Counter] = defaultdict(Counter)
+    for user_id, category_id in Interaction.objects.values_list("user_id", "product__category"):
+        by_user[user_id][category_id] += 1
+    active = [u for u, counts in by_user.items() if sum(counts.values()) >= 20]
+    assert len(active) >= 20
+    hits = sum(by_user[u].most_common(1)[0][0] in result.tastes[u] for u in active)
+    assert hits / len(active) >= 0.85
+    assert Interaction.objects.count() == 5000
+    kinds = Counter(Interaction.objects.values_list("kind", flat=True))
+    assert kinds["view"] > 3 * kinds["cart"]
+    assert kinds["cart"] > kinds["purchase"] > 0
+    assert result.co_purchases
+
+
+def test_reviews_feed_the_product_stats():
+    seed()
+
+    assert Review.objects.exists()
+    assert not Review.objects.values("product", "user").annotate(n=Count("id")).filter(n__gt=1)
+    reviewed = Product.objects.filter(rating_count__gt=0)
+    assert reviewed.exists()
+    for product in reviewed:
+        published = product.reviews.filter(is_published=True)
+        assert product.rating_count == published.count()
+    assert Product.objects.filter(sales_count__gt=0).exists()
+
+
+def test_pictures_are_shared_pool_files_with_thumbnails():
+    seed()
+
+    names = set(ProductImage.objects.values_list("image", flat=True))
+    assert names and all(name.startswith("products/demo/") for name in names)
+    assert ProductImage.objects.count() > len(names)  # products share pool files
+    for name in names:
+        picture = ProductImage.objects.filter(image=name).first()
+        assert default_storage.exists(name)
+        assert default_storage.exists(picture.card.name)
+        assert default_storage.exists(picture.thumb.name)
+
+
+def test_admin_and_merchant_staff_can_log_in_and_the_command_says_how():
+    output = seed()
+
+    admin = authenticate(email=generate.ADMIN_EMAIL, password=generate.ADMIN_PASSWORD)
+    assert admin is not None and admin.is_superuser
+    for merchant in Merchant.objects.all():
+        email = generate.staff_email(merchant.slug)
+        staff = authenticate(email=email, password=generate.STAFF_PASSWORD)
+        assert staff is not None and staff.is_staff and not staff.is_superuser
+        assert staff.merchant == merchant
+        assert staff.has_perm("catalog.change_product")
+        assert email in output
+    assert Merchant.objects.count() == 4
+    assert "http://127.0.0.1:8000" in output
+    assert f"{generate.ADMIN_EMAIL} / {generate.ADMIN_PASSWORD}" in output
+
+
+def test_if_empty_leaves_an_existing_catalog_untouched():
+    seed("--seed", "1")
+    before = catalog_snapshot()
+    touched = Product.objects.order_by("-updated_at").values_list("updated_at", flat=True)[0]
+
+    output = seed("--seed", "2", "--if-empty")
+
+    assert "nothing to seed" in output
+    assert catalog_snapshot() == before
+    assert (
+        Product.objects.order_by("-updated_at").values_list("updated_at", flat=True)[0] == touched
+    )
+
+
+def test_seeding_over_an_existing_catalog_without_flush_is_refused():
+    seed()
+
+    with pytest.raises(CommandError, match="--flush"):
+        seed()
+
+
+def test_flush_removes_the_demo_data_but_keeps_other_people():
+    someone = User.objects.create_user(email="someone@shop.test", password="x" * 12)
+    seed()
+
+    generate.demo_flush()
+
+    assert not Product.objects.exists()
+    assert not Order.objects.exists()
+    assert not Interaction.objects.exists()
+    assert not Merchant.objects.exists()
+    assert not User.objects.filter(email__startswith="shopper").exists()
+    assert not User.objects.filter(email__startswith="staff@").exists()
+    assert User.objects.filter(pk=someone.pk).exists()
+    assert User.objects.filter(email=generate.ADMIN_EMAIL).exists()
