@@ -95,6 +95,8 @@ class ProductAdmin(MerchantScopedAdmin, TranslationAdmin):
         super().save_related(request, form, formsets, change)
         # After the variant inline is saved, so the from-price follows the variants.
         services.product_price_sync(product=form.instance)
+        for image in form.instance.images.all():
+            services.product_image_sizes_refresh(image=image)
 
     @admin.action(description=_("Activate selected products"), permissions=["change"])
     def activate(self, request, queryset):

@@ -2,8 +2,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from imagekit.models import ImageSpecField
-from pilkit.processors import ResizeToFill, ResizeToFit
 
 from accounts.models import Merchant
 from shop.models import MONEY, TimeStampedModel
@@ -149,16 +147,10 @@ class ProductImage(TimeStampedModel):
     alt = models.CharField(_("alternative text"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
-    # The sizes the pages use; generated when the image is saved (Optimistic strategy).
-    thumb = ImageSpecField(
-        source="image", processors=[ResizeToFill(120, 120)], format="JPEG", options={"quality": 82}
-    )
-    card = ImageSpecField(
-        source="image", processors=[ResizeToFill(480, 480)], format="JPEG", options={"quality": 82}
-    )
-    large = ImageSpecField(
-        source="image", processors=[ResizeToFit(960, 960)], format="JPEG", options={"quality": 85}
-    )
+    # The sizes the pages use (catalog/images.py), written by services.product_image_sizes_refresh.
+    thumb = models.ImageField(_("thumbnail"), max_length=255, blank=True, editable=False)
+    card = models.ImageField(_("card image"), max_length=255, blank=True, editable=False)
+    large = models.ImageField(_("large image"), max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]

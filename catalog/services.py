@@ -25,8 +25,9 @@ from accounts.models import User
 from logistics.models import Stock
 from orders.models import SOLD_STATUSES, OrderLine
 
+from . import images
 from .caching import bump_catalog_version
-from .models import Product, ProductVariant, Review
+from .models import Product, ProductImage, ProductVariant, Review
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,17 @@ def product_availability_refresh(*, product_ids: list[int] | None = None) -> int
         updated = queryset.update(in_stock=Exists(available))
         transaction.on_commit(bump_catalog_version)
     return updated
+
+
+def product_image_sizes_refresh(*, image: ProductImage) -> ProductImage:
+    """Generate the thumb, card and large sizes of an image (if its source changed or they are
+    missing) and record them on the row."""
+    names = images.generate_sizes(image.image.name)
+    if any(getattr(image, size).name != name for size, name in names.items()):
+        for size, name in names.items():
+            setattr(image, size, name)
+        image.save(update_fields=[*names, "updated_at"])
+    return image
 
 
 @transaction.atomic

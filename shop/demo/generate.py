@@ -34,6 +34,7 @@ from faker import Faker
 from accounts.models import Address, Merchant, User
 from accounts.permissions import grant_merchant_staff_permissions
 from catalog.caching import bump_catalog_version
+from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
 from logistics.models import Stock, Warehouse
@@ -656,7 +657,9 @@ def _variant_offers(
 
 
 # --- Stage: pictures ------------------------------------------------------------------------------
-_IMAGE_FIELDS = ("created_at", "updated_at", "product_id", "image", "alt", "position")
+_IMAGE_FIELDS = (
+    "created_at", "updated_at", "product_id", "image", "alt", "position", "thumb", "card", "large",
+)  # fmt: skip
 
 
 def _pictures(run: _Run) -> None:
@@ -682,14 +685,18 @@ def _pictures(run: _Run) -> None:
             count = min(len(pool), rng.choice((1, 2, 2, 3)))
             created = run.when(run.product_age[index])
             for position, picture in enumerate(rng.sample(pool, count)):
+                sizes = size_names(picture.name)
                 rows.add(
-                    (created, now, product_id, picture.name, run.product_names[index], position)
-                )
+                    (
+                        created, now, product_id, picture.name, run.product_names[index],
+                        position, sizes["thumb"], sizes["card"], sizes["large"],
+                    )
+                )  # fmt: skip
         rows.flush()
     run.count("product images", rows.count)
-    # One set of thumbnails per pool file: products sharing a file share its thumbnails.
-    samples = [ProductImage(image=p.name) for pool in pools for p in pool]
-    run.count("thumbnails checked", images.ensure_thumbnails(samples))
+    # One set of sizes per pool file: products sharing a file share its sizes.
+    names = [p.name for pool in pools for p in pool]
+    run.count("image sizes checked", images.ensure_sizes(names))
 
 
 # --- Stage: history -------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageColor, ImageDraw, ImageFilter
 
+from catalog.images import generate_sizes
+
 logger = logging.getLogger(__name__)
 
 POOL_DIR = "products/demo/v1"
@@ -487,12 +489,11 @@ def ensure_pool(pool: Iterable[PoolImage]) -> tuple[int, int]:
     return written, existing
 
 
-def ensure_thumbnails(product_images: Iterable) -> int:
-    """Generate the thumb, card and large sizes of each given ProductImage (unsaved instances
-    are fine: the sizes depend only on the source file name). Existing files are kept."""
+def ensure_sizes(source_names: Iterable[str]) -> int:
+    """Generate the thumb, card and large sizes of each pool picture (catalog/images.py); the
+    files already there are kept. Returns how many sources were checked."""
     count = 0
-    for product_image in product_images:
-        for spec in (product_image.thumb, product_image.card, product_image.large):
-            spec.generate()
-            count += 1
+    for name in source_names:
+        generate_sizes(name)
+        count += 1
     return count

@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "imagekit",
     "shop",
     "accounts",
     "catalog",
@@ -186,9 +185,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Thumbnails are generated when the source image is saved, so a page never checks the disk.
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-IMAGEKIT_CACHEFILE_DIR = "thumbs"
 
 # --- Shop ---------------------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Lumen & Co.")

@@ -48,6 +48,14 @@ def stars(rating) -> str:
 
 
 @register.filter
+def image_url(image, size: str) -> str:
+    """The URL of one size of a ProductImage (catalog/images.py), or of the original while the
+    sizes have not been generated yet."""
+    sized = getattr(image, size, None)
+    return sized.url if sized else image.image.url
+
+
+@register.filter
 def variant_label(attrs) -> str:
     return attributes.variant_label(attrs or {})
 

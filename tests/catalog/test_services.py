@@ -100,3 +100,22 @@ def test_saving_a_stock_row_updates_the_product_flag_on_commit(
 
     product.refresh_from_db()
     assert product.in_stock is True
+
+
+def test_image_sizes_are_generated_and_recorded(settings, tmp_path):
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from tests.catalog.factories import ProductImageFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    image = ProductImageFactory(image__width=800, image__height=600)
+
+    services.product_image_sizes_refresh(image=image)
+
+    image.refresh_from_db()
+    for size, expected in {"thumb": (120, 120), "card": (480, 480), "large": (800, 600)}.items():
+        stored = getattr(image, size)
+        assert stored.name.startswith("thumbs/") and stored.name.endswith(f"-{size}.jpg")
+        with default_storage.open(stored.name) as f:
+            assert Image.open(f).size == expected
