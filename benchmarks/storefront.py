@@ -96,7 +96,9 @@ def ensure_database(database_url: str, env: dict[str, str], size: str) -> None:
             "-c",
             "from catalog.models import Product; print(Product.objects.count())",
             capture=True,
-        ).strip()
+        )
+        .strip()
+        .splitlines()[-1]
     )
     wanted = 100_000 if size == "large" else 1
     if count < wanted:

@@ -1,7 +1,10 @@
 from decimal import Decimal
 
 from django.shortcuts import render
-from django.urls import include, path
+from django.urls import path
+
+from shop.urls import handler400, handler404  # noqa: F401
+from shop.urls import urlpatterns as shop_urlpatterns
 
 ITEMS = [
     {
@@ -21,4 +24,4 @@ def ceiling(request):
     return render(request, "benchmarks/ceiling.html", {"items": ITEMS})
 
 
-urlpatterns = [path("__bench__/ceiling/", ceiling), path("", include("shop.urls"))]
+urlpatterns = [path("__bench__/ceiling/", ceiling), *shop_urlpatterns]
