@@ -5,6 +5,17 @@ from accounts.models import Address, Merchant, User
 
 PASSWORD = "correct-horse-battery"
 
+# What a shopper types into the address form: a valid mainland address.
+VALID_ADDRESS = {
+    "recipient": "王小明",
+    "phone": "13812345678",
+    "province": "浙江省",
+    "city": "杭州市",
+    "district": "西湖区",
+    "street": "文三路 90 号 3 幢 201 室",
+    "postal_code": "310012",
+}
+
 
 class MerchantFactory(DjangoModelFactory):
     class Meta:

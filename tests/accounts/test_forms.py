@@ -1,21 +1,11 @@
 import pytest
 
 from accounts.forms import AddressForm, LoginForm, ProfileForm, RegisterForm
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import VALID_ADDRESS, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 STRONG_PASSWORD = "plum-blossom-lantern-42"
-
-VALID_ADDRESS = {
-    "recipient": "王小明",
-    "phone": "13812345678",
-    "province": "浙江省",
-    "city": "杭州市",
-    "district": "西湖区",
-    "street": "文三路 90 号 3 幢 201 室",
-    "postal_code": "310012",
-}
 
 
 def register_data(**overrides) -> dict:

@@ -6,21 +6,11 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from accounts.models import Address, User
-from tests.accounts.factories import PASSWORD, AddressFactory, UserFactory
+from tests.accounts.factories import PASSWORD, VALID_ADDRESS, AddressFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "plum-blossom-lantern-42"
-
-VALID_ADDRESS = {
-    "recipient": "王小明",
-    "phone": "13812345678",
-    "province": "浙江省",
-    "city": "杭州市",
-    "district": "西湖区",
-    "street": "文三路 90 号 3 幢 201 室",
-    "postal_code": "310012",
-}
 
 
 @pytest.fixture
