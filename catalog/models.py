@@ -96,11 +96,30 @@ class Product(TimeStampedModel):
             models.Index(
                 fields=["category", "is_active", "-sales_count"], name="product_cat_sales"
             ),
-            models.Index(fields=["category", "is_active", "brand"], name="product_cat_brand"),
+            # Brand facet and page count, filtered or not by stock, from the index alone.
+            models.Index(
+                fields=["category", "is_active", "in_stock", "brand"],
+                name="product_cat_stock_brand",
+            ),
+            # Whole-catalog orders: a parent category (many leaves) or the home page walks these
+            # in order and stops after one page, instead of sorting every matching row.
             models.Index(
                 fields=["-sales_count", "-id"],
                 condition=models.Q(is_active=True),
                 name="product_best_sellers",
+            ),
+            models.Index(
+                fields=["price", "id"], condition=models.Q(is_active=True), name="product_by_price"
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(is_active=True),
+                name="product_by_newest",
+            ),
+            models.Index(
+                fields=["-rating_avg", "-rating_count", "-id"],
+                condition=models.Q(is_active=True),
+                name="product_by_rating",
             ),
             models.Index(fields=["is_featured", "is_active"], name="product_featured"),
             models.Index(fields=["merchant", "-created_at"], name="product_merchant"),

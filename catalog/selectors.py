@@ -8,22 +8,22 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    CharField,
     Count,
     F,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
+from django.urls import reverse
 
 from logistics.models import Stock
 
@@ -80,26 +80,55 @@ def category_tree() -> CategoryTree:
     return CategoryTree(roots=roots, by_id=by_id, by_slug={c.slug: c for c in categories})
 
 
+# --- Brands -------------------------------------------------------------------------------------
+def brand_directory() -> dict[int, Brand]:
+    """Every brand by id; one query, cached until the catalog changes (brands are few)."""
+    key = f"catalog:brands:{catalog_version()}"
+    brands = cache.get(key)
+    if brands is None:
+        brands = {b.id: b for b in Brand.objects.only("id", "name", "slug")}
+        cache.set(key, brands, 3600)
+    return brands
+
+
 # --- Product cards ------------------------------------------------------------------------------
+CARD_FIELDS = ("id", "slug", "name", "price", "rating_avg", "rating_count", "in_stock", "brand_id")
+
+
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """Products with what a card shows: brand and first image (two queries in all)."""
-    return queryset.select_related("brand").prefetch_related(
-        Prefetch(
-            "images",
-            queryset=ProductImage.objects.order_by("position", "id"),
-            to_attr="image_list",
-        )
+    """Products with only what a card shows, the first image's card size folded into the same
+    query (its original while the sizes are not generated yet)."""
+    first_image = (
+        ProductImage.objects.filter(product=OuterRef("pk"))
+        .order_by("position", "id")
+        .values(name=Coalesce(NullIf(F("card"), Value("")), F("image"), output_field=CharField()))[
+            :1
+        ]
     )
+    return queryset.only(*CARD_FIELDS).annotate(card_image=Subquery(first_image))
+
+
+def card_list(queryset: QuerySet[Product]) -> list[Product]:
+    """Evaluate a product_cards() queryset, attaching each card's image URL and brand."""
+    products = list(queryset)
+    brands = brand_directory()
+    # reverse() once, not once per card: it is among the dearest calls on a listing page.
+    href = reverse("catalog:product", args=["-"])[:-2]
+    for product in products:
+        product.card_href = f"{href}{product.slug}/"
+        product.card_url = default_storage.url(product.card_image) if product.card_image else ""
+        product.card_brand = brands.get(product.brand_id)
+    return products
 
 
 def featured_products(*, limit: int = 12) -> list[Product]:
     qs = Product.objects.filter(is_active=True, is_featured=True).order_by("-sales_count", "-id")
-    return list(product_cards(qs)[:limit])
+    return card_list(product_cards(qs)[:limit])
 
 
 def best_sellers(*, limit: int = 8) -> list[Product]:
     qs = Product.objects.filter(is_active=True).order_by("-sales_count", "-id")
-    return list(product_cards(qs)[:limit])
+    return card_list(product_cards(qs)[:limit])
 
 
 # --- Category listing ---------------------------------------------------------------------------
@@ -144,15 +173,13 @@ class BrandFacet:
 class Listing:
     page: Page
     brands: list[BrandFacet] = field(default_factory=list)
-    price_floor: Decimal | None = None
-    price_ceiling: Decimal | None = None
 
 
 def category_listing(*, tree: CategoryTree, category: Category, params: ListingParams) -> Listing:
     """One page of a category (and its subcategories), filtered and sorted, with brand facets.
 
-    Queries: brand counts, brand names, price range, page count, the page, its images: the same
-    six whatever the page size.
+    Queries: brand counts, the page count and the page itself (with its images): the same three
+    whatever the page size.
     """
     base = Product.objects.filter(is_active=True, category_id__in=tree.descendant_ids(category))
     filtered = base
@@ -165,28 +192,31 @@ def category_listing(*, tree: CategoryTree, category: Category, params: ListingP
 
     # Brand counts ignore the brand filter itself, so a shopper can widen the choice.
     # Counted by brand id alone (an index-only scan), names looked up for the top 30 after.
-    counts = dict(
+    counts = (
         filtered.exclude(brand=None)
         .values_list("brand_id")
         .annotate(n=Count("*"))  # not Count("id"): that would read the table, not the index
         .order_by("-n", "brand_id")
         .values_list("brand_id", "n")[:30]
     )
+    directory = brand_directory()
     selected = set(params.brands)
     brands = sorted(
         (
-            BrandFacet(b.slug, b.name, counts[b.id], b.slug in selected)
-            for b in Brand.objects.filter(pk__in=counts).only("slug", "name")
+            BrandFacet(b.slug, b.name, n, b.slug in selected)
+            for b, n in ((directory.get(brand_id), n) for brand_id, n in counts)
+            if b is not None
         ),
         key=lambda f: (-f.count, f.name),
     )
     if selected:
-        filtered = filtered.filter(brand__slug__in=selected)
+        ids = [b.id for b in directory.values() if b.slug in selected]
+        filtered = filtered.filter(brand_id__in=ids)
 
-    bounds = base.aggregate(lo=Min("price"), hi=Max("price"))
     ordered = product_cards(filtered.order_by(*SORTS.get(params.sort, SORTS[DEFAULT_SORT])))
     page = Paginator(ordered, settings.SHOP_PRODUCTS_PER_PAGE).get_page(params.page)
-    return Listing(page=page, brands=brands, price_floor=bounds["lo"], price_ceiling=bounds["hi"])
+    page.object_list = card_list(page.object_list)
+    return Listing(page=page, brands=brands)
 
 
 # --- Product page -------------------------------------------------------------------------------
