@@ -74,6 +74,11 @@ def value_label(value) -> str:
     return str(VALUE_NAMES.get(text.lower(), text))
 
 
+_OPTION_ORDER = {name: position for position, name in enumerate(OPTION_NAMES)}
+
+
 def variant_label(attributes: dict) -> str:
-    """'Red / M' for {"colour": "red", "size": "M"}, in the active language."""
-    return " / ".join(value_label(v) for v in attributes.values()) if attributes else ""
+    """'Red / M' for {"colour": "red", "size": "M"}, in the active language. Options come in one
+    fixed order (colour before size, ...): PostgreSQL's jsonb keeps no key order of its own."""
+    keys = sorted(attributes or {}, key=lambda k: (_OPTION_ORDER.get(k, len(_OPTION_ORDER)), k))
+    return " / ".join(value_label(attributes[k]) for k in keys)

@@ -321,3 +321,11 @@ def test_pages_outside_the_catalog_show_the_category_navigation(client):
     html = client.get(reverse("accounts:login")).content.decode()
 
     assert "Stationery" in html
+
+
+def test_variant_labels_keep_one_option_order_whatever_the_stored_key_order():
+    from catalog.attributes import variant_label
+
+    assert variant_label({"size": "M", "colour": "red"}) == "Red / M"
+    assert variant_label({"colour": "red", "size": "M"}) == "Red / M"
+    assert variant_label({"zeta": "z", "size": "L", "alpha": "a"}) == "L / a / z"
