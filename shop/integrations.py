@@ -16,10 +16,10 @@ from django.conf import settings as django_settings
 def redact(url: str) -> str:
     """The URL without its password, for logs and health output."""
     parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        parts = parts._replace(netloc=netloc)
-    return urlunsplit(parts)
+    if not parts.password:
+        return url  # also keeps sqlite:////abs/path intact, which urlunsplit would not
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def database_mode(settings=django_settings) -> str:

@@ -58,3 +58,20 @@ def test_healthz_never_shows_a_broker_password(client, settings):
     body = client.get(reverse("healthz")).content.decode()
 
     assert "s3cret-pass" not in body
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:pw@127.0.0.1:6379/0", "redis://:***@127.0.0.1:6379/0"),
+        ("postgres://shop:pw@db:5432/shop", "postgres://shop:***@db:5432/shop"),
+        (
+            "sqla+sqlite:////srv/shop/var/broker.sqlite3",
+            "sqla+sqlite:////srv/shop/var/broker.sqlite3",
+        ),
+    ],
+)
+def test_urls_are_shown_without_passwords_and_otherwise_unchanged(url, shown):
+    from shop.integrations import redact
+
+    assert redact(url) == shown
