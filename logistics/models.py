@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import TimeStampedModel
+from shop.models import MONEY, TimeStampedModel
 
 
 class Warehouse(TimeStampedModel):
@@ -63,3 +65,58 @@ class Stock(TimeStampedModel):
     @property
     def available(self) -> int:
         return self.quantity - self.allocated
+
+
+class Allocation(models.Model):
+    """Units of one order line promised from one stock row. Placing an order creates these and
+    raises Stock.allocated; cancelling releases them; shipping turns them into units that left."""
+
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.CASCADE, related_name="allocations"
+    )
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="allocations")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order_line", "stock"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["order_line", "stock"], name="allocation_one_per_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of line {self.order_line_id} from stock {self.stock_id}"
+
+
+class ShippingMethod(TimeStampedModel):
+    """How an order travels, priced flat or free above a threshold. Configured by operators in
+    admin; the logistics issue replaces this with zone and weight rates."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    price = models.DecimalField(_("price"), **MONEY)
+    free_above = models.DecimalField(
+        _("free for orders from"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a flat rate."),
+        **MONEY,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def cost_for(self, subtotal):
+        """The shipping charge for an order whose items come to `subtotal`."""
+        if self.free_above is not None and subtotal >= self.free_above:
+            return Decimal("0.00")
+        return self.price

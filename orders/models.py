@@ -65,12 +65,38 @@ class Order(TimeStampedModel):
     street = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # Unpaid orders hold their stock until then (ORDER_PAYMENT_TIMEOUT after placing).
+    expires_at = models.DateTimeField(_("pay by"), null=True, blank=True)
+    shipping_method = models.ForeignKey(
+        "logistics.ShippingMethod",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        verbose_name=_("shipping method"),
+    )
+    shipping_method_name = models.CharField(_("shipping"), max_length=80, blank=True)
+    # The secret in a guest's order link; never shown to anyone but that guest.
+    guest_token = models.CharField(max_length=64, blank=True, editable=False)
+    # One key per checkout form: a second submission of the same form finds the first order.
+    checkout_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, default="en")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [models.Index(fields=["user", "-created_at"], name="order_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="order_user_recent"),
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(status="pending_payment"),
+                name="order_unpaid_expiry",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["checkout_key"], name="order_one_per_checkout"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -107,10 +133,17 @@ class OrderLine(models.Model):
     sku = models.CharField(_("SKU"), max_length=64)
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     quantity = models.PositiveIntegerField(_("quantity"))
+    quantity_shipped = models.PositiveIntegerField(_("shipped"), default=0)
     line_total = models.DecimalField(_("line total"), **MONEY)
 
     class Meta:
         ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity_shipped__lte=models.F("quantity")),
+                name="orderline_shipped_within_quantity",
+            )
+        ]
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
 

@@ -15,6 +15,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
+    path("cart/", include("cart.urls")),
+    path("", include("orders.urls")),
     path("", include("catalog.urls")),
     prefix_default_language=False,
 )

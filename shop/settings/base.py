@@ -139,6 +139,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.refresh_product_stats",
         "schedule": crontab(minute="*/15"),
     },
+    "orders-cancel-expired-unpaid": {
+        "task": "orders.cancel_expired_unpaid",
+        "schedule": 60.0,
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------
@@ -213,3 +217,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
 }
+
+# --- Orders -------------------------------------------------------------------------------------
+# Unpaid orders hold their stock this long; then the beat task cancels them.
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT", default=30)
+# The most of one variant a shopper can put in one cart line or order line.
+CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=20)
+# Where the shop is reached from outside; used for links in emails sent by workers.
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")

@@ -1,0 +1,2 @@
+class CartError(ValueError):
+    """A cart change that cannot be made; the message is shown to the shopper as it is."""

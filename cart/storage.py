@@ -1,0 +1,81 @@
+"""Where a cart's lines are kept: the session for anonymous shoppers, the database for signed-in
+ones. Both offer the same small interface; cart/services.py decides what goes in."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Sum
+
+from .models import Cart, CartLine
+
+SESSION_KEY = "cart"
+
+
+class SessionStorage:
+    """{"<variant id>": {"q": quantity, "p": "price when added"}} in the session."""
+
+    def __init__(self, session: SessionBase):
+        self.session = session
+
+    def _data(self) -> dict:
+        return self.session.get(SESSION_KEY, {})
+
+    def lines(self) -> dict[int, tuple[int, Decimal]]:
+        return {int(k): (v["q"], Decimal(v["p"])) for k, v in self._data().items()}
+
+    def put(self, variant_id: int, quantity: int, price: Decimal) -> None:
+        data = self._data()
+        data[str(variant_id)] = {"q": quantity, "p": str(price)}
+        self.session[SESSION_KEY] = data
+
+    def remove(self, variant_id: int) -> None:
+        data = self._data()
+        if data.pop(str(variant_id), None) is not None:
+            self.session[SESSION_KEY] = data
+
+    def clear(self) -> None:
+        self.session.pop(SESSION_KEY, None)
+
+    def count(self) -> int:
+        return sum(v["q"] for v in self._data().values())
+
+
+class DatabaseStorage:
+    def __init__(self, user):
+        self.user = user
+
+    def _cart(self) -> Cart:
+        cart, _ = Cart.objects.get_or_create(user=self.user)
+        return cart
+
+    def lines(self) -> dict[int, tuple[int, Decimal]]:
+        rows = CartLine.objects.filter(cart__user=self.user).values_list(
+            "variant_id", "quantity", "price_when_added"
+        )
+        return {variant_id: (q, price) for variant_id, q, price in rows}
+
+    def put(self, variant_id: int, quantity: int, price: Decimal) -> None:
+        CartLine.objects.update_or_create(
+            cart=self._cart(),
+            variant_id=variant_id,
+            defaults={"quantity": quantity},
+            create_defaults={"quantity": quantity, "price_when_added": price},
+        )
+
+    def remove(self, variant_id: int) -> None:
+        CartLine.objects.filter(cart__user=self.user, variant_id=variant_id).delete()
+
+    def clear(self) -> None:
+        CartLine.objects.filter(cart__user=self.user).delete()
+
+    def count(self) -> int:
+        total = CartLine.objects.filter(cart__user=self.user).aggregate(n=Sum("quantity"))["n"]
+        return total or 0
+
+
+def storage_for(user, session: SessionBase) -> SessionStorage | DatabaseStorage:
+    if user is not None and user.is_authenticated:
+        return DatabaseStorage(user)
+    return SessionStorage(session)

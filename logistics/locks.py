@@ -1,0 +1,23 @@
+"""Row locks on stock, always taken in one order (by primary key) so that two transactions that
+need the same rows queue instead of deadlocking. Project-wide order: Order, then OrderLine, then
+Stock rows sorted by pk (see CONVENTIONS.md)."""
+
+from collections.abc import Iterable
+
+from .models import Stock
+
+
+def lock_stock_for_variants(variant_ids: Iterable[int]) -> list[Stock]:
+    """Lock every stock row of these variants, in pk order; returns them."""
+    return list(
+        Stock.objects.select_for_update()
+        .filter(variant_id__in=sorted(set(variant_ids)))
+        .select_related("warehouse")
+        .order_by("pk")
+    )
+
+
+def lock_stock_rows(stock_ids: Iterable[int]) -> dict[int, Stock]:
+    """Lock these stock rows, in pk order; returns them by pk."""
+    rows = Stock.objects.select_for_update().filter(pk__in=sorted(set(stock_ids))).order_by("pk")
+    return {row.pk: row for row in rows}

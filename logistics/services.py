@@ -1,0 +1,104 @@
+"""Stock: allocation when an order is placed, release when it is cancelled, and deduction when it
+ships. Callers hold a transaction; these functions take the row locks (locks.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import locks
+from .models import Allocation, Stock
+
+
+class InsufficientStock(Exception):
+    """Some variants do not have the requested quantity available in any mix of warehouses."""
+
+    def __init__(self, shortages: dict[int, int]):
+        self.shortages = shortages  # variant id -> units available
+        super().__init__(f"not enough stock for variants {sorted(shortages)}")
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("stock changes must run inside the caller's transaction")
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    line_id: int
+    variant_id: int
+    quantity: int
+
+
+def available_by_variant(stock_rows: list[Stock]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for row in stock_rows:
+        totals[row.variant_id] += row.available
+    return dict(totals)
+
+
+def stock_allocate(*, requests: list[LineRequest]) -> list[Allocation]:
+    """Promise stock to order lines: lock the variants' stock rows (pk order), check that every
+    line can be served, then take units from the warehouses with the most available first.
+    All or nothing: raises InsufficientStock and changes nothing if any line falls short."""
+    _require_transaction()
+    rows = locks.lock_stock_for_variants(r.variant_id for r in requests)
+    wanted: dict[int, int] = defaultdict(int)
+    for r in requests:
+        wanted[r.variant_id] += r.quantity
+    available = available_by_variant(rows)
+    shortages = {v: available.get(v, 0) for v, q in wanted.items() if available.get(v, 0) < q}
+    if shortages:
+        raise InsufficientStock(shortages)
+
+    by_variant: dict[int, list[Stock]] = defaultdict(list)
+    for row in rows:
+        by_variant[row.variant_id].append(row)
+    allocations, touched = [], {}
+    for r in sorted(requests, key=lambda r: (r.variant_id, r.line_id)):
+        need = r.quantity
+        for row in sorted(by_variant[r.variant_id], key=lambda s: (-s.available, s.pk)):
+            if need == 0:
+                break
+            take = min(need, row.available)
+            if take <= 0:
+                continue
+            row.allocated += take
+            touched[row.pk] = row
+            allocations.append(Allocation(order_line_id=r.line_id, stock=row, quantity=take))
+            need -= take
+    for row in touched.values():
+        row.save(update_fields=["allocated", "updated_at"])
+    return Allocation.objects.bulk_create(allocations)
+
+
+def stock_release(*, allocations: list[Allocation]) -> None:
+    """Give back what these allocations promised (order cancelled) and delete them."""
+    _require_transaction()
+    rows = locks.lock_stock_rows(a.stock_id for a in allocations)
+    for allocation in allocations:
+        row = rows[allocation.stock_id]
+        row.allocated = max(0, row.allocated - allocation.quantity)
+    for row in rows.values():
+        row.save(update_fields=["allocated", "updated_at"])
+    Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
+
+
+def stock_deduct_shipped(*, allocations: list[Allocation]) -> None:
+    """The allocated units left the warehouse: lower both on-hand and allocated."""
+    _require_transaction()
+    rows = locks.lock_stock_rows(a.stock_id for a in allocations)
+    for allocation in allocations:
+        row = rows[allocation.stock_id]
+        row.quantity -= allocation.quantity
+        row.allocated -= allocation.quantity
+    for row in rows.values():
+        row.save(update_fields=["quantity", "allocated", "updated_at"])
+    Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
+
+
+def variant_availability(variant_ids: list[int]) -> dict[int, int]:
+    """Units available now (on hand minus allocated, all warehouses), without locking."""
+    return available_by_variant(list(Stock.objects.filter(variant_id__in=variant_ids)))

@@ -1,0 +1,10 @@
+class OrderError(Exception):
+    """An order change that cannot be made; the message is shown to the person as it is."""
+
+
+class IllegalTransition(OrderError):
+    pass
+
+
+class CheckoutError(OrderError):
+    pass

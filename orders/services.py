@@ -1,0 +1,329 @@
+"""Orders: placing one from the cart, and every change of its status afterwards.
+
+Each service owns its transaction and row locks (locks.py: Order, then OrderLine, then Stock rows
+by pk), checks the state machine (transitions.py), records an OrderEvent, and queues emails and
+cache refreshes only after commit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cart.selectors import CartView, cart_view
+from cart.services import cart_clear
+from catalog.caching import bump_catalog_version
+from catalog.services import product_availability_refresh
+from logistics import services as stock
+from logistics.models import Allocation, ShippingMethod
+
+from . import locks, transitions
+from .errors import CheckoutError, IllegalTransition, OrderError
+from .events import order_event_record
+from .models import Order, OrderLine
+from .models import OrderStatus as S
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    recipient: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    street: str
+    postal_code: str
+
+    @classmethod
+    def from_address(cls, address) -> ShippingAddress:
+        return cls(**{f: getattr(address, f) for f in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    shipping: Decimal
+    discount: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping - self.discount
+
+
+def checkout_totals(*, cart: CartView, shipping_method: ShippingMethod) -> Totals:
+    """What the shopper pays, from current prices only (nothing the browser sends)."""
+    subtotal = cart.subtotal
+    return Totals(subtotal=subtotal, shipping=shipping_method.cost_for(subtotal), discount=ZERO)
+
+
+def _after_commit_stock_changed(product_ids: set[int]) -> None:
+    def refresh() -> None:
+        product_availability_refresh(product_ids=sorted(product_ids))
+        bump_catalog_version()
+
+    transaction.on_commit(refresh)
+
+
+def _queue_email(order: Order, kind: str) -> None:
+    from .tasks import send_order_email
+
+    transaction.on_commit(lambda: send_order_email.delay(order.pk, kind))
+
+
+def order_place(
+    *,
+    user,
+    session,
+    email: str,
+    address: ShippingAddress,
+    shipping_method_id: int,
+    checkout_key: str,
+    language: str,
+) -> Order:
+    """Turn the cart into an order awaiting payment, allocating its stock.
+
+    All or nothing: if any line cannot be served from the stock on hand now, no order is created
+    and CheckoutError says which items. The same `checkout_key` (one per checkout form) always
+    gives the same order, so a double submission creates exactly one.
+    """
+    existing = Order.objects.filter(checkout_key=checkout_key).first()
+    if existing is not None:
+        return existing
+    method = ShippingMethod.objects.filter(pk=shipping_method_id, is_active=True).first()
+    if method is None:
+        raise CheckoutError(_("Please choose a delivery option."))
+    try:
+        with transaction.atomic():
+            order = _place(user, session, email, address, method, checkout_key, language)
+    except IntegrityError:
+        # The same form submitted twice at once: the other request created the order.
+        existing = Order.objects.filter(checkout_key=checkout_key).first()
+        if existing is None:
+            raise
+        return existing
+    return order
+
+
+def _place(user, session, email, address, method, checkout_key, language) -> Order:
+    cart = cart_view(user=user, session=session)
+    if cart.is_empty:
+        raise CheckoutError(_("Your cart is empty."))
+    if cart.blocking_problems:
+        raise CheckoutError(_("Some items in your cart need your attention before you can order."))
+    totals = checkout_totals(cart=cart, shipping_method=method)
+    now = timezone.now()
+    signed_in = user is not None and user.is_authenticated
+    order = Order.objects.create(
+        user=user if signed_in else None,
+        email=email,
+        status=S.PENDING_PAYMENT,
+        subtotal=totals.subtotal,
+        shipping_total=totals.shipping,
+        discount_total=totals.discount,
+        total=totals.total,
+        shipping_method=method,
+        shipping_method_name=method.name,
+        expires_at=now + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES),
+        guest_token="" if signed_in else secrets.token_urlsafe(24),
+        checkout_key=checkout_key,
+        language=language,
+        **address.__dict__,
+    )
+    lines = OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                merchant_id=line.product.merchant_id,
+                product=line.product,
+                variant=line.variant,
+                product_name=line.product.name,
+                sku=line.variant.sku,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.line_total,
+            )
+            for line in cart.lines
+        ]
+    )
+    try:
+        stock.stock_allocate(
+            requests=[stock.LineRequest(line.pk, line.variant_id, line.quantity) for line in lines]
+        )
+    except stock.InsufficientStock as short:
+        names = sorted({line.product_name for line in lines if line.variant_id in short.shortages})
+        raise CheckoutError(
+            _("Sorry, not enough stock left for: %(items)s. Please update your cart.")
+            % {"items": ", ".join(names)}
+        ) from short
+    order_event_record(
+        order=order, actor=user, from_status="", to_status=S.PENDING_PAYMENT, note="placed"
+    )
+    cart_clear(user=user, session=session)
+    _after_commit_stock_changed({line.product_id for line in lines})
+    _queue_email(order, "placed")
+    return order
+
+
+def _move(order: Order, to_status: str, actor, note: str, fields: tuple[str, ...] = ()) -> Order:
+    if not transitions.can_move(order.status, to_status):
+        raise IllegalTransition(
+            _("This order is %(status)s and cannot be changed to %(new)s.")
+            % {"status": order.get_status_display(), "new": S(to_status).label}
+        )
+    from_status = order.status
+    order.status = to_status
+    order.save(update_fields=["status", "updated_at", *fields])
+    order_event_record(
+        order=order, actor=actor, from_status=from_status, to_status=to_status, note=note
+    )
+    return order
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, actor, note: str = "") -> Order:
+    """The payment arrived. Paying an already paid order changes nothing (a repeated payment
+    notification); paying a cancelled one is an error for the payment side to handle."""
+    order = locks.lock_order(order.pk)
+    if order.status == S.PAID or order.paid_at is not None:
+        return order
+    order.paid_at = timezone.now()
+    _move(order, S.PAID, actor, note or "payment received", fields=("paid_at",))
+    _queue_email(order, "paid")
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor, reason: str) -> Order:
+    """Cancel an order that has not shipped, giving its stock back."""
+    order = locks.lock_order(order.pk)
+    if order.status not in transitions.CANCELLABLE:
+        raise IllegalTransition(
+            _("This order is %(status)s and can no longer be cancelled.")
+            % {"status": order.get_status_display()}
+        )
+    lines = locks.lock_lines(order)
+    allocations = list(Allocation.objects.filter(order_line__in=lines))
+    stock.stock_release(allocations=allocations)
+    _move(order, S.CANCELLED, actor, reason)
+    _after_commit_stock_changed({line.product_id for line in lines if line.product_id})
+    _queue_email(order, "cancelled")
+    return order
+
+
+@transaction.atomic
+def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
+    """Ship every unshipped line (or only one merchant's): their stock leaves the warehouse. The
+    order becomes shipped when all lines have gone, partially shipped before."""
+    order = locks.lock_order(order.pk)
+    if order.status not in transitions.SHIPPABLE:
+        raise IllegalTransition(
+            _("This order is %(status)s and cannot be shipped.")
+            % {"status": order.get_status_display()}
+        )
+    lines = locks.lock_lines(order)
+    to_ship = [
+        line
+        for line in lines
+        if line.quantity_shipped < line.quantity
+        and (merchant_id is None or line.merchant_id == merchant_id)
+    ]
+    if not to_ship:
+        raise OrderError(_("There is nothing left to ship in this order."))
+    stock.stock_deduct_shipped(allocations=list(Allocation.objects.filter(order_line__in=to_ship)))
+    for line in to_ship:
+        line.quantity_shipped = line.quantity
+    OrderLine.objects.bulk_update(to_ship, ["quantity_shipped"])
+    everything = all(line.quantity_shipped == line.quantity for line in lines)
+    new_status = S.SHIPPED if everything else S.PARTIALLY_SHIPPED
+    skus = ", ".join(line.sku for line in to_ship)
+    if new_status != order.status:
+        _move(order, new_status, actor, f"shipped {skus}")
+    else:
+        order_event_record(
+            order=order, actor=actor, from_status=order.status, to_status=order.status,
+            note=f"shipped {skus}",
+        )  # fmt: skip
+    _after_commit_stock_changed({line.product_id for line in to_ship if line.product_id})
+    _queue_email(order, "shipped")
+    return order
+
+
+@transaction.atomic
+def order_mark_delivered(*, order: Order, actor, note: str = "") -> Order:
+    return _move(locks.lock_order(order.pk), S.DELIVERED, actor, note or "delivered")
+
+
+@transaction.atomic
+def order_complete(*, order: Order, actor, note: str = "") -> Order:
+    return _move(locks.lock_order(order.pk), S.COMPLETED, actor, note or "completed")
+
+
+@transaction.atomic
+def order_refund_request(*, order: Order, actor, reason: str) -> Order:
+    """The shopper asks for their money back on an order that has shipped."""
+    order = locks.lock_order(order.pk)
+    if order.status not in transitions.REFUNDABLE_REQUEST:
+        raise IllegalTransition(
+            _("A refund can be requested once the order has shipped; cancel it instead.")
+            if order.status in transitions.CANCELLABLE
+            else _("This order is %(status)s; a refund cannot be requested.")
+            % {"status": order.get_status_display()}
+        )
+    return _move(order, S.REFUND_REQUESTED, actor, reason)
+
+
+@transaction.atomic
+def order_refund_decline(*, order: Order, actor, reason: str) -> Order:
+    """Turn down a refund request: the order goes back to the status it had before."""
+    order = locks.lock_order(order.pk)
+    if order.status != S.REFUND_REQUESTED:
+        raise IllegalTransition(_("There is no refund request to decline."))
+    before = (
+        order.events.filter(to_status=S.REFUND_REQUESTED)
+        .exclude(from_status="")
+        .order_by("-created_at", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    return _move(order, before or S.COMPLETED, actor, reason)
+
+
+def order_for_guest(*, number: str, token: str) -> Order | None:
+    """A guest's order from the link we emailed them, or None (never says which part was wrong)."""
+    order = Order.objects.filter(number=number, user=None).exclude(guest_token="").first()
+    if order is None or not secrets.compare_digest(order.guest_token, token or ""):
+        return None
+    return order
+
+
+def orders_cancel_expired_unpaid(*, now=None, limit: int = 500) -> int:
+    """Cancel unpaid orders past their payment deadline and release their stock. Safe to run
+    twice at once: each order is re-read under its row lock (or skipped while another worker
+    holds it), so its stock is released exactly once. Returns how many it cancelled."""
+    now = now or timezone.now()
+    due = list(
+        Order.objects.filter(status=S.PENDING_PAYMENT, expires_at__lt=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    cancelled = 0
+    for pk in due:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=S.PENDING_PAYMENT, expires_at__lt=now)
+                .first()
+            )
+            if order is None:
+                continue
+            order_cancel(order=order, actor=None, reason="not paid in time")
+            cancelled += 1
+    return cancelled
