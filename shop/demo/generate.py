@@ -37,7 +37,7 @@ from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
-from logistics.models import Stock, Warehouse
+from logistics.models import ShippingMethod, Stock, Warehouse
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from orders.numbers import ALPHABET
 from recommendations.models import Interaction, InteractionKind
@@ -703,11 +703,12 @@ def _pictures(run: _Run) -> None:
 _ORDER_FIELDS = (
     "id", "number", "created_at", "updated_at", "user_id", "email", "status", "currency",
     "subtotal", "shipping_total", "discount_total", "total", "recipient", "phone", "province",
-    "city", "district", "street", "postal_code", "paid_at",
+    "city", "district", "street", "postal_code", "paid_at", "shipping_method_id",
+    "shipping_method_name", "guest_token", "language",
 )  # fmt: skip
 _LINE_FIELDS = (
     "order_id", "merchant_id", "product_id", "variant_id", "product_name", "sku", "unit_price",
-    "quantity", "line_total",
+    "quantity", "quantity_shipped", "line_total",
 )  # fmt: skip
 _EVENT_FIELDS = ("order_id", "created_at", "actor_id", "from_status", "to_status", "note")
 _REVIEW_FIELDS = (
@@ -716,8 +717,9 @@ _REVIEW_FIELDS = (
 )  # fmt: skip
 _INTERACTION_FIELDS = ("user_id", "session_key", "product_id", "kind", "value", "created_at")
 
-FREE_SHIPPING_FROM = Decimal("99.00")
-SHIPPING_FEE = Decimal("10.00")
+# As the "standard" shipping method the migrations create (logistics 0003).
+FREE_SHIPPING_FROM = Decimal("199.00")
+SHIPPING_FEE = Decimal("12.00")
 REVIEW_RATE = 0.35
 S = OrderStatus
 _EVENT_NOTES = {
@@ -790,6 +792,7 @@ class _History:
         )
         self.activity = list(itertools.accumulate(t.activity for t in self.tastes))
         self.orders = run.writer(Order, _ORDER_FIELDS)
+        self.shipping_method = ShippingMethod.objects.get(code="standard")
         self.lines = run.writer(OrderLine, _LINE_FIELDS)
         self.events = run.writer(OrderEvent, _EVENT_FIELDS)
         self.reviews = run.writer(Review, _REVIEW_FIELDS)
@@ -869,7 +872,8 @@ class _History:
             subtotal += total
             lines.append((
                 order_id, run.merchant_of[product], run.product_ids[product], variant_id,
-                run.product_names[product], sku, price, quantity, total,
+                run.product_names[product], sku, price, quantity,
+                quantity if S.SHIPPED in path else 0, total,
             ))  # fmt: skip
         shipping = ZERO if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
         address = run.user_address[user] or self.address(user)
@@ -877,7 +881,8 @@ class _History:
         self.orders.add((
             order_id, self.number(), run.when(age), run.when(times[-1]), run.user_ids[user],
             run.user_emails[user], path[-1], "CNY", subtotal, shipping, ZERO, subtotal + shipping,
-            *address, paid_at,
+            *address, paid_at, self.shipping_method.pk, self.shipping_method.name_en, "",
+            run.user_lang[user],
         ))  # fmt: skip
         self.lines.extend(lines)
         previous = ""
