@@ -23,8 +23,12 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "catalog.brand": ("view",),
     "logistics.stock": ("view", "add", "change"),
     "logistics.warehouse": ("view",),
+    "logistics.allocation": ("view",),  # why stock is allocated (read-only, on the stock page)
+    "logistics.shippingmethod": ("view",),
+    # Orders are moved along through admin actions that call orders.services, not by editing.
     "orders.order": ("view",),
     "orders.orderline": ("view",),
+    "orders.orderevent": ("view",),  # the history of the orders holding their lines
 }
 
 

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cart"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.detail, name="detail"),
+    path("add/", views.add, name="add"),
+    path("lines/<int:variant_id>/", views.update, name="update"),
+    path("lines/<int:variant_id>/remove/", views.remove, name="remove"),
+]

@@ -1,13 +1,17 @@
-"""Warehouses (shared, superusers edit) and stock (each merchant its own variants' rows)."""
+"""Warehouses and shipping methods (shared, superusers edit) and stock (each merchant its own
+variants' rows, with the allocations that hold them)."""
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, SuperuserWritesAdmin
 
-from .models import Stock, Warehouse
+from .models import Allocation, ShippingMethod, Stock, Warehouse
 
 # What an admin edit of an existing stock row writes. `allocated` belongs to order allocation:
 # saving it back from a form would undo allocations made since the form was loaded.
@@ -74,6 +78,56 @@ class WarehouseAdmin(SuperuserWritesAdmin, admin.ModelAdmin):
     search_fields = ("code", "name", "city")
 
 
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(SuperuserWritesAdmin, TranslationAdmin):
+    """Delivery options offered at checkout, named and described in both languages."""
+
+    list_display = ("name", "price", "free_above", "is_active", "position")
+    list_editable = ("is_active", "position")  # Django offers them only to who may change
+    search_fields = ("code", "name_en", "name_zh_hans")
+    fields = ("code", "name", "description", "price", "free_above", "is_active", "position")
+
+
+class AllocationInline(MerchantScopedInline, admin.TabularInline):
+    """What a stock row's allocated units are promised to, so staff can see why they are not
+    available. Read-only: allocations change only with their orders (orders.services)."""
+
+    model = Allocation
+    fk_name = "stock"
+    merchant_path = "order_line__merchant"
+    fields = ("order", "order_status", "line_sku", "quantity")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("allocated to orders")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order_line__order")
+
+    @admin.display(description=_("order"))
+    def order(self, allocation: Allocation) -> str:
+        order = allocation.order_line.order
+        url = reverse(f"{self.admin_site.name}:orders_order_change", args=[order.pk])
+        return format_html('<a href="{}">{}</a>', url, order.number)
+
+    @admin.display(description=_("order status"))
+    def order_status(self, allocation: Allocation) -> str:
+        return allocation.order_line.order.get_status_display()
+
+    @admin.display(description=_("SKU"))
+    def line_sku(self, allocation: Allocation) -> str:
+        return allocation.order_line.sku
+
+
 class StockInline(MerchantScopedInline, admin.TabularInline):
     """A variant's stock rows, on the variant's admin page."""
 
@@ -103,6 +157,11 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     autocomplete_fields = ("variant",)
     fields = ("warehouse", "variant", "quantity", "allocated", "available")
     readonly_fields = ("allocated", "available")
+    inlines = (AllocationInline,)
+
+    def get_inlines(self, request, obj):
+        # A new stock row has no allocations; and the add form then posts no inline data.
+        return self.inlines if obj is not None else ()
 
     @admin.display(description=_("SKU"), ordering="variant__sku")
     def variant_sku(self, obj: Stock) -> str:

@@ -1,11 +1,179 @@
-"""Orders, read-only for now. Merchant staff see the orders holding at least one of their lines,
-and in them only their own lines."""
+"""Orders in admin. Their fields are read-only; staff move an order along (ship, deliver,
+complete, cancel, decline a refund request) with list actions or the buttons on its page, and
+every one of those goes through orders.services, which locks, checks the state machine and records
+the event. Nothing here saves an order.
 
-from django.contrib import admin
+Merchant staff see the orders holding at least one of their lines, and in them only their own
+lines (accounts/admin_scoping.py). They ship their own lines; whatever concerns the whole order
+(cancel, delivered, completed, declining a refund) they may do only to an order whose lines are
+all theirs: an order shared with other merchants is the shop operator's (a superuser's).
+"""
 
-from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline
+from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, is_superuser
+
+from . import services, transitions
+from .errors import OrderError
 from .models import Order, OrderEvent, OrderLine
+from .models import OrderStatus as S
+
+
+def viewer_merchant_id(request) -> int | None:
+    """None for the shop operator (a superuser: every line), else the staff user's merchant.
+    (Staff of no merchant get None too, but the scoped admin shows them no order at all.)"""
+    return None if is_superuser(request) else getattr(request.user, "merchant_id", None)
+
+
+def status_label(value: str) -> str:
+    return S(value).label if value in S.values else value or "-"
+
+
+# --- What staff can do to an order -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderOperation:
+    """One change staff can make to an order, through one service."""
+
+    name: str  # in the per-order URL
+    label: Promise  # the button
+    statuses: frozenset[str]  # the button is offered in these (the service has the last word)
+    # A merchant may make it only if every line of the order is theirs.
+    whole_order: bool
+    run: Callable[..., Order]  # (order=, actor=, merchant_id=, reason=) -> Order
+    done: Promise  # %(number)s, %(status)s
+    not_yours: Promise  # %(number)s; why a merchant may not, on a shared order
+    question: Promise  # on the confirmation page
+    reason_by: str = ""  # the default reason, "... by <merchant>"; empty: no reason asked
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(self.reason_by)
+
+
+def _ship(*, order, actor, merchant_id, reason):
+    return services.order_ship(order=order, actor=actor, merchant_id=merchant_id)
+
+
+def _deliver(*, order, actor, merchant_id, reason):
+    return services.order_mark_delivered(order=order, actor=actor)
+
+
+def _complete(*, order, actor, merchant_id, reason):
+    return services.order_complete(order=order, actor=actor)
+
+
+def _cancel(*, order, actor, merchant_id, reason):
+    return services.order_cancel(order=order, actor=actor, reason=reason)
+
+
+def _decline_refund(*, order, actor, merchant_id, reason):
+    return services.order_refund_decline(order=order, actor=actor, reason=reason)
+
+
+SHIP = OrderOperation(
+    name="ship",
+    label=_("Ship my lines"),
+    statuses=transitions.SHIPPABLE,
+    whole_order=False,
+    run=_ship,
+    done=_("Order %(number)s: lines shipped, the order is now %(status)s."),
+    not_yours="",
+    question=_("Ship these lines? Their units leave the warehouse stock."),
+)
+DELIVER = OrderOperation(
+    name="deliver",
+    label=_("Mark delivered"),
+    statuses=frozenset({S.SHIPPED}),
+    whole_order=True,
+    run=_deliver,
+    done=_("Order %(number)s marked delivered."),
+    not_yours=_(
+        "Order %(number)s also holds other merchants' items: only the shop operator can mark it "
+        "delivered."
+    ),
+    question=_("Mark these orders as delivered?"),
+)
+COMPLETE = OrderOperation(
+    name="complete",
+    label=_("Mark completed"),
+    statuses=frozenset({S.DELIVERED}),
+    whole_order=True,
+    run=_complete,
+    done=_("Order %(number)s marked completed."),
+    not_yours=_(
+        "Order %(number)s also holds other merchants' items: only the shop operator can mark it "
+        "completed."
+    ),
+    question=_("Mark these orders as completed?"),
+)
+CANCEL = OrderOperation(
+    name="cancel",
+    label=_("Cancel order"),
+    statuses=transitions.CANCELLABLE,
+    whole_order=True,
+    run=_cancel,
+    done=_("Order %(number)s cancelled; its stock is released."),
+    not_yours=_(
+        "Order %(number)s also holds other merchants' items: only the shop operator can cancel it."
+    ),
+    question=_("Cancel these orders? Their stock is released and the customers are told."),
+    reason_by="cancelled by",
+)
+DECLINE_REFUND = OrderOperation(
+    name="decline-refund",
+    label=_("Decline refund request"),
+    statuses=frozenset({S.REFUND_REQUESTED}),
+    whole_order=True,
+    run=_decline_refund,
+    done=_("Order %(number)s: refund request declined, the order is %(status)s again."),
+    not_yours=_(
+        "Order %(number)s also holds other merchants' items: only the shop operator can decline "
+        "its refund request."
+    ),
+    question=_("Decline the refund requests of these orders? They go back to where they were."),
+    reason_by="refund declined by",
+)
+OPERATIONS: dict[str, OrderOperation] = {
+    op.name: op for op in (SHIP, DELIVER, COMPLETE, CANCEL, DECLINE_REFUND)
+}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Recorded in the order's history."),
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+def _default_reason(request, op: OrderOperation) -> str:
+    # Stored in the history in English, like the services' own notes.
+    merchant = None if is_superuser(request) else request.user.merchant
+    return f"{op.reason_by} {merchant.name if merchant else 'operator'}"
+
+
+# --- Inlines -----------------------------------------------------------------------------------
 
 
 class ReadOnlyInlineMixin:
@@ -25,26 +193,146 @@ class ReadOnlyInlineMixin:
 class OrderLineInline(ReadOnlyInlineMixin, MerchantScopedInline, admin.TabularInline):
     model = OrderLine
     merchant_path = "merchant"
-    fields = ("product_name", "sku", "merchant", "unit_price", "quantity", "line_total")
+    fields = (
+        "product_name",
+        "sku",
+        "merchant",
+        "unit_price",
+        "quantity",
+        "quantity_shipped",
+        "line_total",
+    )
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if viewer_merchant_id(request) is None:
+            return fields
+        # Merchant staff see only their own lines: the column would repeat their name.
+        return [field for field in fields if field != "merchant"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("merchant")
 
 
 class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
-    """Whole-order history. Needs orders.view_orderevent, which merchant staff do not have."""
+    """The whole order's history (orders.view_orderevent). Merchant staff see every step, but not
+    who at another merchant made it nor that merchant's notes (they name its items)."""
 
     model = OrderEvent
-    fields = ("created_at", "actor", "from_status", "to_status", "note")
+    fields = ("created_at", "by", "change", "note_shown")
     readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    # Inline instances are made per request (ModelAdmin.get_inline_instances), so this is the
+    # viewer of this page.
+    merchant_id: int | None = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.merchant_id = viewer_merchant_id(request)
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "order")
+
+    def _from_other_merchant(self, event: OrderEvent) -> bool:
+        actor = event.actor
+        return (
+            self.merchant_id is not None
+            and actor is not None
+            and actor.merchant_id is not None
+            and actor.merchant_id != self.merchant_id
+        )
+
+    @admin.display(description=_("by"))
+    def by(self, event: OrderEvent) -> str:
+        actor = event.actor
+        if actor is None:
+            return "-"
+        if self.merchant_id is None or actor.merchant_id == self.merchant_id:
+            return str(actor)
+        if actor.pk == event.order.user_id:
+            return gettext("customer")
+        if actor.merchant_id is not None:
+            return gettext("another merchant")
+        return gettext("shop operator")
+
+    @admin.display(description=_("status"))
+    def change(self, event: OrderEvent) -> str:
+        if not event.from_status:
+            return status_label(event.to_status)
+        if event.from_status == event.to_status:
+            return gettext("%(status)s (unchanged)") % {"status": status_label(event.to_status)}
+        return f"{status_label(event.from_status)} → {status_label(event.to_status)}"
+
+    @admin.display(description=_("note"))
+    def note_shown(self, event: OrderEvent) -> str:
+        if self._from_other_merchant(event):
+            return "-"
+        return event.note or "-"
+
+
+# --- Changelist filter -------------------------------------------------------------------------
+
+
+class AwaitingShipmentFilter(admin.SimpleListFilter):
+    """Paid or partly shipped orders with lines still to ship: the viewer's own lines for
+    merchant staff, anyone's for the operator."""
+
+    title = _("shipment")
+    parameter_name = "awaiting_shipment"
+
+    def lookups(self, request, model_admin):
+        if viewer_merchant_id(request) is None:
+            return [("yes", _("Awaiting shipment"))]
+        return [("yes", _("Awaiting my shipment"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        unshipped = OrderLine.objects.filter(
+            order=OuterRef("pk"), quantity_shipped__lt=F("quantity")
+        )
+        merchant_id = viewer_merchant_id(request)
+        if merchant_id is not None:
+            unshipped = unshipped.filter(merchant_id=merchant_id)
+        return queryset.filter(Exists(unshipped), status__in=transitions.SHIPPABLE)
+
+
+# --- The order admin ---------------------------------------------------------------------------
 
 
 @admin.register(Order)
 class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     merchant_path = "lines__merchant"
-    list_display = ("number", "email", "status", "total", "created_at")
-    list_filter = ("status",)
+    list_display = ("number", "status", "email", "total", "created_at")
+    list_filter = (AwaitingShipmentFilter, "status")
     search_fields = ("number", "email")
     date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("number", "status", "timeline", "created_at")}),
+        (_("Customer"), {"fields": ("customer", "email", "language")}),
+        (
+            _("Payment"),
+            {
+                "fields": (
+                    "total",
+                    "subtotal",
+                    "shipping_total",
+                    "discount_total",
+                    "paid_at",
+                    "expires_at",
+                )
+            },
+        ),
+        (_("Delivery"), {"fields": ("shipping", "recipient", "phone", "address")}),
+    )
+    readonly_fields = tuple(name for _name, options in fieldsets for name in options["fields"])
     inlines = (OrderLineInline, OrderEventInline)
+    actions = ("ship_lines", "mark_delivered", "mark_completed", "cancel_orders", "decline_refund")
+
+    class Media:
+        css = {"all": ("css/admin_orders.css",)}
 
     def has_add_permission(self, request):
         return False
@@ -54,3 +342,231 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_manage_permission(self, request) -> bool:
+        """Moving orders along: whoever may see orders here (the operator, a merchant's staff).
+        Which orders and lines is then up to the scoped queryset and the services."""
+        return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("shipping_method")
+
+    # -- displays
+
+    @admin.display(description=_("customer"))
+    def customer(self, order: Order) -> str:
+        if order.user_id is None:
+            return gettext("Guest")
+        return gettext("Account")
+
+    @admin.display(description=_("shipping method"))
+    def shipping(self, order: Order) -> str:
+        # The name as the customer chose it; the method may have been renamed since.
+        return order.shipping_method_name or str(order.shipping_method or "-")
+
+    @admin.display(description=_("address"))
+    def address(self, order: Order) -> str:
+        parts = (order.province, order.city, order.district, order.street, order.postal_code)
+        return " ".join(part for part in parts if part) or "-"
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, order: Order) -> str:
+        steps = [
+            (
+                status_label(event.to_status),
+                localtime(event.created_at).isoformat(),
+                date_format(localtime(event.created_at), "DATETIME_FORMAT"),
+            )
+            for event in order.events.all()
+            if event.from_status != event.to_status
+        ]
+        if not steps:
+            return "-"
+        return format_html(
+            '<ol class="order-timeline">{}</ol>',
+            format_html_join(
+                "", '<li><strong>{}</strong> <time datetime="{}">{}</time></li>', steps
+            ),
+        )
+
+    # -- actions on the changelist
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if viewer_merchant_id(request) is None and "ship_lines" in actions:
+            func, name, _description = actions["ship_lines"]
+            actions["ship_lines"] = (func, name, gettext("Ship all unshipped lines"))
+        return actions
+
+    @admin.action(description=_("Ship my lines"), permissions=["manage"])
+    def ship_lines(self, request, queryset):
+        self.apply_operation(request, SHIP, queryset)
+
+    @admin.action(description=_("Mark delivered"), permissions=["manage"])
+    def mark_delivered(self, request, queryset):
+        self.apply_operation(request, DELIVER, queryset)
+
+    @admin.action(description=_("Mark completed"), permissions=["manage"])
+    def mark_completed(self, request, queryset):
+        self.apply_operation(request, COMPLETE, queryset)
+
+    @admin.action(description=_("Cancel order"), permissions=["manage"])
+    def cancel_orders(self, request, queryset):
+        return self._with_reason(request, CANCEL, queryset)
+
+    @admin.action(description=_("Decline refund request"), permissions=["manage"])
+    def decline_refund(self, request, queryset):
+        return self._with_reason(request, DECLINE_REFUND, queryset)
+
+    def _with_reason(self, request, op: OrderOperation, queryset):
+        """First the confirmation page asking why; its form posts the action back here."""
+        if request.POST.get("post"):
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                self.apply_operation(request, op, queryset, reason=form.cleaned_data["reason"])
+                return None
+        else:
+            form = ReasonForm(initial={"reason": _default_reason(request, op)})
+        return self._confirmation(
+            request,
+            op,
+            list(queryset),
+            form,
+            action=request.POST.get("action", ""),
+            back_url=request.get_full_path(),
+        )
+
+    def apply_operation(
+        self, request, op: OrderOperation, orders: Iterable[Order], *, reason: str = ""
+    ) -> None:
+        """Run `op` on each order, one service call (and transaction) each, and say per order
+        what happened. A refusal is a message, never an error page."""
+        merchant_id = viewer_merchant_id(request)
+        for order in orders:
+            if op.whole_order and merchant_id is not None and self._shared(order, merchant_id):
+                self.message_user(request, op.not_yours % {"number": order.number}, messages.ERROR)
+                continue
+            try:
+                order = op.run(
+                    order=order, actor=request.user, merchant_id=merchant_id, reason=reason
+                )
+            except OrderError as error:
+                self.message_user(
+                    request,
+                    gettext("Order %(number)s: %(error)s")
+                    % {"number": order.number, "error": error},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    op.done % {"number": order.number, "status": order.get_status_display()},
+                    messages.SUCCESS,
+                )
+
+    @staticmethod
+    def _shared(order: Order, merchant_id: int) -> bool:
+        """Whether the order holds lines of other merchants. Lines never change after the order
+        is placed, so this needs no lock."""
+        return OrderLine.objects.filter(order=order).exclude(merchant_id=merchant_id).exists()
+
+    # -- the buttons on an order's page
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/operation/<slug:operation>/",
+                self.admin_site.admin_view(self.operation_view),
+                name="{}_{}_operation".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def offered_operations(self, request, order: Order) -> list[OrderOperation]:
+        """The buttons worth showing for this order and viewer. Only a convenience: the
+        operation itself checks again."""
+        if not self.has_manage_permission(request):
+            return []
+        merchant_id = viewer_merchant_id(request)
+        lines = list(OrderLine.objects.filter(order=order))
+        own = [line for line in lines if merchant_id is None or line.merchant_id == merchant_id]
+        offered = []
+        for op in OPERATIONS.values():
+            if order.status not in op.statuses:
+                continue
+            if op.whole_order and len(own) != len(lines):
+                continue
+            if op is SHIP and not any(line.quantity_shipped < line.quantity for line in own):
+                continue
+            offered.append(op)
+        return offered
+
+    def _operation_url(self, order: Order, op: OrderOperation) -> str:
+        return reverse(f"{self.admin_site.name}:orders_order_operation", args=[order.pk, op.name])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["order_operations"] = [
+                {"label": self._label(request, op), "url": self._operation_url(obj, op)}
+                for op in self.offered_operations(request, obj)
+            ]
+            merchant_id = viewer_merchant_id(request)
+            context["shared_with_other_merchants"] = merchant_id is not None and self._shared(
+                obj, merchant_id
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _label(request, op: OrderOperation) -> str:
+        if op is SHIP and viewer_merchant_id(request) is None:
+            return gettext("Ship all unshipped lines")
+        return str(op.label)
+
+    def operation_view(self, request, object_id: str, operation: str):
+        """GET: the confirmation page (with a reason where one is recorded); POST: do it and go
+        back to the order."""
+        op = OPERATIONS.get(operation)
+        if op is None:
+            raise Http404("No such order operation.")
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        order = self.get_object(request, unquote(object_id))  # a 404 outside the viewer's orders
+        change_url = reverse(f"{self.admin_site.name}:orders_order_change", args=[order.pk])
+        form = None
+        if request.method == "POST":
+            form = ReasonForm(request.POST) if op.needs_reason else None
+            if form is None or form.is_valid():
+                reason = form.cleaned_data["reason"] if form else ""
+                self.apply_operation(request, op, [order], reason=reason)
+                return HttpResponseRedirect(change_url)
+        elif op.needs_reason:
+            form = ReasonForm(initial={"reason": _default_reason(request, op)})
+        return self._confirmation(request, op, [order], form, action="", back_url=change_url)
+
+    def _confirmation(self, request, op, orders, form, *, action: str, back_url: str):
+        merchant_id = viewer_merchant_id(request)
+        lines_to_ship = []
+        if op is SHIP:
+            lines_to_ship = [
+                line
+                for line in OrderLine.objects.filter(
+                    order__in=orders, quantity_shipped__lt=F("quantity")
+                ).select_related("order")
+                if merchant_id is None or line.merchant_id == merchant_id
+            ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": self._label(request, op),
+            "question": op.question,
+            "orders": orders,
+            "order": orders[0] if len(orders) == 1 and not action else None,
+            "lines_to_ship": lines_to_ship,
+            "form": form,
+            "action": action,
+            "back_url": back_url,
+            "confirm_label": self._label(request, op),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/orders/order/operation_confirmation.html", context)

@@ -25,7 +25,12 @@ def order_link(order: Order) -> str:
 def send_order_email(*, order: Order, kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown order email {kind!r}")
-    context = {"order": order, "lines": list(order.lines.all()), "link": order_link(order)}
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "link": order_link(order),
+        "shop_name": settings.SHOP_NAME,
+    }
     with translation.override(order.language):
         subject = render_to_string(f"orders/email/{kind}_subject.txt", context).strip()
         body = render_to_string(f"orders/email/{kind}.txt", context)

@@ -33,6 +33,68 @@
     });
   }
 
+  // Product page: the add-to-cart form follows the chosen variant, and adds without leaving the
+  // page. Without this script it is a plain POST of the variant the server rendered as chosen.
+  var addForm = document.querySelector("[data-add-to-cart]");
+  if (addForm) {
+    var addVariant = addForm.querySelector("[data-add-variant]");
+    var addNext = addForm.querySelector("[data-add-next]");
+    var addButton = addForm.querySelector("[data-add-button]");
+    var addStatus = addForm.querySelector("[data-add-status]");
+    var showStatus = function (text, isError) {
+      addStatus.querySelector("[data-add-message]").textContent = text;
+      addStatus.querySelector("[data-add-view]").hidden = isError;
+      addStatus.classList.toggle("is-error", isError);
+      addStatus.hidden = false;
+    };
+    if (variantForm) {
+      variantForm.addEventListener("change", function (event) {
+        var input = event.target;
+        if (input.name !== "variant") return;
+        var soldOut = Number(input.dataset.available) <= 0;
+        addVariant.value = input.value;
+        if (addNext) {
+          var next = new URL(addNext.value, window.location.href);
+          next.searchParams.set("variant", input.value);
+          addNext.value = next.pathname + next.search;
+        }
+        addButton.disabled = soldOut;
+        addButton.textContent = soldOut ? addForm.dataset.labelOut : addForm.dataset.labelAdd;
+        addStatus.hidden = true;
+      });
+    }
+    addForm.addEventListener("submit", function (event) {
+      if (!window.fetch) return;
+      event.preventDefault();
+      addButton.disabled = true;
+      fetch(addForm.action, {
+        method: "POST",
+        body: new FormData(addForm),
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-Requested-With": "fetch" },
+      })
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (data) {
+          if (data.ok) {
+            document.querySelectorAll("[data-cart-count]").forEach(function (count) {
+              count.textContent = data.count;
+            });
+            showStatus(data.message, false);
+          } else {
+            showStatus(data.error, true);
+          }
+        })
+        .catch(function () {
+          showStatus(addForm.dataset.error, true);
+        })
+        .finally(function () {
+          addButton.disabled = false;
+        });
+    });
+  }
+
   // Product gallery: thumbnails swap the main image.
   var gallery = document.querySelector("[data-gallery]");
   if (gallery) {

@@ -373,3 +373,21 @@ def test_granting_permissions_twice_is_harmless(merchant_a):
     assert staff.has_perm("catalog.change_product")
     assert not staff.has_perm("catalog.change_category")
     assert not staff.has_perm("accounts.change_user")
+
+
+@pytest.mark.django_db
+def test_migrate_keeps_the_merchant_staff_group_permissions_current():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from accounts.permissions import MERCHANT_STAFF_GROUP, merchant_staff_group_sync
+
+    group = merchant_staff_group_sync()
+    group.permissions.clear()
+
+    call_command("migrate", verbosity=0)
+
+    perms = set(
+        Group.objects.get(name=MERCHANT_STAFF_GROUP).permissions.values_list("codename", flat=True)
+    )
+    assert {"change_product", "view_order"} <= perms

@@ -1,0 +1,325 @@
+"""Checkout and the shopper's order pages. Each view parses its input, calls one service or
+selector and renders; services.py decides what may happen to an order.
+
+Checkout keeps the shopper's choices in the session between its three steps (details, review,
+place) under CHECKOUT_SESSION_KEY; prices are never stored there: the review page and
+order_place compute them from the cart as it is at that moment."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.services import address_save
+from cart.errors import CartError
+from cart.selectors import CartView, cart_view
+from cart.services import cart_add
+
+from . import selectors, services
+from .errors import CheckoutError, OrderError
+from .forms import NEW_ADDRESS, CheckoutForm, RefundRequestForm
+from .models import Order
+
+CHECKOUT_SESSION_KEY = "checkout"
+CANCEL_NOTE = "cancelled by the customer"  # shown translated by selectors.EVENT_NOTES
+
+
+# --- Checkout -----------------------------------------------------------------------------------
+
+
+def _cart_not_ready(request: HttpRequest, cart: CartView) -> HttpResponse | None:
+    """Back to the cart, with the reason, when it cannot be checked out as it is."""
+    if cart.is_empty:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("cart:detail")
+    if cart.blocking_problems:
+        messages.warning(
+            request, _("Some items in your cart need your attention before you can order.")
+        )
+        return redirect("cart:detail")
+    return None
+
+
+def _checkout_initial(state: dict, saved_addresses: list, methods: list) -> dict:
+    initial: dict = {"shipping_method": state.get("shipping_method_id")}
+    if not initial["shipping_method"] and methods:
+        initial["shipping_method"] = methods[0].pk
+    if state.get("email"):
+        initial["email"] = state["email"]
+    saved_ids = {a.pk for a in saved_addresses}
+    if state.get("address_id") in saved_ids:
+        initial["address"] = str(state["address_id"])
+    elif state.get("address"):
+        initial["address"] = NEW_ADDRESS
+        initial["new_address"] = state["address"]
+    elif saved_addresses:
+        initial["address"] = str(saved_addresses[0].pk)  # the default comes first
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def checkout(request: HttpRequest) -> HttpResponse:
+    cart = cart_view(user=request.user, session=request.session)
+    if (back := _cart_not_ready(request, cart)) is not None:
+        return back
+    saved_addresses = selectors.checkout_saved_addresses(user=request.user)
+    methods = selectors.checkout_shipping_methods()
+    state = request.session.get(CHECKOUT_SESSION_KEY, {})
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        saved_addresses=saved_addresses,
+        methods=methods,
+        subtotal=cart.subtotal,
+        initial=_checkout_initial(state, saved_addresses, methods),
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen_saved_address()
+        to_save = form.address_to_save()
+        if to_save is not None:
+            chosen = address_save(user=request.user, address=to_save)
+        request.session[CHECKOUT_SESSION_KEY] = {
+            "email": request.user.email
+            if request.user.is_authenticated
+            else form.cleaned_data["email"],
+            "address": form.shipping_address().__dict__,
+            "address_id": chosen.pk if chosen else None,
+            "shipping_method_id": form.cleaned_data["shipping_method"].pk,
+        }
+        return redirect("orders:checkout_review")
+    return render(request, "orders/checkout.html", {"form": form, "cart": cart})
+
+
+def _checkout_email(request: HttpRequest, state: dict) -> str:
+    return request.user.email if request.user.is_authenticated else state.get("email", "")
+
+
+@require_safe
+@never_cache
+def checkout_review(request: HttpRequest) -> HttpResponse:
+    state = request.session.get(CHECKOUT_SESSION_KEY)
+    cart = cart_view(user=request.user, session=request.session)
+    if (back := _cart_not_ready(request, cart)) is not None:
+        return back
+    if not state or not _checkout_email(request, state):
+        return redirect("orders:checkout")
+    method = selectors.checkout_shipping_method(pk=state.get("shipping_method_id"))
+    if method is None:
+        messages.warning(request, _("Please choose a delivery option."))
+        return redirect("orders:checkout")
+    # One key per review page: placing with it twice finds the first order (order_place).
+    state["key"] = secrets.token_urlsafe(24)
+    request.session[CHECKOUT_SESSION_KEY] = state
+    return render(
+        request,
+        "orders/checkout_review.html",
+        {
+            "rows": selectors.cart_line_rows(cart),
+            "totals": services.checkout_totals(cart=cart, shipping_method=method),
+            "shipping_method": method,
+            "address": services.ShippingAddress(**state["address"]),
+            "email": _checkout_email(request, state),
+            "checkout_key": state["key"],
+            "payment_minutes": settings.ORDER_PAYMENT_TIMEOUT_MINUTES,
+        },
+    )
+
+
+def _order_url(order: Order) -> str:
+    if order.user_id:
+        return order.get_absolute_url()
+    return reverse("orders:guest_detail", args=[order.number, order.guest_token])
+
+
+@require_POST
+def place(request: HttpRequest) -> HttpResponse:
+    state = request.session.get(CHECKOUT_SESSION_KEY) or {}
+    key = request.POST.get("checkout_key", "")
+    if not key or not state.get("key") or not secrets.compare_digest(key, state["key"]):
+        messages.error(
+            request,
+            _("This order form is out of date. Please check your order and place it again."),
+        )
+        return redirect("orders:checkout_review")
+    try:
+        order = services.order_place(
+            user=request.user,
+            session=request.session,
+            email=_checkout_email(request, state),
+            address=services.ShippingAddress(**state["address"]),
+            shipping_method_id=state["shipping_method_id"],
+            checkout_key=key,
+            language=translation.get_language(),
+        )
+    except CheckoutError as error:
+        messages.error(request, str(error))
+        return redirect("cart:detail")
+    messages.success(
+        request,
+        _("Thank you! Your order %(number)s has been placed.") % {"number": order.number},
+    )
+    return redirect(_order_url(order))
+
+
+# --- Order pages --------------------------------------------------------------------------------
+
+
+class _PageLinks:
+    """What includes/pagination.html asks of its `params`."""
+
+    def query_for_page(self, number: int) -> str:
+        return f"?page={number}"
+
+
+@require_safe
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.order_history(user=request.user, page_number=request.GET.get("page") or 1)
+    return render(
+        request,
+        "orders/order_list.html",
+        {"page": page, "orders": page.object_list, "params": _PageLinks(), "section": "orders"},
+    )
+
+
+def _detail_context(order: Order, **extra) -> dict:
+    return {
+        "order": order,
+        "rows": selectors.order_line_rows(order),
+        "timeline": selectors.order_timeline(order),
+        **selectors.order_actions(order),
+        **extra,
+    }
+
+
+@require_safe
+@login_required
+@never_cache
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = selectors.order_for_user(user=request.user, number=number)
+    if order is None:
+        raise Http404("No such order")
+    context = _detail_context(
+        order, refund_form=RefundRequestForm(), section="orders", is_guest_page=False
+    )
+    return render(request, "orders/order_detail.html", context)
+
+
+@require_safe
+@never_cache
+def guest_detail(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    order = selectors.order_for_guest_link(number=number, token=token)
+    if order is None:
+        raise Http404("No such order")
+    context = _detail_context(order, token=token, is_guest_page=True)
+    return render(request, "orders/order_detail.html", context)
+
+
+def _own_order(request: HttpRequest, number: str) -> Order:
+    order = selectors.order_owned_by(user=request.user, number=number)
+    if order is None:
+        raise Http404("No such order")
+    return order
+
+
+def _cancel(request: HttpRequest, order: Order) -> None:
+    try:
+        services.order_cancel(order=order, actor=request.user, reason=CANCEL_NOTE)
+    except OrderError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Your order %(number)s has been cancelled.") % {"number": order.number}
+        )
+
+
+@require_POST
+@login_required
+def cancel(request: HttpRequest, number: str) -> HttpResponse:
+    order = _own_order(request, number)
+    _cancel(request, order)
+    return redirect(order.get_absolute_url())
+
+
+@require_POST
+def guest_cancel(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    order = services.order_for_guest(number=number, token=token)
+    if order is None:
+        raise Http404("No such order")
+    _cancel(request, order)
+    return redirect(_order_url(order))
+
+
+@require_POST
+@login_required
+def refund_request(request: HttpRequest, number: str) -> HttpResponse:
+    order = _own_order(request, number)
+    form = RefundRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(order.get_absolute_url())
+    try:
+        services.order_refund_request(
+            order=order, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except OrderError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Your refund request has been sent. We will get back to you by email.")
+        )
+    return redirect(order.get_absolute_url())
+
+
+@require_POST
+@login_required
+def reorder(request: HttpRequest, number: str) -> HttpResponse:
+    """Put the order's lines back in the cart at today's prices. Lines that can no longer be
+    bought as they were are skipped and named; cart_add checks each one."""
+    order = _own_order(request, number)
+    added, skipped = 0, []
+    for line in order.lines.all():
+        if line.variant_id is None:
+            skipped.append(_("%(name)s: no longer available") % {"name": line.product_name})
+            continue
+        try:
+            cart_add(
+                user=request.user,
+                session=request.session,
+                variant_id=line.variant_id,
+                quantity=line.quantity,
+            )
+        except CartError as error:
+            skipped.append(f"{line.product_name}: {error}")
+        else:
+            added += line.quantity
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d item from order %(number)s is back in your cart.",
+                "%(count)d items from order %(number)s are back in your cart.",
+                added,
+            )
+            % {"count": added, "number": order.number},
+        )
+    if skipped:
+        messages.warning(
+            request,
+            _("Not added to your cart: %(items)s") % {"items": "; ".join(skipped)},
+        )
+    return redirect("cart:detail")
