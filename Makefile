@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront clean
+.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront bench-checkout clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
@@ -69,6 +69,10 @@ messages: $(STAMP)
 ## bench-storefront: seed 100,000 products on PostgreSQL and load-test the storefront
 bench-storefront: $(STAMP)
 	$(BIN)/python benchmarks/storefront.py
+
+## bench-checkout: concurrent checkouts on PostgreSQL (orders/s and latency)
+bench-checkout: $(STAMP)
+	$(BIN)/python benchmarks/checkout.py
 
 clean:
 	rm -rf $(VENV) var
