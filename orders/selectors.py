@@ -29,6 +29,9 @@ EVENT_NOTES = {
     "delivered": _("Delivered"),
     "completed": _("Completed"),
     "cancelled by the customer": _("Cancelled by you"),
+    "shipped": _("Shipped"),
+    "refund requested": _("Refund requested"),
+    "refunded": _("Refunded"),
 }
 
 

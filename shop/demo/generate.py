@@ -722,15 +722,17 @@ FREE_SHIPPING_FROM = Decimal("199.00")
 SHIPPING_FEE = Decimal("12.00")
 REVIEW_RATE = 0.35
 S = OrderStatus
+# The notes the services themselves write, so the order pages show them translated
+# (orders/selectors.EVENT_NOTES).
 _EVENT_NOTES = {
-    S.PENDING_PAYMENT: "Order placed (imported demo history)",
-    S.PAID: "Payment received",
-    S.SHIPPED: "Handed to the carrier",
-    S.DELIVERED: "Delivered",
-    S.COMPLETED: "Completed after the return window",
-    S.CANCELLED: "Cancelled: payment not received in time",
-    S.REFUND_REQUESTED: "Customer asked for a refund",
-    S.REFUNDED: "Refunded",
+    S.PENDING_PAYMENT: "placed",
+    S.PAID: "payment received",
+    S.SHIPPED: "shipped",
+    S.DELIVERED: "delivered",
+    S.COMPLETED: "completed",
+    S.CANCELLED: "not paid in time",
+    S.REFUND_REQUESTED: "refund requested",
+    S.REFUNDED: "refunded",
 }
 
 

@@ -767,8 +767,8 @@ def test_a_users_order_cannot_be_cancelled_through_a_guest_link(client, someone_
 # --- Navigation ---------------------------------------------------------------------------------
 
 
-def test_the_header_and_account_menu_link_to_my_orders(signed_in):
+def test_the_header_account_menu_and_footer_link_to_my_orders(signed_in):
     html = signed_in.get(reverse("accounts:profile")).content.decode()
 
-    assert html.count(f'href="{reverse("orders:list")}"') == 2
+    assert html.count(f'href="{reverse("orders:list")}"') == 3
     assert "My orders" in html
