@@ -9,8 +9,10 @@ from .models import Stock
 
 def lock_stock_for_variants(variant_ids: Iterable[int]) -> list[Stock]:
     """Lock every stock row of these variants, in pk order; returns them."""
+    # of=("self",): on PostgreSQL a plain FOR UPDATE would lock the joined warehouse rows too,
+    # queueing every checkout behind every other and deadlocking some.
     return list(
-        Stock.objects.select_for_update()
+        Stock.objects.select_for_update(of=("self",))
         .filter(variant_id__in=sorted(set(variant_ids)))
         .select_related("warehouse")
         .order_by("pk")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import locks
 from .models import Allocation, Stock
@@ -23,6 +24,15 @@ class InsufficientStock(Exception):
 def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stock changes must run inside the caller's transaction")
+
+
+def _save(rows: list[Stock], fields: list[str]) -> None:
+    """One UPDATE for the locked rows. No per-row signals: the caller refreshes the products'
+    in-stock flags and the storefront cache once, after commit."""
+    now = timezone.now()
+    for row in rows:
+        row.updated_at = now
+    Stock.objects.bulk_update(rows, [*fields, "updated_at"])
 
 
 @dataclass(frozen=True)
@@ -69,8 +79,7 @@ def stock_allocate(*, requests: list[LineRequest]) -> list[Allocation]:
             touched[row.pk] = row
             allocations.append(Allocation(order_line_id=r.line_id, stock=row, quantity=take))
             need -= take
-    for row in touched.values():
-        row.save(update_fields=["allocated", "updated_at"])
+    _save(list(touched.values()), ["allocated"])
     return Allocation.objects.bulk_create(allocations)
 
 
@@ -81,8 +90,7 @@ def stock_release(*, allocations: list[Allocation]) -> None:
     for allocation in allocations:
         row = rows[allocation.stock_id]
         row.allocated = max(0, row.allocated - allocation.quantity)
-    for row in rows.values():
-        row.save(update_fields=["allocated", "updated_at"])
+    _save(list(rows.values()), ["allocated"])
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
 
 
@@ -94,8 +102,7 @@ def stock_deduct_shipped(*, allocations: list[Allocation]) -> None:
         row = rows[allocation.stock_id]
         row.quantity -= allocation.quantity
         row.allocated -= allocation.quantity
-    for row in rows.values():
-        row.save(update_fields=["quantity", "allocated", "updated_at"])
+    _save(list(rows.values()), ["quantity", "allocated"])
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
 
 

@@ -103,8 +103,9 @@ def order_place(
     try:
         with transaction.atomic():
             order = _place(user, session, email, address, method, checkout_key, language)
-    except IntegrityError:
-        # The same form submitted twice at once: the other request created the order.
+    except (IntegrityError, CheckoutError):
+        # The same form submitted twice at once: the other request created the order (and may
+        # have emptied the cart between the look-up above and this one reading it).
         existing = Order.objects.filter(checkout_key=checkout_key).first()
         if existing is None:
             raise
@@ -172,8 +173,16 @@ def _place(user, session, email, address, method, checkout_key, language) -> Ord
     return order
 
 
-def _move(order: Order, to_status: str, actor, note: str, fields: tuple[str, ...] = ()) -> Order:
-    if not transitions.can_move(order.status, to_status):
+def _move(
+    order: Order,
+    to_status: str,
+    actor,
+    note: str,
+    fields: tuple[str, ...] = (),
+    *,
+    only_from: str | None = None,
+) -> Order:
+    if not transitions.can_move(order.status, to_status) or only_from not in (None, order.status):
         raise IllegalTransition(
             _("This order is %(status)s and cannot be changed to %(new)s.")
             % {"status": order.get_status_display(), "new": S(to_status).label}
@@ -258,12 +267,15 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
 
 @transaction.atomic
 def order_mark_delivered(*, order: Order, actor, note: str = "") -> Order:
-    return _move(locks.lock_order(order.pk), S.DELIVERED, actor, note or "delivered")
+    # ALLOWED lets a refund request return to delivered, but only through order_refund_decline.
+    order = locks.lock_order(order.pk)
+    return _move(order, S.DELIVERED, actor, note or "delivered", only_from=S.SHIPPED)
 
 
 @transaction.atomic
 def order_complete(*, order: Order, actor, note: str = "") -> Order:
-    return _move(locks.lock_order(order.pk), S.COMPLETED, actor, note or "completed")
+    order = locks.lock_order(order.pk)
+    return _move(order, S.COMPLETED, actor, note or "completed", only_from=S.DELIVERED)
 
 
 @transaction.atomic

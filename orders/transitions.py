@@ -5,15 +5,16 @@ from .models import OrderStatus as S
 
 ALLOWED: dict[str, frozenset[str]] = {
     S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
-    S.PAID: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED, S.REFUND_REQUESTED}),
-    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.REFUND_REQUESTED}),
+    # Before shipping, a shopper cancels rather than asking for a refund.
+    S.PAID: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.REFUND_REQUESTED}),
     S.DELIVERED: frozenset({S.COMPLETED, S.REFUND_REQUESTED}),
     S.COMPLETED: frozenset({S.REFUND_REQUESTED}),
     # A refund request ends refunded (fully or partly) or is declined, which returns the order to
     # where it was (services.order_refund_decline reads that from the events).
     S.REFUND_REQUESTED: frozenset(
-        {S.PARTIALLY_REFUNDED, S.REFUNDED, S.PAID, S.SHIPPED, S.DELIVERED, S.COMPLETED}
+        {S.PARTIALLY_REFUNDED, S.REFUNDED, S.SHIPPED, S.DELIVERED, S.COMPLETED}
     ),
     S.PARTIALLY_REFUNDED: frozenset({S.REFUNDED, S.REFUND_REQUESTED}),
     S.CANCELLED: frozenset(),

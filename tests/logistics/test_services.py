@@ -1,0 +1,165 @@
+"""Stock services: allocate when an order is placed, release when it is cancelled, deduct when it
+ships. Each test runs in the test transaction, as the services expect their caller's."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from logistics import services
+from logistics.models import Allocation, Stock
+from orders.models import Order, OrderLine
+from tests.catalog.factories import VariantFactory
+from tests.logistics.factories import StockFactory, WarehouseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def line_for(variant, quantity: int) -> OrderLine:
+    """An order line to hang allocations on (the services only need its id)."""
+    order = Order.objects.create(email="buyer@example.com")
+    return OrderLine.objects.create(
+        order=order,
+        merchant=variant.product.merchant,
+        product=variant.product,
+        variant=variant,
+        product_name="Thing",
+        sku=variant.sku,
+        unit_price=Decimal("10.00"),
+        quantity=quantity,
+        line_total=Decimal("10.00") * quantity,
+    )
+
+
+def request_for(line: OrderLine) -> services.LineRequest:
+    return services.LineRequest(line.pk, line.variant_id, line.quantity)
+
+
+def stock_state(*rows: Stock) -> list[tuple[int, int]]:
+    fresh = Stock.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk")
+    return [(row.quantity, row.allocated) for row in fresh]
+
+
+def test_allocation_takes_from_the_warehouse_with_most_available_first():
+    variant = VariantFactory()
+    small = StockFactory(variant=variant, warehouse=WarehouseFactory(code="a"), quantity=4)
+    big = StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=9)
+    line = line_for(variant, 3)
+
+    allocations = services.stock_allocate(requests=[request_for(line)])
+
+    assert [(a.stock_id, a.quantity) for a in allocations] == [(big.pk, 3)]
+    assert stock_state(small, big) == [(4, 0), (9, 3)]
+
+
+def test_allocation_counts_what_is_already_allocated_when_choosing_the_warehouse():
+    variant = VariantFactory()
+    # More on hand in "a", but more still available in "b".
+    a = StockFactory(
+        variant=variant, warehouse=WarehouseFactory(code="a"), quantity=10, allocated=8
+    )
+    b = StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=5)
+    line = line_for(variant, 1)
+
+    services.stock_allocate(requests=[request_for(line)])
+
+    assert stock_state(a, b) == [(10, 8), (5, 1)]
+
+
+def test_allocation_splits_a_line_across_warehouses_when_one_is_not_enough():
+    variant = VariantFactory()
+    a = StockFactory(variant=variant, warehouse=WarehouseFactory(code="a"), quantity=3)
+    b = StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=5)
+    line = line_for(variant, 7)
+
+    services.stock_allocate(requests=[request_for(line)])
+
+    split = Allocation.objects.filter(order_line=line).order_by("-quantity")
+    assert [(x.stock_id, x.quantity) for x in split] == [(b.pk, 5), (a.pk, 2)]
+    assert stock_state(a, b) == [(3, 2), (5, 5)]
+
+
+def test_allocation_is_all_or_nothing_when_one_line_falls_short():
+    plenty, scarce = VariantFactory(), VariantFactory()
+    plenty_row = StockFactory(variant=plenty, quantity=10)
+    scarce_row = StockFactory(variant=scarce, quantity=2, allocated=1)
+    lines = [line_for(plenty, 4), line_for(scarce, 2)]
+
+    with pytest.raises(services.InsufficientStock) as raised:
+        services.stock_allocate(requests=[request_for(line) for line in lines])
+
+    assert raised.value.shortages == {scarce.pk: 1}
+    assert stock_state(plenty_row, scarce_row) == [(10, 0), (2, 1)]
+    assert not Allocation.objects.exists()
+
+
+def test_allocation_of_a_variant_without_stock_rows_reports_zero_available():
+    variant = VariantFactory()
+
+    with pytest.raises(services.InsufficientStock) as raised:
+        services.stock_allocate(requests=[request_for(line_for(variant, 1))])
+
+    assert raised.value.shortages == {variant.pk: 0}
+
+
+def test_release_gives_back_exactly_what_was_allocated():
+    variant = VariantFactory()
+    a = StockFactory(variant=variant, warehouse=WarehouseFactory(code="a"), quantity=3, allocated=1)
+    b = StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=5, allocated=2)
+    allocations = services.stock_allocate(requests=[request_for(line_for(variant, 5))])
+    assert stock_state(a, b) == [(3, 3), (5, 5)]
+
+    services.stock_release(allocations=allocations)
+
+    assert stock_state(a, b) == [(3, 1), (5, 2)]
+    assert not Allocation.objects.exists()
+
+
+def test_deduct_on_ship_lowers_on_hand_and_allocated():
+    variant = VariantFactory()
+    a = StockFactory(variant=variant, warehouse=WarehouseFactory(code="a"), quantity=3)
+    b = StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=5, allocated=1)
+    allocations = services.stock_allocate(requests=[request_for(line_for(variant, 6))])
+
+    services.stock_deduct_shipped(allocations=allocations)
+
+    assert stock_state(a, b) == [(1, 0), (1, 1)]
+    assert not Allocation.objects.exists()
+
+
+def test_shipping_everything_leaves_zero_not_negative():
+    variant = VariantFactory()
+    row = StockFactory(variant=variant, quantity=4)
+    allocations = services.stock_allocate(requests=[request_for(line_for(variant, 4))])
+
+    services.stock_deduct_shipped(allocations=allocations)
+
+    assert stock_state(row) == [(0, 0)]
+    with pytest.raises(services.InsufficientStock):
+        services.stock_allocate(requests=[request_for(line_for(variant, 1))])
+    assert stock_state(row) == [(0, 0)]
+
+
+def test_the_database_refuses_allocated_above_on_hand_and_negative_stock():
+    row = StockFactory(quantity=2)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stock.objects.filter(pk=row.pk).update(allocated=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stock.objects.filter(pk=row.pk).update(quantity=-1, allocated=0)
+
+    assert stock_state(row) == [(2, 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_changes_refuse_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        services.stock_allocate(requests=[])
+
+
+def test_availability_sums_what_is_unallocated_over_all_warehouses():
+    variant = VariantFactory()
+    StockFactory(variant=variant, warehouse=WarehouseFactory(code="a"), quantity=3, allocated=3)
+    StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=5, allocated=1)
+
+    assert services.variant_availability([variant.pk]) == {variant.pk: 4}
