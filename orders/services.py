@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cart.errors import CartError
 from cart.selectors import CartView, cart_view
-from cart.services import cart_clear
+from cart.services import cart_add, cart_clear
 from catalog.caching import bump_catalog_version
 from catalog.services import product_availability_refresh
 from logistics import services as stock
@@ -196,6 +197,26 @@ def _move(
     return order
 
 
+def _require_whole_order_actor(order: Order, actor) -> None:
+    """A merchant's staff may change an order as a whole (cancel, deliver, complete, decline a
+    refund) only when every line is their merchant's; shared orders are the operator's."""
+    merchant_id = getattr(actor, "merchant_id", None)
+    if not getattr(actor, "is_staff", False) or getattr(actor, "is_superuser", False):
+        return
+    if merchant_id is None or order.user_id == actor.pk:
+        return
+    if order.lines.exclude(merchant_id=merchant_id).exists():
+        raise OrderError(
+            _("This order also holds other merchants' items: only the shop operator can do that.")
+        )
+
+
+def _merchant_of_staff(actor) -> int | None:
+    if getattr(actor, "is_staff", False) and not getattr(actor, "is_superuser", False):
+        return getattr(actor, "merchant_id", None)
+    return None
+
+
 @transaction.atomic
 def order_mark_paid(*, order: Order, actor, note: str = "") -> Order:
     """The payment arrived. Paying an already paid order changes nothing (a repeated payment
@@ -213,6 +234,7 @@ def order_mark_paid(*, order: Order, actor, note: str = "") -> Order:
 def order_cancel(*, order: Order, actor, reason: str) -> Order:
     """Cancel an order that has not shipped, giving its stock back."""
     order = locks.lock_order(order.pk)
+    _require_whole_order_actor(order, actor)
     if order.status not in transitions.CANCELLABLE:
         raise IllegalTransition(
             _("This order is %(status)s and can no longer be cancelled.")
@@ -230,7 +252,9 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
 @transaction.atomic
 def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
     """Ship every unshipped line (or only one merchant's): their stock leaves the warehouse. The
-    order becomes shipped when all lines have gone, partially shipped before."""
+    order becomes shipped when all lines have gone, partially shipped before. A merchant's staff
+    ship only their merchant's lines, whatever `merchant_id` says."""
+    merchant_id = _merchant_of_staff(actor) or merchant_id
     order = locks.lock_order(order.pk)
     if order.status not in transitions.SHIPPABLE:
         raise IllegalTransition(
@@ -269,12 +293,14 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
 def order_mark_delivered(*, order: Order, actor, note: str = "") -> Order:
     # ALLOWED lets a refund request return to delivered, but only through order_refund_decline.
     order = locks.lock_order(order.pk)
+    _require_whole_order_actor(order, actor)
     return _move(order, S.DELIVERED, actor, note or "delivered", only_from=S.SHIPPED)
 
 
 @transaction.atomic
 def order_complete(*, order: Order, actor, note: str = "") -> Order:
     order = locks.lock_order(order.pk)
+    _require_whole_order_actor(order, actor)
     return _move(order, S.COMPLETED, actor, note or "completed", only_from=S.DELIVERED)
 
 
@@ -296,6 +322,7 @@ def order_refund_request(*, order: Order, actor, reason: str) -> Order:
 def order_refund_decline(*, order: Order, actor, reason: str) -> Order:
     """Turn down a refund request: the order goes back to the status it had before."""
     order = locks.lock_order(order.pk)
+    _require_whole_order_actor(order, actor)
     if order.status != S.REFUND_REQUESTED:
         raise IllegalTransition(_("There is no refund request to decline."))
     before = (
@@ -306,6 +333,23 @@ def order_refund_decline(*, order: Order, actor, reason: str) -> Order:
         .first()
     )
     return _move(order, before or S.COMPLETED, actor, reason)
+
+
+def order_reorder(*, order: Order, user, session) -> tuple[int, list[str]]:
+    """Put an order's lines back in the cart at today's prices. Lines that can no longer be bought
+    as they were are skipped; returns (units added, "name: why" for each skipped line)."""
+    added, skipped = 0, []
+    for line in order.lines.all():
+        if line.variant_id is None:
+            skipped.append(_("%(name)s: no longer available") % {"name": line.product_name})
+            continue
+        try:
+            cart_add(user=user, session=session, variant_id=line.variant_id, quantity=line.quantity)
+        except CartError as error:
+            skipped.append(f"{line.product_name}: {error}")
+        else:
+            added += line.quantity
+    return added, skipped
 
 
 def order_for_guest(*, number: str, token: str) -> Order | None:

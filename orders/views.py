@@ -22,9 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.services import address_save
-from cart.errors import CartError
 from cart.selectors import CartView, cart_view
-from cart.services import cart_add
 
 from . import selectors, services
 from .errors import CheckoutError, OrderError
@@ -291,22 +289,7 @@ def reorder(request: HttpRequest, number: str) -> HttpResponse:
     """Put the order's lines back in the cart at today's prices. Lines that can no longer be
     bought as they were are skipped and named; cart_add checks each one."""
     order = _own_order(request, number)
-    added, skipped = 0, []
-    for line in order.lines.all():
-        if line.variant_id is None:
-            skipped.append(_("%(name)s: no longer available") % {"name": line.product_name})
-            continue
-        try:
-            cart_add(
-                user=request.user,
-                session=request.session,
-                variant_id=line.variant_id,
-                quantity=line.quantity,
-            )
-        except CartError as error:
-            skipped.append(f"{line.product_name}: {error}")
-        else:
-            added += line.quantity
+    added, skipped = services.order_reorder(order=order, user=request.user, session=request.session)
     if added:
         messages.success(
             request,

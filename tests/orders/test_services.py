@@ -511,3 +511,73 @@ def test_expiry_run_twice_cancels_once(method):
 
     assert allocated(variant) == 0
     assert order.events.filter(to_status=S.CANCELLED).count() == 1
+
+
+# --- Who may change an order as a whole ---------------------------------------------------------
+def shared_order():
+    """An order with lines from two merchants, paid."""
+    from tests.orders.factories import place_order, variant_in_stock
+
+    first, second = variant_in_stock(name="Kettle"), variant_in_stock(name="Teapot")
+    order = place_order((first, 1), (second, 1))
+    return services.order_mark_paid(order=order, actor=None), first, second
+
+
+def staff_of(merchant):
+    from tests.accounts.factories import StaffFactory
+
+    return StaffFactory(merchant=merchant)
+
+
+def test_a_merchant_cannot_cancel_an_order_shared_with_another_merchant():
+    order, first, _second = shared_order()
+
+    with pytest.raises(OrderError):
+        services.order_cancel(order=order, actor=staff_of(first.product.merchant), reason="no")
+
+    order.refresh_from_db()
+    assert order.status == S.PAID
+
+
+def test_the_operator_cancels_a_shared_order():
+    from tests.accounts.factories import UserFactory
+
+    order, _first, _second = shared_order()
+    operator = UserFactory(is_staff=True, is_superuser=True)
+
+    services.order_cancel(order=order, actor=operator, reason="operator")
+
+    order.refresh_from_db()
+    assert order.status == S.CANCELLED
+
+
+def test_a_merchant_ships_only_its_own_lines_whatever_it_asks():
+    order, first, second = shared_order()
+
+    services.order_ship(order=order, actor=staff_of(first.product.merchant), merchant_id=None)
+
+    shipped = dict(order.lines.values_list("variant_id", "quantity_shipped"))
+    assert shipped == {first.pk: 1, second.pk: 0}
+    order.refresh_from_db()
+    assert order.status == S.PARTIALLY_SHIPPED
+
+
+# --- Reorder ------------------------------------------------------------------------------------
+def test_reorder_puts_lines_back_and_names_those_it_cannot():
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from cart.selectors import cart_view
+    from tests.orders.factories import place_order, variant_in_stock
+
+    kept, retired = variant_in_stock(name="Kettle"), variant_in_stock(name="Teapot")
+    order = place_order((kept, 2), (retired, 1))
+    retired.product.is_active = False
+    retired.product.save()
+    session = SessionStore()
+
+    added, skipped = services.order_reorder(order=order, user=None, session=session)
+
+    assert added == 2
+    assert len(skipped) == 1 and skipped[0].startswith("Teapot")
+    lines = {line.variant.pk: line.quantity for line in cart_view(user=None, session=session).lines}
+    assert lines == {kept.pk: 2}
