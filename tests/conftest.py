@@ -82,6 +82,20 @@ def make_product():
 
 
 @pytest.fixture
+def merchant_a():
+    from tests.accounts.factories import MerchantFactory
+
+    return MerchantFactory(name="Alpha", slug="alpha")
+
+
+@pytest.fixture
+def merchant_b():
+    from tests.accounts.factories import MerchantFactory
+
+    return MerchantFactory(name="Bravo", slug="bravo")
+
+
+@pytest.fixture
 def storefront_cache(settings):
     """Turn the storefront fragment cache on for one test (it is off in test settings)."""
     settings.STOREFRONT_CACHE_SECONDS = 300

@@ -11,7 +11,7 @@ from accounts.permissions import MERCHANT_STAFF_GROUP, grant_merchant_staff_perm
 from catalog.models import Product, ProductVariant
 from logistics.models import Stock
 from orders.models import Order, OrderLine
-from tests.accounts.factories import MerchantFactory, StaffFactory, UserFactory
+from tests.accounts.factories import StaffFactory, UserFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory, ReviewFactory, VariantFactory
 from tests.logistics.factories import StockFactory, WarehouseFactory
 
@@ -41,16 +41,6 @@ def admin_form_data(response, **overrides) -> dict:
             data[bound.html_name] = value
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def merchant_a():
-    return MerchantFactory(name="Alpha", slug="alpha")
-
-
-@pytest.fixture
-def merchant_b():
-    return MerchantFactory(name="Bravo", slug="bravo")
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from logistics.models import Allocation, ShippingMethod, Stock
 from orders import services
 from orders.models import Order, OrderEvent
 from orders.models import OrderStatus as S
-from tests.accounts.factories import VALID_ADDRESS, MerchantFactory, StaffFactory, UserFactory
+from tests.accounts.factories import VALID_ADDRESS, StaffFactory, UserFactory
 from tests.accounts.test_admin_scoping import admin_form_data
 from tests.catalog.factories import VariantFactory
 from tests.logistics.factories import StockFactory, WarehouseFactory
@@ -40,16 +40,6 @@ def method() -> ShippingMethod:
     return ShippingMethod.objects.create(
         code="test-standard", name_en="Standard", name_zh_hans="标准快递", price=Decimal("12.00")
     )
-
-
-@pytest.fixture
-def merchant_a():
-    return MerchantFactory(name="Alpha", slug="alpha")
-
-
-@pytest.fixture
-def merchant_b():
-    return MerchantFactory(name="Bravo", slug="bravo")
 
 
 @pytest.fixture
