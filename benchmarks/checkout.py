@@ -15,13 +15,14 @@ Everything it changes is put back at the end: the stock rows (quantity, allocate
 and products' in-stock flags are restored and its orders deleted. Emails queued after each commit
 go to an in-memory broker and are dropped.
 
-    .venv/bin/python benchmarks/checkout.py [--database-url URL] [--threads 20] [--duration 10]
+    .venv/bin/python benchmarks/checkout.py [--database-url URL] [--threads 20] [--processes 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import random
 import statistics
@@ -125,6 +126,46 @@ def run_threads(
     return result
 
 
+def run_processes(
+    name: str,
+    processes: int,
+    threads: int,
+    warmup: float,
+    duration: float,
+    call: Callable[[int, int], None],
+) -> Result:
+    """run_threads in several forked processes at once (threads split between them), as web
+    workers would be: Python time no longer shares one interpreter lock, so row locks and the
+    database are what is left to wait for."""
+    if processes <= 1:
+        return run_threads(name, threads, warmup, duration, call)
+    from django.db import connections
+
+    connections.close_all()  # each child opens its own
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    per_process = max(1, threads // processes)
+
+    def child(index: int) -> None:
+        def offset_call(i: int, n: int) -> None:
+            call(index * per_process + i, n)
+
+        queue.put(run_threads(name, per_process, warmup, duration, offset_call))
+
+    children = [context.Process(target=child, args=(k,)) for k in range(processes)]
+    for process in children:
+        process.start()
+    parts = [queue.get() for _ in children]
+    for process in children:
+        process.join()
+    merged = Result(name, per_process * processes, duration)
+    for part in parts:
+        merged.latencies.extend(part.latencies)
+        merged.checkout_errors += part.checkout_errors
+        merged.unexpected.extend(part.unexpected)
+    return merged
+
+
 def choose_variants(rng: random.Random) -> list[int]:
     from django.db.models import F
 
@@ -188,6 +229,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--threads", type=int, default=20)
+    parser.add_argument(
+        "--processes", type=int, default=2, help="processes sharing the threads (1: one process)"
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds per scenario")
     parser.add_argument("--warmup", type=float, default=2, help="uncounted seconds before each")
     parser.add_argument("--seed", type=int, default=7)
@@ -235,7 +279,8 @@ def main() -> None:
     print(
         f"{len(variant_ids)} variants ({len(spread_rows)} stock rows) restocked by {RESTOCK:,} "
         f"units a row; hot variant {hot} has {len(hot_rows)} stock rows; shipping "
-        f"'{method.code}'; {args.threads} threads, {args.warmup:g} s warm-up + "
+        f"'{method.code}'; {args.threads} threads in {args.processes} process(es), "
+        f"{args.warmup:g} s warm-up + "
         f"{args.duration:g} s per scenario"
     )
 
@@ -284,7 +329,9 @@ def main() -> None:
         ]
         for name, call in scenarios:
             print(f"running {name}...", flush=True)
-            results.append(run_threads(name, args.threads, args.warmup, args.duration, call))
+            results.append(
+                run_processes(name, args.processes, args.threads, args.warmup, args.duration, call)
+            )
     finally:
         benchmark_orders = Order.objects.filter(checkout_key__startswith=prefix)
         created = benchmark_orders.count()
