@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml
 ## run: set everything up, seed a demo shop if empty, serve it with a Celery worker and beat
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py alipay_dev_keys --if-missing
 	$(BIN)/python manage.py seed_demo --if-empty --size small
 	@$(BIN)/python manage.py shop_info
 	HOST=$(HOST) $(BIN)/honcho -f Procfile start --port $(PORT)

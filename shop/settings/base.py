@@ -225,3 +225,26 @@ ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT", default=30)
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=20)
 # Where the shop is reached from outside; used for links in emails sent by workers.
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Alipay -------------------------------------------------------------------------------------
+# Without real credentials the shop pays through a local stand-in for Alipay's gateway
+# (payments/sandbox, mounted at /alipay-sandbox/ while ALIPAY_SANDBOX is on) with development keys
+# from `manage.py alipay_dev_keys`. Real Alipay: set ALIPAY_APP_ID, ALIPAY_GATEWAY
+# (https://openapi.alipay.com/gateway.do) and the two keys; no code changes.
+ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=True)
+ALIPAY_APP_ID = env.str("ALIPAY_APP_ID", default="2021000000000000")
+ALIPAY_GATEWAY = env.str(
+    "ALIPAY_GATEWAY", default=SHOP_BASE_URL.rstrip("/") + "/alipay-sandbox/gateway.do"
+)
+ALIPAY_SELLER_ID = env.str("ALIPAY_SELLER_ID", default="")
+# Keys as PEM (or bare base64) text, or as files; a key not given either way is read from
+# ALIPAY_KEYS_DIR (app_private_key.pem, alipay_public_key.pem).
+ALIPAY_KEYS_DIR = Path(env.str("ALIPAY_KEYS_DIR", default=str(VAR_DIR / "alipay-keys")))
+ALIPAY_APP_PRIVATE_KEY = env.str("ALIPAY_APP_PRIVATE_KEY", default="", multiline=True)
+ALIPAY_APP_PRIVATE_KEY_FILE = env.str("ALIPAY_APP_PRIVATE_KEY_FILE", default="")
+ALIPAY_PUBLIC_KEY = env.str("ALIPAY_PUBLIC_KEY", default="", multiline=True)
+ALIPAY_PUBLIC_KEY_FILE = env.str("ALIPAY_PUBLIC_KEY_FILE", default="")
+# The sandbox's trade book (JSON files shared by the web server and the worker).
+ALIPAY_SANDBOX_DIR = VAR_DIR / "alipay-sandbox"
+# The worker delivers the sandbox's notifications; Celery only autodiscovers <app>.tasks.
+CELERY_IMPORTS = ["payments.sandbox.tasks"] if ALIPAY_SANDBOX else []

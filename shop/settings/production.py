@@ -1,5 +1,7 @@
 """Production: no default secrets, HTTPS everywhere. Fails at start when SECRET_KEY is unset."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -25,3 +27,20 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Alipay: the local sandbox never runs here, and real credentials have no defaults.
+ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=False)
+if ALIPAY_SANDBOX:
+    raise ImproperlyConfigured("ALIPAY_SANDBOX must not be enabled in production.")
+CELERY_IMPORTS = []
+ALIPAY_APP_ID = env.str("ALIPAY_APP_ID", default="")
+ALIPAY_GATEWAY = env.str("ALIPAY_GATEWAY", default="https://openapi.alipay.com/gateway.do")
+ALIPAY_KEYS_DIR = None
+if ALIPAY_APP_ID:
+    for _name in ("ALIPAY_APP_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY"):
+        _file = env.str(f"{_name}_FILE", default="")
+        if not env.str(_name, default="") and not (_file and Path(_file).is_file()):
+            raise ImproperlyConfigured(
+                f"ALIPAY_APP_ID is set: {_name} (PEM text) or {_name}_FILE (a readable file) "
+                "must be set too."
+            )

@@ -1,0 +1,66 @@
+"""HTTP face of the sandbox gateway: the cashier (page/WAP pay) and the server-side API.
+A developer tool imitating Alipay's pages, so its few strings are English only."""
+
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from payments.sandbox import gateway
+from payments.sandbox.tasks import deliver_notification
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    # The SDK puts common params in the query string and biz_content in the body (or all in the
+    # query string for page_execute GET); Alipay reads both.
+    return {**request.GET.dict(), **request.POST.dict()}
+
+
+def _error_page(request: HttpRequest, exc: gateway.SandboxError) -> HttpResponse:
+    return render(request, "payments/sandbox/error.html", {"error": exc}, status=400)
+
+
+@csrf_exempt  # called by the SDK from the shop's server, signed instead
+@require_http_methods(["GET", "POST"])
+def gateway_do(request: HttpRequest) -> HttpResponse:
+    params = _params(request)
+    method = params.get("method", "")
+    if method in gateway.PAGE_METHODS:
+        try:
+            biz = gateway.check_page_request(params)
+            trade = gateway.open_trade(params, biz)
+        except gateway.SandboxError as exc:
+            return _error_page(request, exc)
+        return render(request, "payments/sandbox/cashier.html", {"trade": trade})
+    if method in gateway.API_METHODS:
+        body = gateway.signed_response(method, gateway.api_call(params))
+        return HttpResponse(body, content_type="application/json; charset=utf-8")
+    return _error_page(
+        request, gateway._invalid("isv.invalid-method", f"method {method[:60]!r} not supported")
+    )
+
+
+@require_POST
+def cashier_action(request: HttpRequest, out_trade_no: str) -> HttpResponse:
+    trade = gateway.get_trade(out_trade_no)
+    if trade is None:
+        return _error_page(request, gateway._business("ACQ.TRADE_NOT_EXIST", "no such trade"))
+    if request.POST.get("action") != "pay":
+        return render(request, "payments/sandbox/cancelled.html", {"trade": trade})
+    try:
+        trade = gateway.pay_trade(out_trade_no)
+        notify = gateway.notification_params(trade)
+        back = gateway.return_params(trade)
+    except gateway.SandboxError as exc:
+        return _error_page(request, exc)
+
+    def send_notification() -> None:
+        deliver_notification.delay(trade["notify_url"], notify)
+
+    # robust: a shop that does not answer must not stop the buyer's redirect; the task retries.
+    transaction.on_commit(send_notification, robust=True)
+    separator = "&" if "?" in trade["return_url"] else "?"
+    return HttpResponseRedirect(trade["return_url"] + separator + urlencode(back))
