@@ -39,6 +39,9 @@ def describe(settings=django_settings) -> list[str]:
         if settings.ELASTICSEARCH_URL
         else "search: database (embedded default; set ELASTICSEARCH_URL for Elasticsearch)",
         f"email: {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}",
+        "payments: local Alipay sandbox (no real money; set ALIPAY_GATEWAY and keys for Alipay)"
+        if getattr(settings, "ALIPAY_SANDBOX", False)
+        else f"payments: Alipay at {redact(settings.ALIPAY_GATEWAY)}",
     ]
     return lines
 

@@ -75,3 +75,14 @@ def test_urls_are_shown_without_passwords_and_otherwise_unchanged(url, shown):
     from shop.integrations import redact
 
     assert redact(url) == shown
+
+
+def test_the_start_up_summary_says_which_payment_gateway_is_used(settings):
+    from shop.integrations import describe
+
+    settings.ALIPAY_SANDBOX = True
+    assert any("local Alipay sandbox" in line for line in describe())
+
+    settings.ALIPAY_SANDBOX = False
+    settings.ALIPAY_GATEWAY = "https://openapi.alipay.com/gateway.do"
+    assert "payments: Alipay at https://openapi.alipay.com/gateway.do" in describe()
