@@ -11,6 +11,8 @@ admin.site.site_title = settings.SHOP_NAME
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Called by Alipay's servers: no language prefix, no CSRF (the signature authenticates it).
+    path("payments/", include("payments.urls")),
 ]
 if settings.ALIPAY_SANDBOX:
     # The local stand-in for Alipay's gateway; production refuses to switch it on.

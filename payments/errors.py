@@ -1,0 +1,5 @@
+from orders.errors import OrderError
+
+
+class PaymentError(OrderError):
+    """A payment that cannot be started; the message is shown to the person as it is."""
