@@ -24,7 +24,7 @@ from catalog.services import product_availability_refresh
 from logistics import services as stock
 from logistics.models import Allocation, ShippingMethod
 
-from . import locks, transitions
+from . import locks, signals, transitions
 from .errors import CheckoutError, IllegalTransition, OrderError
 from .events import order_event_record
 from .models import Order, OrderLine
@@ -246,6 +246,12 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     _move(order, S.CANCELLED, actor, reason)
     _after_commit_stock_changed({line.product_id for line in lines if line.product_id})
     _queue_email(order, "cancelled")
+    # robust: whatever a receiver does (payments closing the Alipay trade) never undoes a
+    # committed cancellation or breaks the shopper's request; it logs and retries on its own.
+    order_id = order.pk
+    transaction.on_commit(
+        lambda: signals.order_cancelled.send(sender=Order, order_id=order_id), robust=True
+    )
     return order
 
 

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self) -> None:
+        # A signal, not an import in orders: orders must not know payments (payments imports
+        # orders.services to mark orders paid).
+        from orders.signals import order_cancelled
+
+        from .receivers import close_trades_of_cancelled_order
+
+        order_cancelled.connect(
+            close_trades_of_cancelled_order, dispatch_uid="payments.close_trades_of_cancelled"
+        )

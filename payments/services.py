@@ -7,6 +7,7 @@ waits, then finds the payment paid and is recorded as a duplicate."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from orders import services as order_services
 from orders.models import Order, OrderStatus
 
 from . import locks
-from .alipay_client import AlipayGateway, InvalidNotification
+from .alipay_client import AlipayGateway, InvalidNotification, format_amount
 from .config import alipay_config
 from .errors import PaymentError
 from .events import notify_record, payment_event_record
@@ -130,15 +131,23 @@ def payment_handle_notification(*, params: dict[str, str]) -> bool:
     if found is None:
         return _reject(params, "unknown out_trade_no", verified=True)
     payment_id, order_id = found
-    with transaction.atomic():
-        order = order_locks.lock_order(order_id)
-        payment = locks.lock_payment(payment_id)
-        outcome = _apply(order, payment, params)
-        notify_record(params=params, verified=True, outcome=outcome)
+    outcome = _apply_locked(payment_id, order_id, params)
     if outcome.startswith("review"):
         logger.error("alipay notify for %s needs review: %s", out_trade_no, outcome)
         return False
     return True
+
+
+def _apply_locked(payment_id: int, order_id: int, params: dict[str, str], prefix: str = "") -> str:
+    """What a verified trade status means for the payment, applied under the project lock order
+    (Order, then Payment) and recorded in a NotifyRecord in the same transaction. The notify
+    endpoint and the reconciliation both come through here, so they settle the same way."""
+    with transaction.atomic():
+        order = order_locks.lock_order(order_id)
+        payment = locks.lock_payment(payment_id)
+        outcome = _apply(order, payment, params)
+        notify_record(params=params, verified=True, outcome=f"{prefix}{outcome}")
+    return outcome
 
 
 def _apply(order: Order, payment: Payment, params: dict[str, str]) -> str:
@@ -179,3 +188,69 @@ def _settle(order: Order, payment: Payment, trade_no: str) -> str:
     _set_status(payment, P.PAID, f"alipay {trade_no}", fields=("trade_no", "paid_at"))
     order_services.order_mark_paid(order=order, actor=None, note=f"alipay {trade_no}")
     return "settled"
+
+
+def payment_close(*, payment_id: int) -> str:
+    """Close the Alipay trade of a pending payment (its order was cancelled) so it can no longer
+    be paid, and mark the payment closed. Idempotent: anything but a pending payment is left
+    alone. When Alipay refuses to close because the buyer paid meanwhile, the payment stays
+    pending for the notify or the reconciliation to settle (a paid cancelled order goes to
+    review there). GatewayError (Alipay unreachable) propagates so the caller retries."""
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None or payment.status != P.PENDING:
+        return "ignored"
+    gateway = _gateway()
+    if not gateway.close(payment.out_trade_no):
+        # Refused: the trade does not exist (the buyer never opened the cashier), is already
+        # closed, or was paid. Only the last keeps the payment open.
+        result = gateway.query(payment.out_trade_no)
+        if result.found and result.trade_status in SETTLED_TRADE_STATUSES:
+            return "paid at gateway"
+    with transaction.atomic():
+        order_locks.lock_order(payment.order_id)
+        payment = locks.lock_payment(payment_id)
+        if payment.status != P.PENDING:
+            return "ignored"
+        _set_status(payment, P.CLOSED, "alipay trade closed: order cancelled")
+    return "closed"
+
+
+def pending_payment_ids(*, order_id: int) -> list[int]:
+    return list(
+        Payment.objects.filter(order_id=order_id, gateway=GATEWAY, status=P.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def payments_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
+    """Ask Alipay about payments still pending after `older_than` (a notify that never arrived)
+    and apply what it says through the notify's own code path, recorded as "reconciled: ...":
+    TRADE_SUCCESS/TRADE_FINISHED with the exact amount settle, TRADE_CLOSED closes, a trade not
+    found or still waiting is left alone. Idempotent. Returns how many of each outcome."""
+    cutoff = (now or timezone.now()) - older_than
+    counts: dict[str, int] = {}
+    gateway = _gateway()
+    pending = Payment.objects.filter(gateway=GATEWAY, status=P.PENDING, created_at__lt=cutoff)
+    for payment_id, order_id, out_trade_no in pending.order_by("pk").values_list(
+        "pk", "order_id", "out_trade_no"
+    ):
+        result = gateway.query(out_trade_no)
+        if not result.found or result.trade_status not in {
+            *SETTLED_TRADE_STATUSES,
+            "TRADE_CLOSED",
+        }:
+            outcome = "left"
+        else:
+            params = {
+                "out_trade_no": out_trade_no,
+                "trade_no": result.trade_no or "",
+                "trade_status": result.trade_status,
+                "total_amount": (
+                    format_amount(result.total_amount) if result.total_amount is not None else ""
+                ),
+                "source": "alipay.trade.query",
+            }
+            outcome = _apply_locked(payment_id, order_id, params, prefix="reconciled: ")
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts

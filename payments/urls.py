@@ -1,3 +1,5 @@
+"""The shopper's payment pages (inside i18n_patterns). Alipay's notify is in gateway_urls.py."""
+
 from django.urls import path
 
 from . import views
@@ -5,5 +7,9 @@ from . import views
 app_name = "payments"
 
 urlpatterns = [
-    path("alipay/notify/", views.alipay_notify, name="alipay_notify"),
+    path("pay/return/", views.alipay_return, name="alipay_return"),
+    path(
+        "pay/guest/<str:number>/<str:token>/", views.alipay_start_guest, name="alipay_start_guest"
+    ),
+    path("pay/<str:number>/", views.alipay_start, name="alipay_start"),
 ]

@@ -12,7 +12,7 @@ admin.site.site_title = settings.SHOP_NAME
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Called by Alipay's servers: no language prefix, no CSRF (the signature authenticates it).
-    path("payments/", include("payments.urls")),
+    path("payments/", include("payments.gateway_urls")),
 ]
 if settings.ALIPAY_SANDBOX:
     # The local stand-in for Alipay's gateway; production refuses to switch it on.
@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),
+    path("", include("payments.urls")),
     path("", include("catalog.urls")),
     prefix_default_language=False,
 )

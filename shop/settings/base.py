@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.cancel_expired_unpaid",
         "schedule": 60.0,
     },
+    "payments-reconcile": {
+        "task": "payments.reconcile",
+        "schedule": 5 * 60.0,
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------
@@ -246,5 +250,7 @@ ALIPAY_PUBLIC_KEY = env.str("ALIPAY_PUBLIC_KEY", default="", multiline=True)
 ALIPAY_PUBLIC_KEY_FILE = env.str("ALIPAY_PUBLIC_KEY_FILE", default="")
 # The sandbox's trade book (JSON files shared by the web server and the worker).
 ALIPAY_SANDBOX_DIR = VAR_DIR / "alipay-sandbox"
+# A payment still pending this long is asked about at Alipay (payments.reconcile).
+PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=10)
 # The worker delivers the sandbox's notifications; Celery only autodiscovers <app>.tasks.
 CELERY_IMPORTS = ["payments.sandbox.tasks"] if ALIPAY_SANDBOX else []

@@ -542,7 +542,8 @@ def test_order_page_shows_lines_totals_address_timeline_and_payment_deadline(
     assert standard.name in html
     assert "Pending payment" in html and "Order placed" in html  # the timeline
     assert "Pay by" in html
-    assert "Online payment is not available yet" in html
+    assert "Pay with Alipay" in html
+    assert reverse("payments:alipay_start", args=[order.number]) in html
     assert reverse("orders:cancel", args=[order.number]) in html
     assert reverse("orders:refund_request", args=[order.number]) not in html
 
