@@ -65,10 +65,6 @@ SWATCHES = {
 }
 
 
-def option_label(name: str) -> str:
-    return str(OPTION_NAMES.get(name, name.replace("_", " ").capitalize()))
-
-
 def value_label(value) -> str:
     text = str(value)
     return str(VALUE_NAMES.get(text.lower(), text))

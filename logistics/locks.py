@@ -9,12 +9,11 @@ from .models import Stock
 
 def lock_stock_for_variants(variant_ids: Iterable[int]) -> list[Stock]:
     """Lock every stock row of these variants, in pk order; returns them."""
-    # of=("self",): on PostgreSQL a plain FOR UPDATE would lock the joined warehouse rows too,
-    # queueing every checkout behind every other and deadlocking some.
+    # of=("self",): only stock rows, never rows of a joined table (a join on warehouses once made
+    # every checkout queue behind every other and deadlocked some).
     return list(
         Stock.objects.select_for_update(of=("self",))
         .filter(variant_id__in=sorted(set(variant_ids)))
-        .select_related("warehouse")
         .order_by("pk")
     )
 

@@ -65,16 +65,6 @@ def variant_label(attrs) -> str:
 
 
 @register.filter
-def option_label(name) -> str:
-    return attributes.option_label(str(name))
-
-
-@register.filter
-def value_label(value) -> str:
-    return attributes.value_label(value)
-
-
-@register.filter
 def swatch(value) -> str:
     return attributes.SWATCHES.get(str(value).lower(), "")
 
