@@ -106,6 +106,49 @@ def stock_deduct_shipped(*, allocations: list[Allocation]) -> None:
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
 
 
+@dataclass(frozen=True)
+class ReturnedUnits:
+    variant_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Restocked:
+    variant_id: int
+    stock_id: int
+    quantity: int
+
+
+def stock_release_and_restock(
+    *, allocations: list[Allocation], returns: list[ReturnedUnits]
+) -> list[Restocked]:
+    """A refund: give back what `allocations` still promised (units that will never ship) and
+    put returned units back on hand, each into the variant's first stock row (lowest pk).
+    Every row involved is locked once, in pk order. Returns where each returned unit went;
+    a variant that has no stock row any more is skipped (nothing to put it back into)."""
+    _require_transaction()
+    wanted = sorted({r.variant_id for r in returns if r.quantity > 0})
+    first_row: dict[int, int] = {}
+    for stock_id, variant_id in (
+        Stock.objects.filter(variant_id__in=wanted).order_by("-pk").values_list("pk", "variant_id")
+    ):
+        first_row[variant_id] = stock_id  # the last seen is the lowest pk
+    rows = locks.lock_stock_rows([*(a.stock_id for a in allocations), *first_row.values()])
+    for allocation in allocations:
+        row = rows[allocation.stock_id]
+        row.allocated = max(0, row.allocated - allocation.quantity)
+    restocked = []
+    for item in returns:
+        stock_id = first_row.get(item.variant_id)
+        if stock_id is None or item.quantity <= 0:
+            continue
+        rows[stock_id].quantity += item.quantity
+        restocked.append(Restocked(item.variant_id, stock_id, item.quantity))
+    _save(list(rows.values()), ["quantity", "allocated"])
+    Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
+    return restocked
+
+
 def variant_availability(variant_ids: list[int]) -> dict[int, int]:
     """Units available now (on hand minus allocated, all warehouses), without locking."""
     return available_by_variant(list(Stock.objects.filter(variant_id__in=variant_ids)))

@@ -10,6 +10,8 @@ from .numbers import new_order_number
 
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("Pending payment")
+    # Held by the fraud and risk checks before payment, until someone approves or rejects it.
+    UNDER_REVIEW = "under_review", _("Under review")
     PAID = "paid", _("Paid")
     PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
     SHIPPED = "shipped", _("Shipped")
@@ -81,6 +83,8 @@ class Order(TimeStampedModel):
     # One key per checkout form: a second submission of the same form finds the first order.
     checkout_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10, default="en")
+    # Where the order was placed from (REMOTE_ADDR), for the fraud and risk checks.
+    client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

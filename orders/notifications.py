@@ -7,7 +7,7 @@ from django.utils import translation
 
 from .models import Order
 
-KINDS = ("placed", "paid", "cancelled", "shipped")
+KINDS = ("placed", "paid", "cancelled", "shipped", "approved", "refunded")
 
 
 def order_link(order: Order) -> str:

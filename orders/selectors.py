@@ -32,6 +32,8 @@ EVENT_NOTES = {
     "shipped": _("Shipped"),
     "refund requested": _("Refund requested"),
     "refunded": _("Refunded"),
+    "held for review": _("We are checking this order before it can be paid"),
+    "review approved": _("Checked: ready to be paid"),
 }
 
 
@@ -158,6 +160,7 @@ def order_actions(order: Order) -> dict[str, bool]:
         "can_cancel": order.status in transitions.CANCELLABLE,
         "can_request_refund": order.status in transitions.REFUNDABLE_REQUEST,
         "awaiting_payment": order.status == OrderStatus.PENDING_PAYMENT,
+        "under_review": order.status == OrderStatus.UNDER_REVIEW,
     }
 
 

@@ -88,6 +88,7 @@ def order_place(
     shipping_method_id: int,
     checkout_key: str,
     language: str,
+    client_ip: str | None = None,
 ) -> Order:
     """Turn the cart into an order awaiting payment, allocating its stock.
 
@@ -103,7 +104,7 @@ def order_place(
         raise CheckoutError(_("Please choose a delivery option."))
     try:
         with transaction.atomic():
-            order = _place(user, session, email, address, method, checkout_key, language)
+            order = _place(user, session, email, address, method, checkout_key, language, client_ip)
     except (IntegrityError, CheckoutError):
         # The same form submitted twice at once: the other request created the order (and may
         # have emptied the cart between the look-up above and this one reading it).
@@ -114,7 +115,7 @@ def order_place(
     return order
 
 
-def _place(user, session, email, address, method, checkout_key, language) -> Order:
+def _place(user, session, email, address, method, checkout_key, language, client_ip) -> Order:
     cart = cart_view(user=user, session=session)
     if cart.is_empty:
         raise CheckoutError(_("Your cart is empty."))
@@ -137,6 +138,7 @@ def _place(user, session, email, address, method, checkout_key, language) -> Ord
         guest_token="" if signed_in else secrets.token_urlsafe(24),
         checkout_key=checkout_key,
         language=language,
+        client_ip=client_ip or None,
         **address.__dict__,
     )
     lines = OrderLine.objects.bulk_create(
@@ -246,7 +248,7 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     _move(order, S.CANCELLED, actor, reason)
     _after_commit_stock_changed({line.product_id for line in lines if line.product_id})
     _queue_email(order, "cancelled")
-    # robust: whatever a receiver does (payments closing the Alipay trade) never undoes a
+    # robust: whatever a receiver does (payments closing the gateway trade) never undoes a
     # committed cancellation or breaks the shopper's request; it logs and retries on its own.
     order_id = order.pk
     transaction.on_commit(
@@ -339,6 +341,75 @@ def order_refund_decline(*, order: Order, actor, reason: str) -> Order:
         .first()
     )
     return _move(order, before or S.COMPLETED, actor, reason)
+
+
+@transaction.atomic
+def order_hold_for_review(*, order: Order, actor, note: str) -> Order:
+    """The risk checks hold an order awaiting payment: it cannot be paid (nor expire) until
+    someone approves it (order_review_approve) or rejects it (order_cancel)."""
+    order = locks.lock_order(order.pk)
+    return _move(order, S.UNDER_REVIEW, actor, note, only_from=S.PENDING_PAYMENT)
+
+
+@transaction.atomic
+def order_review_approve(*, order: Order, actor, note: str = "") -> Order:
+    """An order held for review may be paid after all, with a fresh payment deadline."""
+    order = locks.lock_order(order.pk)
+    _require_whole_order_actor(order, actor)
+    if order.status != S.UNDER_REVIEW:
+        raise IllegalTransition(
+            _("This order is %(status)s, not under review.")
+            % {"status": order.get_status_display()}
+        )
+    order.expires_at = timezone.now() + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
+    _move(order, S.PENDING_PAYMENT, actor, note or "review approved", fields=("expires_at",))
+    _queue_email(order, "approved")
+    return order
+
+
+@dataclass(frozen=True)
+class LineReturn:
+    line_id: int
+    quantity: int
+
+
+@transaction.atomic
+def order_mark_refunded(
+    *, order: Order, actor, full: bool, returns: list[LineReturn], note: str
+) -> tuple[Order, list[stock.Restocked]]:
+    """Money went back to the customer (payments decides how much; `full`: all of it). The order
+    becomes refunded or partially refunded (a further partial refund is recorded as an event).
+    `returns` are shipped units that came back and go on sale again; a full refund also frees
+    the stock still promised to units that will now never ship. Returns where units went."""
+    order = locks.lock_order(order.pk)
+    if order.status not in transitions.REFUNDABLE:
+        raise IllegalTransition(
+            _("This order is %(status)s and cannot be refunded.")
+            % {"status": order.get_status_display()}
+        )
+    if not full and order.status in transitions.PARTIAL_REFUND_FORBIDDEN:
+        raise IllegalTransition(_("An order that has not shipped can only be refunded in full."))
+    lines = {line.pk: line for line in locks.lock_lines(order)}
+    returned = []
+    for item in returns:
+        line = lines.get(item.line_id)
+        if line is None or item.quantity > line.quantity_shipped:
+            raise OrderError(_("Only shipped units can be returned to stock."))
+        if line.variant_id is not None and item.quantity > 0:
+            returned.append(stock.ReturnedUnits(line.variant_id, item.quantity))
+    allocations = list(Allocation.objects.filter(order_line__in=lines.values())) if full else []
+    restocked = stock.stock_release_and_restock(allocations=allocations, returns=returned)
+    to_status = S.REFUNDED if full else S.PARTIALLY_REFUNDED
+    if order.status == to_status:
+        order_event_record(
+            order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
+        )
+    else:
+        _move(order, to_status, actor, note)
+    if allocations or restocked:
+        _after_commit_stock_changed({line.product_id for line in lines.values() if line.product_id})
+    _queue_email(order, "refunded")
+    return order, restocked
 
 
 def order_reorder(*, order: Order, user, session) -> tuple[int, list[str]]:

@@ -160,6 +160,8 @@ def place(request: HttpRequest) -> HttpResponse:
             shipping_method_id=state["shipping_method_id"],
             checkout_key=key,
             language=translation.get_language(),
+            # The connecting address, never a forwarded header a client could write itself.
+            client_ip=request.META.get("REMOTE_ADDR") or None,
         )
     except CheckoutError as error:
         messages.error(request, str(error))

@@ -32,22 +32,33 @@ from alipay.aop.api.AlipayClientConfig import AlipayClientConfig
 from alipay.aop.api.constant.CommonConstants import THREAD_LOCAL
 from alipay.aop.api.DefaultAlipayClient import DefaultAlipayClient
 from alipay.aop.api.domain.AlipayTradeCloseModel import AlipayTradeCloseModel
+from alipay.aop.api.domain.AlipayTradeFastpayRefundQueryModel import (
+    AlipayTradeFastpayRefundQueryModel,
+)
 from alipay.aop.api.domain.AlipayTradePagePayModel import AlipayTradePagePayModel
 from alipay.aop.api.domain.AlipayTradeQueryModel import AlipayTradeQueryModel
 from alipay.aop.api.domain.AlipayTradeRefundModel import AlipayTradeRefundModel
 from alipay.aop.api.domain.AlipayTradeWapPayModel import AlipayTradeWapPayModel
 from alipay.aop.api.exception.Exception import AopException, RequestException, ResponseException
 from alipay.aop.api.request.AlipayTradeCloseRequest import AlipayTradeCloseRequest
+from alipay.aop.api.request.AlipayTradeFastpayRefundQueryRequest import (
+    AlipayTradeFastpayRefundQueryRequest,
+)
 from alipay.aop.api.request.AlipayTradePagePayRequest import AlipayTradePagePayRequest
 from alipay.aop.api.request.AlipayTradeQueryRequest import AlipayTradeQueryRequest
 from alipay.aop.api.request.AlipayTradeRefundRequest import AlipayTradeRefundRequest
 from alipay.aop.api.request.AlipayTradeWapPayRequest import AlipayTradeWapPayRequest
 from alipay.aop.api.response.AlipayTradeCloseResponse import AlipayTradeCloseResponse
+from alipay.aop.api.response.AlipayTradeFastpayRefundQueryResponse import (
+    AlipayTradeFastpayRefundQueryResponse,
+)
 from alipay.aop.api.response.AlipayTradeQueryResponse import AlipayTradeQueryResponse
 from alipay.aop.api.response.AlipayTradeRefundResponse import AlipayTradeRefundResponse
 from alipay.aop.api.util.SignatureUtils import get_sign_content, sign_with_rsa2
 from alipay.aop.api.util.WebUtils import url_encode
 from Crypto.PublicKey import RSA
+
+from payments.gateways.base import GatewayError, InvalidNotification
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 CHARSET = "utf-8"
@@ -57,16 +68,9 @@ TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 CENT = Decimal("0.01")
 
 
-class GatewayError(Exception):
-    """Alipay could not be reached, or answered something we cannot trust or understand."""
-
-
-class InvalidNotification(Exception):
-    """A notification (or return) whose signature does not check out; `reason` says why."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+# The gateway-neutral exceptions (payments.gateways.base): Alipay could not be reached or gave an
+# answer we cannot trust; a notification (or return) whose signature does not check out.
+__all__ = ["AlipayGateway", "GatewayError", "InvalidNotification"]
 
 
 def format_amount(amount: Decimal) -> str:
@@ -326,6 +330,25 @@ class AlipayGateway:
         # Anything else (20000 "service unavailable" ...) leaves the outcome unknown: the caller
         # retries with the same out_request_no.
         raise GatewayError(f"refund: {response.code} {response.sub_code or ''}")
+
+    def refund_query(self, out_trade_no: str, out_request_no: str) -> bool:
+        """Whether Alipay has made the refund `out_request_no` of this trade
+        (alipay.trade.fastpay.refund.query: a refund it does not know is answered with success
+        but no refund_amount)."""
+        model = AlipayTradeFastpayRefundQueryModel()
+        model.out_trade_no = out_trade_no
+        model.out_request_no = out_request_no
+        response = self._call(
+            AlipayTradeFastpayRefundQueryRequest(biz_model=model),
+            AlipayTradeFastpayRefundQueryResponse,
+        )
+        if response.code == SUCCESS_CODE:
+            if response.refund_status:
+                return response.refund_status == "REFUND_SUCCESS"
+            return bool(response.refund_amount)
+        if response.code == BUSINESS_FAILED_CODE and response.sub_code == "ACQ.TRADE_NOT_EXIST":
+            return False
+        raise GatewayError(f"refund query: {response.code} {response.sub_code or ''}")
 
     def close(self, out_trade_no: str) -> bool:
         """Close an unpaid trade so it can no longer be paid. False when Alipay refuses."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 from payments.alipay_client import AlipayConfig
 
@@ -16,6 +17,7 @@ ALIPAY_PRIVATE_KEY_FILE = "alipay_private_key.pem"  # the sandbox's stand-in for
 ALIPAY_PUBLIC_KEY_FILE = "alipay_public_key.pem"
 
 
+@sensitive_variables("text")  # never in an error report's local variables
 def read_key(setting: str, default_file: str) -> str:
     """A key from `setting` (text), `<setting>_FILE`, or ALIPAY_KEYS_DIR/default_file."""
     text = getattr(settings, setting, "")

@@ -92,3 +92,177 @@ class NotifyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.out_trade_no or '?'} {self.trade_status or '?'}: {self.outcome}"
+
+
+# --- Refunds ------------------------------------------------------------------------------------
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Refund(TimeStampedModel):
+    """Money sent back for a paid payment. `out_request_no` is made and committed before the
+    gateway hears of the refund, so every retry sends the same one and the gateway refunds it
+    once. Pending refunds count against what may still be refunded."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment")
+    )
+    # The merchant whose lines this refund is for (their staff made it); empty for the operator.
+    merchant = models.ForeignKey(
+        "accounts.Merchant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("merchant"),
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=200)
+    out_request_no = models.CharField(_("refund request number"), max_length=64, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RefundStatus.choices,
+        default=RefundStatus.PENDING,
+        db_index=True,
+    )
+    restock = models.BooleanField(_("return items to stock"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # How often the request went out; above zero, the gateway may already have made it.
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    gateway_message = models.CharField(_("gateway answer"), max_length=200, blank=True)
+    gateway_total_refunded = models.DecimalField(
+        _("refunded in total at the gateway"), null=True, blank=True, **MONEY
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.out_request_no} ({self.status})"
+
+
+class RefundLine(models.Model):
+    """Units of an order line the refund is for; `restocked` of them went back on sale."""
+
+    refund = models.ForeignKey(
+        Refund, on_delete=models.CASCADE, related_name="lines", verbose_name=_("refund")
+    )
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, related_name="+", verbose_name=_("line")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    restocked = models.PositiveIntegerField(_("returned to stock"), default=0)
+
+    class Meta:
+        ordering = ["refund", "id"]
+        verbose_name = _("refunded line")
+        verbose_name_plural = _("refunded lines")
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x line {self.order_line_id}"
+
+
+# --- Fraud and risk checks ----------------------------------------------------------------------
+
+
+class RiskRuleCode(models.TextChoices):
+    ACCOUNT_VELOCITY = "account_velocity", _("Many orders from one account")
+    IP_VELOCITY = "ip_velocity", _("Many orders from one IP address")
+    NEW_ACCOUNT_LARGE_AMOUNT = "new_account_large_amount", _("Large amount from a new account")
+    FAILED_PAYMENTS = "failed_payments", _("Many failed or abandoned payments")
+    FAR_ADDRESS = "far_address", _("Shipping far from the account's usual addresses")
+    REGION_MISMATCH = "region_mismatch", _("Shipping outside the account's home province")
+
+
+class RiskRule(TimeStampedModel):
+    """One fraud and risk check, tuned by the operator: when it fires, its score is added to the
+    order's. Which limits a rule reads is in its help text (payments/risk.py)."""
+
+    code = models.CharField(_("rule"), max_length=40, choices=RiskRuleCode.choices, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    score = models.PositiveSmallIntegerField(_("score when it fires"), default=30)
+    max_count = models.PositiveIntegerField(
+        _("most allowed"),
+        null=True,
+        blank=True,
+        help_text=_("Orders (velocity rules) or failed payments allowed before the rule fires."),
+    )
+    window_hours = models.PositiveIntegerField(
+        _("within hours"), null=True, blank=True, help_text=_("How far back to count.")
+    )
+    account_age_days = models.PositiveIntegerField(
+        _("new account: younger than days"), null=True, blank=True
+    )
+    amount = models.DecimalField(
+        _("large amount (yuan)"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    distance_km = models.PositiveIntegerField(_("far: more than km"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("risk rule")
+        verbose_name_plural = _("risk rules")
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class RiskDecision(models.TextChoices):
+    AUTO_PASSED = "auto_passed", _("Passed automatically")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RiskAssessment(TimeStampedModel):
+    """The risk checks' verdict on one order, made before its first payment."""
+
+    order = models.OneToOneField(
+        "orders.Order",
+        on_delete=models.CASCADE,
+        related_name="risk_assessment",
+        verbose_name=_("order"),
+    )
+    score = models.PositiveIntegerField(_("score"))
+    threshold = models.PositiveIntegerField(_("review threshold"))
+    # [{"code": ..., "score": ..., "params": {...}}]: shown translated (payments.risk_review).
+    reasons = models.JSONField(_("reasons"), default=list)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=RiskDecision.choices, db_index=True
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+
+    def __str__(self) -> str:
+        return f"{self.order} ({self.decision}, {self.score})"

@@ -1,4 +1,4 @@
-"""Starting an Alipay payment and applying Alipay's asynchronous notifications.
+"""Starting a payment at a gateway (Alipay) and applying the gateway's asynchronous notifications.
 
 A notification is applied under the order's row lock and then the payment's (the project lock
 order), in one transaction with its NotifyRecord, so a duplicate delivered at the same instant
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
@@ -20,21 +19,20 @@ from orders import services as order_services
 from orders.models import Order, OrderStatus
 
 from . import locks
-from .alipay_client import AlipayGateway, InvalidNotification, format_amount
-from .config import alipay_config
 from .errors import PaymentError
 from .events import notify_record, payment_event_record
+from .gateways import DEFAULT_GATEWAY, PaymentGateway, gateway_for
+from .gateways.base import InvalidNotification, PaymentRequest, TradeResult, TradeState
 from .models import Payment
 from .models import PaymentStatus as P
 
 logger = logging.getLogger(__name__)
 
-GATEWAY = "alipay"
-SETTLED_TRADE_STATUSES = frozenset({"TRADE_SUCCESS", "TRADE_FINISHED"})
+GATEWAY = DEFAULT_GATEWAY
 
 
-def _gateway() -> AlipayGateway:
-    return AlipayGateway(alipay_config())
+def _gateway(code: str = GATEWAY) -> PaymentGateway:
+    return gateway_for(code)
 
 
 def _set_status(payment: Payment, to_status: str, note: str, fields: tuple[str, ...] = ()) -> None:
@@ -49,6 +47,8 @@ def _set_status(payment: Payment, to_status: str, note: str, fields: tuple[str, 
 @transaction.atomic
 def _open_payment(order: Order) -> Payment:
     order = order_locks.lock_order(order.pk)
+    if order.status == OrderStatus.UNDER_REVIEW:
+        raise PaymentError(_("Your order is being reviewed; we'll email you."))
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise PaymentError(
             _("This order is %(status)s and cannot be changed to %(new)s.")
@@ -78,16 +78,22 @@ def _open_payment(order: Order) -> Payment:
 def payment_start(
     *, order: Order, mobile: bool, return_url: str, notify_url: str
 ) -> tuple[Payment, str]:
-    """Open (or reuse) the pending Alipay payment of an order awaiting payment and return it with
-    the signed gateway URL the buyer's browser goes to. Raises PaymentError for other orders."""
+    """Open (or reuse) the pending payment of an order awaiting payment and return it with the
+    signed gateway URL the buyer's browser goes to. The order is scored by the risk checks first
+    (once): an order held for review, or any order not awaiting payment, raises PaymentError."""
+    from .risk_review import risk_assess_order
+
+    risk_assess_order(order=order)
     payment = _open_payment(order)
-    url = _gateway().page_pay_url(
-        payment.out_trade_no,
-        payment.amount,
-        f"{settings.SHOP_NAME} {order.number}",
-        return_url,
-        notify_url,
-        mobile=mobile,
+    url = _gateway(payment.gateway).start_payment(
+        PaymentRequest(
+            reference=payment.out_trade_no,
+            amount=payment.amount,
+            subject=f"{settings.SHOP_NAME} {order.number}",
+            return_url=return_url,
+            notify_url=notify_url,
+            mobile=mobile,
+        )
     )
     return payment, url
 
@@ -103,72 +109,68 @@ def _reject(params: dict, reason: str, *, verified: bool) -> bool:
     return False
 
 
-def _exact_amount(value: str | None) -> Decimal | None:
-    try:
-        amount = Decimal(value or "")
-    except (InvalidOperation, TypeError):
-        return None
-    return amount if amount.is_finite() else None
-
-
-def payment_handle_notification(*, params: dict[str, str]) -> bool:
-    """Apply one asynchronous notification from Alipay. True means "answer success": the
+def payment_handle_notification(*, params: dict[str, str], gateway: str = GATEWAY) -> bool:
+    """Apply one asynchronous notification from the gateway. True means "answer success": the
     notification is authentic and handled (or was already). Forged, unsigned, other-app or
-    unknown-trade notifications change nothing, are recorded and give False, so Alipay retries
-    a genuine one that we could not take yet.
+    unknown-trade notifications change nothing, are recorded and give False, so the gateway
+    retries a genuine one that we could not take yet.
 
-    TRADE_SUCCESS / TRADE_FINISHED settle the payment and mark the order paid; WAIT_BUYER_PAY
-    changes nothing; TRADE_CLOSED closes a pending payment and never unpays a paid one. A
-    signed notification whose total_amount differs from the payment's sets the payment to
-    needs_review, pays nothing and answers failure (as the issue specifies: a wrong amount is
-    never acknowledged as a settled payment); its retries are recorded and change nothing more."""
+    A paid trade settles the payment and marks the order paid; a waiting one changes nothing; a
+    closed one closes a pending payment and never unpays a paid one. A signed notification whose
+    amount differs from the payment's sets the payment to needs_review, pays nothing and answers
+    failure (a wrong amount is never acknowledged as a settled payment); its retries are
+    recorded and change nothing more."""
     try:
-        params = _gateway().verify_notification(params)
+        result = _gateway(gateway).verify_notification(params)
     except InvalidNotification as exc:
         return _reject(params, exc.reason, verified=False)
-    out_trade_no = params.get("out_trade_no", "")
-    found = Payment.objects.filter(out_trade_no=out_trade_no).values_list("pk", "order_id").first()
+    found = (
+        Payment.objects.filter(out_trade_no=result.reference, gateway=gateway)
+        .values_list("pk", "order_id")
+        .first()
+    )
     if found is None:
-        return _reject(params, "unknown out_trade_no", verified=True)
+        return _reject(result.params, "unknown out_trade_no", verified=True)
     payment_id, order_id = found
-    outcome = _apply_locked(payment_id, order_id, params)
+    outcome = _apply_locked(payment_id, order_id, result)
     if outcome.startswith("review"):
-        logger.error("alipay notify for %s needs review: %s", out_trade_no, outcome)
+        logger.error("payment notify for %s needs review: %s", result.reference, outcome)
         return False
     return True
 
 
-def _apply_locked(payment_id: int, order_id: int, params: dict[str, str], prefix: str = "") -> str:
-    """What a verified trade status means for the payment, applied under the project lock order
+def _apply_locked(payment_id: int, order_id: int, result: TradeResult, prefix: str = "") -> str:
+    """What a verified trade state means for the payment, applied under the project lock order
     (Order, then Payment) and recorded in a NotifyRecord in the same transaction. The notify
     endpoint and the reconciliation both come through here, so they settle the same way."""
     with transaction.atomic():
         order = order_locks.lock_order(order_id)
         payment = locks.lock_payment(payment_id)
-        outcome = _apply(order, payment, params)
-        notify_record(params=params, verified=True, outcome=f"{prefix}{outcome}")
+        outcome = _apply(order, payment, result)
+        notify_record(params=result.params, verified=True, outcome=f"{prefix}{outcome}")
     return outcome
 
 
-def _apply(order: Order, payment: Payment, params: dict[str, str]) -> str:
-    trade_status = params.get("trade_status", "")
-    trade_no = params.get("trade_no", "")[:64]
-    if _exact_amount(params.get("total_amount")) != payment.amount:
-        note = f"alipay {trade_no} {trade_status}: amount {params.get('total_amount')!r}"
+def _apply(order: Order, payment: Payment, result: TradeResult) -> str:
+    reference = result.gateway_reference
+    if result.amount != payment.amount:
+        amount = result.params.get("total_amount", result.amount)
+        note = f"{payment.gateway} {reference} {result.raw_status}: amount {amount!r}"
         if payment.status in (P.PENDING, P.CLOSED):
             _set_status(payment, P.NEEDS_REVIEW, note)
         return "review: amount mismatch"
-    if trade_status in SETTLED_TRADE_STATUSES:
-        return _settle(order, payment, trade_no)
-    if trade_status == "TRADE_CLOSED":
+    if result.state == TradeState.PAID:
+        return _settle(order, payment, reference)
+    if result.state == TradeState.CLOSED:
         if payment.status == P.PENDING:
-            _set_status(payment, P.CLOSED, f"alipay {trade_no} closed")
+            _set_status(payment, P.CLOSED, f"{payment.gateway} {reference} closed")
             return "closed"
         return f"ignored: closed while {payment.status}"
-    return f"ignored: {trade_status or 'no trade_status'}"
+    return f"ignored: {result.raw_status or 'no trade_status'}"
 
 
 def _settle(order: Order, payment: Payment, trade_no: str) -> str:
+    prefix = payment.gateway
     if payment.status == P.PAID:
         return "duplicate"
     if payment.status not in (P.PENDING, P.CLOSED):
@@ -181,12 +183,12 @@ def _settle(order: Order, payment: Payment, trade_no: str) -> str:
         _set_status(
             payment,
             P.NEEDS_REVIEW,
-            f"alipay {trade_no}: paid while order {order.status}",
+            f"{prefix} {trade_no}: paid while order {order.status}",
             fields=("trade_no", "paid_at"),
         )
         return f"review: order {order.status}"
-    _set_status(payment, P.PAID, f"alipay {trade_no}", fields=("trade_no", "paid_at"))
-    order_services.order_mark_paid(order=order, actor=None, note=f"alipay {trade_no}")
+    _set_status(payment, P.PAID, f"{prefix} {trade_no}", fields=("trade_no", "paid_at"))
+    order_services.order_mark_paid(order=order, actor=None, note=f"{prefix} {trade_no}")
     return "settled"
 
 
@@ -199,58 +201,46 @@ def payment_close(*, payment_id: int) -> str:
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None or payment.status != P.PENDING:
         return "ignored"
-    gateway = _gateway()
-    if not gateway.close(payment.out_trade_no):
-        # Refused: the trade does not exist (the buyer never opened the cashier), is already
-        # closed, or was paid. Only the last keeps the payment open.
-        result = gateway.query(payment.out_trade_no)
-        if result.found and result.trade_status in SETTLED_TRADE_STATUSES:
-            return "paid at gateway"
+    gateway = _gateway(payment.gateway)
+    # Refused: the trade does not exist (the buyer never opened the cashier), is already closed,
+    # or was paid. Only the last keeps the payment open.
+    if (
+        not gateway.close(payment.out_trade_no)
+        and gateway.query(payment.out_trade_no).state == TradeState.PAID
+    ):
+        return "paid at gateway"
     with transaction.atomic():
         order_locks.lock_order(payment.order_id)
         payment = locks.lock_payment(payment_id)
         if payment.status != P.PENDING:
             return "ignored"
-        _set_status(payment, P.CLOSED, "alipay trade closed: order cancelled")
+        _set_status(payment, P.CLOSED, f"{payment.gateway} trade closed: order cancelled")
     return "closed"
 
 
 def pending_payment_ids(*, order_id: int) -> list[int]:
     return list(
-        Payment.objects.filter(order_id=order_id, gateway=GATEWAY, status=P.PENDING).values_list(
-            "pk", flat=True
-        )
+        Payment.objects.filter(order_id=order_id, status=P.PENDING).values_list("pk", flat=True)
     )
 
 
 def payments_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
-    """Ask Alipay about payments still pending after `older_than` (a notify that never arrived)
-    and apply what it says through the notify's own code path, recorded as "reconciled: ...":
-    TRADE_SUCCESS/TRADE_FINISHED with the exact amount settle, TRADE_CLOSED closes, a trade not
-    found or still waiting is left alone. Idempotent. Returns how many of each outcome."""
+    """Ask the gateway about payments still pending after `older_than` (a notify that never
+    arrived) and apply what it says through the notify's own code path, recorded as
+    "reconciled: ...": paid with the exact amount settles, closed closes, a trade not found or
+    still waiting is left alone. Idempotent. Returns how many of each outcome."""
     cutoff = (now or timezone.now()) - older_than
     counts: dict[str, int] = {}
-    gateway = _gateway()
-    pending = Payment.objects.filter(gateway=GATEWAY, status=P.PENDING, created_at__lt=cutoff)
-    for payment_id, order_id, out_trade_no in pending.order_by("pk").values_list(
-        "pk", "order_id", "out_trade_no"
+    gateways: dict[str, PaymentGateway] = {}
+    pending = Payment.objects.filter(status=P.PENDING, created_at__lt=cutoff)
+    for payment_id, order_id, out_trade_no, code in pending.order_by("pk").values_list(
+        "pk", "order_id", "out_trade_no", "gateway"
     ):
+        gateway = gateways.get(code) or gateways.setdefault(code, _gateway(code))
         result = gateway.query(out_trade_no)
-        if not result.found or result.trade_status not in {
-            *SETTLED_TRADE_STATUSES,
-            "TRADE_CLOSED",
-        }:
-            outcome = "left"
+        if result.state in (TradeState.PAID, TradeState.CLOSED):
+            outcome = _apply_locked(payment_id, order_id, result, prefix="reconciled: ")
         else:
-            params = {
-                "out_trade_no": out_trade_no,
-                "trade_no": result.trade_no or "",
-                "trade_status": result.trade_status,
-                "total_amount": (
-                    format_amount(result.total_amount) if result.total_amount is not None else ""
-                ),
-                "source": "alipay.trade.query",
-            }
-            outcome = _apply_locked(payment_id, order_id, params, prefix="reconciled: ")
+            outcome = "left"
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts

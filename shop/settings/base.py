@@ -252,5 +252,7 @@ ALIPAY_PUBLIC_KEY_FILE = env.str("ALIPAY_PUBLIC_KEY_FILE", default="")
 ALIPAY_SANDBOX_DIR = VAR_DIR / "alipay-sandbox"
 # A payment still pending this long is asked about at Alipay (payments.reconcile).
 PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=10)
+# Orders whose fraud and risk score (the RiskRule rows in admin) reaches this are held for review.
+PAYMENTS_RISK_REVIEW_THRESHOLD = env.int("PAYMENTS_RISK_REVIEW_THRESHOLD", default=60)
 # The worker delivers the sandbox's notifications; Celery only autodiscovers <app>.tasks.
 CELERY_IMPORTS = ["payments.sandbox.tasks"] if ALIPAY_SANDBOX else []

@@ -198,6 +198,14 @@ SERVICES: dict[str, Step] = {
     "complete": lambda o, a: services.order_complete(order=o, actor=a, note="n"),
     "refund_request": lambda o, a: services.order_refund_request(order=o, actor=a, reason="n"),
     "refund_decline": lambda o, a: services.order_refund_decline(order=o, actor=a, reason="n"),
+    "hold": lambda o, a: services.order_hold_for_review(order=o, actor=a, note="n"),
+    "approve": lambda o, a: services.order_review_approve(order=o, actor=a, note="n"),
+    "refund_all": lambda o, a: services.order_mark_refunded(
+        order=o, actor=a, full=True, returns=[], note="n"
+    )[0],
+    "refund_part": lambda o, a: services.order_mark_refunded(
+        order=o, actor=a, full=False, returns=[], note="n"
+    )[0],
 }
 
 # Every move of transitions.ALLOWED that a service makes, and that service.
@@ -210,6 +218,25 @@ STEPS: dict[tuple[str, str], str] = {
     (S.PARTIALLY_SHIPPED, S.SHIPPED): "ship",
     (S.SHIPPED, S.DELIVERED): "mark_delivered",
     (S.DELIVERED, S.COMPLETED): "complete",
+    (S.PENDING_PAYMENT, S.UNDER_REVIEW): "hold",
+    (S.UNDER_REVIEW, S.PENDING_PAYMENT): "approve",
+    (S.UNDER_REVIEW, S.CANCELLED): "cancel",
+    # Refunds (payments.refunds decides how much; these record it on the order).
+    (S.PAID, S.REFUNDED): "refund_all",
+    **{
+        (before, S.REFUNDED): "refund_all"
+        for before in (
+            S.SHIPPED,
+            S.DELIVERED,
+            S.COMPLETED,
+            S.REFUND_REQUESTED,
+            S.PARTIALLY_REFUNDED,
+        )
+    },
+    **{
+        (before, S.PARTIALLY_REFUNDED): "refund_part"
+        for before in (S.SHIPPED, S.DELIVERED, S.COMPLETED)
+    },
     **{
         (before, S.REFUND_REQUESTED): "refund_request"
         for before in (S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED)
@@ -228,17 +255,14 @@ SHIPPING_MOVES = {
 }
 
 # Moves the map allows for which orders.services has no service that makes them (yet).
-WITHOUT_SERVICE = {
-    # Refunds: the payments app's to build.
-    (S.REFUND_REQUESTED, S.REFUNDED),
-    (S.PARTIALLY_REFUNDED, S.REFUNDED),
-}
-# refund_requested -> partially_refunded is both a payments move and a decline back; the decline
-# has a service and is tested.
+WITHOUT_SERVICE: set[tuple[str, str]] = set()
+# refund_requested -> partially_refunded is both a refund (order_mark_refunded, tested in
+# test_a_partial_refund_of_a_refund_request) and a decline back; the table lists the decline.
 
 # The statuses a test order passes through to reach each status.
 PATH: dict[str, list[str]] = {
     S.PENDING_PAYMENT: [],
+    S.UNDER_REVIEW: [S.UNDER_REVIEW],
     S.PAID: [S.PAID],
     S.PARTIALLY_SHIPPED: [S.PAID, S.PARTIALLY_SHIPPED],
     S.SHIPPED: [S.PAID, S.SHIPPED],
@@ -285,7 +309,7 @@ def two_merchant_order(method):
 
 def path_for(move: tuple[str, str]) -> list[str]:
     before, after = move
-    if before == S.REFUND_REQUESTED:  # a decline returns to where the request was made
+    if STEPS[move] == "refund_decline":  # a decline returns to where the request was made
         return [*PATH[after], S.REFUND_REQUESTED]
     return PATH[before]
 
@@ -327,6 +351,10 @@ def illegal_cases() -> list[tuple[str, str]]:
         "complete": {S.DELIVERED},
         "refund_request": transitions.REFUNDABLE_REQUEST,
         "refund_decline": {S.REFUND_REQUESTED},
+        "hold": {S.PENDING_PAYMENT},
+        "approve": {S.UNDER_REVIEW},
+        "refund_all": transitions.REFUNDABLE,
+        "refund_part": transitions.REFUNDABLE - transitions.PARTIAL_REFUND_FORBIDDEN,
     }
     cases = [(name, s) for name, ok in legal.items() for s in PATH if s not in ok]
     # Paying is harmless on anything already paid; only a cancelled unpaid order refuses it.
@@ -581,3 +609,82 @@ def test_reorder_puts_lines_back_and_names_those_it_cannot():
     assert len(skipped) == 1 and skipped[0].startswith("Teapot")
     lines = {line.variant.pk: line.quantity for line in cart_view(user=None, session=session).lines}
     assert lines == {kept.pk: 2}
+
+
+# --- Review holds and refunds (the order's side; payments decides when) ------------------------
+
+
+def test_an_order_held_for_review_neither_pays_nor_expires_until_approved(two_merchant_order):
+    order = walk(two_merchant_order(), [S.UNDER_REVIEW])
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    assert services.orders_cancel_expired_unpaid() == 0
+    services.order_review_approve(order=order, actor=None)
+
+    order.refresh_from_db()
+    assert order.status == S.PENDING_PAYMENT
+    assert order.expires_at > timezone.now()
+
+
+def test_a_full_refund_of_an_unshipped_order_releases_its_stock(two_merchant_order):
+    order = walk(two_merchant_order(), [S.PAID])
+    variants = [line.variant for line in order.lines.order_by("pk")]
+
+    services.order_mark_refunded(order=order, actor=None, full=True, returns=[], note="refunded")
+
+    assert [(on_hand(v), allocated(v)) for v in variants] == [(10, 0), (10, 0)]
+    order.refresh_from_db()
+    assert order.status == S.REFUNDED
+
+
+def test_a_partial_refund_of_an_unshipped_order_is_refused(two_merchant_order):
+    order = walk(two_merchant_order(), [S.PAID])
+
+    with pytest.raises(IllegalTransition):
+        services.order_mark_refunded(order=order, actor=None, full=False, returns=[], note="x")
+
+
+def test_returned_shipped_units_go_back_on_hand(two_merchant_order):
+    order = walk(two_merchant_order(), [S.PAID, S.SHIPPED])
+    first, second = order.lines.order_by("pk")
+
+    _order, restocked = services.order_mark_refunded(
+        order=order,
+        actor=None,
+        full=False,
+        returns=[services.LineReturn(second.pk, 1)],
+        note="refunded",
+    )
+
+    assert [(r.variant_id, r.quantity) for r in restocked] == [(second.variant_id, 1)]
+    assert (on_hand(first.variant), on_hand(second.variant)) == (9, 9)
+
+
+def test_more_units_than_shipped_cannot_come_back(two_merchant_order):
+    order = walk(two_merchant_order(), [S.PAID, S.SHIPPED])
+    line = order.lines.order_by("pk").last()
+
+    with pytest.raises(OrderError):
+        services.order_mark_refunded(
+            order=order, actor=None, full=False, returns=[services.LineReturn(line.pk, 3)], note="x"
+        )
+    assert on_hand(line.variant) == 8
+
+
+def test_a_second_partial_refund_is_recorded_without_a_status_change(two_merchant_order):
+    order = walk(two_merchant_order(), [S.PAID, S.SHIPPED])
+    services.order_mark_refunded(order=order, actor=None, full=False, returns=[], note="refunded")
+
+    services.order_mark_refunded(order=order, actor=None, full=False, returns=[], note="refunded")
+
+    event = last_event(order)
+    assert (event.from_status, event.to_status) == (S.PARTIALLY_REFUNDED, S.PARTIALLY_REFUNDED)
+
+
+def test_a_partial_refund_of_a_refund_request(two_merchant_order):
+    order = walk(two_merchant_order(), [S.PAID, S.SHIPPED, S.REFUND_REQUESTED])
+
+    services.order_mark_refunded(order=order, actor=None, full=False, returns=[], note="refunded")
+
+    order.refresh_from_db()
+    assert order.status == S.PARTIALLY_REFUNDED

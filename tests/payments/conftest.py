@@ -136,3 +136,55 @@ def pay(gateway, browser, notify_receiver):
         return browser.press("pay")
 
     return pay
+
+
+NOTIFY_PATH = "/payments/alipay/notify/"
+
+
+@pytest.fixture
+def paid_order(sandbox_settings, live_server, browser):
+    """An order paid at the sandbox (the cashier's Pay, then its notify or the reconciliation
+    settles it), optionally shipped. Returns the order."""
+    from datetime import timedelta
+
+    from orders import services as order_services
+    from payments.services import payment_start, payments_reconcile
+    from tests.orders.factories import place_order, variant_in_stock
+
+    def make(*items, shipped: bool = False, user=None):
+        items = items or ((variant_in_stock(price="100.00"), 1),)
+        order = place_order(*items, user=user)
+        _payment, url = payment_start(
+            order=order,
+            mobile=False,
+            return_url=RETURN_URL,
+            notify_url=live_server.url + NOTIFY_PATH,
+        )
+        assert browser.get(url).status == 200
+        assert browser.press("pay").status == 302
+        payments_reconcile(older_than=timedelta(0))  # in case the notify has not landed yet
+        order.refresh_from_db()
+        assert order.status == "paid"
+        if shipped:
+            order = order_services.order_ship(order=order, actor=None)
+        return order
+
+    return make
+
+
+def sandbox_refunds(out_trade_no: str) -> dict[str, str]:
+    """The sandbox's ledger of refunds for a trade: out_request_no -> amount."""
+    from payments.sandbox.gateway import get_trade
+
+    trade = get_trade(out_trade_no)
+    return dict(trade["refunds"]) if trade else {}
+
+
+def closed_port_url() -> str:
+    """A gateway URL nothing listens on: connecting is refused, a real network failure."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/gateway.do"

@@ -128,3 +128,66 @@ def test_reconcile_closes_a_payment_whose_trade_was_closed(start, gateway):
 
     assert statuses(payment) == (P.CLOSED, S.PENDING_PAYMENT)
     assert NotifyRecord.objects.get().outcome == "reconciled: closed"
+
+
+@pytest.fixture
+def eager_retries(monkeypatch):
+    """Eager tasks (the test settings) that retry like a worker would, instead of raising at the
+    first retry: each retry runs at once, up to the task's max_retries."""
+    from shop.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+
+
+@pytest.mark.usefixtures("eager_retries")
+def test_the_close_task_retries_while_the_gateway_is_unreachable(start, sandbox_settings, gateway):
+    from celery import signals
+
+    from payments import tasks
+    from payments.gateways.base import GatewayError
+    from tests.payments.conftest import closed_port_url
+
+    payment = start()
+    working_gateway = sandbox_settings.ALIPAY_GATEWAY
+    sandbox_settings.ALIPAY_GATEWAY = closed_port_url()
+    retries = []
+
+    def network_back(sender=None, **kwargs):
+        retries.append(kwargs["reason"].exc)
+        if len(retries) == 2:
+            sandbox_settings.ALIPAY_GATEWAY = working_gateway
+
+    signals.task_retry.connect(network_back, sender=tasks.close_trade, weak=False)
+    try:
+        tasks.close_trade.apply(args=[payment.pk], throw=False)
+    finally:
+        signals.task_retry.disconnect(network_back, sender=tasks.close_trade)
+
+    assert len(retries) == 2 and all(isinstance(exc, GatewayError) for exc in retries)
+    assert gateway.query(payment.out_trade_no).trade_status == "TRADE_CLOSED"
+    assert statuses(payment)[0] == P.CLOSED
+
+
+@pytest.mark.usefixtures("eager_retries")
+def test_the_close_task_gives_up_after_its_retries_and_the_payment_stays_pending(
+    start, sandbox_settings
+):
+    from payments import tasks
+    from tests.payments.conftest import closed_port_url
+
+    payment = start()
+    sandbox_settings.ALIPAY_GATEWAY = closed_port_url()
+
+    result = tasks.close_trade.apply(args=[payment.pk], throw=False)
+
+    assert result.failed()
+    assert statuses(payment)[0] == P.PENDING  # for the reconciliation to settle or close
+
+
+def test_reconciliation_and_expiry_are_on_the_beat_schedule(settings):
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+
+    assert schedule["payments.reconcile"] == 5 * 60.0
+    assert schedule["orders.cancel_expired_unpaid"] == 60.0

@@ -40,7 +40,9 @@ def test_the_cashier_accepts_a_page_pay_url_from_the_sdk(gateway, browser, notif
     assert "Alipay sandbox — local stand-in, no real money" in page.html
     assert ">88.00<" in page.html
     assert "alipay.trade.page.pay" in page.html
-    assert ">Pay</button>" in page.html and ">Cancel</button>" in page.html
+    assert 'value="pay"' in page.html and 'value="cancel"' in page.html
+    assert '<strong id="merchant-name">Lumen &amp; Co.</strong>' in page.html
+    assert "not scannable" in page.html  # the QR-like picture says what it is
 
 
 def test_a_mobile_browser_gets_the_wap_method(gateway, browser, notify_receiver):

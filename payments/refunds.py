@@ -1,0 +1,339 @@
+"""Refunds: a merchant (or the operator) sends part or all of a paid order's money back.
+
+Two steps, two transactions, so a crash can never refund twice:
+
+1. `refund_create` checks the amount against what is left to refund and records the Refund with
+   a new out_request_no, committed before the gateway hears of it.
+2. `refund_submit` sends it. Each attempt is counted (and committed) before it goes out; an
+   attempt after one that may have reached the gateway first asks whether that one was made
+   (alipay.trade.fastpay.refund.query), and a re-sent request carries the same out_request_no,
+   which the gateway refunds once. An unreachable gateway or an unknown answer raises
+   GatewayError and leaves the refund pending for the task (payments.submit_refund) or the
+   periodic reconciliation to try again.
+
+When the gateway confirms, the payment becomes refunded or partially refunded and the order
+too (orders.services.order_mark_refunded, which also returns units to stock), all under the
+locks Order, Payment, Refund, then OrderLine and Stock.
+
+A merchant's staff refund only up to the value of their own lines, less what was refunded for
+that merchant before; the shipping charge and refunds beyond one merchant's lines are the shop
+operator's. An order that has not shipped is refunded in full only (its stock is released).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders import locks as order_locks
+from orders import services as order_services
+from orders import transitions
+from orders.errors import OrderError
+from orders.models import Order, OrderLine
+
+from . import locks
+from .errors import PaymentError
+from .events import payment_event_record
+from .gateways import gateway_for
+from .gateways.base import RefundOutcome, RefundRequest
+from .models import Payment, PaymentStatus, Refund, RefundLine, RefundStatus
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+REFUNDABLE_PAYMENTS = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
+COUNTED = (RefundStatus.PENDING, RefundStatus.SUCCEEDED)
+
+
+class RefundError(PaymentError):
+    """A refund that cannot be made as asked; the message is shown to the person as it is."""
+
+
+@dataclass(frozen=True)
+class RefundLineRequest:
+    line_id: int
+    quantity: int
+
+
+def _merchant_of(actor) -> int | None:
+    """The merchant a staff user acts for; None for the operator (or the system)."""
+    if getattr(actor, "is_staff", False) and not getattr(actor, "is_superuser", False):
+        return getattr(actor, "merchant_id", None)
+    return None
+
+
+def _counted(refunds) -> Decimal:
+    return refunds.filter(status__in=COUNTED).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def refundable_payment(*, order: Order) -> Payment | None:
+    """The order's payment money can go back to (the one that paid it), if any."""
+    return (
+        Payment.objects.filter(order=order, status__in=REFUNDABLE_PAYMENTS).order_by("pk").first()
+    )
+
+
+def refund_remaining(*, payment: Payment, merchant_id: int | None = None) -> Decimal:
+    """What may still be refunded: of the payment, less pending and made refunds; for a
+    merchant, also at most the value of their lines less what was refunded for them."""
+    left = payment.amount - _counted(Refund.objects.filter(payment=payment))
+    if merchant_id is not None:
+        own = (
+            OrderLine.objects.filter(order_id=payment.order_id, merchant_id=merchant_id).aggregate(
+                total=Sum("line_total")
+            )["total"]
+            or ZERO
+        )
+        left = min(
+            left, own - _counted(Refund.objects.filter(payment=payment, merchant_id=merchant_id))
+        )
+    return max(left, ZERO).quantize(CENT)  # SQLite sums lose the scale
+
+
+def refund_quantities(*, order: Order) -> dict[int, int]:
+    """Units of each line already in a pending or made refund."""
+    rows = (
+        RefundLine.objects.filter(refund__payment__order=order, refund__status__in=COUNTED)
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["order_line_id"]: row["total"] for row in rows}
+
+
+def _money(amount) -> Decimal:
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise RefundError(_("Enter the amount as a number of yuan, e.g. 25.00.")) from None
+    if not value.is_finite() or value != value.quantize(CENT):
+        raise RefundError(_("Enter the amount in yuan with at most two decimals."))
+    return value
+
+
+@transaction.atomic
+def refund_create(
+    *,
+    order: Order,
+    actor,
+    amount: Decimal | None,
+    reason: str,
+    lines: list[RefundLineRequest] | None = None,
+    restock: bool = False,
+) -> Refund:
+    """Record a refund of `amount` (or, when None, of the value of `lines`) and its new
+    out_request_no; nothing is sent yet (refund_submit does, after this commits). Raises
+    RefundError with a message for the person for anything not allowed."""
+    lines = [item for item in (lines or []) if item.quantity]
+    merchant_id = _merchant_of(actor)
+    order = order_locks.lock_order(order.pk)
+    if order.status not in transitions.REFUNDABLE:
+        raise RefundError(
+            _("This order is %(status)s and cannot be refunded.")
+            % {"status": order.get_status_display()}
+        )
+    payment = refundable_payment(order=order)
+    if payment is None:
+        raise RefundError(_("This order has no payment that could be refunded."))
+    payment = locks.lock_payment(payment.pk)
+    order_lines = {line.pk: line for line in OrderLine.objects.filter(order=order)}
+    earlier = refund_quantities(order=order)
+    value = ZERO
+    for item in lines:
+        line = order_lines.get(item.line_id)
+        if line is None or (merchant_id is not None and line.merchant_id != merchant_id):
+            raise RefundError(_("You can only refund lines of this order that are yours."))
+        if item.quantity < 0 or item.quantity + earlier.get(line.pk, 0) > line.quantity:
+            raise RefundError(
+                _("%(sku)s: at most %(count)s more units can be refunded.")
+                % {"sku": line.sku, "count": line.quantity - earlier.get(line.pk, 0)}
+            )
+        if restock and item.quantity > line.quantity_shipped:
+            raise RefundError(
+                _("%(sku)s: only shipped units can be returned to stock (%(count)s shipped).")
+                % {"sku": line.sku, "count": line.quantity_shipped}
+            )
+        value += line.unit_price * item.quantity
+    if amount is None:
+        if not lines:
+            raise RefundError(_("Enter an amount or the units to refund."))
+        amount = value
+    amount = _money(amount)
+    if amount <= 0:
+        raise RefundError(_("The amount to refund must be more than zero."))
+    remaining = refund_remaining(payment=payment, merchant_id=merchant_id)
+    if amount > remaining:
+        raise RefundError(
+            _("At most %(remaining)s yuan can still be refunded.") % {"remaining": remaining}
+        )
+    whole = refund_remaining(payment=payment)
+    if order.status in transitions.PARTIAL_REFUND_FORBIDDEN and amount != whole:
+        raise RefundError(
+            _("This order has not shipped: it can only be refunded in full (%(total)s yuan).")
+            % {"total": whole}
+        )
+    if restock and not lines:
+        raise RefundError(_("Choose the units that come back to stock."))
+    number = Refund.objects.filter(payment=payment).count() + 1
+    refund = Refund.objects.create(
+        payment=payment,
+        merchant_id=merchant_id,
+        amount=amount,
+        reason=reason[:200],
+        out_request_no=f"{payment.out_trade_no}-R{number}",
+        restock=restock,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    RefundLine.objects.bulk_create(
+        [RefundLine(refund=refund, order_line_id=i.line_id, quantity=i.quantity) for i in lines]
+    )
+    payment_event_record(
+        payment=payment,
+        actor=actor,
+        from_status=payment.status,
+        to_status=payment.status,
+        note=f"refund {refund.out_request_no} of {amount} requested: {reason}",
+    )
+    return refund
+
+
+def refund_submit(*, refund_id: int) -> Refund:
+    """Send a pending refund to the gateway and apply its answer; anything else is returned as
+    it is. Idempotent and safe to run twice at once: both send the same out_request_no, the
+    gateway refunds it once, and only the first answer is applied. GatewayError (unreachable,
+    unknown outcome) propagates with the refund still pending."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        if refund.status != RefundStatus.PENDING:
+            return refund
+        may_have_been_made = refund.attempts > 0
+        refund.attempts += 1
+        refund.save(update_fields=["attempts", "updated_at"])
+    payment = refund.payment
+    gateway = gateway_for(payment.gateway)
+    if may_have_been_made and gateway.refund_query(payment.out_trade_no, refund.out_request_no):
+        outcome = RefundOutcome(ok=True, message="made earlier (refund query)")
+    else:
+        outcome = gateway.refund(
+            RefundRequest(
+                reference=payment.out_trade_no,
+                request_reference=refund.out_request_no,
+                amount=refund.amount,
+                reason=refund.reason,
+            )
+        )
+    return _refund_apply(refund_id, outcome)
+
+
+def _refund_apply(refund_id: int, outcome: RefundOutcome) -> Refund:
+    order_id = Refund.objects.filter(pk=refund_id).values_list("payment__order_id", flat=True)[0]
+    with transaction.atomic():
+        order = order_locks.lock_order(order_id)
+        refund = Refund.objects.select_related("payment").get(pk=refund_id)
+        payment = locks.lock_payment(refund.payment_id)
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
+        if refund.status != RefundStatus.PENDING:
+            return refund
+        refund.gateway_message = outcome.message[:200]
+        refund.gateway_total_refunded = outcome.total_refunded
+        refund.completed_at = timezone.now()
+        if not outcome.ok:
+            refund.status = RefundStatus.FAILED
+            refund.save(update_fields=["status", "gateway_message", "completed_at", "updated_at"])
+            payment_event_record(
+                payment=payment,
+                actor=None,
+                from_status=payment.status,
+                to_status=payment.status,
+                note=f"refund {refund.out_request_no} refused: {outcome.message}",
+            )
+            return refund
+        refund.status = RefundStatus.SUCCEEDED
+        refund.save(
+            update_fields=[
+                "status",
+                "gateway_message",
+                "gateway_total_refunded",
+                "completed_at",
+                "updated_at",
+            ]
+        )
+        refunded = (
+            Refund.objects.filter(payment=payment, status=RefundStatus.SUCCEEDED).aggregate(
+                total=Sum("amount")
+            )["total"]
+            or ZERO
+        )
+        full = refunded >= payment.amount
+        from_status = payment.status
+        payment.status = PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED
+        payment.save(update_fields=["status", "updated_at"])
+        payment_event_record(
+            payment=payment,
+            actor=refund.actor,
+            from_status=from_status,
+            to_status=payment.status,
+            note=f"refund {refund.out_request_no} of {refund.amount} made ({refunded} in all)",
+        )
+        _order_refunded(order, refund, full)
+    return refund
+
+
+def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
+    """The order's side: its status and the units returned to stock. The money has gone back
+    whatever happens here, so a refusal (the order moved on meanwhile) is recorded, not raised."""
+    refund_lines = list(refund.lines.select_related("order_line"))
+    returns = (
+        [order_services.LineReturn(rl.order_line_id, rl.quantity) for rl in refund_lines]
+        if refund.restock
+        else []
+    )
+    try:
+        with transaction.atomic():
+            _order, restocked = order_services.order_mark_refunded(
+                order=order, actor=refund.actor, full=full, returns=returns, note="refunded"
+            )
+    except OrderError as error:
+        logger.error("refund %s made but order %s not updated: %s", refund.pk, order.pk, error)
+        payment_event_record(
+            payment=refund.payment,
+            actor=None,
+            from_status=refund.payment.status,
+            to_status=refund.payment.status,
+            note=f"refund {refund.out_request_no}: order not updated: {error}",
+        )
+        return
+    put_back = {r.variant_id: r.quantity for r in restocked}
+    for rl in refund_lines:
+        variant_id = rl.order_line.variant_id
+        if refund.restock and variant_id in put_back:
+            take = min(rl.quantity, put_back[variant_id])
+            put_back[variant_id] -= take
+            rl.restocked = take
+    RefundLine.objects.bulk_update(refund_lines, ["restocked"])
+
+
+def refunds_retry_pending(*, older_than: timedelta, now=None) -> dict[str, int]:
+    """Submit again refunds still pending after `older_than` (their gateway call failed or its
+    answer was lost). Each is idempotent; a gateway still unreachable is counted, not raised."""
+    from .gateways.base import GatewayError
+
+    cutoff = (now or timezone.now()) - older_than
+    counts: dict[str, int] = {}
+    pending = Refund.objects.filter(
+        Q(status=RefundStatus.PENDING), Q(updated_at__lt=cutoff)
+    ).order_by("pk")
+    for refund_id in pending.values_list("pk", flat=True):
+        try:
+            outcome = refund_submit(refund_id=refund_id).status
+        except GatewayError:
+            outcome = "unreachable"
+        counts[f"refund {outcome}"] = counts.get(f"refund {outcome}", 0) + 1
+    return counts

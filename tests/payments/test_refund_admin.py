@@ -1,0 +1,146 @@
+"""Refunding an order from its admin page: the form's messages, the merchant's limits, and the
+refund reaching the sandbox gateway."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from orders.models import OrderStatus as S
+from payments.models import Refund, RefundStatus
+from tests.accounts.factories import StaffFactory, UserFactory
+from tests.orders.factories import place_order, variant_in_stock
+from tests.payments.conftest import sandbox_refunds
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def operator():
+    return UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
+
+
+def refund_url(order) -> str:
+    return reverse("admin:payments_refund_order", args=[order.pk])
+
+
+def post(client, order, **data):
+    return client.post(refund_url(order), {"amount": "", "reason": "damaged", **data}, follow=True)
+
+
+def test_the_order_page_offers_a_refund_and_the_form_refunds(paid_order, operator, client):
+    order = paid_order(shipped=True)
+    client.force_login(operator)
+
+    order_page = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert refund_url(order) in order_page.content.decode()
+    form = client.get(refund_url(order)).content.decode()
+    assert "112.00 CNY" in form
+    response = post(client, order, amount="20.00")
+
+    html = response.content.decode()
+    assert "Refunded 20.00 yuan" in html
+    refund = Refund.objects.get()
+    assert refund.status == RefundStatus.SUCCEEDED and refund.actor == operator
+    assert sandbox_refunds(refund.payment.out_trade_no) == {refund.out_request_no: "20.00"}
+    order.refresh_from_db()
+    assert order.status == S.PARTIALLY_REFUNDED
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("112.01", "At most 112.00 yuan can still be refunded."),
+        ("0", "The amount to refund must be more than zero."),
+        ("-3", "The amount to refund must be more than zero."),
+        ("lots", "Enter the amount as a number of yuan, e.g. 25.00."),
+        ("", "Enter an amount or the units to refund."),
+    ],
+)
+def test_a_bad_amount_is_a_form_error(paid_order, operator, client, amount, message):
+    order = paid_order(shipped=True)
+    client.force_login(operator)
+
+    response = post(client, order, amount=amount)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+def test_refunding_units_with_restock(paid_order, operator, client):
+    variant = variant_in_stock(price="100.00", quantity=5)
+    order = paid_order((variant, 2), shipped=True)
+    line = order.lines.get()
+    client.force_login(operator)
+
+    post(client, order, **{f"line_{line.pk}": "1", "restock": "on"})
+
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.lines.get().restocked) == (Decimal("100.00"), 1)
+
+
+def test_an_unpaid_order_cannot_be_refunded(sandbox_settings, operator, client):
+    order = place_order((variant_in_stock(), 1))
+    client.force_login(operator)
+
+    page = client.get(refund_url(order)).content.decode()
+    response = post(client, order, amount="1.00")
+
+    assert "This order has no payment that could be refunded." in page
+    assert "This order has no payment that could be refunded." in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+def test_a_merchant_refunds_only_up_to_their_own_lines(paid_order, merchant_a, merchant_b, client):
+    mine = variant_in_stock(price="100.00")
+    theirs = variant_in_stock(price="150.00")
+    for variant, merchant in ((mine, merchant_a), (theirs, merchant_b)):
+        variant.product.merchant = merchant
+        variant.product.save()
+    order = paid_order((mine, 1), (theirs, 1), shipped=True)  # 250.00, free shipping
+    client.force_login(StaffFactory(merchant=merchant_a))
+
+    over = post(client, order, amount="100.01")
+    assert "At most 100.00 yuan can still be refunded." in over.content.decode()
+    their_line = order.lines.get(merchant=merchant_b)
+    crafted = post(client, order, **{f"line_{their_line.pk}": "1"})
+    assert "Enter an amount or the units to refund." in crafted.content.decode()
+    post(client, order, amount="100.00")
+
+    refund = Refund.objects.get()
+    assert (refund.merchant, refund.amount, refund.status) == (
+        merchant_a,
+        Decimal("100.00"),
+        RefundStatus.SUCCEEDED,
+    )
+    again = post(client, order, amount="1.00")
+    assert "At most 0.00 yuan can still be refunded." in again.content.decode()
+
+
+def test_a_merchant_cannot_open_the_refund_of_an_order_without_their_lines(
+    paid_order, merchant_b, client
+):
+    order = paid_order(shipped=True)
+    client.force_login(StaffFactory(merchant=merchant_b))
+
+    assert client.get(refund_url(order)).status_code == 404
+    assert client.post(refund_url(order), {"amount": "1.00", "reason": "x"}).status_code == 404
+    assert not Refund.objects.exists()
+
+
+def test_an_unreachable_gateway_leaves_the_refund_pending_with_a_message(
+    paid_order, operator, client, sandbox_settings
+):
+    from tests.payments.conftest import closed_port_url
+
+    order = paid_order(shipped=True)
+    client.force_login(operator)
+    sandbox_settings.ALIPAY_GATEWAY = closed_port_url()
+
+    response = post(client, order, amount="10.00")
+
+    assert "could not be reached; it stays pending" in response.content.decode()
+    assert Refund.objects.get().status == RefundStatus.PENDING
