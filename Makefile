@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront bench-checkout clean
+.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
@@ -26,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py alipay_dev_keys --if-missing
 	$(BIN)/python manage.py seed_demo --if-empty --size small
+	$(BIN)/python manage.py rebuild_search_index --if-empty
 	@$(BIN)/python manage.py shop_info
 	HOST=$(HOST) $(BIN)/honcho -f Procfile start --port $(PORT)
 
@@ -74,6 +75,14 @@ bench-storefront: $(STAMP)
 ## bench-checkout: concurrent checkouts on PostgreSQL (orders/s and latency)
 bench-checkout: $(STAMP)
 	$(BIN)/python benchmarks/checkout.py
+
+## bench-search-relevance: NDCG@10 and MRR of a labelled query set, per search backend
+bench-search-relevance: $(STAMP)
+	$(BIN)/python benchmarks/search_relevance.py
+
+## bench-search-latency: p50/p95 search latency with facets at 100,000 products (SQLite, PostgreSQL)
+bench-search-latency: $(STAMP)
+	$(BIN)/python benchmarks/search_latency.py
 
 clean:
 	rm -rf $(VENV) var

@@ -28,6 +28,7 @@ from orders.models import SOLD_STATUSES, OrderLine
 from . import images
 from .caching import bump_catalog_version
 from .models import Product, ProductImage, ProductVariant, Review
+from .signals import products_changed
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def product_stats_refresh(*, product_ids: list[int] | None = None) -> int:
         ),
     )
     transaction.on_commit(bump_catalog_version)
+    products_changed.send(sender=Product, product_ids=product_ids)
     logger.info("refreshed stats of %s products", updated)
     return updated
 
@@ -82,6 +84,7 @@ def product_availability_refresh(*, product_ids: list[int] | None = None) -> int
     with transaction.atomic():
         updated = queryset.update(in_stock=Exists(available))
         transaction.on_commit(bump_catalog_version)
+        products_changed.send(sender=Product, product_ids=product_ids)
     return updated
 
 
@@ -115,9 +118,11 @@ def product_set_active(*, products: QuerySet[Product], active: bool, actor: User
     once the change is committed. Returns how many products actually changed.
     """
     changed = Product.objects.filter(pk__in=products.values("pk")).exclude(is_active=active)
+    changed_ids = list(changed.values_list("pk", flat=True))
     updated = changed.update(is_active=active, updated_at=timezone.now())
     if updated:
         transaction.on_commit(bump_catalog_version)
+        products_changed.send(sender=Product, product_ids=changed_ids)
     logger.info(
         "%s %s products (by user %s)",
         "activated" if active else "deactivated",

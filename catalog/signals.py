@@ -3,7 +3,7 @@ make them call bump_catalog_version() themselves."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from logistics.models import Stock
 
@@ -11,6 +11,10 @@ from .caching import bump_catalog_version
 from .models import Brand, Category, Product, ProductImage, ProductVariant, Review
 
 WATCHED = (Brand, Category, Product, ProductImage, ProductVariant, Review, Stock)
+
+# Sent by the services that change products in bulk (UPDATE bypasses post_save), inside their
+# transaction, with `product_ids` (None: possibly every product). Search re-indexes on it.
+products_changed = Signal()
 
 
 @receiver(post_save)

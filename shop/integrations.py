@@ -97,11 +97,17 @@ def check_search() -> str:
     url = django_settings.ELASTICSEARCH_URL
     if not url:
         return "database"
-    from elasticsearch import Elasticsearch
+    from search.services import elasticsearch_backend, recent_fallback
 
-    client = Elasticsearch(url, request_timeout=2)
-    if not client.ping():
+    # The backend searches use, on its connection (the settings' timeouts and transport).
+    backend = elasticsearch_backend()
+    if backend is None or not backend.ping():
         raise RuntimeError(f"no answer from {redact(url)}; search falls back to the database")
+    fallback = recent_fallback()
+    if fallback:
+        raise RuntimeError(
+            f"searches fell back to the database at {fallback['at']} ({fallback['reason']})"
+        )
     return f"elasticsearch ({redact(url)})"
 
 

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
+    path("search/", include("search.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
     path("", include("catalog.urls")),

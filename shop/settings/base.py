@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "payments",
     "recommendations",
     "support",
+    "search",
+    "django_elasticsearch_dsl",
 ]
 
 MIDDLEWARE = [
@@ -147,10 +149,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.reconcile",
         "schedule": 5 * 60.0,
     },
+    # The whole search index rebuilt at night (swapped in without downtime).
+    "search-rebuild-index": {
+        "task": "search.rebuild_index",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# django-elasticsearch-dsl (search/documents.py). The connection is lazy: nothing connects while
+# ELASTICSEARCH_URL is empty. Short timeouts and no retries, so a dead cluster costs a page two
+# seconds at most before search falls back to the database.
+ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="shop-")
+ELASTICSEARCH_DSL = {
+    "default": {
+        "hosts": ELASTICSEARCH_URL or "http://127.0.0.1:9200",
+        "request_timeout": env.float("ELASTICSEARCH_TIMEOUT", default=2.0),
+        "max_retries": 0,
+        "retry_on_timeout": False,
+    },
+}
+ELASTICSEARCH_DSL_INDEX_SETTINGS = {
+    "number_of_shards": 1,
+    "number_of_replicas": env.int("ELASTICSEARCH_REPLICAS", default=1),
+}
+# Documents are written by the search app's Celery task, never by model signals in a request.
+ELASTICSEARCH_DSL_AUTOSYNC = False
+ELASTICSEARCH_DSL_SIGNAL_PROCESSOR = "django_elasticsearch_dsl.signals.BaseSignalProcessor"
+ELASTICSEARCH_DSL_AUTO_REFRESH = False
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -56,7 +56,7 @@ def test_anonymous_cart_is_merged_at_login_and_checked_out(page, screenshot, sho
     page.goto(base + "/account/login/")
     page.fill("input[name=username]", "wei@example.com")
     page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/account/")
 
     page.goto(base + "/cart/")

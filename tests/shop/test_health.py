@@ -1,5 +1,9 @@
 import pytest
 from django.urls import reverse
+from elasticsearch import Elasticsearch
+from elasticsearch.dsl.connections import connections
+
+from tests.search.es_fixtures import *  # noqa: F403 (osmem-server fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +54,47 @@ def test_healthz_degrades_but_stays_200_when_elasticsearch_is_down(client, setti
     assert body["status"] == "degraded"
     assert body["checks"]["search"]["ok"] is False
     assert "falls back to the database" in body["checks"]["search"]["detail"]
+
+
+def test_healthz_reports_search_ok_when_elasticsearch_answers(client, elasticsearch_backend):
+    # osmem-server, reached through the connection searches use (with its test transport).
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["checks"]["search"]["ok"] is True, body["checks"]["search"]["detail"]
+    assert body["checks"]["search"]["detail"].startswith("elasticsearch (http://127.0.0.1:")
+    assert body["status"] == "ok"
+
+
+def test_healthz_reports_search_degraded_when_the_cluster_refuses_searches(
+    client, elasticsearch_backend, settings
+):
+    # osmem answers the plain client's `HEAD /` but refuses its media types on every search.
+    connections.add_connection("default", Elasticsearch(settings.ELASTICSEARCH_URL))
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["search"]["ok"] is False
+    assert "falls back to the database" in body["checks"]["search"]["detail"]
+
+
+def test_healthz_reports_search_degraded_when_elasticsearch_is_a_closed_port(
+    client, unreachable_elasticsearch
+):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    search = body["checks"]["search"]
+    assert search["ok"] is False
+    assert search["required"] is False
+    assert unreachable_elasticsearch in search["detail"]
+    assert search["ms"] < 2000  # a refused connection is not waited on
 
 
 def test_healthz_never_shows_a_broker_password(client, settings):

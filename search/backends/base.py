@@ -1,0 +1,109 @@
+"""The one interface every search backend implements: a query in, ranked hits + facets +
+suggestions out.
+
+Backends: `search.backends.sqlite` (FTS5, the embedded default), `search.backends.postgres`
+(weighted tsvector + pg_trgm) and `search.backends.elasticsearch` (django-elasticsearch-dsl).
+`search.services` picks one from the settings and falls back to the database backend when
+Elasticsearch is unreachable.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SORTS = ("relevance", "price_asc", "price_desc", "newest", "best_selling", "rating")
+
+# Price bands offered as a facet, in yuan: key -> (low inclusive, high exclusive or None).
+PRICE_BANDS: dict[str, tuple[Decimal, Decimal | None]] = {
+    "0-100": (Decimal("0"), Decimal("100")),
+    "100-300": (Decimal("100"), Decimal("300")),
+    "300-1000": (Decimal("300"), Decimal("1000")),
+    "1000-": (Decimal("1000"), None),
+}
+
+# "At least N stars" facet values.
+RATING_LEVELS = (4, 3, 2, 1)
+
+FACETS = ("category", "brand", "price", "rating", "in_stock")
+
+
+class SearchBackendUnavailable(Exception):
+    """The backend's server cannot be reached; the caller falls back to the database backend."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the shopper asked for, already validated (see `search.forms`)."""
+
+    text: str = ""
+    language: str = "en"  # "en" or "zh-hans"
+    categories: tuple[str, ...] = ()  # category slugs; a category includes its descendants
+    brands: tuple[str, ...] = ()  # brand slugs
+    price_bands: tuple[str, ...] = ()  # keys of PRICE_BANDS
+    min_rating: int | None = None  # one of RATING_LEVELS: average rating >= n
+    in_stock: bool = False
+    sort: str = "relevance"  # one of SORTS
+    page: int = 1
+    per_page: int = 24
+
+
+@dataclass
+class Hit:
+    product_id: int
+    score: float
+    # field name ("name", "description") -> HTML-safe snippet, matched words wrapped in <mark>.
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FacetValue:
+    value: str  # what goes in the URL (slug, band key, "4", "1")
+    label: str  # what the shopper reads, in the query's language
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    # FACETS key -> values. Facets are disjunctive: values within one facet are OR-ed, facets are
+    # AND-ed, and a facet's counts apply the query and every filter except the facet's own.
+    facets: dict[str, list[FacetValue]]
+    did_you_mean: str | None = None  # a corrected query when the text found little or nothing
+    related: list[str] = field(default_factory=list)  # related searches
+    backend: str = ""
+
+
+@dataclass
+class Suggestion:
+    kind: str  # "product", "category" or "brand"
+    label: str
+    url: str
+
+
+class SearchBackend(ABC):
+    name: str = ""
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Ranked, filtered, faceted, paginated hits for active products only."""
+
+    @abstractmethod
+    def autocomplete(self, text: str, *, language: str, limit: int = 8) -> list[Suggestion]:
+        """Products, categories and brands for a partial, possibly misspelt, query."""
+
+    @abstractmethod
+    def index_products(self, product_ids: Iterable[int]) -> None:
+        """Upsert these products' documents; inactive or deleted products are removed."""
+
+    @abstractmethod
+    def rebuild(self) -> int:
+        """Rebuild the whole index without downtime; returns the number of products indexed."""
+
+    @abstractmethod
+    def ping(self) -> bool:
+        """Whether the backend can answer now."""

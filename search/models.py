@@ -1,0 +1,186 @@
+"""Search: the ranking settings merchants tune, the query log behind the admin report, and the
+database backends' index (one document per active product, and the vocabulary of indexed words
+used to correct typos)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shop.models import MONEY, TimeStampedModel
+
+from . import ranking
+
+SETTINGS_CACHE_KEY = "search:settings"
+
+
+class SearchSettings(TimeStampedModel):
+    """How relevance blends text match with popularity, rating and stock (see ranking.py).
+    One row; read it with SearchSettings.load()."""
+
+    popularity_weight = models.DecimalField(
+        _("popularity weight"),
+        max_digits=5,
+        decimal_places=3,
+        default=Decimal("0.3"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
+        help_text=_("How much sales and views lift a product (0 = not at all)."),
+    )
+    rating_weight = models.DecimalField(
+        _("rating weight"),
+        max_digits=5,
+        decimal_places=3,
+        default=Decimal("0.2"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
+        help_text=_("How much a good average rating lifts a product (0 = not at all)."),
+    )
+    out_of_stock_factor = models.DecimalField(
+        _("out-of-stock factor"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "The score of a sold-out product is multiplied by this (1 = no penalty, 0 = last)."
+        ),
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("search ranking settings")
+        verbose_name_plural = _("search ranking settings")
+
+    def __str__(self) -> str:
+        return str(_("Search ranking settings"))
+
+    @classmethod
+    def load(cls) -> SearchSettings:
+        """The settings row (created with the defaults if missing), cached until it is saved."""
+        settings = cache.get(SETTINGS_CACHE_KEY)
+        if settings is None:
+            settings, _created = cls.objects.get_or_create(pk=1)
+            cache.set(SETTINGS_CACHE_KEY, settings, 3600)
+        return settings
+
+    def weights(self) -> ranking.Weights:
+        return ranking.Weights(
+            popularity_weight=float(self.popularity_weight),
+            rating_weight=float(self.rating_weight),
+            out_of_stock_factor=float(self.out_of_stock_factor),
+        )
+
+
+class SearchQueryLog(models.Model):
+    """One search a shopper ran (results page, first page only). No user, session or address:
+    only what was asked and how many products answered."""
+
+    query = models.CharField(_("query"), max_length=200)
+    language = models.CharField(_("language"), max_length=10)
+    result_count = models.PositiveIntegerField(_("results"))
+    backend = models.CharField(_("backend"), max_length=20)
+    created_at = models.DateTimeField(_("searched at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+        indexes = [
+            models.Index(fields=["created_at", "query"], name="search_log_recent"),
+            models.Index(fields=["result_count", "created_at"], name="search_log_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.query
+
+
+# What a search needs of each document besides its text: filters, sort keys and ranking.
+COVERED = [
+    "brand_id", "in_stock", "price", "rating_avg", "rating_count", "sales_count",
+    "popularity_log", "created_at", "product_id",
+]  # fmt: skip
+
+
+class SearchDocument(models.Model):
+    """What the database backends search: one row per active product, denormalised at indexing
+    time. The *_text columns hold analysed tokens (search/analysis.py); SQLite indexes them in the
+    FTS5 table `search_fts`, PostgreSQL in the generated, GIN-indexed `vector` column (both added
+    by migration 0002, outside the ORM)."""
+
+    product = models.OneToOneField(
+        "catalog.Product", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # Plain ids, no constraints: the document is rewritten from the catalog, never joined back.
+    category_id = models.BigIntegerField()
+    brand_id = models.BigIntegerField(null=True)
+    slug = models.CharField(max_length=220)
+    name_en = models.CharField(max_length=200)
+    name_zh_hans = models.CharField(max_length=200, blank=True)
+    description_en = models.TextField(blank=True)
+    description_zh_hans = models.TextField(blank=True)
+    name_text = models.TextField(blank=True)
+    brand_text = models.TextField(blank=True)
+    category_text = models.TextField(blank=True)
+    attrs_text = models.TextField(blank=True)
+    description_text = models.TextField(blank=True)
+    price = models.DecimalField(**MONEY)
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    sales_count = models.PositiveIntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    popularity = models.FloatField(default=0)
+    # ln(1 + popularity), so ranking needs no logarithm in SQL (see ranking.py).
+    popularity_log = models.FloatField(default=0, db_index=True)
+    in_stock = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["product_id"]
+        # Covering indexes: a search without words (browsing a category or brand) reads its
+        # page and counts from the index alone, never from the wide rows.
+        indexes = [
+            models.Index(fields=["category_id", *COVERED], name="search_doc_category_cover"),
+            models.Index(
+                fields=["brand_id", "category_id", *COVERED[1:]], name="search_doc_brand_cover"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class SearchTerm(models.Model):
+    """A word of the indexed text, with its stem and how many documents hold it: the
+    vocabulary that query words are expanded (same stem) and corrected (typos) against."""
+
+    term = models.CharField(max_length=64, unique=True)
+    stem = models.CharField(max_length=64, db_index=True)
+    doc_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchIndexState(models.Model):
+    """One row: the database index's version, bumped in the same transaction as every write to
+    the index, and the highest popularity in it (the ranking's denominator). Results that depend
+    on the whole index (the facet counts of a search without words) are cached under the
+    version, so no process ever serves counts of an index that has changed since."""
+
+    version = models.BigIntegerField(default=0)
+    max_popularity = models.FloatField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"search index v{self.version}"

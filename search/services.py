@@ -1,0 +1,182 @@
+"""The search service: one interface (a SearchQuery in, a SearchResult out) over the backend the
+settings choose, with the database backend answering when Elasticsearch cannot.
+
+- `search_backend()`: Elasticsearch when ELASTICSEARCH_URL is set, else the database's own
+  (SQLite FTS5 or PostgreSQL full-text search).
+- `run_search()` / `autocomplete()`: ask it; on SearchBackendUnavailable (or an Elasticsearch
+  transport error) log a warning, note the fallback for /healthz, and answer from the database.
+- Indexing keeps the database index current in every mode (it is the fallback), and the
+  Elasticsearch index too when it is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from . import analysis
+from .backends.base import (
+    SearchBackend,
+    SearchBackendUnavailable,
+    SearchQuery,
+    SearchResult,
+    Suggestion,
+)
+from .models import SearchQueryLog
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_KEY = "search:fallback"
+# How long /healthz reports a fallback after the last one.
+FALLBACK_REPORT_SECONDS = 10 * 60
+
+
+def database_backend() -> SearchBackend:
+    if connection.vendor == "postgresql":
+        from .backends.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from .backends.sqlite import SqliteBackend
+
+    return SqliteBackend()
+
+
+def elasticsearch_backend() -> SearchBackend | None:
+    if not settings.ELASTICSEARCH_URL:
+        return None
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    return ElasticsearchBackend()
+
+
+def search_backend() -> SearchBackend:
+    """The configured backend: Elasticsearch when ELASTICSEARCH_URL is set, else the
+    database's."""
+    return elasticsearch_backend() or database_backend()
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [SearchBackendUnavailable]
+    try:
+        from elastic_transport import TransportError
+
+        errors.append(TransportError)
+    except ImportError:  # pragma: no cover - elasticsearch is a dependency
+        pass
+    try:
+        from elasticsearch import ApiError
+
+        errors.append(ApiError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+def _fell_back(backend: SearchBackend, exc: BaseException, what: str) -> None:
+    reason = f"{type(exc).__name__}: {exc}"[:300]
+    logger.warning(
+        "search backend %s failed (%s); %s answered from the database", backend.name, reason, what
+    )
+    cache.set(
+        FALLBACK_KEY,
+        {
+            "at": timezone.now().isoformat(timespec="seconds"),
+            "backend": backend.name,
+            "reason": reason,
+        },
+        FALLBACK_REPORT_SECONDS,
+    )
+
+
+def recent_fallback() -> dict | None:
+    """The last fallback to the database backend within FALLBACK_REPORT_SECONDS, if any."""
+    return cache.get(FALLBACK_KEY)
+
+
+def run_search(query: SearchQuery, *, log: bool = True) -> SearchResult:
+    """Ranked hits, facets and suggestions for `query`. Never fails because Elasticsearch is
+    down. The first page of a search with words is recorded in the query log."""
+    backend = search_backend()
+    try:
+        result = backend.search(query)
+    except _unavailable_errors() as exc:
+        if backend.name in ("sqlite", "postgres"):
+            raise
+        _fell_back(backend, exc, "a search was")
+        result = database_backend().search(query)
+    if log and query.page == 1 and query.text.strip():
+        search_log_record(query=query, result=result)
+    return result
+
+
+def autocomplete(text: str, *, language: str, limit: int = 8) -> list[Suggestion]:
+    backend = search_backend()
+    try:
+        return backend.autocomplete(text, language=language, limit=limit)
+    except _unavailable_errors() as exc:
+        if backend.name in ("sqlite", "postgres"):
+            raise
+        _fell_back(backend, exc, "autocomplete was")
+        return database_backend().autocomplete(text, language=language, limit=limit)
+
+
+def search_log_record(*, query: SearchQuery, result: SearchResult) -> SearchQueryLog:
+    """One row for the admin's search report: the normalised words, never who searched."""
+    text = analysis.normalise(query.text)[: SearchQueryLog._meta.get_field("query").max_length]
+    return SearchQueryLog.objects.create(
+        query=text, language=query.language, result_count=result.total, backend=result.backend
+    )
+
+
+# --- Index refresh ------------------------------------------------------------------------------
+def search_index_products(*, product_ids: Iterable[int]) -> int:
+    """Upsert (or remove, if inactive or gone) these products' documents in the database index
+    and, when configured, in Elasticsearch. Idempotent. Raises SearchBackendUnavailable if
+    Elasticsearch cannot be reached (the task retries; the database part is already done)."""
+    ids = sorted({int(i) for i in product_ids})
+    if not ids:
+        return 0
+    database_backend().index_products(ids)
+    es = elasticsearch_backend()
+    if es is not None:
+        try:
+            es.index_products(ids)
+        except _unavailable_errors() as exc:
+            raise SearchBackendUnavailable(str(exc)) from exc
+    return len(ids)
+
+
+def search_index_refresh_stale() -> int:
+    """After a catalog-wide stats or stock refresh: re-index only the products whose document
+    shows an old price, rating, sales count, stock or visibility."""
+    from .backends.database import DatabaseBackend
+
+    db = database_backend()
+    assert isinstance(db, DatabaseBackend)
+    ids = db.stale_product_ids()
+    if ids:
+        search_index_products(product_ids=ids)
+    return len(ids)
+
+
+def search_index_rebuild() -> dict[str, int]:
+    """Rebuild the database index and, when configured, the Elasticsearch one (by alias swap, no
+    downtime). Returns the number of products indexed per backend."""
+    counts = {}
+    db = database_backend()
+    counts[db.name] = db.rebuild()
+    es = elasticsearch_backend()
+    if es is not None:
+        counts[es.name] = es.rebuild()
+    return counts
+
+
+def search_index_is_empty() -> bool:
+    from .models import SearchDocument
+
+    return not SearchDocument.objects.exists()

@@ -1,0 +1,85 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from search.models import SearchQueryLog, SearchSettings
+from tests.accounts.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def log(query: str, results: int, days_ago: int = 0) -> None:
+    SearchQueryLog.objects.create(
+        query=query,
+        language="en",
+        result_count=results,
+        backend="sqlite",
+        created_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_report_lists_top_searches_and_searches_without_results(admin_client):
+    for _ in range(3):
+        log("yoga mat", 12)
+    log("tent", 4)
+    log("unicorn saddle", 0)
+    log("unicorn saddle", 0)
+    log("old query", 0, days_ago=40)
+
+    response = admin_client.get(reverse("admin:search_searchquerylog_report"), {"days": "30"})
+
+    report = response.context["report"]
+    assert [(r["query"], r["searches"]) for r in report.top] == [
+        ("yoga mat", 3), ("unicorn saddle", 2), ("tent", 1)
+    ]  # fmt: skip
+    assert [(r["query"], r["searches"]) for r in report.empty] == [("unicorn saddle", 2)]
+    assert (report.total, report.without_results) == (6, 2)
+    html = response.content.decode()
+    assert "Searches with no results" in html and "unicorn saddle" in html
+
+
+def test_report_period_is_selectable(admin_client):
+    log("old query", 0, days_ago=40)
+
+    response = admin_client.get(reverse("admin:search_searchquerylog_report"), {"days": "90"})
+
+    assert [r["query"] for r in response.context["report"].empty] == ["old query"]
+    bad = admin_client.get(reverse("admin:search_searchquerylog_report"), {"days": "abc"})
+    assert bad.status_code == 200
+    assert bad.context["report"].days == 30
+
+
+def test_merchant_staff_see_the_report_and_tune_ranking(client):
+    client.force_login(StaffFactory())
+    log("tent", 0)
+
+    report = client.get(reverse("admin:search_searchquerylog_report"))
+    settings_url = reverse("admin:search_searchsettings_change", args=[SearchSettings.load().pk])
+    response = client.post(
+        settings_url,
+        {"popularity_weight": "0.5", "rating_weight": "0.1", "out_of_stock_factor": "0.2"},
+    )
+
+    assert report.status_code == 200
+    assert response.status_code == 302
+    assert str(SearchSettings.load().out_of_stock_factor) == "0.200"
+
+
+def test_the_out_of_stock_factor_stays_within_zero_and_one(admin_client):
+    url = reverse("admin:search_searchsettings_change", args=[SearchSettings.load().pk])
+
+    response = admin_client.post(
+        url, {"popularity_weight": "0.3", "rating_weight": "0.2", "out_of_stock_factor": "1.5"}
+    )
+
+    assert response.status_code == 200
+    assert "out_of_stock_factor" in response.context["adminform"].form.errors
+
+
+def test_settings_changelist_lists_the_one_row(admin_client):
+    response = admin_client.get(reverse("admin:search_searchsettings_changelist"))
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [SearchSettings.load()]

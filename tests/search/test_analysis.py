@@ -1,0 +1,45 @@
+"""search/analysis.py and search/highlight.py: plain functions."""
+
+from search import analysis
+from search.highlight import Matcher, snippet
+
+
+def test_chinese_is_indexed_as_bigrams_and_latin_as_words():
+    assert analysis.index_text("Auralis 无线耳机") == "auralis 无线 线耳 耳机"
+
+
+def test_hyphenated_words_are_also_indexed_joined_at_the_end():
+    assert analysis.index_text("Pima T-Shirt, navy") == "pima t shirt navy tshirt"
+
+
+def test_full_width_letters_and_digits_are_normalised():
+    assert analysis.words("ＩＰＨＯＮＥ １５") == ["iphone", "15"]  # noqa: RUF001
+
+
+def test_quotes_make_a_phrase_and_an_unbalanced_quote_does_not():
+    phrase = analysis.parse('"running shoes" red')
+    loose = analysis.parse('running "shoes red')
+
+    assert [c.phrase for c in phrase.clauses] == [("running", "shoes"), ()]
+    assert [c.word for c in loose.clauses] == ["running", "shoes", "red"]
+
+
+def test_stop_words_are_dropped_unless_nothing_else_is_left():
+    assert [c.word for c in analysis.parse("shoes for the road").clauses] == ["shoes", "road"]
+    assert [c.word for c in analysis.parse("the").clauses] == ["the"]
+
+
+def test_query_syntax_characters_only_separate_words():
+    parsed = analysis.parse("name:lamp^3 (desk OR ~light) \\ [a] {b} !c */")
+
+    assert [c.word for c in parsed.clauses] == ["name", "lamp", "3", "desk", "light", "b", "c"]
+
+
+def test_snippet_marks_matches_near_the_first_one_and_escapes_the_rest():
+    matcher = Matcher(analysis.parse("lamp"))
+    text = "<b>" + "word " * 80 + "a lamp & more"
+
+    marked = snippet(text, matcher, length=60)
+
+    assert marked.startswith("…") and "<mark>lamp</mark> &amp; more" in marked
+    assert "<b>" not in marked
