@@ -64,6 +64,7 @@ TERM = SearchTerm._meta.db_table
 STATE = SearchIndexState._meta.db_table
 CHUNK = 1000
 COMBOS_KEY = "search:db:{backend}:combos:{version}"
+STOCKED_KEY = "search:db:{backend}:stocked:{version}"
 COMBOS_SECONDS = 3600
 # The columns a search reads from a matching document besides its text.
 COLUMNS = (
@@ -811,10 +812,35 @@ class DatabaseBackend(SearchBackend):
                 suggestions.append(Suggestion("product", label, f"{href}{doc.slug}/"))
         return suggestions
 
+    def _stocked(self) -> tuple[frozenset[int], frozenset[int]]:
+        """Categories and brands of the indexed (active) products, cached under the index
+        version: autocomplete offers nothing that leads to an empty page."""
+        key = STOCKED_KEY.format(backend=self.name, version=self.index_state().version)
+        cached = cache.get(key)
+        if cached is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT DISTINCT category_id FROM {DOC}")
+                categories = frozenset(row[0] for row in cursor.fetchall())
+                cursor.execute(f"SELECT DISTINCT brand_id FROM {DOC} WHERE brand_id IS NOT NULL")
+                brands = frozenset(row[0] for row in cursor.fetchall())
+            cached = (categories, brands)
+            cache.set(key, cached, COMBOS_SECONDS)
+        return cached
+
     def _autocomplete_categories(self, parsed: ParsedQuery, resolved: Plan) -> list[Suggestion]:
         typed = [c.word for c in parsed.clauses]
         found = []
-        for node in category_tree().by_id.values():
+        tree = category_tree()
+        categories, _brands = self._stocked()
+        # A category is offered when it or one of its sub-categories has an indexed product.
+        offered = set()
+        for category_id in categories:
+            node = tree.by_id.get(category_id)
+            if node is not None:
+                offered.update(a.id for a in (*tree.ancestors(node), node))
+        for node in tree.by_id.values():
+            if node.id not in offered:
+                continue
             names = analysis.words(f"{node.name_en} {node.name_zh_hans or ''}")
             text = "".join(names)
             if all(
@@ -828,7 +854,10 @@ class DatabaseBackend(SearchBackend):
         typed = [c.word for c in parsed.clauses]
         url = reverse("search:results")
         found = []
+        _categories, offered = self._stocked()
         for brand in brand_directory().values():
+            if brand.pk not in offered:
+                continue
             names = analysis.words(brand.name)
             if all(
                 any(

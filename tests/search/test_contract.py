@@ -374,6 +374,28 @@ def test_autocomplete_offers_products_categories_and_brands(backend, shop):
     assert product.url == shoes.get_absolute_url()
 
 
+def test_autocomplete_offers_only_categories_and_brands_that_lead_somewhere(backend, shop):
+    shop.category("running", "Running", "跑步")
+    # Made before the shoes' category, so an unfiltered list would show them first.
+    shop.category("running-hats", "Running Hats", "跑步帽", parent="running")
+    shop.category("running-socks", "Running Socks", "跑步袜", parent="running")
+    shop.category("running-shoes", "Running Shoes", "跑鞋", parent="running")
+    shop.brand("Runright")  # no products at all
+    shoes = shop.product("Trail Shoes", brand="Runwell", category="running-shoes")
+    socks = shop.product("Ankle Socks", brand="Runfast", category="running-socks", active=False)
+    index(backend, shoes, socks)
+
+    suggestions = backend.autocomplete("run", language="en")
+
+    # The parent has an active product below it; the socks' category and brand only have an
+    # inactive one, the hats' category and Runright none: they would lead to an empty page.
+    assert sorted(s.label for s in suggestions if s.kind == "category") == [
+        "Running",
+        "Running Shoes",
+    ]
+    assert [s.label for s in suggestions if s.kind == "brand"] == ["Runwell"]
+
+
 def test_autocomplete_tolerates_a_typo(backend, shop):
     headphones = shop.product("Over-Ear Headphones")
     index(backend, headphones)
