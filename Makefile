@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency clean
+.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
@@ -26,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py alipay_dev_keys --if-missing
 	$(BIN)/python manage.py seed_demo --if-empty --size small
+	$(BIN)/python manage.py train_recommender --if-missing
 	$(BIN)/python manage.py rebuild_search_index --if-empty
 	@$(BIN)/python manage.py shop_info
 	HOST=$(HOST) $(BIN)/honcho -f Procfile start --port $(PORT)
@@ -83,6 +84,10 @@ bench-search-relevance: $(STAMP)
 ## bench-search-latency: p50/p95 search latency with facets at 100,000 products (SQLite, PostgreSQL)
 bench-search-latency: $(STAMP)
 	$(BIN)/python benchmarks/search_latency.py
+
+## bench-recommender: retrain time by stage vs implicit's bare fit, ALS vs popularity, slot overhead
+bench-recommender: $(STAMP)
+	$(BIN)/python benchmarks/recommender.py
 
 clean:
 	rm -rf $(VENV) var

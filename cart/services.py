@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,6 +15,10 @@ from logistics.services import variant_availability
 
 from .errors import CartError
 from .storage import SessionStorage, storage_for
+
+# Sent after cart_add with user, session, product_id, variant_id and quantity, for apps the cart
+# must not know about (the recommender records the addition).
+item_added = Signal()
 
 
 def _buyable_variant(variant_id: int) -> ProductVariant:
@@ -68,6 +73,14 @@ def cart_add(*, user, session: SessionBase, variant_id: int, quantity: int) -> i
     _check_quantity(total)
     _check_stock(variant, total)
     storage.put(variant.pk, total, price if current else variant.price)
+    item_added.send(
+        sender=ProductVariant,
+        user=user,
+        session=session,
+        product_id=variant.product_id,
+        variant_id=variant.pk,
+        quantity=quantity,
+    )
     return total
 
 

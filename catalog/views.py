@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from recommendations.services import interaction_record_view
+
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
 from .forms import SORT_LABELS, ListingForm, parse_variant_id
@@ -81,11 +83,21 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         html = render_to_string(
             "catalog/_product_body.html", {"p": page, "ancestors": ancestors}, request=request
         )
-        return {"html": html, "title": page.product.name, "category_id": page.product.category_id}
+        return {
+            "html": html,
+            "title": page.product.name,
+            "category_id": page.product.category_id,
+            "product_id": page.product.pk,
+        }
 
     body = cached_fragment("product", (slug, variant_id), render_body)
+    product_id = body.get("product_id")
+    if product_id:
+        interaction_record_view(
+            request=request, product_id=product_id, from_search=request.GET.get("src") == "search"
+        )
     return render(
         request,
         "catalog/product.html",
-        {"tree": tree, "body": body["html"], "title": body["title"]},
+        {"tree": tree, "body": body["html"], "title": body["title"], "product_id": product_id},
     )

@@ -1,10 +1,15 @@
-"""The raw interaction log the recommender learns from: superusers only, read-only."""
+"""Recommender admin: model versions with their evaluation (merchant staff may look and queue a
+retrain), the settings (operators only), shopper profiles and the raw interaction log."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import SuperuserOnlyAdmin
+from accounts.admin_scoping import SuperuserOnlyAdmin, is_superuser
 
-from .models import Interaction
+from .models import Interaction, ModelVersion, RecommenderSettings, UserProfile
 
 
 @admin.register(Interaction)
@@ -24,4 +29,140 @@ class InteractionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _staff(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and (user.is_superuser or user.merchant_id is not None)
+
+
+def _metric(name: str, label: str):
+    def show(model_admin, obj: ModelVersion) -> str:
+        value = obj.metric("als", name)
+        return "-" if value is None else f"{value:.4f}"
+
+    show.short_description = label
+    return show
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    change_list_template = "admin/recommendations/modelversion/change_list.html"
+    list_display = (
+        "__str__", "is_live", "created_at", "seconds", "users", "products", "interactions",
+        "ndcg", "baseline_ndcg", "lift", "precision", "recall", "map", "coverage",
+    )  # fmt: skip
+    list_filter = ("status", "is_live")
+    readonly_fields = (
+        "status", "is_live", "created_at", "finished_at", "seconds", "trained_until", "device",
+        "users", "products", "interactions", "evaluation", "params", "stages", "note",
+    )  # fmt: skip
+    fields = readonly_fields
+    exclude = ("trending", "metrics")
+
+    ndcg = _metric("ndcg@10", _("NDCG@10"))
+    precision = _metric("precision@10", _("precision@10"))
+    recall = _metric("recall@10", _("recall@10"))
+    map = _metric("map@10", _("MAP@10"))
+    coverage = _metric("coverage", _("coverage"))
+
+    @admin.display(description=_("baseline NDCG@10"))
+    def baseline_ndcg(self, obj: ModelVersion) -> str:
+        value = obj.metric("popularity", "ndcg@10")
+        return "-" if value is None else f"{value:.4f}"
+
+    @admin.display(description=_("vs baseline"))
+    def lift(self, obj: ModelVersion) -> str:
+        ours, base = obj.metric("als", "ndcg@10"), obj.metric("popularity", "ndcg@10")
+        return f"{ours / base:.2f}x" if ours is not None and base else "-"
+
+    @admin.display(description=_("evaluation"))
+    def evaluation(self, obj: ModelVersion) -> str:
+        rows = []
+        for model, label in (("als", "ALS"), ("popularity", _("most popular"))):
+            values = obj.metrics.get(model)
+            if values:
+                shown = (
+                    f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+                    for k, v in values.items()
+                )
+                rows.append(f"{label}: " + ", ".join(shown))
+        return "\n".join(rows) or "-"
+
+    def has_module_permission(self, request):
+        return _staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _staff(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "retrain/",
+                self.admin_site.admin_view(self.retrain_view),
+                name="recommendations_modelversion_retrain",
+            ),
+            *super().get_urls(),
+        ]
+
+    def retrain_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not _staff(request):
+            messages.error(request, _("You may not retrain the recommender."))
+            return HttpResponseRedirect(reverse("admin:index"))
+        from .tasks import train_recommender
+
+        transaction.on_commit(train_recommender.delay)
+        messages.success(
+            request,
+            _("Retraining has been queued. The new version appears here when it has finished."),
+        )
+        return HttpResponseRedirect(reverse("admin:recommendations_modelversion_changelist"))
+
+
+@admin.register(RecommenderSettings)
+class RecommenderSettingsAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    fieldsets = (
+        (_("Event weights"), {"fields": (
+            "weight_view", "weight_cart", "weight_purchase", "weight_review",
+            "weight_search_click", "half_life_days",
+        )}),
+        (_("Model"), {"fields": (
+            "factors", "iterations", "regularization", "alpha", "weighting", "active_days",
+            "min_support",
+        )}),
+        (_("Serving"), {"fields": ("exclude_purchased", "max_per_category_run")}),
+        (_("Going live"), {"fields": ("min_lift", "tolerance")}),
+    )  # fmt: skip
+
+    def has_add_permission(self, request):
+        return is_superuser(request) and not RecommenderSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    list_display = ("user", "segment", "price_band", "recency_days", "frequency", "monetary")
+    list_filter = ("segment", "price_band")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

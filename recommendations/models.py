@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from shop.models import MONEY, TimeStampedModel
 
 
 class InteractionKind(models.TextChoices):
@@ -40,7 +44,254 @@ class Interaction(models.Model):
             models.Index(fields=["user", "-created_at"], name="interaction_user_recent"),
             models.Index(fields=["product", "kind"], name="interaction_product_kind"),
             models.Index(fields=["created_at"], name="interaction_created"),
+            # An anonymous session's recently viewed items and its history joining the account.
+            models.Index(
+                fields=["session_key", "-created_at"],
+                condition=models.Q(user__isnull=True),
+                name="interaction_session_recent",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user_id or self.session_key} {self.kind} {self.product_id}"
+
+
+class Weighting(models.TextChoices):
+    BM25 = "bm25", _("BM25")
+    TFIDF = "tfidf", _("TF-IDF")
+    NONE = "none", _("None")
+
+
+SETTINGS_CACHE_KEY = "recs:settings"
+
+
+class RecommenderSettings(TimeStampedModel):
+    """The recommender's tunables; one row, edited by operators in admin."""
+
+    weight_view = models.FloatField(_("weight of a view"), default=1.0)
+    weight_cart = models.FloatField(_("weight of an add to cart"), default=3.0)
+    weight_purchase = models.FloatField(_("weight of a purchase"), default=6.0)
+    weight_review = models.FloatField(_("weight of a 5-star review"), default=4.0)
+    weight_search_click = models.FloatField(_("weight of a search click"), default=1.5)
+    half_life_days = models.FloatField(
+        _("half-life of an interaction (days)"), default=120.0, validators=[MinValueValidator(1)]
+    )
+    factors = models.PositiveSmallIntegerField(
+        _("factors"), default=64, validators=[MinValueValidator(1), MaxValueValidator(512)]
+    )
+    iterations = models.PositiveSmallIntegerField(
+        _("iterations"), default=15, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    regularization = models.FloatField(_("regularisation"), default=0.05)
+    alpha = models.FloatField(_("confidence scale (alpha)"), default=2.0)
+    weighting = models.CharField(
+        _("weighting"), max_length=8, choices=Weighting.choices, default=Weighting.BM25
+    )
+    active_days = models.PositiveSmallIntegerField(
+        _("precompute lists for shoppers active in the last (days)"), default=45
+    )
+    min_support = models.PositiveSmallIntegerField(
+        _("shoppers a product needs to be recommended"), default=4
+    )
+    exclude_purchased = models.BooleanField(_("hide products the shopper bought"), default=True)
+    max_per_category_run = models.PositiveSmallIntegerField(
+        _("most products of one category in a row"),
+        default=2,
+        validators=[MinValueValidator(1)],
+    )
+    min_lift = models.FloatField(
+        _("lift over the popularity baseline needed to go live"),
+        default=0.05,
+        help_text=_("0.05: NDCG@10 must beat the most-popular baseline by 5%."),
+    )
+    tolerance = models.FloatField(
+        _("tolerated drop against the live model"),
+        default=0.10,
+        help_text=_("0.10: a new model at most 10% below the live one's NDCG@10 may replace it."),
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("recommender settings")
+        verbose_name_plural = _("recommender settings")
+
+    def __str__(self) -> str:
+        return str(_("Recommender settings"))
+
+    @classmethod
+    def load(cls) -> "RecommenderSettings":
+        """The settings row (created with the defaults on first use), cached."""
+        value = cache.get(SETTINGS_CACHE_KEY)
+        if value is None:
+            value, _created = cls.objects.get_or_create(pk=1)
+            cache.set(SETTINGS_CACHE_KEY, value, 300)
+        return value
+
+    def params(self, **overrides):
+        from .als import Params
+
+        values = {
+            "factors": self.factors,
+            "iterations": self.iterations,
+            "regularization": self.regularization,
+            "alpha": self.alpha,
+            "weighting": self.weighting,
+            "half_life_days": self.half_life_days,
+            "weights": {
+                "view": self.weight_view,
+                "cart": self.weight_cart,
+                "purchase": self.weight_purchase,
+                "review": self.weight_review,
+                "search_click": self.weight_search_click,
+            },
+            "active_days": float(self.active_days),
+            "min_support": self.min_support,
+        }
+        values.update(overrides)
+        return Params(**values)
+
+
+class VersionStatus(models.TextChoices):
+    TRAINING = "training", _("Training")
+    LIVE = "live", _("Live")
+    RETIRED = "retired", _("Retired")
+    REJECTED = "rejected", _("Rejected by evaluation")
+    FAILED = "failed", _("Failed")
+
+
+class ModelVersion(TimeStampedModel):
+    """One training run: its data, parameters, timings and evaluation, and whether it serves.
+
+    At most one version is live (a partial unique constraint); going live is one transaction
+    that retires the previous one, so a run that dies half-way leaves the live version as it was.
+    """
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.TRAINING
+    )
+    is_live = models.BooleanField(_("live"), default=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("training time (s)"), null=True, blank=True)
+    # Interactions up to this moment were used; newer ones trigger a per-user recalculation.
+    trained_until = models.DateTimeField(_("data up to"), null=True, blank=True)
+    users = models.PositiveIntegerField(_("shoppers"), default=0)
+    products = models.PositiveIntegerField(_("products"), default=0)
+    interactions = models.PositiveIntegerField(_("interactions"), default=0)
+    device = models.CharField(_("device"), max_length=8, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    metrics = models.JSONField(_("evaluation"), default=dict, blank=True)
+    stages = models.JSONField(_("stage timings"), default=dict, blank=True)
+    # Non-personal lists for new and anonymous shoppers: {"all": [ids], "by_category": {id: [ids]}}.
+    trending = models.JSONField(_("trending"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_live"],
+                condition=models.Q(is_live=True),
+                name="recommendations_one_live_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+    @property
+    def directory(self):
+        return settings.VAR_DIR / "models" / str(self.pk)
+
+    def metric(self, model: str, name: str) -> float | None:
+        return self.metrics.get(model, {}).get(name)
+
+
+class UserRecommendation(models.Model):
+    """A version's precomputed top products for one active shopper."""
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    product_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["version", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="recs_user_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}:{self.user_id}"
+
+
+class NeighbourSource(models.TextChoices):
+    ALS = "als", _("Learnt from shoppers")
+    CONTENT = "content", _("Similar description")
+
+
+class ProductNeighbours(models.Model):
+    """A version's neighbours of one product: similar items (ALS factors, or its text and
+    attributes for products too new to have been learnt) and what its buyers also bought."""
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    similar = models.JSONField(default=list)
+    also_bought = models.JSONField(default=list)
+    source = models.CharField(max_length=8, choices=NeighbourSource.choices)
+
+    class Meta:
+        ordering = ["version", "product"]
+        verbose_name_plural = "product neighbours"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "product"], name="recs_product_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}:{self.product_id}"
+
+
+class Segment(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    LOYAL = "loyal", _("Loyal")
+    NEW = "new", _("New customer")
+    AT_RISK = "at_risk", _("At risk")
+    HIBERNATING = "hibernating", _("Hibernating")
+    REGULAR = "regular", _("Regular")
+    BROWSER = "browser", _("Browser (no orders)")
+
+
+class PriceBand(models.TextChoices):
+    BUDGET = "budget", _("Budget")
+    MID = "mid", _("Mid-range")
+    PREMIUM = "premium", _("Premium")
+
+
+class UserProfile(models.Model):
+    """Features of one shopper computed from their history: favourite categories, price band
+    and RFM (recency, frequency, monetary) segment. Used for cold start and merchant analytics."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopping_profile"
+    )
+    top_categories = models.JSONField(_("top categories"), default=list, blank=True)
+    price_band = models.CharField(_("price band"), max_length=8, choices=PriceBand.choices)
+    recency_days = models.PositiveIntegerField(_("days since last order"), null=True, blank=True)
+    frequency = models.PositiveIntegerField(_("orders"), default=0)
+    monetary = models.DecimalField(_("spent"), default=0, **MONEY)
+    segment = models.CharField(_("segment"), max_length=12, choices=Segment.choices)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("shopper profile")
+        verbose_name_plural = _("shopper profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.segment}"

@@ -154,7 +154,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.rebuild_index",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The recommender retrained at night; shopper profiles just before it.
+    "recommendations-build-user-profiles": {
+        "task": "recommendations.build_user_profiles",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "recommendations-train": {
+        "task": "recommendations.train",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
+# Recommendation slots and interaction recording; off turns both off (benchmarks compare).
+RECOMMENDATIONS_ENABLED = env.bool("RECOMMENDATIONS_ENABLED", default=True)
 
 # --- Search -------------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")

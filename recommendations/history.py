@@ -1,0 +1,83 @@
+"""A shopper's (or an anonymous session's) history as the slots read it: one cache entry, built
+from the interactions table on first use (selectors.history) and kept up to date as interactions
+are recorded, so a page shows what was just viewed without reading the table again."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+HISTORY_SECONDS = 3600
+VIEWED_KEPT = 30
+
+
+@dataclass
+class History:
+    viewed: list[int] = field(default_factory=list)  # product ids, newest first
+    bought: list[int] = field(default_factory=list)
+    latest: float = 0.0  # when the newest interaction happened (epoch seconds); 0: none
+    stamp: int = 0  # changes whenever the history does
+
+
+# The histories a request has read, so that recording its views needs no second read.
+_read = threading.local()
+
+
+def history_remember(key: str, value: History) -> None:
+    if not hasattr(_read, "values"):
+        _read.values = {}
+    _read.values[key] = value
+
+
+def history_read_forget() -> dict[str, History]:
+    """The histories this request read (and forget them: the request is over)."""
+    values = getattr(_read, "values", None) or {}
+    _read.values = {}
+    return values
+
+
+def history_key(*, user_id: int | None, session_key: str | None) -> str | None:
+    if user_id:
+        return f"recs:hist:u:{user_id}"
+    if session_key:
+        return f"recs:hist:s:{session_key}"
+    return None
+
+
+def history_note_views(views: Iterable[tuple[int | None, str, int, float]]) -> None:
+    """Fold freshly recorded views (user id, session key, product id, when) into the cached
+    histories that exist (one read and one write for the lot); absent ones are built on use."""
+    by_key: dict[str, list[tuple[int, float]]] = {}
+    for user_id, session_key, product_id, at in views:
+        key = history_key(user_id=user_id, session_key=session_key)
+        if key:
+            by_key.setdefault(key, []).append((product_id, at))
+    read = history_read_forget()
+    if not by_key:
+        return
+    cached = {key: read[key] for key in by_key if key in read}
+    unread = [key for key in by_key if key not in cached]
+    if unread:
+        cached.update(cache.get_many(unread))
+    changed = {}
+    for key, value in cached.items():
+        for product_id, at in by_key[key]:
+            value.viewed = [product_id, *(p for p in value.viewed if p != product_id)]
+            value.latest = max(value.latest, at)
+        value.viewed = value.viewed[:VIEWED_KEPT]
+        value.stamp = time.time_ns()
+        changed[key] = value
+    if changed:
+        cache.set_many(changed, HISTORY_SECONDS)
+
+
+def history_forget(actors: Iterable[tuple[int | None, str]]) -> None:
+    """Drop the cached histories of these (user id, session key): rebuilt on next use."""
+    keys = {history_key(user_id=u, session_key=s) for u, s in actors}
+    keys.discard(None)
+    if keys:
+        cache.delete_many(list(keys))

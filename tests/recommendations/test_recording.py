@@ -1,0 +1,80 @@
+"""Interactions are recorded from product views, search clicks, cart additions, purchases and
+reviews, and an anonymous session's history joins the account at login."""
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Review
+from recommendations.models import Interaction, InteractionKind
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_in_product_view_is_recorded_after_the_response(client, make_product):
+    product = make_product()
+    shopper = UserFactory()
+    client.force_login(shopper)
+
+    client.get(product.get_absolute_url())
+    client.get(product.get_absolute_url() + "?src=search")
+
+    kinds = list(Interaction.objects.filter(user=shopper).values_list("kind", flat=True))
+    assert sorted(kinds) == [InteractionKind.SEARCH_CLICK, InteractionKind.VIEW]
+
+
+def test_a_cookie_less_visitor_is_not_recorded(client, make_product):
+    product = make_product()
+    client.get(product.get_absolute_url())
+    assert not Interaction.objects.exists()
+
+
+def test_the_anonymous_history_joins_the_account_at_login(client, make_product):
+    product = make_product()
+    shopper = UserFactory(email="ann@example.com")
+    shopper.set_password("a-good-password-1")
+    shopper.save()
+    # A session exists once the cart has been used
+    client.post(reverse("cart:add"), {"variant": product.variants.first().pk, "quantity": 1})
+    client.get(product.get_absolute_url())
+    assert Interaction.objects.filter(user=None, kind=InteractionKind.VIEW).count() == 1
+
+    client.post(
+        reverse("accounts:login"), {"username": "ann@example.com", "password": "a-good-password-1"}
+    )
+
+    assert not Interaction.objects.filter(user=None).exists()
+    assert Interaction.objects.filter(user=shopper, kind=InteractionKind.VIEW).count() == 1
+
+
+def test_add_to_cart_is_recorded(client, make_product, django_capture_on_commit_callbacks):
+    product = make_product()
+    shopper = UserFactory()
+    client.force_login(shopper)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cart:add"), {"variant": product.variants.first().pk, "quantity": 2})
+    assert Interaction.objects.filter(
+        user=shopper, product=product, kind=InteractionKind.CART
+    ).exists()
+
+
+def test_a_paid_order_records_its_products_as_purchased(django_capture_on_commit_callbacks):
+    from orders.services import order_mark_paid
+    from tests.orders.factories import place_order, variant_in_stock
+
+    shopper = UserFactory()
+    variant = variant_in_stock()
+    order = place_order((variant, 3), user=shopper)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_mark_paid(order=order, actor=None)
+    row = Interaction.objects.get(kind=InteractionKind.PURCHASE)
+    assert (row.user_id, row.product_id, row.value) == (shopper.pk, variant.product_id, 3)
+
+
+def test_a_review_is_recorded_with_its_rating(make_product, django_capture_on_commit_callbacks):
+    product = make_product()
+    shopper = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        Review.objects.create(product=product, user=shopper, rating=4)
+    row = Interaction.objects.get(kind=InteractionKind.REVIEW)
+    assert (row.user_id, row.value) == (shopper.pk, 4)

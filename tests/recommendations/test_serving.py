@@ -1,0 +1,206 @@
+"""What the slots show: never inactive, out-of-stock or the current product; purchases hidden;
+diversity; personal slots kept out of the shared caches."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import Product
+from recommendations import selectors, services
+from recommendations.models import (
+    Interaction,
+    InteractionKind,
+    ModelVersion,
+    ProductNeighbours,
+    RecommenderSettings,
+    UserRecommendation,
+    VersionStatus,
+)
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shelf(make_product):
+    """Six products in stock in two categories, one inactive and one sold out."""
+    shoes, socks = CategoryFactory(), CategoryFactory()
+    items = [make_product(category=shoes if i % 2 else socks) for i in range(6)]
+    inactive = make_product(category=shoes)
+    Product.objects.filter(pk=inactive.pk).update(is_active=False)
+    sold_out = make_product(category=shoes, stock=0)
+    return {"items": items, "inactive": inactive, "sold_out": sold_out}
+
+
+def live_version_with(*, user=None, top=(), neighbours=None) -> ModelVersion:
+    version = ModelVersion.objects.create(
+        status=VersionStatus.TRAINING, trained_until=timezone.now(), params={}
+    )
+    services.model_version_publish(version=version)
+    if user is not None:
+        UserRecommendation.objects.create(version=version, user=user, product_ids=list(top))
+    for product_id, (also, similar) in (neighbours or {}).items():
+        ProductNeighbours.objects.create(
+            version=version, product_id=product_id, also_bought=also, similar=similar, source="als"
+        )
+    return version
+
+
+def test_inactive_out_of_stock_and_current_products_are_never_recommended(client, shelf):
+    items, inactive, sold_out = shelf["items"], shelf["inactive"], shelf["sold_out"]
+    current = items[0]
+    candidates = [current.pk, inactive.pk, sold_out.pk, *(p.pk for p in items[1:])]
+    live_version_with(neighbours={current.pk: (candidates, candidates)})
+
+    slots = selectors.product_slots(product_id=current.pk)
+    shown = {p.pk for p in slots.also_bought + slots.similar}
+    assert shown and shown <= {p.pk for p in items[1:]}
+
+    html = client.get(current.get_absolute_url()).content.decode()
+    assert 'data-testid="recs-also-bought"' in html
+    for hidden in (inactive, sold_out):
+        assert hidden.get_absolute_url() not in html.split('data-testid="recs-also-bought"')[1]
+
+
+def test_personal_list_hides_purchases_and_limits_runs_of_one_category(shelf):
+    items = shelf["items"]
+    shopper = UserFactory()
+    same_category = [p for p in items if p.category_id == items[1].category_id]
+    other = [p for p in items if p.category_id != items[1].category_id]
+    top = [p.pk for p in same_category] + [p.pk for p in other] + [shelf["inactive"].pk]
+    live_version_with(user=shopper, top=top)
+    bought = other[0]
+    # Bought before the model was trained (the stored list knows nothing of it)
+    Interaction.objects.create(
+        user=shopper,
+        product=bought,
+        kind=InteractionKind.PURCHASE,
+        created_at=timezone.now() - timedelta(days=1),
+    )
+
+    slot = selectors.for_you(user=shopper, session_key=None, limit=8)
+
+    ids = [p.pk for p in slot.products]
+    assert slot.personal
+    assert bought.pk not in ids and shelf["inactive"].pk not in ids
+    runs = [p.category_id for p in slot.products]
+    max_run = RecommenderSettings.load().max_per_category_run
+    assert all(len(set(runs[i : i + max_run + 1])) > 1 for i in range(len(runs) - max_run))
+
+
+def test_purchases_shown_again_when_the_setting_allows(shelf):
+    items = shelf["items"]
+    shopper = UserFactory()
+    Interaction.objects.create(user=shopper, product=items[0], kind=InteractionKind.PURCHASE)
+    live_version_with(user=shopper, top=[p.pk for p in items])
+    RecommenderSettings.objects.update_or_create(pk=1, defaults={"exclude_purchased": False})
+    services.recommender_settings_changed()
+
+    slot = selectors.for_you(user=shopper, session_key=None, limit=8)
+
+    assert slot.personal
+    assert items[0].pk in [p.pk for p in slot.products]
+
+
+def test_diversified_keeps_order_but_breaks_long_runs():
+    class P:
+        def __init__(self, pk, category_id):
+            self.pk, self.category_id = pk, category_id
+
+    products = [P(1, "a"), P(2, "a"), P(3, "a"), P(4, "b"), P(5, "a")]
+    result = selectors.diversified(products, max_run=2, limit=5)
+    assert [p.pk for p in result] == [1, 2, 4, 3, 5]
+
+
+def test_home_slot_is_personal_per_shopper_and_not_leaked_through_the_page_cache(
+    client, shelf, storefront_cache
+):
+    items = shelf["items"]
+    alice, bob = UserFactory(), UserFactory()
+    live_version_with(user=alice, top=[items[1].pk, items[2].pk, items[3].pk, items[4].pk])
+    UserRecommendation.objects.create(
+        version=ModelVersion.objects.get(),
+        user=bob,
+        product_ids=[items[5].pk, items[0].pk, items[2].pk, items[3].pk],
+    )
+
+    client.force_login(alice)
+    alice_page = client.get(reverse("catalog:home")).content.decode()
+    client.force_login(bob)
+    bob_page = client.get(reverse("catalog:home")).content.decode()
+
+    assert "Recommended for you" in alice_page
+    alice_slot = alice_page.split('data-testid="recs-for-you"')[1]
+    assert items[1].get_absolute_url() in alice_slot
+    bob_slot = bob_page.split('data-testid="recs-for-you"')[1]
+    assert items[1].get_absolute_url() not in bob_slot.split("</section>")[0]
+
+
+def test_anonymous_visitors_see_trending_nudged_by_the_categories_they_viewed(client, shelf):
+    items = shelf["items"]
+    version = live_version_with()
+    shoes = items[1].category_id
+    socks = items[0].category_id
+    version.trending = {
+        "all": [p.pk for p in items if p.category_id == socks],
+        "by_category": {str(shoes): [p.pk for p in items if p.category_id == shoes]},
+    }
+    version.save()
+    # A session that viewed a pair of shoes
+    client.get(reverse("cart:detail"))  # any page that starts a session
+    session = client.session
+    session["seen"] = True
+    session.save()
+    Interaction.objects.create(session_key=session.session_key, product=items[1], kind="view")
+
+    slot = selectors.for_you(user=None, session_key=session.session_key, limit=4)
+
+    assert not slot.personal
+    assert slot.products[0].category_id == shoes
+
+
+def test_cart_page_suggests_products_that_go_with_the_cart(client, shelf):
+    items = shelf["items"]
+    live_version_with(neighbours={items[0].pk: ([items[2].pk], [items[3].pk, items[0].pk])})
+    variant = items[0].variants.first()
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+
+    html = client.get(reverse("cart:detail")).content.decode()
+
+    slot = html.split('data-testid="recs-complete"')[1]
+    assert items[2].get_absolute_url() in slot and items[3].get_absolute_url() in slot
+    assert items[0].get_absolute_url() not in slot
+
+
+def test_a_product_newer_than_the_model_gets_its_category_best_sellers(client, shelf):
+    items = shelf["items"]
+    live_version_with()
+    html = client.get(items[1].get_absolute_url()).content.decode()
+    similar = html.split('data-testid="recs-similar"')[1]
+    same = [p for p in items[2:] if p.category_id == items[1].category_id]
+    assert any(p.get_absolute_url() in similar for p in same)
+    assert shelf["sold_out"].get_absolute_url() not in similar
+
+
+def test_before_any_model_the_product_and_cart_pages_show_no_slots(client, shelf):
+    html = client.get(shelf["items"][1].get_absolute_url()).content.decode()
+    assert "recs-similar" not in html and "recs-also-bought" not in html
+
+
+def test_recently_viewed_follows_each_view_through_the_cached_history(client, shelf):
+    items = shelf["items"]
+    live_version_with()
+    client.force_login(UserFactory())
+
+    client.get(items[0].get_absolute_url())  # builds the cached history
+    client.get(items[1].get_absolute_url())  # its view is folded into the cached entry
+    html = client.get(items[2].get_absolute_url()).content.decode()
+
+    viewed = html.split('data-testid="recs-recently-viewed"')[1]
+    first, second = (viewed.index(p.get_absolute_url()) for p in (items[1], items[0]))
+    assert first < second  # newest first
+    assert items[2].get_absolute_url() not in viewed  # not the product being viewed
+    assert Interaction.objects.filter(kind=InteractionKind.VIEW).count() == 3
