@@ -1,7 +1,8 @@
 """What the two database backends share: building documents from the catalog, resolving query
 words against the vocabulary (other forms of a word, typos), filters, disjunctive facets,
 ranking, highlights and autocomplete. Each backend (sqlite.py, postgres.py) supplies only its
-full-text match and its typo candidate lookup.
+full-text match and its typo candidate lookup, and may rank in two passes (`rescore_sql`: a
+cheaper text score for every match, the final one for the best `rescore_candidates`).
 
 One search is one SQL statement after the words are resolved. Every facet's disjunctive counts
 come from one GROUP BY over the matches by (category, brand, price band, rating floor, stock),
@@ -129,6 +130,14 @@ class DatabaseBackend(SearchBackend):
 
     def delete_terms(self, cursor) -> None:
         """Drop the whole vocabulary's typo lookup."""
+
+    def rescore_sql(self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all"):
+        """(SQL of the final text score of the candidate row aliased `n`, params), for a backend
+        whose `match_source` text score is a cheaper first pass; None: it is already final."""
+        return None
+
+    # How many of the best matches by the first-pass score get their final text score.
+    rescore_candidates = 0
 
     floor_rating_sql = "CAST(rating_avg AS INTEGER)"
     true_sql = "1"
@@ -528,14 +537,29 @@ class DatabaseBackend(SearchBackend):
         else:
             score, score_params = "0.0", []
 
+        rescore = None
+        if relevance and not plan.parsed.empty:
+            rescore = self.rescore_sql(plan.parsed, any_clause=any_clause)
+
         def page(source: str) -> str:
             # The page is cut first (a top-N sort), then numbered in the same order.
+            if rescore is not None:
+                return self._rescored_page(source, where, score, rescore[0])
             return (
                 "SELECT 'h' AS kind, product_id AS a, NULL AS b, NULL AS c, NULL AS e, "
                 f"ROW_NUMBER() OVER (ORDER BY {order}) AS f, score AS n FROM ("
                 f"SELECT s.*, {score} AS score FROM ({source}) s{where} "
                 f"ORDER BY {order} LIMIT %s OFFSET %s) p"
             )
+
+        def page_params(source_params: list) -> list:
+            if rescore is not None:
+                candidates = max(self.rescore_candidates, offset + per_page)
+                return [
+                    *score_params, *rescore[1], *score_params, *source_params, *where_params,
+                    candidates, per_page, offset,
+                ]  # fmt: skip
+            return [*score_params, *source_params, *where_params, per_page, offset]
 
         band = (
             "CASE "
@@ -560,7 +584,7 @@ class DatabaseBackend(SearchBackend):
             key = COMBOS_KEY.format(backend=self.name, version=state.version)
             cached = cache.get(key)
             source = f"SELECT {COLUMNS}, 1.0 AS text_score FROM {DOC} d"
-            sql, params = page(source), [*score_params, *where_params, per_page, offset]
+            sql, params = page(source), page_params([])
             if cached is None:
                 sql += " UNION ALL " + combos(f"SELECT {COLUMNS} FROM {DOC} d")
         elif not filters:
@@ -572,7 +596,7 @@ class DatabaseBackend(SearchBackend):
                 f"WITH m AS MATERIALIZED ({source}) {page('SELECT * FROM m')} "
                 f"UNION ALL {combos('SELECT * FROM m')}"
             )
-            params = [*source_params, *score_params, per_page, offset]
+            params = [*source_params, *page_params([])]
         else:
             # Only the matches passing the filters are ranked; the counts need every match.
             ranked, ranked_params = self.match_source(
@@ -582,9 +606,7 @@ class DatabaseBackend(SearchBackend):
                 plan.parsed, any_clause=any_clause, rank=False
             )
             sql = f"{page(ranked)} UNION ALL {combos(unranked)}"
-            params = [
-                *score_params, *ranked_params, *where_params, per_page, offset, *unranked_params,
-            ]  # fmt: skip
+            params = [*page_params(ranked_params), *unranked_params]
         hits, rows = [], []
         with connection.cursor() as cursor:
             cursor.execute(self.statement_prefix + sql, params)
@@ -601,6 +623,33 @@ class DatabaseBackend(SearchBackend):
             cache.set(key, rows, COMBOS_SECONDS)
         hits.sort()
         return {"hits": hits, **self._count_facets(rows, query, filters)}
+
+    def _rescored_page(self, source: str, where: str, score: str, rescore: str) -> str:
+        """The page of a two-pass ranking (params: score, rescore, score, source, filters,
+        candidates, page size, offset). The best matches by the blend of the first-pass text
+        score are the candidates; the first `rescore_candidates` of them are ordered by the blend
+        of their final text score, any further ones (deep pages) by the first pass."""
+        limit = int(self.rescore_candidates)
+        order = (
+            f"CASE WHEN first_pos <= {limit} THEN 0 ELSE 1 END, "
+            f"CASE WHEN first_pos <= {limit} THEN score END DESC, first_pos, product_id DESC"
+        )
+        candidates = (
+            "SELECT c.*, ROW_NUMBER() OVER (ORDER BY first_score DESC, product_id DESC)"
+            f" AS first_pos FROM (SELECT s.*, {score} AS first_score FROM ({source}) s{where}"
+            " ORDER BY first_score DESC, product_id DESC LIMIT %s) c"
+        )
+        rescored = (
+            "SELECT n.product_id, n.first_pos, n.popularity_log, n.rating_avg, n.in_stock, "
+            f"{rescore} AS text_score FROM ({candidates}) n"
+        )
+        return (
+            "SELECT 'h' AS kind, product_id AS a, NULL AS b, NULL AS c, NULL AS e, "
+            f"ROW_NUMBER() OVER (ORDER BY {order}) AS f, score AS n FROM ("
+            "SELECT * FROM ("
+            f"SELECT r.product_id, r.first_pos, {score} AS score FROM ({rescored}) r) x "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) p"
+        )
 
     def _score_sql(self) -> str:
         """The blend of ranking.py over a row with `text_score` (params: _score_params)."""
@@ -788,13 +837,21 @@ class DatabaseBackend(SearchBackend):
     def _autocomplete_products(self, plan: ParsedQuery, weights, limit: int) -> list[Suggestion]:
         sql, params = self.match_source(plan, any_clause=False, fields="name")
         score = self._score_sql()
-        params = [*params, *self._score_params(weights, self.index_state()), limit]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"{self.statement_prefix}SELECT product_id FROM ({sql}) m "
-                f"ORDER BY {score} DESC, product_id DESC LIMIT %s",
-                params,
+        score_params = self._score_params(weights, self.index_state())
+        rescore = self.rescore_sql(plan, any_clause=False, fields="name")
+        if rescore is None:
+            sql = (
+                f"SELECT product_id FROM ({sql}) m ORDER BY {score} DESC, product_id DESC LIMIT %s"
             )
+            params = [*params, *score_params, limit]
+        else:
+            sql = f"SELECT a FROM ({self._rescored_page(sql, '', score, rescore[0])}) h ORDER BY f"
+            params = [
+                *score_params, *rescore[1], *score_params, *params,
+                max(self.rescore_candidates, limit), limit, 0,
+            ]  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.statement_prefix}{sql}", params)
             ids = [row[0] for row in cursor.fetchall()]
         docs = {
             d.product_id: d
@@ -935,14 +992,19 @@ def fts_clause(clause: Clause, relaxed: bool = False) -> str:
     return "(" + " OR ".join(options) + ")"
 
 
-def tsquery_clause(clause: Clause, weights: str = "", relaxed: bool = False) -> str:
-    """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields."""
+def tsquery_clause(
+    clause: Clause, weights: str = "", relaxed: bool = False, loose: bool = False
+) -> str:
+    """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields.
+    `loose`: a phrase's words in any order and place (what a GIN index answers without reading
+    the document's positions)."""
+    followed_by = " & " if loose else " <-> "
     if clause.phrase:
-        return "(" + " <-> ".join(f"'{t}'{_w(weights)}" for t in clause.phrase) + ")"
+        return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in clause.phrase) + ")"
     if clause.is_cjk:
         if len(clause.word) == 1:
             return f"'{clause.word}':*{weights}"
-        joiner = " | " if relaxed else " <-> "
+        joiner = " | " if relaxed else followed_by
         grams = analysis.bigrams(clause.word)
         return "(" + joiner.join(f"'{t}'{_w(weights)}" for t in grams) + ")"
     options = [f"'{a}'{_w(weights)}" for a in clause.alternatives]

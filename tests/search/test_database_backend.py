@@ -107,3 +107,33 @@ def test_the_same_products_indexed_at_once_by_two_workers(shop):
 
         assert errors_of(results) == []
         assert database_backend().search(SearchQuery(text="stool")).total == 5
+
+
+# PostgreSQL ranks every match by its name, brand, category and attributes, then only the best
+# few (`rescore_candidates`) by their whole text; SQLite ranks every match by its whole text.
+def test_the_description_still_ranks_the_best_matches(shop, monkeypatch):
+    backend = database_backend()
+    monkeypatch.setattr(backend, "rescore_candidates", 5)
+    described = shop.product("Steel Kettle", description="A kettle, the kettle: kettle and tea.")
+    plain = [shop.product("Steel Kettle") for _ in range(4)]
+    index(backend, described, *plain)
+
+    result = backend.search(SearchQuery(text="kettle"))
+
+    assert result.hits[0].product_id == described.pk
+    assert result.hits[0].score > result.hits[1].score
+
+
+def test_pages_past_the_rescored_matches_hold_every_hit_once(shop, monkeypatch):
+    backend = database_backend()
+    monkeypatch.setattr(backend, "rescore_candidates", 3)
+    products = [
+        shop.product("Steel Kettle", sales=n, description="kettle " * (n % 3)) for n in range(7)
+    ]
+    index(backend, *products)
+
+    pages = [backend.search(SearchQuery(text="kettle", per_page=2, page=n)) for n in range(1, 5)]
+    seen = [h.product_id for result in pages for h in result.hits]
+
+    assert sorted(seen) == sorted(p.pk for p in products)
+    assert {result.total for result in pages} == {7}
