@@ -7,6 +7,7 @@ benchmarked alone. recommendations/services.py extracts the events and stores wh
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -32,9 +33,12 @@ class Params:
 
     factors: int = 64
     iterations: int = 15
-    # The live model continues from the evaluated one on the whole matrix for this many more
-    # iterations (the evaluated model has not seen each user's latest interactions).
-    refit_iterations: int = 3
+    # The evaluated model serves. It has not seen each user's latest interactions: with 0, every
+    # user's factors are recomputed from the whole matrix in one least-squares pass over the
+    # evaluated item factors (implicit's recalculate_user, half an iteration's work); with more,
+    # the fit continues on the whole matrix for that many iterations (items learn the held-out
+    # interactions too, at about a fifth of a fit's time for 3).
+    refit_iterations: int = 0
     regularization: float = 0.05
     alpha: float = 2.0
     weighting: str = "bm25"  # "bm25", "tfidf" or "none"
@@ -327,31 +331,35 @@ def recommend_for_row(
 def ranking_metrics(recommended: np.ndarray, test: csr_matrix, users: np.ndarray, k: int) -> dict:
     """precision@k, recall@k, MAP@k and NDCG@k over `users` (binary relevance: the held-out
     products), and catalog coverage (share of products recommended to anyone)."""
+    n = len(users)
+    recs = np.asarray(recommended, dtype=np.int64)[:, :k].reshape(n, k)
+    if n == 0:
+        hits = np.zeros((0, k))
+        relevant = np.zeros(0)
+    else:
+        rows = test[users].tocsr()
+        relevant = np.diff(rows.indptr).astype(np.float64)
+        valid = recs >= 0
+        looked_up = rows[np.repeat(np.arange(n), k), np.where(valid, recs, 0).ravel()]
+        hits = (np.asarray(looked_up).reshape(n, k) > 0) & valid
+        hits = hits.astype(np.float64)
+    has = relevant > 0
+    n_hits = hits.sum(axis=1)
+    safe = np.where(has, relevant, 1.0)
     discount = 1.0 / np.log2(np.arange(2, k + 2))
-    precision = recall = average_precision = ndcg = 0.0
-    for position, user in enumerate(users):
-        relevant = test.indices[test.indptr[user] : test.indptr[user + 1]]
-        if len(relevant) == 0:
-            continue
-        recs = recommended[position, :k]
-        hits = np.isin(recs, relevant).astype(np.float64)
-        n_hits = hits.sum()
-        precision += n_hits / k
-        recall += n_hits / len(relevant)
-        if n_hits:
-            cumulative = np.cumsum(hits) / np.arange(1, k + 1)
-            average_precision += (cumulative * hits).sum() / min(k, len(relevant))
-            ideal = discount[: min(k, len(relevant))].sum()
-            ndcg += (hits * discount).sum() / ideal
-    n = max(len(users), 1)
-    shown = recommended[:, :k]
+    ideal = np.cumsum(discount)[np.minimum(safe, k).astype(np.int64) - 1]
+    precision_at = np.cumsum(hits, axis=1) / np.arange(1, k + 1)
+    average_precision = (precision_at * hits).sum(axis=1) / np.minimum(safe, k)
+    ndcg = (hits * discount).sum(axis=1) / ideal
+    total = max(n, 1)
+    shown = recs
     return {
-        f"precision@{k}": precision / n,
-        f"recall@{k}": recall / n,
-        f"map@{k}": average_precision / n,
-        f"ndcg@{k}": ndcg / n,
+        f"precision@{k}": float((n_hits / k)[has].sum() / total),
+        f"recall@{k}": float((n_hits / safe)[has].sum() / total),
+        f"map@{k}": float(average_precision[has].sum() / total),
+        f"ndcg@{k}": float(ndcg[has].sum() / total),
         "coverage": len(np.unique(shown[shown >= 0])) / max(test.shape[1], 1),
-        "users": len(users),
+        "users": n,
     }
 
 
@@ -362,16 +370,23 @@ def popularity_ranking(train: csr_matrix) -> np.ndarray:
 
 
 def popular_for_users(
-    train: csr_matrix, users: np.ndarray, k: int, ranking: np.ndarray | None = None
-) -> np.ndarray:
+    train: csr_matrix, users: np.ndarray, k: int, ranking: np.ndarray | None = None,
+    batch: int = 2048,
+) -> np.ndarray:  # fmt: skip
     """The most-popular baseline: the top products each user has not touched in `train`."""
     ranking = popularity_ranking(train) if ranking is None else ranking
     out = np.full((len(users), k), -1, dtype=np.int64)
-    head = ranking[: k + int(np.diff(train.indptr).max(initial=0))]
-    for position, user in enumerate(users):
-        seen = train.indices[train.indptr[user] : train.indptr[user + 1]]
-        picks = head[~np.isin(head, seen)][:k]
-        out[position, : len(picks)] = picks
+    counts = np.diff(train.indptr)[users]
+    head = ranking[: k + int(counts.max(initial=0))]
+    take = min(k, len(head))
+    by_column = train[:, head].tocsr() if len(users) else None
+    for start in range(0, len(users), batch):
+        chunk = users[start : start + batch]
+        seen = by_column[chunk].toarray() > 0
+        # Unseen first, each in popularity order: the first k of them.
+        order = np.argsort(seen, axis=1, kind="stable")[:, :take]
+        picks = np.where(np.take_along_axis(seen, order, axis=1), -1, head[order])
+        out[start : start + len(chunk), :take] = picks
     return out
 
 
@@ -384,38 +399,89 @@ def evaluation_users(test: csr_matrix, params: Params) -> np.ndarray:
 
 
 def evaluate(model, train_weighted: csr_matrix, test: csr_matrix, params: Params) -> dict:
-    """ALS and the most-popular baseline on the same users, same held-out products, same k."""
+    """ALS and the most-popular baseline on the same users, same held-out products, same k.
+    ALS ranks the products serving may show (those with `min_support` shoppers in the train
+    split), as the precomputed lists do."""
     users = evaluation_users(test, params)
     k = params.k
     if len(users) == 0:
         empty = ranking_metrics(np.zeros((0, k), dtype=np.int64), test, users, k)
         return {"als": empty, "popularity": empty}
-    with single_threaded_blas():
-        ids, _ = model.recommend(users, train_weighted[users], N=k)
-    ids = np.asarray(ids)
+    support = np.bincount(train_weighted.indices, minlength=train_weighted.shape[1])
+    candidates = np.flatnonzero(support >= params.min_support)
+    ids = top_for_users(model, train_weighted, users, n=k, candidates=candidates)
     return {
         "als": ranking_metrics(ids, test, users, k),
         "popularity": ranking_metrics(popular_for_users(train_weighted, users, k), test, users, k),
     }
 
 
+def _columns_subset(matrix: csr_matrix, columns: np.ndarray) -> csr_matrix:
+    """`matrix[:, columns]` for sorted unique `columns`, through a lookup array (scipy's column
+    indexing is far slower on a wide matrix)."""
+    position = np.full(matrix.shape[1], -1, dtype=np.int64)
+    position[columns] = np.arange(len(columns))
+    mapped = position[matrix.indices]
+    keep = mapped >= 0
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))[keep]
+    indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
+    return csr_matrix(
+        (matrix.data[keep], mapped[keep].astype(np.int32), indptr),
+        shape=(matrix.shape[0], len(columns)),
+    )
+
+
 # --- What serving reads -------------------------------------------------------------------------
 def top_for_users(
-    model, matrix: csr_matrix, filter_matrix: csr_matrix, rows: np.ndarray, *, n: int,
-    candidates: np.ndarray, batch: int = 4096,
+    model, filter_matrix: csr_matrix, rows: np.ndarray, *, n: int, candidates: np.ndarray,
+    extra: int = 32,
 ) -> np.ndarray:  # fmt: skip
     """Top `n` candidate columns per user row (-1 pads), the user's `filter_matrix` products
-    left out."""
+    left out.
+
+    implicit's top-k leaves filtered products out one user at a time in Python (a sparse row
+    read per user), which costs more than the scoring here. So it is asked for `n + extra`
+    products without a filter, the users' products are taken out of that for all rows at once,
+    and only the rows left with fewer than `n` (users who had most of their best-scored
+    products already) are ranked again with implicit's own filter: the same result."""
+    from implicit.cpu.topk import topk
+
     out = np.full((len(rows), n), -1, dtype=np.int64)
     if len(rows) == 0 or len(candidates) == 0:
         return out
+    model = cpu_model(model)
+    items = np.ascontiguousarray(np.asarray(model.item_factors)[candidates])
+    users = np.ascontiguousarray(np.asarray(model.user_factors)[rows])
+    filter_rows = _columns_subset(filter_matrix[rows], candidates)
+    n = min(n, len(candidates))
+    wanted = min(n + extra, len(candidates))
     with single_threaded_blas():
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            ids, _ = model.recommend(
-                chunk, filter_matrix[chunk], N=min(n, len(candidates)), items=candidates
+        ids, _scores = topk(items, users, wanted, num_threads=model.num_threads)
+    ids = ids.astype(np.int64)
+    counts = np.diff(filter_rows.indptr)
+    width = len(candidates)
+    # Each filtered (row, column) as one sorted key; a lookup for every pick at once.
+    keys = np.repeat(np.arange(len(rows), dtype=np.int64), counts) * width + filter_rows.indices
+    picks = np.arange(len(rows), dtype=np.int64)[:, None] * width + ids
+    seen = np.zeros(ids.shape, dtype=bool)
+    if len(keys):
+        position = np.minimum(np.searchsorted(keys, picks), len(keys) - 1)
+        seen = keys[position] == picks
+    valid = (ids >= 0) & ~seen
+    ranked = compact(ids, valid)[:, :n]
+    short = np.flatnonzero((valid.sum(axis=1) < n) & (width - counts > valid.sum(axis=1)))
+    if len(short):
+        with single_threaded_blas():
+            again, scores = topk(
+                items,
+                users[short],
+                n,
+                filter_query_items=filter_rows[short],
+                num_threads=model.num_threads,
             )
-            out[start : start + len(chunk), : ids.shape[1]] = ids
+        ranked[short] = np.where(np.isneginf(scores) | (scores <= -3e38), -1, again)
+    out[:, : ranked.shape[1]] = np.where(ranked >= 0, candidates[np.maximum(ranked, 0)], -1)
     return out
 
 
@@ -432,34 +498,33 @@ def item_neighbours(model, columns: np.ndarray, *, n: int) -> np.ndarray:
     unit = (factors / norms[:, None]).astype(np.float32)
     with single_threaded_blas():
         ids, _ = topk(unit, unit, min(n + 1, len(columns)), num_threads=0)
-    for position in range(len(columns)):
-        row = ids[position]
-        row = row[(row >= 0) & (row != position)][:n]
-        out[position, : len(row)] = columns[row]
+    ids = np.asarray(ids, dtype=np.int64)
+    keep = (ids >= 0) & (ids != np.arange(len(columns))[:, None])
+    ids = compact(ids, keep)[:, :n]
+    out[:, : ids.shape[1]] = np.where(ids >= 0, columns[np.maximum(ids, 0)], -1)
     return out
 
 
-def co_purchases(purchases: csr_matrix, *, n: int, min_count: int = 1) -> dict[int, list[int]]:
-    """Column -> columns most often bought by the same shoppers, most first."""
+def co_purchases(purchases: csr_matrix, *, n: int, min_count: int = 1) -> np.ndarray:
+    """For every column, the columns most often bought by the same shoppers, most first (ties:
+    the better seller first); -1 pads."""
     bought = purchases.astype(np.float32)
     together = (bought.T @ bought).tocsr()
     together.setdiag(0)
+    together.data[together.data < min_count] = 0
     together.eliminate_zeros()
     support = np.asarray(bought.sum(axis=0)).ravel()
-    result: dict[int, list[int]] = {}
-    for column in range(together.shape[0]):
-        start, end = together.indptr[column], together.indptr[column + 1]
-        if start == end:
-            continue
-        partners = together.indices[start:end]
-        counts = together.data[start:end]
-        keep = counts >= min_count
-        partners, counts = partners[keep], counts[keep]
-        if len(partners) == 0:
-            continue
-        order = np.lexsort((-support[partners], -counts))[:n]
-        result[column] = partners[order].tolist()
-    return result
+    out = np.full((together.shape[0], n), -1, dtype=np.int64)
+    counts = np.diff(together.indptr)
+    if together.nnz == 0:
+        return out
+    rows = np.repeat(np.arange(together.shape[0]), counts)
+    # One sort for all: by row, then count (most first), then partner's support (most first).
+    order = np.lexsort((-support[together.indices], -together.data, rows))
+    rank = np.arange(len(order)) - np.repeat(together.indptr[:-1], counts)
+    keep = rank < n
+    out[rows[keep], rank[keep]] = together.indices[order][keep]
+    return out
 
 
 def content_neighbours(
@@ -470,33 +535,41 @@ def content_neighbours(
     *,
     n: int,
     pool: int = 200,
-) -> dict[int, list[int]]:
-    """Content-based neighbours for the `targets` (positions into product_ids): the most similar
-    products of the same group (category) by TF-IDF cosine over their text and attribute tokens.
-    Candidates are the first `pool` products of each group (pass them best first)."""
+) -> np.ndarray:
+    """Content-based neighbours for the `targets` (positions into product_ids), one row each
+    (product ids, -1 pads): the most similar products of the same group (category) by TF-IDF
+    cosine over their text and attribute tokens. Candidates are the first `pool` products of
+    each group (pass them best first)."""
     from implicit.nearest_neighbours import normalize, tfidf_weight
 
+    out = np.full((len(targets), n), -1, dtype=np.int64)
     vocabulary: dict[str, int] = {}
-    rows, cols = [], []
-    for position, words in enumerate(tokens):
-        for word in set(words):
-            rows.append(position)
-            cols.append(vocabulary.setdefault(word, len(vocabulary)))
-    if not vocabulary:
-        return {}
+    lengths = np.fromiter((len(words) for words in tokens), dtype=np.int64, count=len(tokens))
+    cols = np.fromiter(
+        (vocabulary.setdefault(word, len(vocabulary)) for words in tokens for word in words),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    if not vocabulary or len(targets) == 0:
+        return out
+    rows = np.repeat(np.arange(len(product_ids)), lengths)
     features = csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)),
         shape=(len(product_ids), len(vocabulary)),
     )
-    unit = normalize(tfidf_weight(features)).tocsr()
-    result: dict[int, list[int]] = {}
-    target_set = np.zeros(len(product_ids), dtype=bool)
-    target_set[targets] = True
-    for group in np.unique(groups[targets]):
-        members = np.flatnonzero(groups == group)
-        wanted = members[target_set[members]]
+    features.data[:] = 1.0  # a word repeated in a name counts once
+    unit = normalize(tfidf_weight(features)).tocsr().astype(np.float32)
+    target_row = np.full(len(product_ids), -1, dtype=np.int64)
+    target_row[targets] = np.arange(len(targets))
+    # Groups as contiguous runs (a stable sort), each group's candidates its first `pool`.
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    bounds = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1], True])
+    for start, end in itertools.pairwise(bounds):
+        members = order[start:end]
+        wanted = members[target_row[members] >= 0]
         candidates = members[:pool]
-        if len(candidates) < 2:
+        if len(wanted) == 0 or len(candidates) < 2:
             continue
         scores = (unit[wanted] @ unit[candidates].T).toarray()
         # A product is never its own neighbour.
@@ -504,18 +577,48 @@ def content_neighbours(
         take = min(n, len(candidates))
         best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
         best_scores = np.take_along_axis(scores, best, axis=1)
-        order = np.argsort(-best_scores, axis=1, kind="stable")
-        best = np.take_along_axis(best, order, axis=1)
-        best_scores = np.take_along_axis(best_scores, order, axis=1)
-        neighbour_ids = product_ids[candidates][best]
-        for member, ids, row_scores in zip(
-            product_ids[wanted].tolist(),
-            neighbour_ids.tolist(),
-            (best_scores > 0).tolist(),
-            strict=True,
-        ):
-            result[member] = [i for i, keep in zip(ids, row_scores, strict=True) if keep]
-    return result
+        ranked = np.argsort(-best_scores, axis=1, kind="stable")
+        best = np.take_along_axis(best, ranked, axis=1)
+        best_scores = np.take_along_axis(best_scores, ranked, axis=1)
+        ids = np.where(best_scores > 0, product_ids[candidates][best], -1)
+        out[target_row[wanted], :take] = ids
+    return out
+
+
+def compact(ids: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Rows of `ids` with only the entries `keep` marks, in their order, -1 padded at the end."""
+    order = np.argsort(~keep, axis=1, kind="stable")
+    kept = np.take_along_axis(keep, order, axis=1)
+    return np.where(kept, np.take_along_axis(ids, order, axis=1), -1)
+
+
+def diversify(ids: np.ndarray, categories: np.ndarray, *, max_run: int) -> np.ndarray:
+    """Every row of `ids` (-1 pads) in its order, but with no more than `max_run` products of one
+    category in a row while another category is still available in the row: one pass over the
+    positions for all rows at once."""
+    n, width = ids.shape
+    out = np.full_like(ids, -1)
+    pending = ids >= 0
+    run_category = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    run_length = np.zeros(n, dtype=np.int64)
+    everything = np.arange(n)
+    never = np.iinfo(np.int64).min + 1
+    for position in range(width):
+        left = pending.any(axis=1)
+        if not left.any():
+            break
+        blocked = np.where(run_length >= max_run, run_category, never)
+        allowed = pending & (categories != blocked[:, None])
+        choice = np.where(allowed.any(axis=1), allowed.argmax(axis=1), pending.argmax(axis=1))
+        rows = everything[left]
+        choice = choice[left]
+        picked_category = categories[rows, choice]
+        out[rows, position] = ids[rows, choice]
+        pending[rows, choice] = False
+        same = picked_category == run_category[rows]
+        run_length[rows] = np.where(same, run_length[rows] + 1, 1)
+        run_category[rows] = picked_category
+    return out
 
 
 # --- One training run ---------------------------------------------------------------------------
@@ -526,9 +629,11 @@ class Trained:
     model: object
     metrics: dict
     stages: dict[str, float]
-    user_top: dict[int, list[int]]  # user id -> product ids
-    neighbours: dict[int, list[int]]  # product id -> product ids (ALS)
-    also_bought: dict[int, list[int]]  # product id -> product ids
+    user_rows: np.ndarray  # user ids with a precomputed list
+    user_top: np.ndarray  # one row of product ids each (-1 pads)
+    neighbour_products: np.ndarray  # product ids with ALS neighbours
+    neighbours: np.ndarray  # one row of product ids each (-1 pads)
+    also_bought: np.ndarray  # per model column: product ids bought with it (-1 pads)
     fit_seconds: float = 0.0
 
 
@@ -545,6 +650,33 @@ class Stopwatch:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
 
 
+def fold_in(model, matrix: csr_matrix):
+    """Every user's factors brought up to date with `matrix` against the model's item factors:
+    one user half-step of implicit's own conjugate-gradient solver, warm-started from the
+    current factors (the items do not move)."""
+    from implicit.utils import check_csr
+
+    user_items = check_csr(matrix).astype(np.float32)
+    if model.alpha != 1.0:
+        user_items = model.alpha * user_items
+    with single_threaded_blas():
+        model.solver(
+            user_items,
+            model.user_factors,
+            model.item_factors,
+            model.regularization,
+            num_threads=model.num_threads,
+        )
+    model._user_norms = None  # implicit's caches of the user factors
+    model._XtX = None
+    return model
+
+
+def _ids(product_ids: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Model columns to product ids, keeping the -1 pads."""
+    return np.where(columns >= 0, product_ids[np.maximum(columns, 0)], -1)
+
+
 def train(
     events: Events,
     *,
@@ -554,8 +686,9 @@ def train(
     stopwatch: Stopwatch | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> Trained:
-    """Build the matrix, fit on the train split, evaluate against the baseline, continue the fit
-    on the whole matrix, then compute what serving reads."""
+    """Build the matrix, fit on the train split, evaluate against the baseline, bring the
+    evaluated model up to date with the whole matrix (see Params.refit_iterations), then compute
+    what serving reads."""
     watch = stopwatch or Stopwatch()
 
     def stage(name: str):
@@ -568,14 +701,16 @@ def train(
         matrix = weighted(data.confidence, params)
         train_raw, test = time_split(data, params)
         train_matrix = weighted(train_raw, params)
-    fit_started = time.perf_counter()
     with stage("fit"):
         model = fit(train_matrix, params)
     with stage("evaluate"):
         metrics = evaluate(model, train_matrix, test, params)
     with stage("fit"):
-        model = fit(matrix, params, model=model, iterations=params.refit_iterations)
-    fit_seconds = time.perf_counter() - fit_started - watch.stages["evaluate"]
+        if params.refit_iterations or use_gpu():
+            model = fit(matrix, params, model=model, iterations=max(params.refit_iterations, 1))
+        else:
+            model = fold_in(model, matrix)
+    fit_seconds = watch.stages["fit"]
 
     with stage("recommend"):
         support = data.support()
@@ -590,31 +725,21 @@ def train(
         filter_matrix = seen if exclude_purchased else (seen - data.purchases.multiply(seen))
         filter_matrix = csr_matrix(filter_matrix)
         filter_matrix.eliminate_zeros()
-        tops = top_for_users(
-            model, matrix, filter_matrix, rows, n=params.top_n, candidates=candidates
-        )
-        user_top = {
-            int(data.user_ids[row]): [int(data.product_ids[c]) for c in top if c >= 0]
-            for row, top in zip(rows, tops, strict=True)
-        }
+        tops = top_for_users(model, filter_matrix, rows, n=params.top_n, candidates=candidates)
+        user_top = _ids(data.product_ids, tops)
     with stage("neighbours"):
         near = item_neighbours(model, candidates, n=params.neighbours)
-        neighbours = {
-            int(data.product_ids[column]): [int(data.product_ids[c]) for c in row if c >= 0]
-            for column, row in zip(candidates, near, strict=True)
-        }
-        bought = co_purchases(data.purchases, n=params.neighbours)
-        also_bought = {
-            int(data.product_ids[c]): [int(data.product_ids[x]) for x in partners]
-            for c, partners in bought.items()
-        }
+        neighbours = _ids(data.product_ids, near)
+        also_bought = _ids(data.product_ids, co_purchases(data.purchases, n=params.neighbours))
     return Trained(
         params=params,
         data=data,
         model=model,
         metrics=metrics,
         stages=watch.stages,
+        user_rows=data.user_ids[rows],
         user_top=user_top,
+        neighbour_products=data.product_ids[candidates],
         neighbours=neighbours,
         also_bought=also_bought,
         fit_seconds=fit_seconds,

@@ -75,6 +75,44 @@ def history_note_views(views: Iterable[tuple[int | None, str, int, float]]) -> N
         cache.set_many(changed, HISTORY_SECONDS)
 
 
+def history_note_events(events: Iterable[tuple[int | None, str, int, str, float]]) -> None:
+    """Fold freshly recorded cart additions, purchases and reviews (user id, session key, product
+    id, kind, when) into the cached histories that exist: a new stamp and latest time (so a
+    personal list is ranked afresh) and, for purchases, the product among those bought. Updated
+    in place rather than dropped, so views still buffered (see services) are not lost from it."""
+    by_key: dict[str, list[tuple[int, str, float]]] = {}
+    for user_id, session_key, product_id, kind, at in events:
+        key = history_key(user_id=user_id, session_key=session_key)
+        if key:
+            by_key.setdefault(key, []).append((product_id, kind, at))
+    if not by_key:
+        return
+    changed = {}
+    for key, value in cache.get_many(list(by_key)).items():
+        for product_id, kind, at in by_key[key]:
+            if kind == "purchase" and product_id not in value.bought:
+                value.bought = [product_id, *value.bought]
+            value.latest = max(value.latest, at)
+        value.stamp = time.time_ns()
+        changed[key] = value
+    if changed:
+        cache.set_many(changed, HISTORY_SECONDS)
+
+
+def history_merge(*, into: str, source: History | None) -> None:
+    """Put the views of `source` (an anonymous session's history) in front of the cached history
+    `into` (the account's, just built), newest first."""
+    if source is None or not source.viewed:
+        return
+    value = cache.get(into)
+    if value is None:
+        return
+    value.viewed = list(dict.fromkeys([*source.viewed, *value.viewed]))[:VIEWED_KEPT]
+    value.latest = max(value.latest, source.latest)
+    value.stamp = time.time_ns()
+    cache.set(into, value, HISTORY_SECONDS)
+
+
 def history_forget(actors: Iterable[tuple[int | None, str]]) -> None:
     """Drop the cached histories of these (user id, session key): rebuilt on next use."""
     keys = {history_key(user_id=u, session_key=s) for u, s in actors}

@@ -211,9 +211,17 @@ class ModelVersion(TimeStampedModel):
 class UserRecommendation(models.Model):
     """A version's precomputed top products for one active shopper."""
 
-    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="+")
+    # Read by (version, user) through the unique constraint's index: no index of their own, so
+    # the rows of a version are written with one index to maintain, not three.
+    version = models.ForeignKey(
+        ModelVersion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     product_ids = models.JSONField(default=list)
 
@@ -236,9 +244,16 @@ class ProductNeighbours(models.Model):
     """A version's neighbours of one product: similar items (ALS factors, or its text and
     attributes for products too new to have been learnt) and what its buyers also bought."""
 
-    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="+")
+    # Read by (version, product) through the unique constraint's index (see UserRecommendation).
+    version = models.ForeignKey(
+        ModelVersion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "catalog.Product",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     similar = models.JSONField(default=list)
     also_bought = models.JSONField(default=list)

@@ -49,7 +49,7 @@ from .models import (
     UserProfile,
     UserRecommendation,
 )
-from .services import LIST_SECONDS, LIVE_CACHE_KEY, neighbours_key, top_key
+from .services import LIST_SECONDS, LIVE_CACHE_KEY, lists_read, neighbours_key, top_key
 
 log = logging.getLogger(__name__)
 VIEW_KINDS = (InteractionKind.VIEW, InteractionKind.SEARCH_CLICK)
@@ -143,10 +143,9 @@ def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     if missing:
         queryset = Product.objects.filter(pk__in=missing, is_active=True).order_by()
         products = card_list(product_cards(queryset).only(*CARD_FIELDS, "category_id"))
-        template = get_template("includes/product_cards.html")
         fresh: dict[int, Card | int] = {
-            p.pk: Card(p.pk, p.category_id, p.in_stock, p.name, template.render({"products": [p]}))
-            for p in products
+            p.pk: Card(p.pk, p.category_id, p.in_stock, p.name, html)
+            for p, html in zip(products, _render_cards(products), strict=True)
         }
         for i in missing:
             fresh.setdefault(i, 0)  # inactive or gone: remembered as such
@@ -154,6 +153,21 @@ def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
             cache.set_many({keys[i]: card for i, card in fresh.items()}, seconds)
         found.update(fresh)
     return {i: found[i] for i in wanted if found[i]}
+
+
+CARD_END = "</article>"
+
+
+def _render_cards(products: list) -> list[str]:
+    """Each product's card HTML, from one render of the catalog's card template for them all
+    (one render per slot, not per card), cut at the end of each card."""
+    if not products:
+        return []
+    template = get_template("includes/product_cards.html")
+    parts = template.render({"products": products}).split(CARD_END)
+    if len(parts) == len(products) + 1:
+        return [part.strip() + CARD_END for part in parts[:-1]]
+    return [template.render({"products": [p]}) for p in products]  # the template changed shape
 
 
 def diversified(products: Sequence, *, max_run: int, limit: int) -> list:
@@ -245,9 +259,17 @@ def _history_build(where: dict) -> History:
 def _neighbour_lists(version: LiveVersion, product_ids: Sequence[int]) -> dict[int, tuple]:
     """(also bought, similar) of each product: from the cache, the rest in one query. A product
     newer than the model has no row: it gets its category's best sellers as similar items."""
-    keys = {p: neighbours_key(version.id, p) for p in product_ids}
+    found = {}
+    texts = lists_read("nb", version.id, list(product_ids))
+    for product_id, text in zip(product_ids, texts, strict=True):
+        if text is not None:
+            also, _bar, similar = text.partition("|")
+            found[product_id] = (_ints(also), _ints(similar))
+    if len(found) == len(product_ids):
+        return found
+    keys = {p: neighbours_key(version.id, p) for p in product_ids if p not in found}
     cached = cache.get_many(keys.values())
-    found = {p: cached[key] for p, key in keys.items() if key in cached}
+    found.update({p: cached[key] for p, key in keys.items() if key in cached})
     missing = [p for p in product_ids if p not in found]
     if missing:
         rows = ProductNeighbours.objects.filter(version_id=version.id, product_id__in=missing)
@@ -260,6 +282,10 @@ def _neighbour_lists(version: LiveVersion, product_ids: Sequence[int]) -> dict[i
         cache.set_many({keys[p]: lists for p, lists in fresh.items()}, LIST_SECONDS)
         found.update(fresh)
     return found
+
+
+def _ints(text: str) -> list[int]:
+    return [int(i) for i in text.split(",")] if text else []
 
 
 def _same_category(product_id: int) -> list[int]:
@@ -276,6 +302,9 @@ def _same_category(product_id: int) -> list[int]:
 
 def _stored_top(version: LiveVersion, user) -> list[int] | None:
     """The shopper's list precomputed at training (None: not active enough to have one)."""
+    (text,) = lists_read("top", version.id, [user.pk])
+    if text is not None:
+        return _ints(text)
     key = top_key(version.id, user.pk)
     value = cache.get(key)
     if value is None:
@@ -487,18 +516,19 @@ def product_slots(
     went out of stock since, the product itself and what the shopper bought are taken out. The
     cards of all three come from one cache read."""
     state = state or serving_state(user=user, session_key=session_key)
-    viewed_ids = [i for i in state.seen.viewed if i != product_id][: limit + 2]
+    viewed_ids = [i for i in state.seen.viewed if i != product_id][:limit]
     if state.version is None:
         return ProductSlots([], [], recently_viewed(
             user=user, session_key=session_key, exclude=[product_id], limit=limit, state=state
         ))  # fmt: skip
     also, similar = _neighbour_lists(state.version, [product_id])[product_id]
     exclude = {product_id} | _hidden(state)
-    # The lists are final but for what changed since training: two spares each are enough
-    # (when they are not, the rest is read in a second round).
+    # The lists are final but for what changed since training: the first `limit` of each are
+    # nearly always shown (when some went out of stock meanwhile, more are read in a second
+    # round). Every card read cold is a query row and a render, so none is read in advance.
     also = [i for i in also if i not in exclude]
     similar = [i for i in similar if i not in exclude]
-    found = cards([*also[: limit + 2], *similar[: limit + 2], *viewed_ids], catalog=state.catalog)
+    found = cards([*also[:limit], *similar[:limit], *viewed_ids], catalog=state.catalog)
     max_run = state.config.max_per_category_run
 
     def fill() -> ProductSlots:
@@ -511,8 +541,8 @@ def product_slots(
         )
 
     slots = fill()
-    short = (len(slots.also_bought) < limit and len(also) > limit + 2) or (
-        len(slots.similar) < limit and len(similar) > limit + 2
+    short = (len(slots.also_bought) < limit and len(also) > limit) or (
+        len(slots.similar) < limit and len(similar) > limit
     )
     if short:
         found.update(cards([*also[: limit * 4], *similar[: limit * 4]], catalog=state.catalog))

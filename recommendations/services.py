@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import io
+import itertools
 import json
 import logging
 import re
@@ -16,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import numpy as np
@@ -30,7 +32,14 @@ from catalog.models import Product
 from orders.models import SOLD_STATUSES, Order
 
 from . import als
-from .history import history_forget, history_note_views, history_read_forget
+from .history import (
+    history_forget,
+    history_key,
+    history_merge,
+    history_note_events,
+    history_note_views,
+    history_read_forget,
+)
 from .models import (
     SETTINGS_CACHE_KEY,
     Interaction,
@@ -49,6 +58,8 @@ log = logging.getLogger(__name__)
 LIVE_CACHE_KEY = "recs:live"
 # Lists precomputed with a model version do not change until the next version: kept a day.
 LIST_SECONDS = 24 * 3600
+# The hashes of a version's lists outlive a missed nightly run; older versions' are deleted.
+LIST_HASH_SECONDS = 7 * 24 * 3600
 
 
 def neighbours_key(version_id: int, product_id: int) -> str:
@@ -80,8 +91,10 @@ def _actor(request) -> tuple[object | None, str] | None:
 
 def interaction_record_view(*, request, product_id: int, from_search: bool = False) -> None:
     """Note a product page view (a search click when the shopper came from search results).
-    Nothing is written now: the rows of a request are inserted in one statement after its
-    response has been sent (see interactions_flush_pending)."""
+    Nothing is written now: the rows of a request go, once its response has been sent, to the
+    Redis buffer that interactions_flush_buffer drains (services mode), or in one insert to the
+    table (embedded mode, where other processes cannot see this one's cache); see
+    interactions_flush_pending."""
     actor = _actor(request) if settings.RECOMMENDATIONS_ENABLED else None
     if actor is None:
         return
@@ -95,15 +108,35 @@ def interaction_record_view(*, request, product_id: int, from_search: bool = Fal
     )
 
 
+# Views waiting in Redis for interactions_flush_buffer, oldest first (a Redis list of JSON rows).
+BUFFER_KEY = "recs:buffer"
+# A session's history joins an account at login; views of that session still in the buffer then
+# are given to the account when they are flushed.
+LOGIN_KEY = "recs:login:{}"
+LOGIN_SECONDS = 24 * 3600
+
+
 def interactions_flush_pending() -> int:
-    """Insert the interactions noted during this request (request_finished calls this)."""
+    """Send on the interactions noted during this request (request_finished calls this): one
+    RPUSH to the buffer with a shared cache, otherwise one insert. The shopper's cached history
+    is updated either way."""
     rows = getattr(_pending, "rows", None)
     if not rows:
         history_read_forget()
         return 0
     _pending.rows = []
     try:
-        Interaction.objects.bulk_create(rows)
+        if _shared_cache():
+            redis_client(write=True).rpush(
+                cache.make_key(BUFFER_KEY),
+                *[
+                    json.dumps([r.user_id, r.session_key, r.product_id, r.kind, r.value,
+                                r.created_at.timestamp()])
+                    for r in rows
+                ],
+            )  # fmt: skip
+        else:
+            Interaction.objects.bulk_create(rows)
         history_note_views(
             (row.user_id, row.session_key, row.product_id, row.created_at.timestamp())
             for row in rows
@@ -113,6 +146,78 @@ def interactions_flush_pending() -> int:
         return 0
     finally:
         history_read_forget()
+    return len(rows)
+
+
+def interactions_flush_buffer(*, batch: int = 5000) -> int:
+    """Move the buffered views into the interactions table, `batch` at a time (one bulk insert
+    each); the Celery beat runs this every few seconds. Rows whose shopper or product has been
+    deleted meanwhile are dropped; rows of a session that has since logged in go to the account.
+    A batch that cannot be inserted goes back to the head of the buffer. Returns how many rows
+    were inserted."""
+    if not _shared_cache():
+        return 0
+    client = redis_client(write=True)
+    key = cache.make_key(BUFFER_KEY)
+    total = 0
+    while True:
+        pipe = client.pipeline(transaction=True)
+        pipe.lrange(key, 0, batch - 1)
+        pipe.ltrim(key, batch, -1)
+        raw, _trimmed = pipe.execute()
+        if not raw:
+            return total
+        try:
+            total += _insert_buffered([json.loads(item) for item in raw])
+        except Exception:
+            client.lpush(key, *reversed(raw))
+            raise
+        if len(raw) < batch:
+            return total
+
+
+def _insert_buffered(entries: list[list]) -> int:
+    sessions = sorted({e[1] for e in entries if not e[0] and e[1]})
+    owners = {}
+    if sessions:
+        found = cache.get_many([LOGIN_KEY.format(k) for k in sessions])
+        owners = {k: found[LOGIN_KEY.format(k)] for k in sessions if LOGIN_KEY.format(k) in found}
+    users = {owners.get(e[1]) if not e[0] else e[0] for e in entries} - {None}
+    users = set(get_user_model().objects.filter(pk__in=users).values_list("pk", flat=True))
+    products = set(
+        Product.objects.filter(pk__in={e[2] for e in entries}).values_list("pk", flat=True)
+    )
+    rows = []
+    for user_id, session_key, product_id, kind, value, at in entries:
+        if not user_id and session_key in owners:
+            user_id, session_key = owners[session_key], ""
+        if (user_id and user_id not in users) or product_id not in products:
+            continue
+        rows.append(
+            Interaction(
+                user_id=user_id or None,
+                session_key=session_key,
+                product_id=product_id,
+                kind=kind,
+                value=value,
+                created_at=datetime.fromtimestamp(at, tz=UTC),
+            )
+        )
+    Interaction.objects.bulk_create(rows)
+    # A login between reading the owners and the insert above: its move of the session's rows
+    # may have missed these, so they are moved here.
+    late = [k for k in sessions if k not in owners]
+    if late:
+        found = cache.get_many([LOGIN_KEY.format(k) for k in late])
+        for session_key in late:
+            owner = found.get(LOGIN_KEY.format(session_key))
+            if owner is not None:
+                Interaction.objects.filter(user=None, session_key=session_key).update(
+                    user_id=owner, session_key=""
+                )
+                owners[session_key] = owner
+    if owners:
+        history_forget([(user_id, "") for user_id in set(owners.values())])
     return len(rows)
 
 
@@ -141,23 +246,37 @@ def interaction_record(
         for product_id in product_ids
     ]
     if rows:
-        transaction.on_commit(lambda: _insert_and_forget(rows))
+        transaction.on_commit(lambda: _insert_and_note(rows))
 
 
-def _insert_and_forget(rows: list[Interaction]) -> None:
+def _insert_and_note(rows: list[Interaction]) -> None:
     Interaction.objects.bulk_create(rows)
-    history_forget({(row.user_id, row.session_key) for row in rows})
+    history_note_events(
+        (row.user_id, row.session_key, row.product_id, row.kind, row.created_at.timestamp())
+        for row in rows
+    )
 
 
 def interactions_attach_session(*, user, session_key: str) -> int:
-    """At login: the anonymous session's history becomes the shopper's."""
+    """At login: the anonymous session's history becomes the shopper's: the rows in the table now,
+    and those still in the buffer when it is flushed."""
     interactions_flush_pending()
     if not session_key:
         return 0
+    if _shared_cache():
+        cache.set(LOGIN_KEY.format(session_key), user.pk, LOGIN_SECONDS)
     moved = Interaction.objects.filter(user=None, session_key=session_key).update(
         user=user, session_key=""
     )
+    # The account's history is built again from the table, with the session's views in front
+    # (those still in the buffer are not in the table yet).
+    anonymous = cache.get(history_key(user_id=None, session_key=session_key))
     history_forget([(user.pk, ""), (None, session_key)])
+    if anonymous is not None and anonymous.viewed:
+        from .selectors import history
+
+        history(user=user, session_key=None)
+        history_merge(into=history_key(user_id=user.pk, session_key=None), source=anonymous)
     return moved
 
 
@@ -203,28 +322,47 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _content_inputs():
-    """Active products (best sellers first within each category), their category, and their
-    words: the name, the brand and the price band within the category."""
-    rows = list(
-        Product.objects.filter(is_active=True)
-        .order_by("category_id", "-sales_count", "-id")
-        .values_list("id", "category_id", "brand_id", "price", "name_en")
-    )
-    prices: dict[int, list[float]] = defaultdict(list)
-    for _id, category, _brand, price, _name in rows:
-        prices[category].append(float(price))
-    cuts = {c: np.quantile(values, [1 / 3, 2 / 3]) for c, values in prices.items()}
-    ids, groups, tokens = [], [], []
+    """Active products (best sellers first within each category): ids, categories, whether in
+    stock, and their words: the name, the brand and the price band within the category. One
+    plain query (no model instances for 100,000 products)."""
+    table = Product._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Floats and lower-case names from the database: no Decimal or str.lower() per row;
+            # sorted here rather than there (a sort of every product spills to disk there).
+            "SELECT id, category_id, brand_id, CAST(price AS REAL), in_stock, sales_count, "
+            f"lower(name_en) FROM {table} WHERE is_active"
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool), []
+    ids, groups, brands, prices, stocked, sales, names = zip(*rows, strict=True)
+    ids = np.array(ids, dtype=np.int64)
+    groups = np.array(groups, dtype=np.int64)
+    # Best sellers first within each category (newest first among equals).
+    order = np.lexsort((-ids, -np.array(sales, dtype=np.int64), groups))
+    ids, groups = ids[order], groups[order]
+    prices = np.array(prices, dtype=np.float64)[order]
+    stocked = np.array(stocked, dtype=bool)[order]
+    pick = order.tolist()
+    brands = [brands[i] for i in pick]
+    names = [names[i] for i in pick]
+    # Price band: the product's third of its category's prices (rows come grouped by category).
+    bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
+    bands = np.empty(len(ids), dtype=object)
+    for start, end in itertools.pairwise(bounds):
+        low, high = np.quantile(prices[start:end], [1 / 3, 2 / 3])
+        chunk = prices[start:end]
+        bands[start:end] = np.where(
+            chunk <= low, "band:budget", np.where(chunk >= high, "band:premium", "band:mid")
+        )
     find_words = _WORD.findall
-    for product_id, category, brand, price, name in rows:
-        low, high = cuts[category]
-        band = "budget" if price <= low else "premium" if price >= high else "mid"
-        words = find_words(name.lower()) if name else []
-        words += [f"brand:{brand}", f"band:{band}"]
-        ids.append(product_id)
-        groups.append(category)
-        tokens.append(words)
-    return np.array(ids, dtype=np.int64), np.array(groups, dtype=np.int64), tokens
+    tokens = [
+        [*(find_words(name) if name else ()), f"brand:{brand}", band]
+        for name, brand, band in zip(names, brands, bands.tolist(), strict=True)
+    ]
+    return ids, groups, stocked, tokens
 
 
 def _trending(events: als.Events, *, now: float, category_of: dict[int, int]) -> dict:
@@ -236,12 +374,9 @@ def _trending(events: als.Events, *, now: float, category_of: dict[int, int]) ->
         (now - events.timestamps[recent]) / als.DAY,
         als.Params(half_life_days=7.0),
     )
-    scores: Counter[int] = Counter()
-    for product_id, weight in zip(
-        events.product_ids[recent].tolist(), weights.tolist(), strict=True
-    ):
-        scores[product_id] += weight
-    ranked = [p for p, _ in scores.most_common(3000)]
+    products, index = np.unique(events.product_ids[recent], return_inverse=True)
+    scores = np.bincount(index, weights=weights, minlength=len(products))
+    ranked = products[np.argsort(-scores, kind="stable")[:3000]].tolist()
     by_category: dict[str, list[int]] = defaultdict(list)
     overall = []
     for product_id in ranked:
@@ -254,81 +389,140 @@ def _trending(events: als.Events, *, now: float, category_of: dict[int, int]) ->
     return {"all": overall[:200], "by_category": dict(by_category)}
 
 
-def _copy_rows(model, columns: list[str], rows: list[tuple]) -> None:
-    """Insert many rows: COPY on PostgreSQL, bulk_create otherwise."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(_copy_value(v) for v in row))
-            buffer.write("\n")
-        buffer.seek(0)
-        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {model._meta.db_table} ({quoted}) FROM STDIN", buffer)
-        return
-    fields = [c.removesuffix("_id") if c.endswith("_id") else c for c in columns]
-    model.objects.bulk_create(
-        [model(**{f"{f}_id" if f in ("version", "user", "product") else f: v for f, v in
-                  zip(fields, row, strict=True)}) for row in rows],
-        batch_size=2000,
-    )  # fmt: skip
-
-
-def _copy_value(value) -> str:
-    if isinstance(value, list):
-        value = json.dumps(value, separators=(",", ":"))
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+def _csv(ids: np.ndarray) -> list[str]:
+    """Each row's ids (-1 pads at the end) as "1,2,3": every id converted to text once, the rows
+    assembled by numpy (a table lookup, then each row's cells read as one string)."""
+    n, width = ids.shape
+    if n == 0 or width == 0:
+        return [""] * n
+    top = max(int(ids.max()), 0)
+    # Index -1 (a pad) picks the last entry: nothing.
+    cell = len(str(top)) + 1
+    table = np.array([f"{i}," for i in range(top + 1)] + [""], dtype=f"U{cell}")
+    cells = np.ascontiguousarray(table[ids])
+    rows = cells.view(f"U{cell * width}").ravel().tolist()
+    return [row.replace("\x00", "").rstrip(",") for row in rows]
 
 
 @dataclass
 class ServingLists:
-    user_top: dict[int, list[int]]
-    neighbours: list[tuple[int, list[int], list[int], str]]  # product, similar, also, source
+    """The precomputed lists, each as comma-separated ids (what both the tables and the cache
+    store, written without a list object per row)."""
+
+    user_ids: list[int]
+    user_top: list[str]
+    products: list[int]
+    similar: list[str]
+    also_bought: list[str]
+    sources: list[str]
 
 
-def _diversified(ids: list[int], category_of: dict[int, int], *, max_run: int) -> list[int]:
-    """Keep the order, but no more than `max_run` of one category in a row while another
-    category is still available (as selectors.diversified does with cards)."""
-    pending = list(ids)
-    result: list[int] = []
-    while pending:
-        tail = [category_of.get(i) for i in result[-max_run:]]
-        blocked = tail[0] if len(tail) == max_run and len(set(tail)) == 1 else None
-        pick = next((i for i in pending if category_of.get(i) != blocked), pending[0])
-        pending.remove(pick)
-        result.append(pick)
-    return result
+def _lookup(table: np.ndarray, ids: np.ndarray, missing) -> np.ndarray:
+    return np.where(ids >= 0, table[np.maximum(ids, 0)], missing)
 
 
 def _serving_lists(
     trained: als.Trained,
-    content: dict[int, list[int]],
+    content_products: np.ndarray,
+    content: np.ndarray,
     *,
-    available: set[int],
-    category_of: dict[int, int],
+    product_ids: np.ndarray,
+    categories: np.ndarray,
+    available: np.ndarray,
     max_run: int,
 ) -> ServingLists:
     """What the slots show, final but for what changes before the next training: only products
-    active and in stock now, a product's similar items not repeating what its buyers also
-    bought, runs of one category broken up. Serving then only drops what went out of stock since
-    and what the shopper bought."""
+    active (`product_ids`, with their `categories`) and in stock (`available`) now, a product's
+    similar items not repeating what its buyers also bought, runs of one category broken up.
+    Serving then only drops what went out of stock since and what the shopper bought. All rows
+    at once, with array operations."""
+    data = trained.data
+    size = 1 + int(max(
+        product_ids.max(initial=0), data.product_ids.max(initial=0),
+        content_products.max(initial=0), available.max(initial=0),
+    ))  # fmt: skip
+    category = np.full(size, -1, dtype=np.int64)
+    category[product_ids] = categories
+    in_stock = np.zeros(size, dtype=bool)
+    in_stock[available] = True
     # A shopper's list is diversified as it is served (it is cut by what they buy meanwhile).
-    user_top = {user: [p for p in top if p in available] for user, top in trained.user_top.items()}
-    neighbours = []
-    for source, lists in (("als", trained.neighbours), ("content", content)):
-        for product, similar in lists.items():
-            if product not in category_of:  # inactive: its page is gone
-                continue
-            also = [p for p in trained.also_bought.get(product, []) if p in available]
-            also = [p for p in also if p != product]
-            shown_also = set(also[:6])
-            similar = [p for p in similar if p in available and p != product]
-            similar = [p for p in similar if p not in shown_also]
-            similar = _diversified(similar, category_of, max_run=max_run)
-            neighbours.append((product, similar, also, source))
-    return ServingLists(user_top=user_top, neighbours=neighbours)
+    top = trained.user_top
+    user_top = als.compact(top, _lookup(in_stock, top, False))
+
+    products = np.concatenate([trained.neighbour_products, content_products])
+    similar = np.vstack([trained.neighbours, content]) if len(content) else trained.neighbours
+    sources = ["als"] * len(trained.neighbour_products) + ["content"] * len(content_products)
+    active = category[products] >= 0  # an inactive product's page is gone
+    products, similar = products[active], similar[active]
+    sources = [source for source, keep in zip(sources, active.tolist(), strict=True) if keep]
+    column = np.full(size, -1, dtype=np.int64)
+    column[data.product_ids] = np.arange(len(data.product_ids))
+    columns = column[products]
+    also = np.where((columns >= 0)[:, None], trained.also_bought[np.maximum(columns, 0)], -1)
+    also = als.compact(also, _lookup(in_stock, also, False) & (also != products[:, None]))
+    shown_also = also[:, :6]
+    repeated = (similar[:, :, None] == shown_also[:, None, :]).any(axis=2)
+    keep = _lookup(in_stock, similar, False) & (similar != products[:, None]) & ~repeated
+    similar = als.compact(similar, keep)
+    similar = als.diversify(similar, _lookup(category, similar, -1), max_run=max_run)
+    return ServingLists(
+        user_ids=trained.user_rows.tolist(),
+        user_top=_csv(user_top),
+        products=products.tolist(),
+        similar=_csv(similar),
+        also_bought=_csv(also),
+        sources=sources,
+    )
+
+
+def _copy_lines(model, columns: list[str], lines: Iterable[str]) -> None:
+    """Rows already as COPY text lines (PostgreSQL)."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    buffer = io.StringIO("".join(lines))
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {model._meta.db_table} ({quoted}) FROM STDIN", buffer)
+
+
+def _ids(text: str) -> list[int]:
+    return [int(i) for i in text.split(",")] if text else []
+
+
+def _write_lists(version_id: int, lists: ServingLists) -> None:
+    """The precomputed lists into their tables: one COPY each on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        _copy_lines(
+            UserRecommendation,
+            ["version_id", "user_id", "product_ids"],
+            (f"{version_id}\t{u}\t[{top}]\n" for u, top in zip(
+                lists.user_ids, lists.user_top, strict=True
+            )),
+        )  # fmt: skip
+        _copy_lines(
+            ProductNeighbours,
+            ["version_id", "product_id", "similar", "also_bought", "source"],
+            (f"{version_id}\t{p}\t[{similar}]\t[{also}]\t{source}\n" for p, similar, also, source
+             in zip(lists.products, lists.similar, lists.also_bought, lists.sources, strict=True)),
+        )  # fmt: skip
+        return
+    UserRecommendation.objects.bulk_create(
+        [
+            UserRecommendation(version_id=version_id, user_id=u, product_ids=_ids(top))
+            for u, top in zip(lists.user_ids, lists.user_top, strict=True)
+        ],
+        batch_size=2000,
+    )
+    ProductNeighbours.objects.bulk_create(
+        [
+            ProductNeighbours(
+                version_id=version_id, product_id=p, similar=_ids(similar),
+                also_bought=_ids(also), source=source,
+            )
+            for p, similar, also, source in zip(
+                lists.products, lists.similar, lists.also_bought, lists.sources, strict=True
+            )
+        ],
+        batch_size=2000,
+    )  # fmt: skip
 
 
 class TrainingUnderWay(Exception):
@@ -420,25 +614,26 @@ def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -
             on_stage=lambda name: say(f"{name} ..."),
         )
         with watch.stage("content"):
-            ids, groups, tokens = _content_inputs()
-            learnt = np.isin(ids, np.fromiter(trained.neighbours, dtype=np.int64))
-            content = als.content_neighbours(
-                ids, tokens, groups, np.flatnonzero(~learnt), n=params.neighbours
-            )
-            category_of = dict(zip(ids.tolist(), groups.tolist(), strict=True))
-            available = set(
-                Product.objects.filter(is_active=True, in_stock=True).values_list("id", flat=True)
-            )
+            ids, groups, in_stock, tokens = _content_inputs()
+            learnt = np.isin(ids, trained.neighbour_products)
+            targets = np.flatnonzero(~learnt)
+            content = als.content_neighbours(ids, tokens, groups, targets, n=params.neighbours)
+            available = ids[in_stock]
+            stocked = set(available.tolist())
             trending = _trending(
                 events,
                 now=until.timestamp(),
-                category_of={p: c for p, c in category_of.items() if p in available},
+                category_of={
+                    p: c for p, c in zip(ids.tolist(), groups.tolist(), strict=True) if p in stocked
+                },
             )
             lists = _serving_lists(
                 trained,
+                ids[targets],
                 content,
+                product_ids=ids,
+                categories=groups,
                 available=available,
-                category_of=category_of,
                 max_run=config.max_per_category_run,
             )
         with watch.stage("write"):
@@ -448,16 +643,7 @@ def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -
                 user_ids=trained.data.user_ids,
                 product_ids=trained.data.product_ids,
             )
-            _copy_rows(
-                UserRecommendation,
-                ["version_id", "user_id", "product_ids"],
-                [(version.pk, user, top) for user, top in lists.user_top.items()],
-            )
-            _copy_rows(
-                ProductNeighbours,
-                ["version_id", "product_id", "similar", "also_bought", "source"],
-                [(version.pk, *row) for row in lists.neighbours],
-            )
+            _write_lists(version.pk, lists)
     except BaseException as error:
         ModelVersion.objects.filter(pk=version.pk).update(
             status=VersionStatus.FAILED,
@@ -488,11 +674,7 @@ def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -
     if ok:
         version = model_version_publish(version=version)
         with watch.stage("cache"):
-            model_version_cache_results(
-                version_id=version.pk,
-                user_top=lists.user_top,
-                neighbours={p: (also, similar) for p, similar, also, _s in lists.neighbours},
-            )
+            model_version_cache_results(version_id=version.pk, lists=lists)
         version.stages["cache"] = round(watch.stages["cache"], 3)
         ModelVersion.objects.filter(pk=version.pk).update(stages=version.stages)
     say(f"version #{version.pk}: {'live' if ok else 'rejected'}: {reason}")
@@ -526,35 +708,65 @@ def _shared_cache() -> bool:
     return settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
 
 
+def lists_hash(kind: str, version_id: int) -> str:
+    """The Redis hash holding a version's precomputed lists of one kind ("top": a shopper's, by
+    user id; "nb": a product's "also|similar", by product id), as comma-separated ids."""
+    return cache.make_key(f"recs:{kind}:{version_id}")
+
+
+def redis_client(*, write: bool = False):
+    """The shared cache's Redis client (services mode only, see _shared_cache)."""
+    return cache._cache.get_client(write=write)
+
+
+def lists_read(kind: str, version_id: int, ids: list[int]) -> list[str | None]:
+    """Entries of a version's list hash (None where absent, or without a shared cache)."""
+    if not ids or not _shared_cache():
+        return [None] * len(ids)
+    values = redis_client().hmget(lists_hash(kind, version_id), ids)
+    return [value.decode() if value is not None else None for value in values]
+
+
 def model_version_cache_results(
-    *,
-    version_id: int,
-    user_top: dict[int, list[int]] | None = None,
-    neighbours: dict[int, tuple[list[int], list[int]]] | None = None,
+    *, version_id: int, lists: ServingLists | None = None, batch: int = 20_000
 ) -> int:
     """Put a live version's precomputed lists in the shared cache, so that serving reads them
-    without a query (it falls back to the tables for any that are missing). Read from the
-    tables unless given. Returns how many entries were written; none without a shared cache."""
+    without a query (it falls back to the tables for any that are missing): one Redis hash per
+    kind, filled with HSET in large batches through one pipeline. Read from the tables unless
+    given. Returns how many entries were written; none without a shared cache."""
     if not _shared_cache():
         return 0
-    if user_top is None:
-        user_top = dict(
-            UserRecommendation.objects.filter(version_id=version_id)
-            .values_list("user_id", "product_ids")
-            .iterator(chunk_size=10_000)
+    if lists is None:
+        users = UserRecommendation.objects.filter(version_id=version_id).values_list(
+            "user_id", "product_ids"
         )
-    if neighbours is None:
-        neighbours = {
-            p: (also, similar)
-            for p, also, similar in ProductNeighbours.objects.filter(version_id=version_id)
-            .values_list("product_id", "also_bought", "similar")
-            .iterator(chunk_size=10_000)
+        rows = ProductNeighbours.objects.filter(version_id=version_id).values_list(
+            "product_id", "also_bought", "similar"
+        )
+        top = {u: ",".join(map(str, ids)) for u, ids in users.iterator(chunk_size=10_000)}
+        nb = {
+            p: ",".join(map(str, also)) + "|" + ",".join(map(str, similar))
+            for p, also, similar in rows.iterator(chunk_size=10_000)
         }
-    entries = [(top_key(version_id, u), ids) for u, ids in user_top.items()]
-    entries += [(neighbours_key(version_id, p), lists) for p, lists in neighbours.items()]
-    for start in range(0, len(entries), 5000):
-        cache.set_many(dict(entries[start : start + 5000]), LIST_SECONDS)
-    return len(entries)
+    else:
+        top = dict(zip(lists.user_ids, lists.user_top, strict=True))
+        nb = {
+            p: f"{also}|{similar}"
+            for p, also, similar in zip(
+                lists.products, lists.also_bought, lists.similar, strict=True
+            )
+        }
+    client = redis_client(write=True)
+    pipe = client.pipeline(transaction=False)
+    for kind, mapping in (("top", top), ("nb", nb)):
+        key = lists_hash(kind, version_id)
+        pipe.delete(key)
+        items = list(mapping.items())
+        for start in range(0, len(items), batch):
+            pipe.hset(key, mapping=dict(items[start : start + batch]))
+        pipe.expire(key, LIST_HASH_SECONDS)
+    pipe.execute()
+    return len(top) + len(nb)
 
 
 def _prune_results() -> None:
@@ -564,8 +776,18 @@ def _prune_results() -> None:
     old = list(ModelVersion.objects.exclude(id__in=keep).values_list("id", flat=True))
     if not old:
         return
-    UserRecommendation.objects.filter(version_id__in=old).delete()
-    ProductNeighbours.objects.filter(version_id__in=old).delete()
+    # Plain DELETEs: nothing refers to these rows, so no need to load them first.
+    with connection.cursor() as cursor:
+        for model in (UserRecommendation, ProductNeighbours):
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE version_id IN "
+                f"({', '.join(['%s'] * len(old))})",
+                old,
+            )
+    if _shared_cache():
+        redis_client(write=True).delete(
+            *[lists_hash(kind, v) for v in old for kind in ("top", "nb")]
+        )
     for version_id in old:
         shutil.rmtree(ModelVersion(pk=version_id).directory, ignore_errors=True)
 

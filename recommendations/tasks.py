@@ -23,6 +23,13 @@ def train_recommender() -> int | None:
     return version.pk
 
 
+@shared_task(name="recommendations.flush_interactions", ignore_result=True, acks_late=False)
+def flush_interactions() -> int:
+    """Product views buffered in Redis into the interactions table (every few seconds on the
+    beat schedule; see services.interactions_flush_buffer)."""
+    return services.interactions_flush_buffer()
+
+
 @shared_task(name="recommendations.build_user_profiles", ignore_result=True, acks_late=True)
 def build_user_profiles() -> int:
     return services.user_profiles_build()

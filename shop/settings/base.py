@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommendations.train",
         "schedule": crontab(hour=2, minute=45),
     },
+    # Product views buffered in Redis (services mode) into the interactions table.
+    "recommendations-flush-interactions": {
+        "task": "recommendations.flush_interactions",
+        "schedule": 5.0,
+    },
 }
 # Recommendation slots and interaction recording; off turns both off (benchmarks compare).
 RECOMMENDATIONS_ENABLED = env.bool("RECOMMENDATIONS_ENABLED", default=True)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from catalog.models import Review
 from recommendations.models import Interaction, InteractionKind
+from recommendations.tasks import flush_interactions
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,7 @@ def test_a_signed_in_product_view_is_recorded_after_the_response(client, make_pr
 
     client.get(product.get_absolute_url())
     client.get(product.get_absolute_url() + "?src=search")
+    flush_interactions()  # views wait in Redis until then in services mode
 
     kinds = list(Interaction.objects.filter(user=shopper).values_list("kind", flat=True))
     assert sorted(kinds) == [InteractionKind.SEARCH_CLICK, InteractionKind.VIEW]
@@ -37,6 +39,7 @@ def test_the_anonymous_history_joins_the_account_at_login(client, make_product):
     # A session exists once the cart has been used
     client.post(reverse("cart:add"), {"variant": product.variants.first().pk, "quantity": 1})
     client.get(product.get_absolute_url())
+    flush_interactions()
     assert Interaction.objects.filter(user=None, kind=InteractionKind.VIEW).count() == 1
 
     client.post(
