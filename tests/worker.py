@@ -7,6 +7,7 @@ worker can see it.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -33,11 +34,20 @@ def _database_url() -> str:
     return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
+# "Task name[id] received" / "... succeeded in", "... raised ...", "... retry: ..."
+TASK_LINE = re.compile(
+    r"Task [\w.]+\[(?P<id>[0-9a-f-]+)\] (?P<event>received|succeeded|raised|retry)"
+)
+
+
 class WorkerProcess:
     def __init__(self, proc: subprocess.Popen):
         self.proc = proc
         self.lines: list[str] = []
         self.ready = threading.Event()
+        self.received: set[str] = set()
+        self.finished: set[str] = set()
+        self.last_event = time.monotonic()
         threading.Thread(target=self._pump, daemon=True).start()
 
     def _pump(self) -> None:
@@ -45,6 +55,21 @@ class WorkerProcess:
             self.lines.append(line.rstrip())
             if " ready." in line:
                 self.ready.set()
+            match = TASK_LINE.search(line)
+            if match:
+                target = self.received if match["event"] == "received" else self.finished
+                target.add(match["id"])
+                self.last_event = time.monotonic()
+
+    def wait_idle(self, timeout: float = 30, quiet: float = 0.5) -> None:
+        """Until every task the worker took has ended and nothing new arrived for `quiet`
+        seconds: a test's teardown empties the database, which must not race a task."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            busy = self.received - self.finished
+            if not busy and time.monotonic() - self.last_event >= quiet:
+                return
+            time.sleep(0.1)
 
     def log(self) -> str:
         return "\n".join(self.lines[-60:])
@@ -89,6 +114,10 @@ def live_worker(celery_worker_process):
     app.conf.task_always_eager = False
     yield celery_worker_process
     app.conf.task_always_eager = True
+    # Tasks the test queued last (after-commit index refreshes, say) are dropped or finish
+    # before the database is emptied: a TRUNCATE racing a task's locks deadlocks.
+    app.control.purge()
+    celery_worker_process.wait_idle()
 
 
 def wait_for(condition: Callable[[], bool], worker: WorkerProcess, timeout: float = 30) -> None:
