@@ -64,3 +64,10 @@ def grant_merchant_staff_permissions(user) -> None:
     # ModelBackend caches permissions on the instance; drop them so the new ones count at once.
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache, None)
+
+
+def merchant_acting_for(actor) -> int | None:
+    """The merchant a staff user acts for; None for the operator (a superuser) or the system."""
+    if getattr(actor, "is_staff", False) and not getattr(actor, "is_superuser", False):
+        return getattr(actor, "merchant_id", None)
+    return None

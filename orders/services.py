@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import merchant_acting_for
 from cart.errors import CartError
 from cart.selectors import CartView, cart_view
 from cart.services import cart_add, cart_clear
@@ -213,12 +214,6 @@ def _require_whole_order_actor(order: Order, actor) -> None:
         )
 
 
-def _merchant_of_staff(actor) -> int | None:
-    if getattr(actor, "is_staff", False) and not getattr(actor, "is_superuser", False):
-        return getattr(actor, "merchant_id", None)
-    return None
-
-
 @transaction.atomic
 def order_mark_paid(*, order: Order, actor, note: str = "") -> Order:
     """The payment arrived. Paying an already paid order changes nothing (a repeated payment
@@ -262,7 +257,7 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
     """Ship every unshipped line (or only one merchant's): their stock leaves the warehouse. The
     order becomes shipped when all lines have gone, partially shipped before. A merchant's staff
     ship only their merchant's lines, whatever `merchant_id` says."""
-    merchant_id = _merchant_of_staff(actor) or merchant_id
+    merchant_id = merchant_acting_for(actor) or merchant_id
     order = locks.lock_order(order.pk)
     if order.status not in transitions.SHIPPABLE:
         raise IllegalTransition(

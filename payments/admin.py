@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, scope_to_merchant, sees_every_merchant
+from accounts.permissions import merchant_acting_for
 from orders.errors import OrderError
 from orders.models import Order, OrderLine
 
@@ -206,7 +207,7 @@ class RefundAdmin(_OrderStaffAdmin):
         if not self._may_see_orders(request):
             raise PermissionDenied
         order = self._admin_order(request, unquote(order_id))
-        merchant_id = refunds._merchant_of(request.user)
+        merchant_id = merchant_acting_for(request.user)
         payment = refunds.refundable_payment(order=order)
         lines = OrderLine.objects.filter(order=order).order_by("pk")
         if merchant_id is not None:

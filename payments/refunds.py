@@ -32,6 +32,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import merchant_acting_for
 from orders import locks as order_locks
 from orders import services as order_services
 from orders import transitions
@@ -61,13 +62,6 @@ class RefundError(PaymentError):
 class RefundLineRequest:
     line_id: int
     quantity: int
-
-
-def _merchant_of(actor) -> int | None:
-    """The merchant a staff user acts for; None for the operator (or the system)."""
-    if getattr(actor, "is_staff", False) and not getattr(actor, "is_superuser", False):
-        return getattr(actor, "merchant_id", None)
-    return None
 
 
 def _counted(refunds) -> Decimal:
@@ -132,7 +126,7 @@ def refund_create(
     out_request_no; nothing is sent yet (refund_submit does, after this commits). Raises
     RefundError with a message for the person for anything not allowed."""
     lines = [item for item in (lines or []) if item.quantity]
-    merchant_id = _merchant_of(actor)
+    merchant_id = merchant_acting_for(actor)
     order = order_locks.lock_order(order.pk)
     if order.status not in transitions.REFUNDABLE:
         raise RefundError(
