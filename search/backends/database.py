@@ -17,6 +17,7 @@ with every index write), and its page is read from a covering index.
 from __future__ import annotations
 
 import logging
+from abc import abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -104,16 +105,16 @@ class DatabaseBackend(SearchBackend):
     """Base of the SQLite and PostgreSQL backends."""
 
     # --- what a backend supplies ------------------------------------------------------------
+    @abstractmethod
     def match_source(
         self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all", rank: bool = True
     ):
         """(SQL selecting the matching documents' COLUMNS (aliased `d`) plus `text_score`,
         params). `rank=False`: the text score is not computed (0)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
         """(vocabulary word, document count) pairs that may be what `word` was meant to be."""
-        raise NotImplementedError
 
     def typo_candidates_many(self, cursor, words: list[str]) -> dict[str, list[tuple[str, int]]]:
         """typo_candidates of several words (a backend may look them up in one round trip)."""
@@ -909,7 +910,6 @@ class DatabaseBackend(SearchBackend):
 
     def _autocomplete_brands(self, parsed: ParsedQuery) -> list[Suggestion]:
         typed = [c.word for c in parsed.clauses]
-        url = reverse("search:results")
         found = []
         _categories, offered = self._stocked()
         for brand in brand_directory().values():
@@ -927,10 +927,14 @@ class DatabaseBackend(SearchBackend):
                 )
                 for w in typed
             ):
-                query = urlencode({"brand": brand.slug})
-                found.append(Suggestion("brand", brand.name, f"{url}?{query}"))
+                found.append(Suggestion("brand", brand.name, brand_search_url(brand.slug)))
         found.sort(key=lambda s: s.label.lower())
         return found
+
+
+def brand_search_url(slug: str) -> str:
+    """Search results filtered to one brand (brands have no page of their own)."""
+    return f"{reverse('search:results')}?{urlencode({'brand': slug})}"
 
 
 def price_band_label(key: str) -> str:

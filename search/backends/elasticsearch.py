@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,7 +54,7 @@ from .base import (
     SearchResult,
     Suggestion,
 )
-from .database import price_band_label
+from .database import brand_search_url, price_band_label
 
 logger = logging.getLogger(__name__)
 
@@ -832,8 +831,3 @@ def _price_range(low: Decimal, high: Decimal | None) -> dict[str, Any]:
     if high is not None:
         bounds["lt"] = str(high)
     return {"range": {"price": bounds}}
-
-
-def brand_search_url(slug: str) -> str:
-    """Search results filtered to one brand (brands have no page of their own)."""
-    return f"{reverse('search:results')}?{urlencode({'brand': slug})}"
