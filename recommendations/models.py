@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import MONEY, TimeStampedModel
+from shop.models import MONEY, SingletonSettings, TimeStampedModel
 
 
 class InteractionKind(models.TextChoices):
@@ -65,8 +64,10 @@ class Weighting(models.TextChoices):
 SETTINGS_CACHE_KEY = "recs:settings"
 
 
-class RecommenderSettings(TimeStampedModel):
+class RecommenderSettings(SingletonSettings):
     """The recommender's tunables; one row, edited by operators in admin."""
+
+    cache_key = SETTINGS_CACHE_KEY
 
     weight_view = models.FloatField(_("weight of a view"), default=1.0)
     weight_cart = models.FloatField(_("weight of an add to cart"), default=3.0)
@@ -117,15 +118,6 @@ class RecommenderSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(_("Recommender settings"))
-
-    @classmethod
-    def load(cls) -> "RecommenderSettings":
-        """The settings row (created with the defaults on first use), cached."""
-        value = cache.get(SETTINGS_CACHE_KEY)
-        if value is None:
-            value, _created = cls.objects.get_or_create(pk=1)
-            cache.set(SETTINGS_CACHE_KEY, value, 300)
-        return value
 
     def params(self, **overrides):
         from .als import Params

@@ -6,22 +6,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import MONEY, TimeStampedModel
+from shop.models import MONEY, SingletonSettings
 
 from . import ranking
 
 SETTINGS_CACHE_KEY = "search:settings"
 
 
-class SearchSettings(TimeStampedModel):
+class SearchSettings(SingletonSettings):
     """How relevance blends text match with popularity, rating and stock (see ranking.py).
-    One row; read it with SearchSettings.load()."""
+    One row; read it with SearchSettings.load() (cached until it is saved)."""
+
+    cache_key = SETTINGS_CACHE_KEY
+    cache_seconds = 3600
 
     popularity_weight = models.DecimalField(
         _("popularity weight"),
@@ -57,15 +59,6 @@ class SearchSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(_("Search ranking settings"))
-
-    @classmethod
-    def load(cls) -> SearchSettings:
-        """The settings row (created with the defaults if missing), cached until it is saved."""
-        settings = cache.get(SETTINGS_CACHE_KEY)
-        if settings is None:
-            settings, _created = cls.objects.get_or_create(pk=1)
-            cache.set(SETTINGS_CACHE_KEY, settings, 3600)
-        return settings
 
     def weights(self) -> ranking.Weights:
         return ranking.Weights(

@@ -1,5 +1,8 @@
 """Abstract bases shared by every app's models."""
 
+from typing import ClassVar
+
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +16,25 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SingletonSettings(TimeStampedModel):
+    """An app's settings edited in admin: one row (pk 1), created with the field defaults on
+    first use and read through the cache. Whoever saves it deletes `cache_key`."""
+
+    cache_key: ClassVar[str]
+    cache_seconds: ClassVar[int] = 300
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls):
+        value = cache.get(cls.cache_key)
+        if value is None:
+            value, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.cache_key, value, cls.cache_seconds)
+        return value
 
 
 # Every money column in the project: up to 9,999,999,999.99, in the shop's currency.
