@@ -33,7 +33,7 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
 def test_healthz_is_503_when_the_cache_is_unreachable(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
