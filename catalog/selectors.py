@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -10,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -81,13 +84,25 @@ def category_tree() -> CategoryTree:
 
 
 # --- Brands -------------------------------------------------------------------------------------
-def brand_directory() -> dict[int, Brand]:
-    """Every brand by id; one query, cached until the catalog changes (brands are few)."""
-    key = f"catalog:brands:{catalog_version()}"
+_brands_here: tuple[int, dict[int, Brand]] | None = None
+
+
+def brand_directory(*, catalog: int | None = None) -> dict[int, Brand]:
+    """Every brand by id; one query, cached until the catalog changes (brands are few). Each
+    process also keeps the directory of the current catalog version, so a page of cards reads
+    the shared cache only for the version (none when the caller has just read it: `catalog`),
+    not for the brands again."""
+    global _brands_here
+    version = catalog or catalog_version()
+    here = _brands_here
+    if here is not None and here[0] == version:
+        return here[1]
+    key = f"catalog:brands:{version}"
     brands = cache.get(key)
     if brands is None:
         brands = {b.id: b for b in Brand.objects.only("id", "name", "slug")}
         cache.set(key, brands, 3600)
+    _brands_here = (version, brands)
     return brands
 
 
@@ -108,10 +123,11 @@ def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.only(*CARD_FIELDS).annotate(card_image=Subquery(first_image))
 
 
-def card_list(queryset: QuerySet[Product]) -> list[Product]:
-    """Evaluate a product_cards() queryset, attaching each card's image URL and brand."""
+def card_list(queryset: Iterable[Product], *, catalog: int | None = None) -> list[Product]:
+    """Evaluate a product_cards() queryset, attaching each card's image URL and brand (from the
+    directory of catalog version `catalog` when the caller knows it)."""
     products = list(queryset)
-    brands = brand_directory()
+    brands = brand_directory(catalog=catalog)
     # reverse() once, not once per card: it is among the dearest calls on a listing page.
     href = reverse("catalog:product", args=["-"])[:-2]
     for product in products:
@@ -119,6 +135,37 @@ def card_list(queryset: QuerySet[Product]) -> list[Product]:
         product.card_url = default_storage.url(product.card_image) if product.card_image else ""
         product.card_brand = brands.get(product.brand_id)
     return products
+
+
+@functools.lru_cache(maxsize=64)
+def _cards_by_id_statement(count: int, vendor: str) -> tuple[str, tuple, tuple[int, ...]]:
+    """The SQL of product_cards() for `count` active products by id, compiled by the ORM once per
+    count (and database vendor): it is compiled with sentinel ids, whose places among the
+    parameters are where the real ids go."""
+    sentinels = [-(i + 1) for i in range(count)]
+    queryset = product_cards(
+        Product.objects.filter(pk__in=sentinels, is_active=True).order_by()
+    ).only(*CARD_FIELDS, "category_id")
+    sql, params = queryset.query.sql_with_params()
+    params = tuple(params)
+    if any(params.count(s) != 1 for s in sentinels):  # pragma: no cover - an ORM change
+        raise RuntimeError("the card query no longer takes its ids as one parameter each")
+    return sql, params, tuple(params.index(s) for s in sentinels)
+
+
+def cards_by_id(ids: Iterable[int], *, catalog: int | None = None) -> list[Product]:
+    """The cards (as card_list gives them, with `category_id`) of the active products among
+    `ids`, in no particular order. For the hot paths that fetch a handful of cards by id (the
+    recommendation slots): the statement is compiled once per number of ids, which takes more
+    time than running it."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return []
+    sql, params, slots = _cards_by_id_statement(len(wanted), connection.vendor)
+    values = list(params)
+    for slot, product_id in zip(slots, wanted, strict=True):
+        values[slot] = product_id
+    return card_list(Product.objects.raw(sql, values), catalog=catalog)
 
 
 def featured_products(*, limit: int = 12) -> list[Product]:

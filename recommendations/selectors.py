@@ -35,7 +35,7 @@ from django.utils.translation import get_language
 
 from catalog.caching import VERSION_KEY, catalog_version
 from catalog.models import Product
-from catalog.selectors import CARD_FIELDS, card_list, product_cards
+from catalog.selectors import cards_by_id
 
 from . import als
 from .history import HISTORY_SECONDS, VIEWED_KEPT, History, history_key, history_remember
@@ -134,15 +134,15 @@ def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     seconds = _card_seconds()
     found: dict[int, Card | int] = {}
     keys: dict[int, str] = {}
+    catalog = catalog or catalog_version()
     if seconds > 0:
-        prefix = f"recs:card:{get_language()}:{catalog or catalog_version()}:"
+        prefix = f"recs:card:{get_language()}:{catalog}:"
         keys = {i: f"{prefix}{i}" for i in wanted}
         cached = cache.get_many(keys.values())
         found = {i: cached[key] for i, key in keys.items() if key in cached}
     missing = [i for i in wanted if i not in found]
     if missing:
-        queryset = Product.objects.filter(pk__in=missing, is_active=True).order_by()
-        products = card_list(product_cards(queryset).only(*CARD_FIELDS, "category_id"))
+        products = cards_by_id(missing, catalog=catalog)
         fresh: dict[int, Card | int] = {
             p.pk: Card(p.pk, p.category_id, p.in_stock, p.name, html)
             for p, html in zip(products, _render_cards(products), strict=True)

@@ -1,0 +1,70 @@
+"""Card reads: the by-id fast path gives the same cards as the ORM listing path, and the brand
+directory kept in each process follows catalog changes."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from catalog.caching import bump_catalog_version
+from catalog.models import Product
+from catalog.selectors import brand_directory, card_list, cards_by_id, product_cards
+from tests.catalog.factories import BrandFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def card_fields(product):
+    return (
+        product.pk,
+        product.category_id,
+        product.name,
+        product.slug,
+        product.price,
+        product.in_stock,
+        product.rating_count,
+        product.card_href,
+        product.card_url,
+        product.card_brand.name if product.card_brand else None,
+    )
+
+
+def test_cards_by_id_match_the_listing_cards_and_leave_out_inactive_products(make_product):
+    shown = [make_product(prices=(Decimal(p),), images=1) for p in ("12.50", "99.00", "7.00")]
+    hidden = make_product(is_active=False)
+    bare = make_product(stock=0)  # no image, sold out: still a card
+
+    ids = [shown[2].pk, hidden.pk, shown[0].pk, bare.pk, shown[1].pk, shown[0].pk]
+    fast = {p.pk: card_fields(p) for p in cards_by_id(ids)}
+    listing = card_list(product_cards(Product.objects.filter(pk__in=ids, is_active=True)))
+
+    assert fast == {p.pk: card_fields(p) for p in listing}
+    assert set(fast) == {p.pk for p in [*shown, bare]}
+    assert fast[shown[0].pk][4] == Decimal("12.50")
+    assert fast[shown[0].pk][8]  # the image's URL
+    assert fast[bare.pk][5] is False and fast[bare.pk][8] == ""
+
+
+def test_cards_by_id_works_for_any_number_of_ids_and_in_chinese(make_product):
+    products = [make_product(name_en=f"Lamp {i}", name_zh_hans=f"台灯 {i}") for i in range(5)]
+    for count in (1, 2, 5):
+        assert {p.pk for p in cards_by_id(p.pk for p in products[:count])} == {
+            p.pk for p in products[:count]
+        }
+    assert cards_by_id([]) == []
+    assert cards_by_id([10**9]) == []
+
+    with translation.override("zh-hans"):
+        names = {p.name for p in cards_by_id([products[0].pk])}
+    assert names == {"台灯 0"}
+
+
+def test_the_brand_directory_follows_a_catalog_change():
+    brand = BrandFactory(name="Old Name")
+    assert brand_directory()[brand.pk].name == "Old Name"
+
+    brand.name = "New Name"
+    brand.save()
+    bump_catalog_version()
+
+    assert brand_directory()[brand.pk].name == "New Name"
