@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from orders.models import SOLD_STATUSES, Order
 
 from . import als
@@ -323,8 +323,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def _content_inputs():
     """Active products (best sellers first within each category): ids, categories, whether in
-    stock, and their words: the name, the brand and the price band within the category. One
-    plain query (no model instances for 100,000 products)."""
+    stock, and their words: the name, the brand, the price band within the category and the
+    variants' attribute values. Two plain queries (no model instances for 100,000 products)."""
     table = Product._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -358,11 +358,25 @@ def _content_inputs():
             chunk <= low, "band:budget", np.where(chunk >= high, "band:premium", "band:mid")
         )
     find_words = _WORD.findall
+    attributes = _attribute_tokens()
     tokens = [
-        [*(find_words(name) if name else ()), f"brand:{brand}", band]
-        for name, brand, band in zip(names, brands, bands.tolist(), strict=True)
+        [*(find_words(name) if name else ()), f"brand:{brand}", band, *attributes.get(pk, ())]
+        for pk, name, brand, band in zip(ids.tolist(), names, brands, bands.tolist(), strict=True)
     ]
     return ids, groups, stocked, tokens
+
+
+def _attribute_tokens() -> dict[int, set[str]]:
+    """Each product's attribute values over its active variants, as "option:value" words
+    ("colour:red", "material:wool"): products alike in their options are alike in content."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = ProductVariant.objects.filter(is_active=True).values_list("product_id", "attributes")
+    for product_id, attributes in rows.iterator(chunk_size=20_000):
+        if attributes:
+            found[product_id].update(
+                f"{option}:{str(value).lower()}" for option, value in attributes.items()
+            )
+    return found
 
 
 def _trending(events: als.Events, *, now: float, category_of: dict[int, int]) -> dict:

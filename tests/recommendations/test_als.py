@@ -8,7 +8,10 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse import random as sparse_random
 
+from catalog.models import ProductVariant
 from recommendations import als, selectors
+from recommendations.services import _content_inputs
+from tests.catalog.factories import BrandFactory, CategoryFactory
 
 
 class P:
@@ -139,3 +142,26 @@ def test_top_for_users_equals_brute_force_ranking(small_model, extra):
         order = np.argsort(-row_scores, kind="stable")
         expected = [int(candidates[i]) for i in order if np.isfinite(row_scores[i])][:6]
         assert got[got >= 0].tolist() == expected
+
+
+@pytest.mark.django_db
+def test_content_words_include_the_variants_attribute_values(make_product):
+    """A product too new to be learnt is matched on its options too: with the same name, the
+    product sharing its colour and material is the closer neighbour."""
+    category, brand = CategoryFactory(), BrandFactory()
+    new, alike, other = (
+        make_product(category=category, brand=brand, name_en="Trail Jacket") for _ in range(3)
+    )
+    for product, colour in ((new, "Red"), (alike, "red"), (other, "Blue")):
+        ProductVariant.objects.filter(product=product).update(
+            attributes={"colour": colour, "material": "wool" if colour != "Blue" else "nylon"}
+        )
+
+    ids, groups, _stocked, tokens = _content_inputs()
+    words = dict(zip(ids.tolist(), tokens, strict=True))
+    assert {"colour:red", "material:wool"} <= set(words[new.pk])
+    assert "colour:blue" in words[other.pk]
+
+    target = int(np.flatnonzero(ids == new.pk)[0])
+    found = als.content_neighbours(ids, tokens, groups, np.array([target]), n=2)
+    assert found[0].tolist() == [alike.pk, other.pk]
