@@ -35,8 +35,13 @@ def attach_session_history(sender, request, user, **kwargs) -> None:
 
 @receiver(item_added)
 def record_cart_addition(sender, user, session, product_id: int, **kwargs) -> None:
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not session.session_key:
+        # A visitor's first cart addition is what starts their session: save it now (the
+        # middleware would at the end of the request) so the addition has a key to go with.
+        session.save()
     services.interaction_record(
-        user=user if user is not None and user.is_authenticated else None,
+        user=user if signed_in else None,
         session_key=session.session_key or "",
         product_ids=[product_id],
         kind=InteractionKind.CART,

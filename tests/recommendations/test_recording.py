@@ -2,6 +2,7 @@
 reviews, and an anonymous session's history joins the account at login."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from catalog.models import Review
@@ -48,6 +49,26 @@ def test_the_anonymous_history_joins_the_account_at_login(client, make_product):
 
     assert not Interaction.objects.filter(user=None).exists()
     assert Interaction.objects.filter(user=shopper, kind=InteractionKind.VIEW).count() == 1
+
+
+def test_a_visitors_first_cart_addition_is_recorded_and_joins_the_account_at_login(
+    client, make_product, django_capture_on_commit_callbacks
+):
+    product = make_product()
+    shopper = UserFactory(email="bo@example.com")
+    shopper.set_password("a-good-password-1")
+    shopper.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cart:add"), {"variant": product.variants.first().pk, "quantity": 1})
+
+    added = Interaction.objects.get(kind=InteractionKind.CART)
+    assert added.user is None and added.product == product
+    assert added.session_key == client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    client.post(
+        reverse("accounts:login"), {"username": "bo@example.com", "password": "a-good-password-1"}
+    )
+    assert Interaction.objects.get(kind=InteractionKind.CART).user == shopper
 
 
 def test_add_to_cart_is_recorded(client, make_product, django_capture_on_commit_callbacks):
