@@ -11,7 +11,7 @@ PostgreSQL database if it is not there yet, then in one run:
 4. home, product and cart pages for signed-in shoppers with history, rendered in-process with
    the Redis cache on, alternately with the slots (and interaction recording) on and off.
 
-    .venv/bin/python benchmarks/recommender.py [--database-url URL] [--requests 300]
+    .venv/bin/python benchmarks/recommender.py [--database-url URL] [--requests 600]
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=600)
     parser.add_argument(
         "--serving-only",
         action="store_true",
