@@ -68,7 +68,8 @@ class LiveVersion:
 
 
 def live_version() -> LiveVersion | None:
-    """The live model version's serving data; cached, dropped when another goes live."""
+    """The live model version's serving data; cached, dropped when another goes live or its
+    trending lists are refreshed."""
     value = cache.get(LIVE_CACHE_KEY)
     if value is None:
         version = (

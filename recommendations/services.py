@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -284,8 +284,9 @@ def interactions_attach_session(*, user, session_key: str) -> int:
 _KIND_SQL = " ".join(f"WHEN '{kind}' THEN {code}" for code, kind in enumerate(als.KINDS))
 
 
-def interactions_extract(*, until) -> als.Events:
-    """Every signed-in shopper's interactions up to `until`, as arrays (COPY on PostgreSQL)."""
+def interactions_extract(*, until, since=None) -> als.Events:
+    """Every signed-in shopper's interactions up to `until` (and after `since`, when given), as
+    arrays (COPY on PostgreSQL)."""
     table = Interaction._meta.db_table
     if connection.vendor == "postgresql":
         sql = (
@@ -293,8 +294,12 @@ def interactions_extract(*, until) -> als.Events:
             f"floor(extract(epoch FROM created_at))::bigint FROM {table} "
             "WHERE user_id IS NOT NULL AND created_at <= %s"
         )
+        params = [until]
+        if since is not None:
+            sql += " AND created_at > %s"
+            params.append(since)
         with connection.cursor() as cursor:
-            query = cursor.mogrify(sql, [until]).decode()
+            query = cursor.mogrify(sql, params).decode()
             buffer = io.BytesIO()
             cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
         raw = buffer.getvalue()
@@ -303,11 +308,10 @@ def interactions_extract(*, until) -> als.Events:
         # Five integers a line: the fastest text-to-array parse numpy has.
         flat = np.fromstring(raw.replace(b"\n", b","), sep=",", dtype=np.int64)
         return als.Events.from_rows(flat)
-    rows = (
-        Interaction.objects.filter(user__isnull=False, created_at__lte=until)
-        .values_list("user_id", "product_id", "kind", "value", "created_at")
-        .order_by()
-    )
+    rows = Interaction.objects.filter(user__isnull=False, created_at__lte=until)
+    if since is not None:
+        rows = rows.filter(created_at__gt=since)
+    rows = rows.values_list("user_id", "product_id", "kind", "value", "created_at").order_by()
     data = np.array(
         [
             (u, p, als.KIND_CODE.get(k, 0), v, int(at.timestamp()))
@@ -379,9 +383,32 @@ def _attribute_tokens() -> dict[int, set[str]]:
     return found
 
 
+TRENDING_DAYS = 30
+
+
+def recommender_refresh_trending(*, now: datetime | None = None) -> int:
+    """The live version's trending lists (what new and anonymous shoppers see) recomputed from
+    the last 30 days of interactions, so they follow demand between the nightly retrains (hourly
+    on the beat schedule). The model and its lists are untouched. Returns how many products
+    trend; 0 with no live version."""
+    version = ModelVersion.objects.filter(is_live=True).only("pk").first()
+    if version is None:
+        return 0
+    now = now or timezone.now()
+    events = interactions_extract(until=now, since=now - timedelta(days=TRENDING_DAYS))
+    category_of = dict(
+        Product.objects.filter(is_active=True, in_stock=True).values_list("id", "category_id")
+    )
+    trending = _trending(events, now=now.timestamp(), category_of=category_of)
+    with transaction.atomic():
+        ModelVersion.objects.filter(pk=version.pk, is_live=True).update(trending=trending)
+        transaction.on_commit(lambda: cache.delete(LIVE_CACHE_KEY))
+    return len(trending.get("all", []))
+
+
 def _trending(events: als.Events, *, now: float, category_of: dict[int, int]) -> dict:
     """Products by recent demand (last 30 days, halved every 7), overall and per category."""
-    recent = events.timestamps >= now - 30 * als.DAY
+    recent = events.timestamps >= now - TRENDING_DAYS * als.DAY
     weights = als.event_weights(
         events.kinds[recent],
         events.values[recent],

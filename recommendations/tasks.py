@@ -33,3 +33,9 @@ def flush_interactions() -> int:
 @shared_task(name="recommendations.build_user_profiles", ignore_result=True, acks_late=True)
 def build_user_profiles() -> int:
     return services.user_profiles_build()
+
+
+@shared_task(name="recommendations.refresh_trending", ignore_result=True, acks_late=True)
+def refresh_trending() -> int:
+    """The live version's trending lists from the latest demand (hourly on the beat schedule)."""
+    return services.recommender_refresh_trending()

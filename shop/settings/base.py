@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommendations.train",
         "schedule": crontab(hour=2, minute=45),
     },
+    # What trends for new and anonymous shoppers, between the nightly retrains.
+    "recommendations-refresh-trending": {
+        "task": "recommendations.refresh_trending",
+        "schedule": crontab(minute=15),
+    },
     # Product views buffered in Redis (services mode) into the interactions table.
     "recommendations-flush-interactions": {
         "task": "recommendations.flush_interactions",

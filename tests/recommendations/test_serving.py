@@ -206,3 +206,37 @@ def test_recently_viewed_follows_each_view_through_the_cached_history(client, sh
     assert items[2].get_absolute_url() not in viewed  # not the product being viewed
     flush_interactions()  # views wait in Redis until then in services mode
     assert Interaction.objects.filter(kind=InteractionKind.VIEW).count() == 3
+
+
+def test_trending_follows_the_latest_demand_between_retrains(
+    shelf, django_capture_on_commit_callbacks
+):
+    items = shelf["items"]
+    version = live_version_with()
+    ModelVersion.objects.filter(pk=version.pk).update(
+        trending={"all": [items[0].pk], "by_category": {}}
+    )
+    assert selectors.for_you(user=None, session_key=None).products[0].pk == items[0].pk
+    buyer = UserFactory()
+    for _ in range(3):
+        Interaction.objects.create(
+            user=buyer, product=items[3], kind=InteractionKind.PURCHASE, value=1
+        )
+    Interaction.objects.create(  # bought in bulk, but too long ago to trend
+        user=buyer,
+        product=items[4],
+        kind=InteractionKind.PURCHASE,
+        value=50,
+        created_at=timezone.now() - timedelta(days=40),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.recommender_refresh_trending() == 1
+
+    trending = ModelVersion.objects.get(pk=version.pk).trending
+    assert trending["all"] == [items[3].pk]
+    assert selectors.for_you(user=None, session_key=None).products[0].pk == items[3].pk
+
+
+def test_refreshing_trending_without_a_live_version_does_nothing():
+    assert services.recommender_refresh_trending() == 0
