@@ -372,15 +372,20 @@ def _content_inputs():
 
 def _attribute_tokens() -> dict[int, set[str]]:
     """Each product's attribute values over its active variants, as "option:value" words
-    ("colour:red", "material:wool"): products alike in their options are alike in content."""
-    found: dict[int, set[str]] = defaultdict(set)
-    rows = ProductVariant.objects.filter(is_active=True).values_list("product_id", "attributes")
-    for product_id, attributes in rows.iterator(chunk_size=20_000):
-        if attributes:
-            found[product_id].update(
-                f"{option}:{str(value).lower()}" for option, value in attributes.items()
-            )
-    return found
+    ("colour:red", "material:wool"): products alike in their options are alike in content.
+    Joined per product by the database (decoding 280,000 variants' JSON here took seconds)."""
+    table = ProductVariant._meta.db_table
+    if connection.vendor == "postgresql":
+        pairs, joined = "jsonb_each_text(v.attributes) a(key, value)", "string_agg({}, chr(31))"
+    else:
+        pairs, joined = "json_each(v.attributes) a", "group_concat({}, char(31))"
+    word = joined.format("a.key || ':' || lower(a.value)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.product_id, {word} FROM {table} v, {pairs} WHERE v.is_active "
+            "GROUP BY v.product_id"
+        )
+        return {product_id: set(words.split("\x1f")) for product_id, words in cursor.fetchall()}
 
 
 TRENDING_DAYS = 30
