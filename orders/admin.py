@@ -518,7 +518,9 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             # The refund form and the risk review are payments' pages (payments/admin.py);
             # linked by URL name, so orders imports nothing of payments.
             manage = self.has_manage_permission(request)
-            context["offer_refund"] = manage and obj.status in transitions.REFUNDABLE
+            context["offer_refund"] = (
+                manage and obj.status in transitions.REFUNDABLE and obj.paid_at is not None
+            )
             context["under_review"] = manage and obj.status == S.UNDER_REVIEW
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -384,6 +384,14 @@ def order_mark_refunded(
         )
     if not full and order.status in transitions.PARTIAL_REFUND_FORBIDDEN:
         raise IllegalTransition(_("An order that has not shipped can only be refunded in full."))
+    if order.status == S.CANCELLED:
+        # Paid, then cancelled before it shipped: its stock went back at the cancellation; the
+        # money follows now and the order stays cancelled.
+        order_event_record(
+            order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
+        )
+        _queue_email(order, "refunded")
+        return order, []
     lines = {line.pk: line for line in locks.lock_lines(order)}
     returned = []
     for item in returns:

@@ -29,11 +29,20 @@ CANCELLABLE = frozenset({S.PENDING_PAYMENT, S.UNDER_REVIEW, S.PAID})
 SHIPPABLE = frozenset({S.PAID, S.PARTIALLY_SHIPPED})
 REFUNDABLE_REQUEST = frozenset({S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED})
 # The shop may send money back (payments' refunds) in these; of an order that has not shipped
-# (paid) only all of it, which also gives its stock back.
+# (paid, or cancelled after it was paid) only all of it. Refunding a paid order gives its stock
+# back; a cancelled one gave it back when it was cancelled and stays cancelled.
 REFUNDABLE = frozenset(
-    {S.PAID, S.SHIPPED, S.DELIVERED, S.COMPLETED, S.REFUND_REQUESTED, S.PARTIALLY_REFUNDED}
+    {
+        S.PAID,
+        S.SHIPPED,
+        S.DELIVERED,
+        S.COMPLETED,
+        S.REFUND_REQUESTED,
+        S.PARTIALLY_REFUNDED,
+        S.CANCELLED,
+    }
 )
-PARTIAL_REFUND_FORBIDDEN = frozenset({S.PAID})
+PARTIAL_REFUND_FORBIDDEN = frozenset({S.PAID, S.CANCELLED})
 
 
 def can_move(from_status: str, to_status: str) -> bool:

@@ -27,7 +27,7 @@ from cart.selectors import CartView, cart_view
 from . import selectors, services
 from .errors import CheckoutError, OrderError
 from .forms import NEW_ADDRESS, CheckoutForm, RefundRequestForm
-from .models import Order
+from .models import Order, OrderStatus
 
 CHECKOUT_SESSION_KEY = "checkout"
 CANCEL_NOTE = "cancelled by the customer"  # shown translated by selectors.EVENT_NOTES
@@ -235,14 +235,16 @@ def _own_order(request: HttpRequest, number: str) -> Order:
 
 
 def _cancel(request: HttpRequest, order: Order) -> None:
+    was_paid = order.status == OrderStatus.PAID
     try:
         services.order_cancel(order=order, actor=request.user, reason=CANCEL_NOTE)
     except OrderError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, _("Your order %(number)s has been cancelled.") % {"number": order.number}
-        )
+        done = _("Your order %(number)s has been cancelled.") % {"number": order.number}
+        if was_paid:
+            done += " " + _("What you paid is being refunded to the account you paid with.")
+        messages.success(request, done)
 
 
 @require_POST

@@ -11,8 +11,11 @@ class PaymentsConfig(AppConfig):
         # orders.services to mark orders paid).
         from orders.signals import order_cancelled
 
-        from .receivers import close_trades_of_cancelled_order
+        from .receivers import close_trades_of_cancelled_order, refund_cancelled_paid_order
 
         order_cancelled.connect(
             close_trades_of_cancelled_order, dispatch_uid="payments.close_trades_of_cancelled"
+        )
+        order_cancelled.connect(
+            refund_cancelled_paid_order, dispatch_uid="payments.refund_cancelled_paid_order"
         )

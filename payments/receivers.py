@@ -1,6 +1,8 @@
 """What payments does when something happens elsewhere (connected in apps.py)."""
 
-from . import services
+from django.db import transaction
+
+from . import refunds, services
 
 
 def close_trades_of_cancelled_order(sender, order_id: int, **kwargs) -> None:
@@ -9,3 +11,15 @@ def close_trades_of_cancelled_order(sender, order_id: int, **kwargs) -> None:
 
     for payment_id in services.pending_payment_ids(order_id=order_id):
         close_trade.delay(payment_id)
+
+
+def refund_cancelled_paid_order(sender, order_id: int, **kwargs) -> None:
+    """orders.signals.order_cancelled (sent after commit): the money of an order cancelled after
+    it was paid goes back in full. Recorded now; the worker sends it (and the periodic
+    reconciliation, should the broker lose the task)."""
+    from .tasks import submit_refund
+
+    refund = refunds.refund_cancelled_order(order_id=order_id)
+    if refund is not None:
+        refund_id = refund.pk
+        transaction.on_commit(lambda: submit_refund.delay(refund_id), robust=True)

@@ -11,6 +11,9 @@ Two steps, two transactions, so a crash can never refund twice:
    GatewayError and leaves the refund pending for the task (payments.submit_refund) or the
    periodic reconciliation to try again.
 
+An order cancelled after it was paid is refunded in full by itself (refund_cancelled_order, on
+orders' order_cancelled signal); it stays cancelled.
+
 When the gateway confirms, the payment becomes refunded or partially refunded and the order
 too (orders.services.order_mark_refunded, which also returns units to stock), all under the
 locks Order, Payment, Refund, then OrderLine and Stock.
@@ -37,7 +40,7 @@ from orders import locks as order_locks
 from orders import services as order_services
 from orders import transitions
 from orders.errors import OrderError
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderLine, OrderStatus
 
 from . import locks
 from .errors import PaymentError
@@ -196,6 +199,28 @@ def refund_create(
         note=f"refund {refund.out_request_no} of {amount} requested: {reason}",
     )
     return refund
+
+
+CANCELLED_REASON = "order cancelled before it shipped"
+
+
+def refund_cancelled_order(*, order_id: int) -> Refund | None:
+    """Record the refund of everything still refundable of an order cancelled after it was paid
+    (a shopper may cancel until it ships), for refund_submit to send. None when the order is not
+    cancelled, was never paid, or its money is already refunded or on its way back: idempotent,
+    and two calls at once record one refund (refund_create re-checks under the payment's lock)."""
+    order = Order.objects.filter(pk=order_id, status=OrderStatus.CANCELLED).first()
+    payment = refundable_payment(order=order) if order is not None else None
+    if payment is None:
+        return None
+    remaining = refund_remaining(payment=payment)
+    if remaining <= 0:
+        return None
+    try:
+        return refund_create(order=order, actor=None, amount=remaining, reason=CANCELLED_REASON)
+    except RefundError as error:  # another call recorded it meanwhile
+        logger.info("order %s: no refund on cancellation: %s", order_id, error)
+        return None
 
 
 def refund_submit(*, refund_id: int) -> Refund:

@@ -576,6 +576,7 @@ def test_cancelling_an_unpaid_order_releases_its_stock(signed_in, shopper):
     assert response.url == order.get_absolute_url()
     assert order.status == S.CANCELLED
     assert allocated(variant) == 0
+    assert not any("refunded" in m for m in messages_of(response))  # nothing was paid
     page = signed_in.get(order.get_absolute_url()).content.decode()
     assert "Cancelled" in page
     assert "Cancelled by you" in page
@@ -591,7 +592,7 @@ def test_cancelling_a_paid_order_releases_its_stock(signed_in, shopper):
     order.refresh_from_db()
     assert order.status == S.CANCELLED
     assert allocated(variant) == 0
-    assert any("cancelled" in m for m in messages_of(response))
+    assert any("cancelled" in m and "being refunded" in m for m in messages_of(response))
 
 
 def test_an_order_that_has_shipped_cannot_be_cancelled(signed_in, shopper):

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from logistics.models import Stock
+from orders import services as order_services
 from orders.models import Order
 from orders.models import OrderStatus as S
 from payments import refunds, tasks
@@ -281,3 +282,55 @@ def test_two_workers_submitting_the_same_refund_refund_once(paid_order):
     made_events = PaymentEvent.objects.filter(note__contains=f"refund {made.out_request_no} of")
     assert made_events.filter(note__contains="made").count() == 1
     assert statuses(order) == (S.PARTIALLY_REFUNDED, P.PARTIALLY_REFUNDED)
+
+
+def test_cancelling_a_paid_order_refunds_it_in_full_and_it_stays_cancelled(paid_order):
+    variant = variant_in_stock(price="100.00", quantity=5)
+    order = paid_order((variant, 1))  # 100.00 + 12.00 shipping
+
+    order_services.order_cancel(order=order, actor=order.user, reason="changed my mind")
+
+    made = Refund.objects.get(payment__order=order)
+    assert (made.status, made.amount) == (RefundStatus.SUCCEEDED, Decimal("112.00"))
+    assert statuses(order) == (S.CANCELLED, P.REFUNDED)
+    assert sandbox_refunds(payment_of(order).out_trade_no) == {made.out_request_no: "112.00"}
+    assert order.events.last().to_status == S.CANCELLED
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.quantity, stock.allocated) == (5, 0)  # released once, at the cancellation
+    # Nothing is left to refund, whoever asks again.
+    assert refunds.refund_cancelled_order(order_id=order.pk) is None
+    with pytest.raises(RefundError, match="no payment that could be refunded"):
+        refund_create(order=order, actor=None, amount=Decimal("1.00"), reason="again")
+
+
+def test_cancelling_an_unpaid_order_refunds_nothing(sandbox_settings):
+    order = place_order((variant_in_stock(), 1))
+
+    order_services.order_cancel(order=order, actor=None, reason="x")
+
+    assert not Refund.objects.exists()
+    assert refunds.refund_cancelled_order(order_id=order.pk) is None
+
+
+def test_a_cancelled_paid_order_is_refunded_by_hand_in_full_only(paid_order):
+    """When the refund on cancellation did not happen (here: its receiver disconnected), the
+    shop refunds the order by hand, in full only, and it stays cancelled."""
+    from orders.signals import order_cancelled
+    from payments.receivers import refund_cancelled_paid_order
+
+    order = paid_order()
+    order_cancelled.disconnect(dispatch_uid="payments.refund_cancelled_paid_order")
+    try:
+        order_services.order_cancel(order=order, actor=None, reason="x")
+    finally:
+        order_cancelled.connect(
+            refund_cancelled_paid_order, dispatch_uid="payments.refund_cancelled_paid_order"
+        )
+    assert statuses(order) == (S.CANCELLED, P.PAID)
+
+    with pytest.raises(RefundError, match="can only be refunded in full"):
+        refund_create(order=order, actor=None, amount=Decimal("50.00"), reason="x")
+    made = refund(order, "112.00")
+
+    assert made.status == RefundStatus.SUCCEEDED
+    assert statuses(order) == (S.CANCELLED, P.REFUNDED)
