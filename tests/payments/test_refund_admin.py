@@ -82,6 +82,24 @@ def test_refunding_units_with_restock(paid_order, operator, client):
     assert (refund.amount, refund.lines.get().restocked) == (Decimal("100.00"), 1)
 
 
+def test_a_cancelled_order_offers_a_refund_only_when_it_was_paid(
+    paid_order, sandbox_settings, operator, client
+):
+    from orders import services as order_services
+
+    paid = paid_order()
+    unpaid = place_order((variant_in_stock(), 1))
+    for order in (paid, unpaid):
+        order_services.order_cancel(order=order, actor=None, reason="x")
+    client.force_login(operator)
+
+    def order_page(order) -> str:
+        return client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+
+    assert refund_url(paid) in order_page(paid)
+    assert refund_url(unpaid) not in order_page(unpaid)
+
+
 def test_an_unpaid_order_cannot_be_refunded(sandbox_settings, operator, client):
     order = place_order((variant_in_stock(), 1))
     client.force_login(operator)
