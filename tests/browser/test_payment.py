@@ -83,3 +83,13 @@ def test_operator_refunds_part_of_a_paid_order_from_admin(page, screenshot, sett
     assert (refund.status, refund.amount) == (RefundStatus.SUCCEEDED, Decimal("30.00"))
     assert sandbox_refunds(refund.payment.out_trade_no) == {refund.out_request_no: "30.00"}
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PARTIALLY_REFUNDED
+
+    # The shopper's page (here the guest's link) shows the money on its way back.
+    from django.urls import reverse
+
+    page.goto(
+        live_server.url + reverse("orders:guest_detail", args=[order.number, order.guest_token])
+    )
+    refunds = page.locator("[data-refunds]")
+    assert "\N{MINUS SIGN}¥30.00" in refunds.inner_text()
+    screenshot(page, "order-page")

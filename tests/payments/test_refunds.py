@@ -334,3 +334,16 @@ def test_a_cancelled_paid_order_is_refunded_by_hand_in_full_only(paid_order):
 
     assert made.status == RefundStatus.SUCCEEDED
     assert statuses(order) == (S.CANCELLED, P.REFUNDED)
+
+
+def test_the_order_page_shows_the_refund_of_a_cancelled_paid_order(paid_order, client):
+    from tests.accounts.factories import UserFactory
+
+    order = paid_order(user=UserFactory())
+    order_services.order_cancel(order=order, actor=None, reason="x")
+    client.force_login(order.user)
+
+    html = client.get(order.get_absolute_url()).content.decode()
+
+    refunds = html.split("data-refunds")[1].split("</dl>")[0]
+    assert "Refunded on" in refunds and "\N{MINUS SIGN}¥112.00" in refunds
