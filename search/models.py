@@ -162,6 +162,77 @@ class SearchTerm(models.Model):
         return self.term
 
 
+class FrequentStem(models.Model):
+    """A stem held by many documents (SEARCH_FREQUENT_STEM_SHARE of them at the last rebuild):
+    a one-word search for it reads its postings and facet counts below instead of visiting every
+    matching document. The set is chosen by `rebuild` and kept until the next one; `words` is
+    the vocabulary's words with this stem, the query its postings' text scores were computed for
+    (a search uses them only while its words are exactly these)."""
+
+    stem = models.CharField(max_length=64, primary_key=True)
+    words = models.TextField()
+
+    class Meta:
+        ordering = ["stem"]
+
+    def __str__(self) -> str:
+        return self.stem
+
+
+class StemPosting(models.Model):
+    """A document holding a word of a frequent stem, with what the first ranking pass of a
+    search for it reads: the text score of its name, brand, category and attributes for the
+    stem's words (PostgreSQL; SQLite ranks by BM25, which changes with every write, and leaves
+    it empty) and the document's static ranking inputs. Rewritten with the document."""
+
+    pk = models.CompositePrimaryKey("product_id", "stem")
+    product_id = models.BigIntegerField()
+    stem = models.CharField(max_length=64)
+    text_score = models.FloatField(null=True)
+    popularity_log = models.FloatField()
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2)
+    in_stock = models.BooleanField()
+
+    class Meta:
+        # Covering: a search for a frequent stem ranks its documents from this index alone.
+        indexes = [
+            models.Index(
+                fields=["stem", "product_id", "text_score", "popularity_log", "rating_avg",
+                        "in_stock"],
+                name="search_posting_rank_cover",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.stem} {self.product_id}"
+
+
+class StemFacetCount(models.Model):
+    """How many documents holding a frequent stem share one combination of the facet values (the
+    GROUP BY of a search's facet counts, precomputed): kept exact by every index write, in the
+    same transaction. `brand_id` is 0 for none (NULLs would never conflict on upsert)."""
+
+    pk = models.CompositePrimaryKey(
+        "stem", "category_id", "brand_id", "price_band", "rating_floor", "in_stock"
+    )
+    stem = models.CharField(max_length=64)
+    category_id = models.BigIntegerField()
+    brand_id = models.BigIntegerField()
+    price_band = models.SmallIntegerField()
+    rating_floor = models.SmallIntegerField()
+    in_stock = models.SmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        # Combinations whose count fell to zero, deleted after each write.
+        indexes = [
+            models.Index(fields=["stem"], condition=models.Q(n=0), name="search_facet_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stem}: {self.n}"
+
+
 class SearchIndexState(models.Model):
     """One row: the database index's version, bumped in the same transaction as every write to
     the index, and the highest popularity in it (the ranking's denominator). Results that depend

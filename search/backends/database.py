@@ -25,6 +25,7 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count
@@ -42,11 +43,14 @@ from .. import analysis, ranking
 from ..analysis import Clause, ParsedQuery
 from ..highlight import Matcher, highlight, snippet
 from ..models import (
+    FrequentStem,
     SearchDocument,
     SearchIndexState,
     SearchQueryLog,
     SearchSettings,
     SearchTerm,
+    StemFacetCount,
+    StemPosting,
 )
 from .base import (
     PRICE_BANDS,
@@ -64,7 +68,12 @@ logger = logging.getLogger(__name__)
 DOC = SearchDocument._meta.db_table
 TERM = SearchTerm._meta.db_table
 STATE = SearchIndexState._meta.db_table
+FREQUENT = FrequentStem._meta.db_table
+POSTING = StemPosting._meta.db_table
+FACET = StemFacetCount._meta.db_table
 CHUNK = 1000
+# Rows per INSERT of postings or facet counts (well under SQLite's limit of bound parameters).
+WRITE_BATCH = 2000
 COMBOS_KEY = "search:db:{backend}:combos:{version}"
 STOCKED_KEY = "search:db:{backend}:stocked:{version}"
 COMBOS_SECONDS = 3600
@@ -139,6 +148,12 @@ class DatabaseBackend(SearchBackend):
 
     # How many of the best matches by the first-pass score get their final text score.
     rescore_candidates = 0
+
+    # SQL of a frequent stem's posting's text score: exactly the first-pass text score
+    # `match_source` gives the document `d` for a query of the stem's words `f.words` (space
+    # separated); None: the backend's score cannot be stored (it changes with other documents),
+    # so a search for a frequent stem still ranks every match.
+    posting_score_sql: str | None = None
 
     floor_rating_sql = "CAST(rating_avg AS INTEGER)"
     true_sql = "1"
@@ -219,21 +234,38 @@ class DatabaseBackend(SearchBackend):
             docs = self._build(chunk)
             with transaction.atomic(), connection.cursor() as cursor:
                 self._lock_state(cursor)
+                # The frequent stems' counts lose the old documents and gain the new ones.
+                counts: Counter[tuple] = Counter()
+                counts.subtract(self._stem_counts(cursor, chunk))
+                self._delete_postings(cursor, chunk)
                 self.delete_fulltext(cursor, chunk)
                 SearchDocument.objects.filter(product_id__in=chunk).delete()
                 SearchDocument.objects.bulk_create(docs)
                 self.write_fulltext(cursor, docs)
                 self._add_terms(cursor, docs)
+                frequent = set(FrequentStem.objects.values_list("stem", flat=True))
+                self._write_postings(
+                    cursor,
+                    [(s, d.product_id) for d in docs for s in _doc_stems(d) if s in frequent],
+                )
+                counts.update(self._stem_counts(cursor, chunk))
+                self._add_stem_counts(cursor, counts)
                 self._record_top_popularity(cursor)
 
     def rebuild(self) -> int:
-        """Everything in one transaction: searches keep reading the old index until it commits."""
+        """Everything in one transaction: searches keep reading the old index until it commits.
+        The stems held by SEARCH_FREQUENT_STEM_SHARE of the documents become the frequent ones,
+        with their postings and facet counts, until the next rebuild."""
         ids = list(
             Product.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
         )
         counts: Counter[str] = Counter()
+        stem_docs: Counter[str] = Counter()
+        doc_stems: list[tuple[int, frozenset[str]]] = []
         with transaction.atomic(), connection.cursor() as cursor:
             self._lock_state(cursor)
+            for table in (FACET, POSTING, FREQUENT):
+                cursor.execute(f"DELETE FROM {table}")
             self.delete_fulltext(cursor, None)
             SearchDocument.objects.all().delete()
             for start in range(0, len(ids), CHUNK):
@@ -241,7 +273,11 @@ class DatabaseBackend(SearchBackend):
                 SearchDocument.objects.bulk_create(docs)
                 self.write_fulltext(cursor, docs)
                 for doc in docs:
-                    counts.update(_doc_words(doc))
+                    words = _doc_words(doc)
+                    counts.update(words)
+                    stems = frozenset(analysis.stem(w) for w in words)
+                    stem_docs.update(stems)
+                    doc_stems.append((doc.product_id, stems))
             self.delete_terms(cursor)
             SearchTerm.objects.all().delete()
             terms = SearchTerm.objects.bulk_create(
@@ -254,6 +290,27 @@ class DatabaseBackend(SearchBackend):
             if terms and terms[0].pk is None:  # backends that return no ids on bulk insert
                 terms = list(SearchTerm.objects.all())
             self.write_terms(cursor, [(t.pk, t.term) for t in terms])
+            minimum = settings.SEARCH_FREQUENT_STEM_SHARE * len(doc_stems)
+            frequent = {stem for stem, n in stem_docs.items() if n >= minimum}
+            groups: dict[str, list[str]] = {}
+            for word in sorted(counts):
+                stem = analysis.stem(word)
+                if stem in frequent:
+                    groups.setdefault(stem, []).append(word)
+            FrequentStem.objects.bulk_create(
+                [FrequentStem(stem=stem, words=" ".join(words)) for stem, words in groups.items()],
+                batch_size=2000,
+            )
+            self._write_postings(
+                cursor,
+                [(s, doc_id) for doc_id, stems in doc_stems for s in stems if s in frequent],
+            )
+            sql, params = self._stem_counts_sql(None)
+            cursor.execute(
+                f"INSERT INTO {FACET} (stem, category_id, brand_id, price_band, rating_floor, "
+                f"in_stock, n) {sql} ORDER BY 1",
+                params,
+            )
             self._record_top_popularity(cursor)
         self.analyze()
         logger.info("search index rebuilt (%s): %s products", self.name, len(ids))
@@ -263,7 +320,7 @@ class DatabaseBackend(SearchBackend):
         """Fresh planner statistics after a rebuild (outside a transaction, also the visibility
         map that index-only scans need)."""
         with connection.cursor() as cursor:
-            for table in (DOC, TERM):
+            for table in (DOC, TERM, FREQUENT, POSTING, FACET):
                 cursor.execute(f"ANALYZE {table}")
 
     # --- the index version ----------------------------------------------------------------------
@@ -385,7 +442,9 @@ class DatabaseBackend(SearchBackend):
         return docs
 
     def _add_terms(self, cursor, docs: list[SearchDocument]) -> None:
-        """New words of these documents join the vocabulary (counts are exact after a rebuild)."""
+        """New words of these documents join the vocabulary (counts are exact after a rebuild).
+        A new word of a frequent stem joins its words, and the stem's postings are scored again
+        for them (the text score depends on how many words the query has)."""
         counts: Counter[str] = Counter()
         for doc in docs:
             counts.update(_doc_words(doc))
@@ -402,6 +461,93 @@ class DatabaseBackend(SearchBackend):
         SearchTerm.objects.bulk_create(new, ignore_conflicts=True)
         rows = SearchTerm.objects.filter(term__in=[t.term for t in new]).values_list("pk", "term")
         self.write_terms(cursor, list(rows))
+        grown = list(FrequentStem.objects.filter(stem__in={t.stem for t in new}))
+        for frequent in grown:
+            words = set(frequent.words.split()) | {t.term for t in new if t.stem == frequent.stem}
+            frequent.words = " ".join(sorted(words))
+        FrequentStem.objects.bulk_update(grown, ["words"])
+        if grown and self.posting_score_sql is not None:
+            in_stems, params = _in_list("p.stem", [f.stem for f in grown])
+            cursor.execute(
+                f"UPDATE {POSTING} p SET text_score = {self.posting_score_sql} "
+                f"FROM {DOC} d, {FREQUENT} f "
+                f"WHERE d.product_id = p.product_id AND f.stem = p.stem AND {in_stems}",
+                params,
+            )
+
+    # --- frequent stems -------------------------------------------------------------------------
+    def _delete_postings(self, cursor, product_ids: Sequence[int]) -> None:
+        in_ids, params = _in_list("product_id", list(product_ids))
+        cursor.execute(f"DELETE FROM {POSTING} WHERE {in_ids}", params)
+
+    def _write_postings(self, cursor, postings: list[tuple[str, int]]) -> None:
+        """(stem, product id) pairs of written documents, with their ranking inputs."""
+        score = self.posting_score_sql or "NULL"
+        for start in range(0, len(postings), WRITE_BATCH):
+            batch = postings[start : start + WRITE_BATCH]
+            cursor.execute(
+                f"WITH v (stem, product_id) AS (VALUES {', '.join(['(%s, %s)'] * len(batch))}) "
+                f"INSERT INTO {POSTING} "
+                "(product_id, stem, text_score, popularity_log, rating_avg, in_stock) "
+                f"SELECT d.product_id, f.stem, {score}, d.popularity_log, d.rating_avg, d.in_stock "
+                f"FROM v JOIN {DOC} d ON d.product_id = v.product_id "
+                f"JOIN {FREQUENT} f ON f.stem = v.stem",
+                [value for pair in batch for value in pair],
+            )
+
+    def _combo_columns(self) -> str:
+        """What facet counts group a document by (category, brand, price band, rating floor,
+        stock), over a row with the document's columns: one definition for a search's counts and
+        the frequent stems' precomputed ones, so both always agree."""
+        band = (
+            "CASE "
+            + " ".join(
+                f"WHEN price < {high} THEN {i}"
+                for i, (_low, high) in enumerate(PRICE_BANDS.values())
+                if high is not None
+            )
+            + f" ELSE {len(BAND_KEYS) - 1} END"
+        )
+        stock = f"CASE WHEN in_stock = {self.true_sql} THEN 1 ELSE 0 END"
+        return f"category_id, brand_id, {band}, {self.floor_rating_sql}, {stock}"
+
+    def _stem_counts_sql(self, product_ids: Sequence[int] | None) -> tuple[str, list]:
+        """(SQL of the facet counts of these documents' frequent stems, by stem and combination
+        (brand 0 for none); None: of every document, params)."""
+        where, params = "", []
+        if product_ids is not None:
+            in_ids, params = _in_list("p.product_id", list(product_ids))
+            where = f" WHERE {in_ids}"
+        sql = (
+            f"SELECT stem, {self._combo_columns()}, COUNT(*) FROM ("
+            "SELECT p.stem, d.category_id, COALESCE(d.brand_id, 0) AS brand_id, d.price, "
+            f"d.rating_avg, d.in_stock FROM {POSTING} p "
+            f"JOIN {DOC} d ON d.product_id = p.product_id{where}) s GROUP BY 1, 2, 3, 4, 5, 6"
+        )
+        return sql, params
+
+    def _stem_counts(self, cursor, product_ids: Sequence[int]) -> Counter[tuple]:
+        sql, params = self._stem_counts_sql(product_ids)
+        cursor.execute(sql, params)
+        return Counter({tuple(row[:6]): row[6] for row in cursor.fetchall()})
+
+    def _add_stem_counts(self, cursor, changes: Counter[tuple]) -> None:
+        """Add these changes to the precomputed counts (upsert); drop the combinations left at
+        zero."""
+        rows = [(*key, n) for key, n in changes.items() if n]
+        if not rows:
+            return
+        for start in range(0, len(rows), WRITE_BATCH // 4):
+            batch = rows[start : start + WRITE_BATCH // 4]
+            cursor.execute(
+                f"INSERT INTO {FACET} "
+                "(stem, category_id, brand_id, price_band, rating_floor, in_stock, n) "
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(batch))} "
+                "ON CONFLICT (stem, category_id, brand_id, price_band, rating_floor, in_stock) "
+                f"DO UPDATE SET n = {FACET}.n + excluded.n",
+                [value for row in batch for value in row],
+            )
+        cursor.execute(f"DELETE FROM {FACET} WHERE n = 0")
 
     # --- resolving words ----------------------------------------------------------------------
     def _resolve(self, parsed: ParsedQuery, *, fix_typos: bool = True) -> Plan:
@@ -562,21 +708,10 @@ class DatabaseBackend(SearchBackend):
                 ]  # fmt: skip
             return [*score_params, *source_params, *where_params, per_page, offset]
 
-        band = (
-            "CASE "
-            + " ".join(
-                f"WHEN price < {high} THEN {i}"
-                for i, (_low, high) in enumerate(PRICE_BANDS.values())
-                if high is not None
-            )
-            + f" ELSE {len(BAND_KEYS) - 1} END"
-        )
-        stock = f"CASE WHEN in_stock = {self.true_sql} THEN 1 ELSE 0 END"
-
         def combos(source: str) -> str:
             return (
-                f"SELECT 'c', category_id, brand_id, {band}, {self.floor_rating_sql}, {stock}, "
-                f"COUNT(*) FROM ({source}) s GROUP BY 2, 3, 4, 5, 6"
+                f"SELECT 'c', {self._combo_columns()}, COUNT(*) FROM ({source}) s "
+                "GROUP BY 2, 3, 4, 5, 6"
             )
 
         cached = None
@@ -588,6 +723,29 @@ class DatabaseBackend(SearchBackend):
             sql, params = page(source), page_params([])
             if cached is None:
                 sql += " UNION ALL " + combos(f"SELECT {COLUMNS} FROM {DOC} d")
+        elif (frequent := self._frequent_stem(plan.parsed, any_clause=any_clause)) is not None:
+            # A frequent stem: the counts are precomputed, and without filters, sorted by
+            # relevance, its postings hold the first ranking pass (any other sort reads every
+            # match for its page).
+            counts = (
+                f"SELECT 'c', category_id, NULLIF(brand_id, 0), price_band, rating_floor, "
+                f"in_stock, n FROM {FACET} WHERE stem = %s"
+            )
+            # The postings' text scores hold for a query of exactly the stem's words.
+            scored = set(plan.parsed.clauses[0].alternatives) == set(frequent.words.split())
+            if rescore is not None and not filters and self.posting_score_sql and scored:
+                postings = (
+                    "SELECT product_id, popularity_log, rating_avg, in_stock, text_score "
+                    f"FROM {POSTING} WHERE stem = %s"
+                )
+                sql = f"{page(postings)} UNION ALL {counts}"
+                params = [*page_params([frequent.stem]), frequent.stem]
+            else:
+                ranked, ranked_params = self.match_source(
+                    plan.parsed, any_clause=any_clause, rank=relevance
+                )
+                sql = f"{page(ranked)} UNION ALL {counts}"
+                params = [*page_params(ranked_params), frequent.stem]
         elif not filters:
             # The matches are read once for the page and the counts.
             source, source_params = self.match_source(
@@ -624,6 +782,20 @@ class DatabaseBackend(SearchBackend):
             cache.set(key, rows, COMBOS_SECONDS)
         hits.sort()
         return {"hits": hits, **self._count_facets(rows, query, filters)}
+
+    def _frequent_stem(self, parsed: ParsedQuery, *, any_clause: bool) -> FrequentStem | None:
+        """The frequent stem a one-word query stands for: its words (the word's other forms, or
+        a typo's correction and its forms) all have that stem, so the documents matching it are
+        exactly those holding a word of the stem (their postings). None: not such a query."""
+        if any_clause or len(parsed.clauses) != 1:
+            return None
+        clause = parsed.clauses[0]
+        if clause.is_phrase or clause.is_cjk or clause.prefix or not clause.alternatives:
+            return None
+        stems = {analysis.stem(word) for word in clause.alternatives}
+        if len(stems) != 1:
+            return None
+        return FrequentStem.objects.filter(stem=stems.pop()).first()
 
     def _rescored_page(self, source: str, where: str, score: str, rescore: str) -> str:
         """The page of a two-pass ranking (params: score, rescore, score, source, filters,
@@ -966,6 +1138,10 @@ def _category_names() -> dict[int, tuple[str, ...]]:
             node = rows.get(node["parent_id"])
         names[category_id] = tuple(chain)
     return names
+
+
+def _doc_stems(doc: SearchDocument) -> frozenset[str]:
+    return frozenset(analysis.stem(w) for w in _doc_words(doc))
 
 
 def _doc_words(doc: SearchDocument) -> set[str]:

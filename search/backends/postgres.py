@@ -18,7 +18,16 @@ from __future__ import annotations
 from django.db import connection
 
 from ..analysis import ParsedQuery
-from .database import COLUMNS, DOC, TERM, DatabaseBackend, tsquery_clause
+from .database import (
+    COLUMNS,
+    DOC,
+    FACET,
+    FREQUENT,
+    POSTING,
+    TERM,
+    DatabaseBackend,
+    tsquery_clause,
+)
 
 # ts_rank weights for D, C, B, A.
 RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
@@ -44,6 +53,14 @@ class PostgresBackend(DatabaseBackend):
     # the fields weighted A-C, at the same positions as in `vector`), then the full vector (with
     # the description, D) of only this many of the best.
     rescore_candidates = RESCORE_CANDIDATES
+
+    # ts_rank of an OR of words depends only on the words the document holds and how many words
+    # the query has: for the query of exactly the stem's words it is the first-pass score a
+    # search for them computes (see DatabaseBackend._frequent_stem).
+    posting_score_sql = (
+        f"ts_rank('{RANK_WEIGHTS}'::float4[], d.head, "
+        "to_tsquery('simple', replace(f.words, ' ', ' | ')))"
+    )
 
     def _expressions(self, parsed: ParsedQuery, *, any_clause: bool, fields: str):
         """The tsquery, and the same without weights or word positions: what the GIN index
@@ -86,7 +103,7 @@ class PostgresBackend(DatabaseBackend):
     def analyze(self) -> None:
         with connection.cursor() as cursor:
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            cursor.execute(f"{command} {DOC}, {TERM}")
+            cursor.execute(f"{command} {DOC}, {TERM}, {FREQUENT}, {POSTING}, {FACET}")
 
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
         return self.typo_candidates_many(cursor, [word])[word]

@@ -178,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
 RECOMMENDATIONS_ENABLED = env.bool("RECOMMENDATIONS_ENABLED", default=True)
 
 # --- Search -------------------------------------------------------------------------------------
+# The database backends precompute postings and facet counts for every stem held by at least this
+# share of the documents (chosen at each rebuild): a one-word search for such a stem then reads
+# them instead of every matching document. Lower: more stems fast, a larger index to maintain.
+SEARCH_FREQUENT_STEM_SHARE = env.float("SEARCH_FREQUENT_STEM_SHARE", default=0.02)
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # django-elasticsearch-dsl (search/documents.py). The connection is lazy: nothing connects while
 # ELASTICSEARCH_URL is empty. Short timeouts and no retries, so a dead cluster costs a page two
