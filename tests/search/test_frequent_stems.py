@@ -1,0 +1,205 @@
+"""A one-word search for a frequent stem (held by SEARCH_FREQUENT_STEM_SHARE of the documents at
+the last rebuild) reads precomputed facet counts and, on PostgreSQL, postings ranked without
+visiting every match. It must answer exactly what reading every match answers: the same total,
+the same facet counts and the same pages, after any kind of index write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Product
+from search.backends.base import SearchQuery
+from search.backends.database import FACET, POSTING
+from search.models import FrequentStem
+from search.services import database_backend
+from tests.search.conftest import index
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    SearchQuery(text="black"),
+    SearchQuery(text="blacks"),
+    SearchQuery(text="blakc"),  # a typo, corrected to the stem's word
+    SearchQuery(text="black", categories=("bags",), in_stock=True),
+    SearchQuery(text="black", price_bands=("100-300",), min_rating=3),
+    SearchQuery(text="black", brands=("fernhill",), sort="price_asc"),
+]
+
+
+def answer(backend, query: SearchQuery):
+    result = backend.search(query)
+    facets = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
+    return result.total, facets, [(h.product_id, h.score) for h in result.hits]
+
+
+def read_tables(backend, query: SearchQuery) -> set[str]:
+    """The frequent-stem tables a search reads."""
+    with CaptureQueriesContext(connection) as captured:
+        backend.search(query)
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    return {table for table in (FACET, POSTING) if table in sql}
+
+
+def assert_same_as_a_full_scan(backend, monkeypatch):
+    precomputed = [answer(backend, q) for q in QUERIES]
+    with monkeypatch.context() as m:
+        m.setattr(backend, "_frequent_stem", lambda parsed, any_clause: None)
+        scanned = [answer(backend, q) for q in QUERIES]
+    assert precomputed == scanned
+    assert all(FACET in read_tables(backend, q) for q in QUERIES)
+
+
+@pytest.fixture
+def catalog(shop):
+    shop.category("bags", "Bags", "包")
+    shop.category("shoes", "Shoes", "鞋")
+    return [
+        shop.product("Black Leather Tote", category="bags", brand="Fernhill", price="250.00",
+                     rating="4.5", sales=30),
+        shop.product("Black Canvas Backpack", category="bags", brand="Oakway", price="80.00",
+                     rating="3.2", stock=0),
+        shop.product("Black Running Shoe", category="shoes", brand="Fernhill", price="450.00",
+                     rating="2.9", sales=12),
+        shop.product("White Running Shoe", category="shoes", brand="Oakway", price="120.00",
+                     description="Comes with black laces.", rating="4.1"),
+        shop.product("Suede Loafer", category="shoes", brand="Fernhill", price="1200.00",
+                     rating="5"),
+        shop.product("Blacks Travel Duffel", category="bags", brand="Oakway", price="299.99",
+                     rating="3"),
+    ]  # fmt: skip
+
+
+def rename(product, name):
+    Product.objects.filter(pk=product.pk).update(name_en=name, name_zh_hans=name)
+
+
+CHANGES = {
+    "a product is added": lambda shop, products: shop.product(
+        "Black Wallet", category="bags", brand="Fernhill", price="60.00", rating="4"
+    ),
+    "a word is removed from a name": lambda shop, products: rename(products[0], "Leather Tote"),
+    "a word is added to a name": lambda shop, products: rename(products[4], "Black Suede Loafer"),
+    "a product moves category": lambda shop, products: Product.objects.filter(
+        pk=products[2].pk
+    ).update(category=shop.categories["bags"]),
+    "a price crosses a band": lambda shop, products: Product.objects.filter(
+        pk=products[1].pk
+    ).update(price=Decimal("300.00")),
+    "a rating crosses a floor": lambda shop, products: Product.objects.filter(
+        pk=products[2].pk
+    ).update(rating_avg=Decimal("3.00")),
+    "a product goes out of stock": lambda shop, products: Product.objects.filter(
+        pk=products[0].pk
+    ).update(in_stock=False),
+    "a product is deactivated": lambda shop, products: Product.objects.filter(
+        pk=products[3].pk
+    ).update(is_active=False),
+}
+
+
+def test_after_a_rebuild_the_precomputed_counts_equal_a_full_scan(shop, catalog, monkeypatch):
+    backend = database_backend()
+    backend.rebuild()
+
+    assert FrequentStem.objects.filter(stem="black").exists()
+    assert_same_as_a_full_scan(backend, monkeypatch)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_after_an_index_write_the_precomputed_counts_equal_a_full_scan(
+    shop, catalog, monkeypatch, change
+):
+    backend = database_backend()
+    backend.rebuild()
+
+    changed = CHANGES[change](shop, catalog)
+    touched = [p.pk for p in catalog]
+    if isinstance(changed, Product):
+        touched.append(changed.pk)
+    backend.index_products(touched)
+
+    assert_same_as_a_full_scan(backend, monkeypatch)
+
+
+def test_reindexing_the_same_products_twice_leaves_the_counts_unchanged(shop, catalog, monkeypatch):
+    backend = database_backend()
+    backend.rebuild()
+    before = answer(backend, QUERIES[0])
+
+    index(backend, *catalog)
+    index(backend, *catalog)
+
+    assert answer(backend, QUERIES[0]) == before
+    assert_same_as_a_full_scan(backend, monkeypatch)
+
+
+@pytest.fixture
+def kettles(shop):
+    """Enough matches that only some get their final text score (rescore_candidates), with
+    first-pass scores that differ by the name, popularity, rating and stock."""
+    names = ["Steel Kettle", "Kettle", "Glass Kettle Kettle", "Travel Kettle Set", "Tea Kettles"]
+    return [
+        shop.product(
+            names[n % len(names)],
+            sales=(n * 7) % 11,
+            rating=str((n * 3) % 6),
+            stock=0 if n % 4 == 0 else 5,
+            description="A kettle. " * (n % 3) + "Boils water.",
+            attributes={"colour": "kettle black"} if n % 5 == 0 else None,
+        )
+        for n in range(24)
+    ]
+
+
+def pages(backend, text="kettle") -> list:
+    return [answer(backend, SearchQuery(text=text, per_page=4, page=n)) for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("text", ["kettle", "kettles"])
+def test_the_pages_of_a_frequent_stem_equal_the_pages_of_a_full_scan(
+    shop, kettles, settings, monkeypatch, text
+):
+    backend = database_backend()
+    monkeypatch.setattr(backend, "rescore_candidates", 5)
+    settings.SEARCH_FREQUENT_STEM_SHARE = 2.0  # no stem is that frequent
+    backend.rebuild()
+    scanned = pages(backend, text)
+    assert not read_tables(backend, SearchQuery(text=text))
+
+    settings.SEARCH_FREQUENT_STEM_SHARE = 0.5
+    backend.rebuild()
+
+    assert pages(backend, text) == scanned
+    expected = {FACET, POSTING} if backend.posting_score_sql else {FACET}
+    assert read_tables(backend, SearchQuery(text=text)) == expected
+
+
+def test_a_new_form_of_a_frequent_word_keeps_the_pages_equal(shop, kettles, monkeypatch):
+    backend = database_backend()
+    monkeypatch.setattr(backend, "rescore_candidates", 5)
+    backend.rebuild()
+
+    kettled = shop.product("Kettled Tea Set", sales=20, rating="5")
+    index(backend, kettled)
+
+    assert "kettled" in FrequentStem.objects.get(stem="kettl").words.split()
+    postings = pages(backend)
+    monkeypatch.setattr(backend, "_frequent_stem", lambda parsed, any_clause: None)
+    assert postings == pages(backend)
+
+
+def test_a_stem_below_the_threshold_is_searched_by_reading_its_matches(shop, kettles, settings):
+    walnut = shop.product("Walnut Kettle Stand")
+    settings.SEARCH_FREQUENT_STEM_SHARE = 0.5
+    backend = database_backend()
+    backend.rebuild()
+
+    assert not FrequentStem.objects.filter(stem="walnut").exists()
+    result = backend.search(SearchQuery(text="walnut"))
+    assert [h.product_id for h in result.hits] == [walnut.pk]
+    assert result.total == 1
+    assert not read_tables(backend, SearchQuery(text="walnut"))
