@@ -485,14 +485,16 @@ class DatabaseBackend(SearchBackend):
         score = self.posting_score_sql or "NULL"
         for start in range(0, len(postings), WRITE_BATCH):
             batch = postings[start : start + WRITE_BATCH]
+            # The documents by id too: the planner cannot tell how few rows `v` holds.
+            in_ids, id_params = _in_list("d.product_id", sorted({i for _s, i in batch}))
             cursor.execute(
                 f"WITH v (stem, product_id) AS (VALUES {', '.join(['(%s, %s)'] * len(batch))}) "
                 f"INSERT INTO {POSTING} "
                 "(product_id, stem, text_score, popularity_log, rating_avg, in_stock) "
                 f"SELECT d.product_id, f.stem, {score}, d.popularity_log, d.rating_avg, d.in_stock "
                 f"FROM v JOIN {DOC} d ON d.product_id = v.product_id "
-                f"JOIN {FREQUENT} f ON f.stem = v.stem",
-                [value for pair in batch for value in pair],
+                f"JOIN {FREQUENT} f ON f.stem = v.stem WHERE {in_ids}",
+                [*(value for pair in batch for value in pair), *id_params],
             )
 
     def _combo_columns(self) -> str:
@@ -516,8 +518,11 @@ class DatabaseBackend(SearchBackend):
         (brand 0 for none); None: of every document, params)."""
         where, params = "", []
         if product_ids is not None:
-            in_ids, params = _in_list("p.product_id", list(product_ids))
-            where = f" WHERE {in_ids}"
+            # Both sides by id, or the planner reads every document to join a few.
+            in_postings, params = _in_list("p.product_id", list(product_ids))
+            in_docs, doc_params = _in_list("d.product_id", list(product_ids))
+            where = f" WHERE {in_postings} AND {in_docs}"
+            params += doc_params
         sql = (
             f"SELECT stem, {self._combo_columns()}, COUNT(*) FROM ("
             "SELECT p.stem, d.category_id, COALESCE(d.brand_id, 0) AS brand_id, d.price, "
