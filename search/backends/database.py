@@ -12,6 +12,15 @@ read once (a materialised CTE) for both the page and the counts; with filters, t
 from the filtered matches and the counts from the unranked ones. A search without words counts
 over the whole catalog: those counts are cached under the index version (SearchIndexState, bumped
 with every index write), and its page is read from a covering index.
+
+A common word would still visit every matching row (a sixth of the catalog for "black"). So the
+stems held by SEARCH_FREQUENT_STEM_SHARE of the documents at a rebuild are frequent
+(FrequentStem): every index write keeps, in its transaction, their postings (StemPosting: which
+documents hold a word of the stem, with the first-pass text score where the backend's can be
+stored, PostgreSQL's) and their GROUP BY counts (StemFacetCount) exact. A query that is one
+frequent stem (a word, its other forms, or a typo's correction: all words of one stem, and so
+exactly the documents holding the stem) takes its counts from there, and without filters, by
+relevance, its candidates from an index-only scan of the postings.
 """
 
 from __future__ import annotations
@@ -477,6 +486,7 @@ class DatabaseBackend(SearchBackend):
 
     # --- frequent stems -------------------------------------------------------------------------
     def _delete_postings(self, cursor, product_ids: Sequence[int]) -> None:
+        """Before these products' documents are rewritten (their counts already taken)."""
         in_ids, params = _in_list("product_id", list(product_ids))
         cursor.execute(f"DELETE FROM {POSTING} WHERE {in_ids}", params)
 

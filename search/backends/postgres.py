@@ -10,7 +10,9 @@ Ranking is two passes: the blend of ts_rank over `head` for every match, then th
 ts_rank over the full vector for the best `RESCORE_CANDIDATES` of them (the description, weight
 D, only reorders those; it cannot lift a match past many with the words in their name). A GIN
 trigram index (gin_trgm_ops; no GiST index, which the planner would prefer and which is several
-times slower here) on the vocabulary finds typo candidates.
+times slower here) on the vocabulary finds typo candidates. A frequent stem's postings store the
+first-pass score (ts_rank over `head`), so a search for one ranks its candidates from a covering
+index without reading its matches (see database.py).
 """
 
 from __future__ import annotations
