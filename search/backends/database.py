@@ -10,8 +10,9 @@ integer columns only, turned into counts in Python (`_count_facets`). Only the m
 the filters are ranked, and only when the sort is by relevance. Without filters, the matches are
 read once (a materialised CTE) for both the page and the counts; with filters, the page is read
 from the filtered matches and the counts from the unranked ones. A search without words counts
-over the whole catalog: those counts are cached under the index version (SearchIndexState, bumped
-with every index write), and its page is read from a covering index.
+over the whole catalog (kept by the index writes since the last rebuild, see below; before one,
+cached under the index version, SearchIndexState, bumped with every index write), and its page is
+read from a covering index.
 
 A common word would still visit every matching row (a sixth of the catalog for "black"). So the
 stems held by SEARCH_FREQUENT_STEM_SHARE of the documents at a rebuild are frequent
@@ -20,7 +21,8 @@ documents hold a word of the stem, with the first-pass text score where the back
 stored, PostgreSQL's) and their GROUP BY counts (StemFacetCount) exact. A query that is one
 frequent stem (a word, its other forms, or a typo's correction: all words of one stem, and so
 exactly the documents holding the stem) takes its counts from there, and without filters, by
-relevance, its candidates from an index-only scan of the postings.
+relevance, its candidates from an index-only scan of the postings. The whole catalog's counts (a
+search without words) are kept the same way, under CATALOG_STEM.
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ FREQUENT = FrequentStem._meta.db_table
 POSTING = StemPosting._meta.db_table
 FACET = StemFacetCount._meta.db_table
 CHUNK = 1000
+# The whole catalog's facet counts (those of a search without words) are kept like a frequent
+# stem's, under this stem, which no word has; its FrequentStem row says they are kept.
+CATALOG_STEM = ""
 # Rows per INSERT of postings or facet counts (well under SQLite's limit of bound parameters).
 WRITE_BATCH = 2000
 COMBOS_KEY = "search:db:{backend}:combos:{version}"
@@ -244,20 +249,21 @@ class DatabaseBackend(SearchBackend):
             with transaction.atomic(), connection.cursor() as cursor:
                 self._lock_state(cursor)
                 # The frequent stems' counts lose the old documents and gain the new ones.
+                frequent = set(FrequentStem.objects.values_list("stem", flat=True))
+                catalog = CATALOG_STEM in frequent
                 counts: Counter[tuple] = Counter()
-                counts.subtract(self._stem_counts(cursor, chunk))
+                counts.subtract(self._stem_counts(cursor, chunk, catalog=catalog))
                 self._delete_postings(cursor, chunk)
                 self.delete_fulltext(cursor, chunk)
                 SearchDocument.objects.filter(product_id__in=chunk).delete()
                 SearchDocument.objects.bulk_create(docs)
                 self.write_fulltext(cursor, docs)
                 self._add_terms(cursor, docs)
-                frequent = set(FrequentStem.objects.values_list("stem", flat=True))
                 self._write_postings(
                     cursor,
                     [(s, d.product_id) for d in docs for s in _doc_stems(d) if s in frequent],
                 )
-                counts.update(self._stem_counts(cursor, chunk))
+                counts.update(self._stem_counts(cursor, chunk, catalog=catalog))
                 self._add_stem_counts(cursor, counts)
                 self._record_top_popularity(cursor)
 
@@ -307,14 +313,17 @@ class DatabaseBackend(SearchBackend):
                 if stem in frequent:
                     groups.setdefault(stem, []).append(word)
             FrequentStem.objects.bulk_create(
-                [FrequentStem(stem=stem, words=" ".join(words)) for stem, words in groups.items()],
+                [
+                    FrequentStem(stem=CATALOG_STEM, words=""),
+                    *(FrequentStem(stem=stem, words=" ".join(w)) for stem, w in groups.items()),
+                ],
                 batch_size=2000,
             )
             self._write_postings(
                 cursor,
                 [(s, doc_id) for doc_id, stems in doc_stems for s in stems if s in frequent],
             )
-            sql, params = self._stem_counts_sql(None)
+            sql, params = self._stem_counts_sql(None, catalog=True)
             cursor.execute(
                 f"INSERT INTO {FACET} (stem, category_id, brand_id, price_band, rating_floor, "
                 f"in_stock, n) {sql} ORDER BY 1",
@@ -523,26 +532,36 @@ class DatabaseBackend(SearchBackend):
         stock = f"CASE WHEN in_stock = {self.true_sql} THEN 1 ELSE 0 END"
         return f"category_id, brand_id, {band}, {self.floor_rating_sql}, {stock}"
 
-    def _stem_counts_sql(self, product_ids: Sequence[int] | None) -> tuple[str, list]:
+    def _stem_counts_sql(
+        self, product_ids: Sequence[int] | None, *, catalog: bool
+    ) -> tuple[str, list]:
         """(SQL of the facet counts of these documents' frequent stems, by stem and combination
-        (brand 0 for none); None: of every document, params)."""
-        where, params = "", []
+        (brand 0 for none), and with `catalog` of the documents themselves under CATALOG_STEM;
+        None: of every document, params)."""
+        where, params, doc_where, doc_params = "", [], "", []
         if product_ids is not None:
             # Both sides by id, or the planner reads every document to join a few.
             in_postings, params = _in_list("p.product_id", list(product_ids))
             in_docs, doc_params = _in_list("d.product_id", list(product_ids))
             where = f" WHERE {in_postings} AND {in_docs}"
-            params += doc_params
+            doc_where = f" WHERE {in_docs}"
+            params = [*params, *doc_params]
+        columns = "d.category_id, COALESCE(d.brand_id, 0) AS brand_id, d.price, d.rating_avg, "
         sql = (
             f"SELECT stem, {self._combo_columns()}, COUNT(*) FROM ("
-            "SELECT p.stem, d.category_id, COALESCE(d.brand_id, 0) AS brand_id, d.price, "
-            f"d.rating_avg, d.in_stock FROM {POSTING} p "
+            f"SELECT p.stem, {columns}d.in_stock FROM {POSTING} p "
             f"JOIN {DOC} d ON d.product_id = p.product_id{where}) s GROUP BY 1, 2, 3, 4, 5, 6"
         )
+        if catalog:
+            sql += (
+                f" UNION ALL SELECT '{CATALOG_STEM}', {self._combo_columns()}, COUNT(*) FROM ("
+                f"SELECT {columns}d.in_stock FROM {DOC} d{doc_where}) c GROUP BY 2, 3, 4, 5, 6"
+            )
+            params = [*params, *doc_params]
         return sql, params
 
-    def _stem_counts(self, cursor, product_ids: Sequence[int]) -> Counter[tuple]:
-        sql, params = self._stem_counts_sql(product_ids)
+    def _stem_counts(self, cursor, product_ids: Sequence[int], *, catalog: bool) -> Counter[tuple]:
+        sql, params = self._stem_counts_sql(product_ids, catalog=catalog)
         cursor.execute(sql, params)
         return Counter({tuple(row[:6]): row[6] for row in cursor.fetchall()})
 
@@ -729,23 +748,29 @@ class DatabaseBackend(SearchBackend):
                 "GROUP BY 2, 3, 4, 5, 6"
             )
 
-        cached = None
+        # The precomputed counts of a frequent stem (params: the stem).
+        stored_counts = (
+            "SELECT 'c', category_id, NULLIF(brand_id, 0), price_band, rating_floor, in_stock, n "
+            f"FROM {FACET} WHERE stem = %s"
+        )
+        cached, cache_key = None, None
         if plan.parsed.empty:
-            # Counts over the whole catalog, the same for every search without words.
-            key = COMBOS_KEY.format(backend=self.name, version=state.version)
-            cached = cache.get(key)
+            # Counts over the whole catalog, the same for every search without words: cached
+            # until the index changes, and read when it has from those the index writes keep
+            # (see CATALOG_STEM; an index not rebuilt since they are kept counts every document).
+            cache_key = COMBOS_KEY.format(backend=self.name, version=state.version)
+            cached = cache.get(cache_key)
             source = f"SELECT {COLUMNS}, 1.0 AS text_score FROM {DOC} d"
             sql, params = page(source), page_params([])
-            if cached is None:
+            if cached is None and self._catalog_counts_kept():
+                sql += f" UNION ALL {stored_counts}"
+                params.append(CATALOG_STEM)
+            elif cached is None:
                 sql += " UNION ALL " + combos(f"SELECT {COLUMNS} FROM {DOC} d")
         elif (frequent := self._frequent_stem(plan.parsed, any_clause=any_clause)) is not None:
             # A frequent stem: the counts are precomputed, and without filters, sorted by
             # relevance, its postings hold the first ranking pass (any other sort reads every
             # match for its page).
-            counts = (
-                f"SELECT 'c', category_id, NULLIF(brand_id, 0), price_band, rating_floor, "
-                f"in_stock, n FROM {FACET} WHERE stem = %s"
-            )
             # The postings' text scores hold for a query of exactly the stem's words.
             scored = set(plan.parsed.clauses[0].alternatives) == set(frequent.words.split())
             if rescore is not None and not filters and self.posting_score_sql and scored:
@@ -753,13 +778,13 @@ class DatabaseBackend(SearchBackend):
                     "SELECT product_id, popularity_log, rating_avg, in_stock, text_score "
                     f"FROM {POSTING} WHERE stem = %s"
                 )
-                sql = f"{page(postings)} UNION ALL {counts}"
+                sql = f"{page(postings)} UNION ALL {stored_counts}"
                 params = [*page_params([frequent.stem]), frequent.stem]
             else:
                 ranked, ranked_params = self.match_source(
                     plan.parsed, any_clause=any_clause, rank=relevance
                 )
-                sql = f"{page(ranked)} UNION ALL {counts}"
+                sql = f"{page(ranked)} UNION ALL {stored_counts}"
                 params = [*page_params(ranked_params), frequent.stem]
         elif not filters:
             # The matches are read once for the page and the counts.
@@ -793,10 +818,15 @@ class DatabaseBackend(SearchBackend):
                     )
         if cached is not None:
             rows = cached
-        elif plan.parsed.empty:
-            cache.set(key, rows, COMBOS_SECONDS)
+        elif cache_key is not None:
+            cache.set(cache_key, rows, COMBOS_SECONDS)
         hits.sort()
         return {"hits": hits, **self._count_facets(rows, query, filters)}
+
+    def _catalog_counts_kept(self) -> bool:
+        """Whether index writes keep the whole catalog's facet counts (every rebuild starts
+        them; an index only ever written product by product has none)."""
+        return FrequentStem.objects.filter(stem=CATALOG_STEM).exists()
 
     def _frequent_stem(self, parsed: ParsedQuery, *, any_clause: bool) -> FrequentStem | None:
         """The frequent stem a one-word query stands for: its words (the word's other forms, or

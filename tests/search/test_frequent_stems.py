@@ -1,13 +1,15 @@
 """A one-word search for a frequent stem (held by SEARCH_FREQUENT_STEM_SHARE of the documents at
 the last rebuild) reads precomputed facet counts and, on PostgreSQL, postings ranked without
-visiting every match. It must answer exactly what reading every match answers: the same total,
-the same facet counts and the same pages, after any kind of index write."""
+visiting every match; a search without words reads the whole catalog's counts, kept the same way.
+It must answer exactly what reading every match answers: the same total, the same facet counts
+and the same pages, after any kind of index write."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -27,10 +29,15 @@ QUERIES = [
     SearchQuery(text="black", categories=("bags",), in_stock=True),
     SearchQuery(text="black", price_bands=("100-300",), min_rating=3),
     SearchQuery(text="black", brands=("fernhill",), sort="price_asc"),
+    # No words: the whole catalog's counts, kept like a frequent stem's.
+    SearchQuery(),
+    SearchQuery(categories=("bags",), sort="price_desc"),
+    SearchQuery(in_stock=True, min_rating=3, price_bands=("100-300", "1000-")),
 ]
 
 
 def answer(backend, query: SearchQuery):
+    cache.clear()  # a search without words caches its counts under the index version
     result = backend.search(query)
     facets = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
     return result.total, facets, [(h.product_id, h.score) for h in result.hits]
@@ -38,6 +45,7 @@ def answer(backend, query: SearchQuery):
 
 def read_tables(backend, query: SearchQuery) -> set[str]:
     """The frequent-stem tables a search reads."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         backend.search(query)
     sql = " ".join(q["sql"] for q in captured.captured_queries)
@@ -48,6 +56,7 @@ def assert_same_as_a_full_scan(backend, monkeypatch):
     precomputed = [answer(backend, q) for q in QUERIES]
     with monkeypatch.context() as m:
         m.setattr(backend, "_frequent_stem", lambda parsed, any_clause: None)
+        m.setattr(backend, "_catalog_counts_kept", lambda: False)
         scanned = [answer(backend, q) for q in QUERIES]
     assert precomputed == scanned
     assert all(FACET in read_tables(backend, q) for q in QUERIES)
@@ -203,3 +212,14 @@ def test_a_stem_below_the_threshold_is_searched_by_reading_its_matches(shop, ket
     assert [h.product_id for h in result.hits] == [walnut.pk]
     assert result.total == 1
     assert not read_tables(backend, SearchQuery(text="walnut"))
+
+
+def test_before_a_rebuild_a_search_without_words_counts_the_catalog_itself(shop, catalog):
+    """An index only ever written product by product keeps no catalog counts: it counts."""
+    backend = database_backend()
+    index(backend, *catalog)
+
+    result = backend.search(SearchQuery(categories=("bags",)))
+
+    assert result.total == 3
+    assert not read_tables(backend, SearchQuery())
