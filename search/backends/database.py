@@ -120,8 +120,6 @@ class Plan:
 
     parsed: ParsedQuery
     did_you_mean: str | None = None
-    # A word neither in the vocabulary nor close to any word in it: nothing can match.
-    hopeless: bool = False
 
 
 class DatabaseBackend(SearchBackend):
@@ -197,8 +195,9 @@ class DatabaseBackend(SearchBackend):
         rows = self._run(plan, query, filters, weights, state, any_clause=False)
         total = rows["total"]
         long_cjk = any(c.is_cjk and len(c.word) > 2 for c in plan.parsed.clauses)
-        if total == 0 and (len(plan.parsed.clauses) > 1 or long_cjk) and not plan.hopeless:
-            # No product has every word: rank those having some of them.
+        if total == 0 and (len(plan.parsed.clauses) > 1 or long_cjk):
+            # No product has every word (one may be found nowhere at all): rank those having
+            # some of them.
             rows = self._run(plan, query, filters, weights, state, any_clause=True)
             total = rows["total"]
         hits = self._hits(rows["hits"], plan.parsed, query.language)
@@ -595,7 +594,6 @@ class DatabaseBackend(SearchBackend):
         for term, stem in SearchTerm.objects.filter(stem__in=stems).values_list("term", "stem"):
             by_stem.setdefault(stem, set()).add(term)
         changed = False
-        hopeless = False
         with connection.cursor() as cursor:
             unknown = []
             for clause in latin:
@@ -626,12 +624,11 @@ class DatabaseBackend(SearchBackend):
                     clause.prefix = clause.word
                     clause.alternatives = ()
                 else:
-                    clause.alternatives = (clause.word,)
-                    hopeless = True
+                    clause.alternatives = (clause.word,)  # found nowhere
         did_you_mean = None
         if changed:
             did_you_mean = " ".join(c.corrected if c.corrected else c.word for c in parsed.clauses)
-        return Plan(parsed=parsed, did_you_mean=did_you_mean, hopeless=hopeless)
+        return Plan(parsed=parsed, did_you_mean=did_you_mean)
 
     def _correct(self, cursor, words: list[str]) -> dict[str, str]:
         """word -> the vocabulary word it was most likely meant to be, for the words that have

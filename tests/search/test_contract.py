@@ -326,6 +326,18 @@ def test_matched_words_are_highlighted_and_the_rest_escaped(backend, shop):
     assert "<mark>lamp</mark>" in hit.highlights["description"]
 
 
+def test_a_word_found_nowhere_does_not_hide_what_the_other_words_find(backend, shop):
+    """No product has every word, and one word matches nothing at all: the products having the
+    other words are shown, as when no product has every word for any other reason."""
+    knife = shop.product("Chef Knife")
+    index(backend, knife, shop.product("Garden Hose"))
+
+    result = search(backend, "zzqqx knife")
+
+    assert [h.product_id for h in result.hits] == [knife.pk]
+    assert result.total == 1
+
+
 def test_nothing_found_gives_related_suggestions(backend, shop):
     shop.category("kitchen", "Kitchen", "厨房")
     index(backend, shop.product("Chef Knife", category="kitchen"))
