@@ -23,6 +23,24 @@ from tests.logistics.factories import StockFactory, WarehouseFactory
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A Redis for a test that needs one (REDIS_URL, or the local one): the test is skipped
+    without it, and fails instead under REQUIRE_SERVICES=1."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL).ping()
+    except redis.ConnectionError:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"no Redis at {REDIS_TEST_URL} (REQUIRE_SERVICES=1)")
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+    return REDIS_TEST_URL
+
+
 def on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 

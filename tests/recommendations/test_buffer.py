@@ -18,26 +18,16 @@ from recommendations.tasks import flush_interactions
 from tests.accounts.factories import UserFactory
 from tests.worker import wait_for
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
-
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, redis_url):
     """The default cache on Redis, under a key prefix of its own (removed afterwards)."""
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
     prefix = f"test-buffer-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
-        "default": {
-            "BACKEND": "shop.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
+        "default": {"BACKEND": "shop.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix}
     }
     yield settings
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
