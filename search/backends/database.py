@@ -88,6 +88,8 @@ CHUNK = 1000
 CATALOG_STEM = ""
 # Rows per INSERT of postings or facet counts (well under SQLite's limit of bound parameters).
 WRITE_BATCH = 2000
+# Other spellings tried for a search whose words are all known but found together nowhere.
+RESPELL_TRIES = 3
 COMBOS_KEY = "search:db:{backend}:combos:{version}"
 STOCKED_KEY = "search:db:{backend}:stocked:{version}"
 COMBOS_SECONDS = 3600
@@ -194,6 +196,10 @@ class DatabaseBackend(SearchBackend):
         state = self.index_state()
         rows = self._run(plan, query, filters, weights, state, any_clause=False)
         total = rows["total"]
+        if total == 0 and len(plan.parsed.clauses) > 1:
+            # Every word may be known and still be a typo of another ("yoga matt").
+            rows = self._respelled(plan, query, filters, weights, state) or rows
+            total = rows["total"]
         long_cjk = any(c.is_cjk and len(c.word) > 2 for c in plan.parsed.clauses)
         if total == 0 and (len(plan.parsed.clauses) > 1 or long_cjk):
             # No product has every word (one may be found nowhere at all): rank those having
@@ -629,6 +635,47 @@ class DatabaseBackend(SearchBackend):
         if changed:
             did_you_mean = " ".join(c.corrected if c.corrected else c.word for c in parsed.clauses)
         return Plan(parsed=parsed, did_you_mean=did_you_mean)
+
+    def _respelled(self, plan: Plan, query: SearchQuery, filters, weights, state) -> dict | None:
+        """When no product has every word although each is in the vocabulary, one of them may
+        be a typo that happens to be a word ("matt" for "mat"): each word's nearest other
+        vocabulary words (the fewest edits, then the most documents; at most RESPELL_TRIES
+        tried) are tried in its place, one word at a time, and the first that finds products is
+        kept, as a "did you mean". The rows found, or None (the plan is left as it was)."""
+        clauses = [
+            c for c in plan.parsed.clauses
+            if not c.is_phrase and not c.is_cjk and not c.prefix and not c.corrected
+            and analysis.max_typo_distance(c.word)
+        ]  # fmt: skip
+        if not clauses:
+            return None
+        with connection.cursor() as cursor:
+            found = self.typo_candidates_many(cursor, [c.word for c in clauses])
+        options = []
+        for position, clause in enumerate(clauses):
+            allowed = analysis.max_typo_distance(clause.word)
+            for term, doc_count in found[clause.word]:
+                if term in clause.alternatives:
+                    continue
+                distance = OSA.distance(clause.word, term, score_cutoff=allowed)
+                if distance <= allowed:
+                    options.append((distance, -doc_count, term, position))
+        for _distance, _count, term, position in sorted(options)[:RESPELL_TRIES]:
+            clause = clauses[position]
+            before = clause.alternatives
+            forms = SearchTerm.objects.filter(stem=analysis.stem(term)).values_list(
+                "term", flat=True
+            )
+            clause.alternatives = tuple(sorted({*forms, term}))
+            rows = self._run(plan, query, filters, weights, state, any_clause=False)
+            if rows["total"]:
+                clause.corrected = term
+                plan.did_you_mean = " ".join(
+                    c.corrected if c.corrected else c.word for c in plan.parsed.clauses
+                )
+                return rows
+            clause.alternatives = before
+        return None
 
     def _correct(self, cursor, words: list[str]) -> dict[str, str]:
         """word -> the vocabulary word it was most likely meant to be, for the words that have

@@ -326,6 +326,23 @@ def test_matched_words_are_highlighted_and_the_rest_escaped(backend, shop):
     assert "<mark>lamp</mark>" in hit.highlights["description"]
 
 
+def test_a_typo_that_is_another_word_still_finds_what_was_meant(backend, shop):
+    """Each word is known ("matt" is a form of "matte") but no product has them together: the
+    nearest spelling that finds products is taken ("yoga mat"), not products with either."""
+    mat = shop.product("Cork Yoga Mat")
+    index(
+        backend,
+        mat,
+        shop.product("Matte Lipstick"),
+        shop.product("Yoga Block"),
+        shop.product("Bath Mat"),
+    )
+
+    result = search(backend, "yoga matt")
+
+    assert [h.product_id for h in result.hits] == [mat.pk]
+
+
 def test_a_word_found_nowhere_does_not_hide_what_the_other_words_find(backend, shop):
     """No product has every word, and one word matches nothing at all: the products having the
     other words are shown, as when no product has every word for any other reason."""
