@@ -134,6 +134,9 @@ def card_list(queryset: Iterable[Product], *, catalog: int | None = None) -> lis
         product.card_href = f"{href}{product.slug}/"
         product.card_url = default_storage.url(product.card_image) if product.card_image else ""
         product.card_brand = brands.get(product.brand_id)
+        # Search results mark the matched words here; set for every card, because a missing
+        # attribute costs the template an exception per card.
+        product.highlight_name = product.highlight_description = ""
     return products
 
 
