@@ -15,8 +15,8 @@ def close_trades_of_cancelled_order(sender, order_id: int, **kwargs) -> None:
 
 def refund_cancelled_paid_order(sender, order_id: int, **kwargs) -> None:
     """orders.signals.order_cancelled (sent after commit): the money of an order cancelled after
-    it was paid goes back in full. Recorded now; the worker sends it (and the periodic
-    reconciliation, should the broker lose the task)."""
+    it was paid goes back in full. Recorded now; the worker sends it. The periodic
+    reconciliation (refunds.refunds_reconcile) records and sends whatever this did not."""
     from .tasks import submit_refund
 
     refund = refunds.refund_cancelled_order(order_id=order_id)

@@ -12,7 +12,7 @@ Two steps, two transactions, so a crash can never refund twice:
    periodic reconciliation to try again.
 
 An order cancelled after it was paid is refunded in full by itself (refund_cancelled_order, on
-orders' order_cancelled signal); it stays cancelled.
+orders' order_cancelled signal, with refunds_reconcile as the backstop); it stays cancelled.
 
 When the gateway confirms, the payment becomes refunded or partially refunded and the order
 too (orders.services.order_mark_refunded, which also returns units to stock), all under the
@@ -339,15 +339,35 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
     RefundLine.objects.bulk_update(refund_lines, ["restocked"])
 
 
-def refunds_retry_pending(*, older_than: timedelta, now=None) -> dict[str, int]:
-    """Submit again refunds still pending after `older_than` (their gateway call failed or its
-    answer was lost). Each is idempotent; a gateway still unreachable is counted, not raised."""
+def refunds_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
+    """The periodic backstop of refunds (the payments.reconcile task, `reconcile_payments`):
+    an order cancelled after it was paid more than `older_than` ago whose refund was never
+    recorded (refund_cancelled_order failed after the cancellation committed) gets it now; then
+    every refund still pending after `older_than` (a gateway call that failed or whose answer
+    was lost) is submitted again, these included. Each step is idempotent; a gateway still
+    unreachable is counted, not raised. Returns how many of each outcome."""
     from .gateways.base import GatewayError
 
     cutoff = (now or timezone.now()) - older_than
     counts: dict[str, int] = {}
+    cancelled = (
+        Payment.objects.filter(
+            status__in=REFUNDABLE_PAYMENTS,
+            order__status=OrderStatus.CANCELLED,
+            order__updated_at__lt=cutoff,
+        )
+        .values_list("order_id", flat=True)
+        .distinct()
+    )
+    recorded = []
+    for order_id in cancelled:
+        refund = refund_cancelled_order(order_id=order_id)
+        if refund is not None:
+            recorded.append(refund.pk)
+    if recorded:
+        counts["refund recorded for a cancelled order"] = len(recorded)
     pending = Refund.objects.filter(
-        Q(status=RefundStatus.PENDING), Q(updated_at__lt=cutoff)
+        Q(status=RefundStatus.PENDING), Q(updated_at__lt=cutoff) | Q(pk__in=recorded)
     ).order_by("pk")
     for refund_id in pending.values_list("pk", flat=True):
         try:

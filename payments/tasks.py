@@ -43,10 +43,11 @@ def submit_refund(refund_id: int) -> None:
 
 @shared_task(name="payments.reconcile", ignore_result=True, acks_late=True)
 def reconcile() -> None:
-    """Periodic (every 5 minutes): settle or close payments whose notify never arrived, and
-    submit again refunds left pending (their gateway was unreachable or its answer lost)."""
+    """Periodic (every 5 minutes): settle or close payments whose notify never arrived, record
+    the refund of paid orders cancelled without one, and submit again refunds left pending
+    (their gateway was unreachable or its answer lost)."""
     older_than = timedelta(minutes=settings.PAYMENTS_RECONCILE_AFTER_MINUTES)
     counts = services.payments_reconcile(older_than=older_than)
-    counts.update(refunds.refunds_retry_pending(older_than=older_than))
+    counts.update(refunds.refunds_reconcile(older_than=older_than))
     if counts:
         logger.info("payments reconciled: %s", counts)

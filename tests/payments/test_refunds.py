@@ -312,20 +312,27 @@ def test_cancelling_an_unpaid_order_refunds_nothing(sandbox_settings):
     assert refunds.refund_cancelled_order(order_id=order.pk) is None
 
 
-def test_a_cancelled_paid_order_is_refunded_by_hand_in_full_only(paid_order):
-    """When the refund on cancellation did not happen (here: its receiver disconnected), the
-    shop refunds the order by hand, in full only, and it stays cancelled."""
+@pytest.fixture
+def cancel_without_refund():
+    """Cancel an order as if the refund on cancellation had not happened (its receiver off)."""
     from orders.signals import order_cancelled
     from payments.receivers import refund_cancelled_paid_order
 
+    def cancel(order):
+        order_cancelled.disconnect(dispatch_uid="payments.refund_cancelled_paid_order")
+        try:
+            order_services.order_cancel(order=order, actor=None, reason="x")
+        finally:
+            order_cancelled.connect(
+                refund_cancelled_paid_order, dispatch_uid="payments.refund_cancelled_paid_order"
+            )
+
+    return cancel
+
+
+def test_a_cancelled_paid_order_is_refunded_by_hand_in_full_only(paid_order, cancel_without_refund):
     order = paid_order()
-    order_cancelled.disconnect(dispatch_uid="payments.refund_cancelled_paid_order")
-    try:
-        order_services.order_cancel(order=order, actor=None, reason="x")
-    finally:
-        order_cancelled.connect(
-            refund_cancelled_paid_order, dispatch_uid="payments.refund_cancelled_paid_order"
-        )
+    cancel_without_refund(order)
     assert statuses(order) == (S.CANCELLED, P.PAID)
 
     with pytest.raises(RefundError, match="can only be refunded in full"):
@@ -334,6 +341,21 @@ def test_a_cancelled_paid_order_is_refunded_by_hand_in_full_only(paid_order):
 
     assert made.status == RefundStatus.SUCCEEDED
     assert statuses(order) == (S.CANCELLED, P.REFUNDED)
+
+
+def test_the_reconciliation_refunds_a_cancelled_paid_order_left_without_a_refund(
+    paid_order, cancel_without_refund
+):
+    order = paid_order()
+    cancel_without_refund(order)
+
+    call_command("reconcile_payments", "--older-than", "0")
+    call_command("reconcile_payments", "--older-than", "0")  # nothing more the second time
+
+    made = Refund.objects.get(payment__order=order)
+    assert (made.status, made.amount) == (RefundStatus.SUCCEEDED, Decimal("112.00"))
+    assert statuses(order) == (S.CANCELLED, P.REFUNDED)
+    assert sandbox_refunds(payment_of(order).out_trade_no) == {made.out_request_no: "112.00"}
 
 
 def test_the_order_page_shows_the_refund_of_a_cancelled_paid_order(paid_order, client):
