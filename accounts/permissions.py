@@ -29,9 +29,9 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "orders.order": ("view",),
     "orders.orderline": ("view",),
     "orders.orderevent": ("view",),  # the history of the orders holding their lines
-    # Search: the report of what shoppers search for, and the ranking blend.
+    # Search: the report of what shoppers search for. (The ranking blend is shop-wide: the
+    # operator's.)
     "search.searchquerylog": ("view",),
-    "search.searchsettings": ("view", "change"),
 }
 
 

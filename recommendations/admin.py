@@ -1,7 +1,9 @@
-"""Recommender admin: model versions with their evaluation (merchant staff may look and queue a
-retrain), the settings (operators only), shopper profiles and the raw interaction log."""
+"""Recommender admin: model versions with their evaluation (merchant staff may look), a retrain
+and the settings (operators only: one model serves every merchant's shoppers), shopper profiles
+and the raw interaction log."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
@@ -115,12 +117,16 @@ class ModelVersionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_retrain": is_superuser(request)}
+        return super().changelist_view(request, extra_context)
+
     def retrain_view(self, request):
+        """Queue a shop-wide retrain: the operator's (superusers), refused to merchant staff."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not _staff(request):
-            messages.error(request, _("You may not retrain the recommender."))
-            return HttpResponseRedirect(reverse("admin:index"))
+        if not is_superuser(request):
+            raise PermissionDenied
         from .tasks import train_recommender
 
         transaction.on_commit(train_recommender.delay)

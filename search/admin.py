@@ -1,5 +1,8 @@
 """Search in admin: the ranking blend (one settings row) and the report of what shoppers search
-for, including the searches that found nothing, so merchants can fix their catalog."""
+for, including the searches that found nothing, so merchants can fix their catalog.
+
+The ranking blend orders every merchant's products against every other's, so it is the shop
+operator's (superusers): merchant staff neither see nor change it."""
 
 from __future__ import annotations
 
@@ -10,12 +13,14 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scoping import SuperuserOnlyAdmin
+
 from . import selectors
 from .models import SearchQueryLog, SearchSettings
 
 
 @admin.register(SearchSettings)
-class SearchSettingsAdmin(admin.ModelAdmin):
+class SearchSettingsAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     fields = ("popularity_weight", "rating_weight", "out_of_stock_factor")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,5 +1,5 @@
-"""The model versions in admin: merchant staff see the evaluation and may queue a retrain;
-only operators change the recommender's settings."""
+"""The model versions in admin: merchant staff see the evaluation; only operators queue a
+retrain or change the recommender's settings."""
 
 import pytest
 from django.urls import reverse
@@ -30,19 +30,33 @@ def version():
     )  # fmt: skip
 
 
-def test_merchant_staff_see_versions_with_their_evaluation_and_a_retrain_button(client, version):
+def test_merchant_staff_see_versions_with_their_evaluation_but_no_retrain_button(client, version):
     client.force_login(StaffFactory())
     html = client.get(reverse("admin:recommendations_modelversion_changelist")).content.decode()
     assert "0.0843" in html and "0.0225" in html and "3.75x" in html
-    assert 'data-testid="retrain"' in html
+    assert 'data-testid="retrain"' not in html
 
 
-def test_retrain_now_queues_the_training_task(client, version, django_capture_on_commit_callbacks):
+def test_the_operator_sees_the_retrain_button(admin_client, version):
+    html = admin_client.get(reverse("admin:recommendations_modelversion_changelist")).content
+    assert 'data-testid="retrain"' in html.decode()
+
+
+def test_retrain_now_queues_the_training_task(
+    admin_client, version, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = admin_client.post(reverse("admin:recommendations_modelversion_retrain"))
+    assert response.status_code == 302
+    assert [c.__self__.name for c in callbacks] == ["recommendations.train"]
+
+
+def test_merchant_staff_cannot_queue_a_retrain(client, version, django_capture_on_commit_callbacks):
     client.force_login(StaffFactory())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("admin:recommendations_modelversion_retrain"))
-    assert response.status_code == 302
-    assert [c.__self__.name for c in callbacks] == ["recommendations.train"]
+    assert response.status_code == 403
+    assert callbacks == []
 
 
 def test_only_operators_change_the_settings(client):

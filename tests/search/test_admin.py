@@ -51,18 +51,45 @@ def test_report_period_is_selectable(admin_client):
     assert bad.context["report"].days == 30
 
 
-def test_merchant_staff_see_the_report_and_tune_ranking(client):
+RANKING = {"popularity_weight": "0.5", "rating_weight": "0.1", "out_of_stock_factor": "0.2"}
+
+
+def test_merchant_staff_see_the_report(client):
     client.force_login(StaffFactory())
     log("tent", 0)
 
     report = client.get(reverse("admin:search_searchquerylog_report"))
-    settings_url = reverse("admin:search_searchsettings_change", args=[SearchSettings.load().pk])
-    response = client.post(
-        settings_url,
-        {"popularity_weight": "0.5", "rating_weight": "0.1", "out_of_stock_factor": "0.2"},
-    )
 
     assert report.status_code == 200
+
+
+def test_merchant_staff_are_not_shown_the_ranking_settings(client):
+    client.force_login(StaffFactory())
+    settings_url = reverse("admin:search_searchsettings_change", args=[SearchSettings.load().pk])
+
+    index = client.get(reverse("admin:index")).content.decode()
+    page = client.get(settings_url)
+
+    assert reverse("admin:search_searchsettings_changelist") not in index
+    assert page.status_code == 403
+
+
+def test_merchant_staff_cannot_save_the_ranking_settings(client):
+    client.force_login(StaffFactory())
+    before = SearchSettings.load().out_of_stock_factor
+    settings_url = reverse("admin:search_searchsettings_change", args=[SearchSettings.load().pk])
+
+    response = client.post(settings_url, RANKING)
+
+    assert response.status_code == 403
+    assert SearchSettings.load().out_of_stock_factor == before
+
+
+def test_the_operator_tunes_ranking(admin_client):
+    settings_url = reverse("admin:search_searchsettings_change", args=[SearchSettings.load().pk])
+
+    response = admin_client.post(settings_url, RANKING)
+
     assert response.status_code == 302
     assert str(SearchSettings.load().out_of_stock_factor) == "0.200"
 
