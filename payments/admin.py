@@ -29,7 +29,7 @@ from accounts.permissions import merchant_acting_for
 from orders.errors import OrderError
 from orders.models import Order, OrderLine
 
-from . import refunds, risk_review, tasks
+from . import refunds, risk_review, selectors, tasks
 from .forms import RefundForm, ReviewForm
 from .gateways.base import GatewayError
 from .models import (
@@ -133,10 +133,14 @@ class _OrderStaffAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _admin_order(self, request, order_id) -> Order:
-        """An order the viewer may see in admin, else 404."""
+    def _admin_order(self, request, order_id: str) -> Order:
+        """An order the viewer may see in admin, else 404 (also for an id that is no number)."""
+        try:
+            pk = int(order_id)
+        except ValueError:
+            raise Http404("No order matches the given id.") from None
         orders = scope_to_merchant(Order.objects.all(), request.user, "lines__merchant")
-        return get_object_or_404(orders, pk=order_id)
+        return get_object_or_404(orders, pk=pk)
 
     def _order_url(self, order: Order) -> str:
         return reverse(f"{self.admin_site.name}:orders_order_change", args=[order.pk])
@@ -169,6 +173,13 @@ class RefundAdmin(_OrderStaffAdmin):
         "completed_at",
     )
     inlines = [RefundLineInline]
+
+    def get_queryset(self, request):
+        # Scoped to the orders holding the viewer's lines, and within those to the refunds of
+        # their own lines: list, detail, inline lines and retry alike (an unseen one is a 404).
+        return selectors.refunds_visible_to(
+            user=request.user, refunds=super().get_queryset(request)
+        )
 
     @admin.display(description=_("order"), ordering="payment__order__number")
     def order_number(self, refund: Refund) -> str:
@@ -247,7 +258,9 @@ class RefundAdmin(_OrderStaffAdmin):
             "order_url": self._order_url(order),
             "payment": payment,
             "remaining": remaining,
-            "earlier": Refund.objects.filter(payment__order=order).order_by("created_at", "id"),
+            "earlier": selectors.refunds_visible_to(
+                user=request.user, refunds=Refund.objects.filter(payment__order=order)
+            ).order_by("created_at", "id"),
             "form": form,
         }
         request.current_app = self.admin_site.name

@@ -162,3 +162,87 @@ def test_an_unreachable_gateway_leaves_the_refund_pending_with_a_message(
 
     assert "could not be reached; it stays pending" in response.content.decode()
     assert Refund.objects.get().status == RefundStatus.PENDING
+
+
+def test_a_non_numeric_order_id_in_the_refund_url_is_a_404(operator, client):
+    client.force_login(operator)
+
+    response = client.get(reverse("admin:payments_refund_order", args=["abc"]))
+
+    assert response.status_code == 404
+
+
+# --- Refunds of a shared order stay with the merchant whose lines they are for ------------------
+
+
+@pytest.fixture
+def shared_order(paid_order, merchant_a, merchant_b):
+    """A shipped order with one line of merchant A (100.00) and one of merchant B (150.00)."""
+    mine = variant_in_stock(price="100.00")
+    theirs = variant_in_stock(price="150.00")
+    for variant, merchant in ((mine, merchant_a), (theirs, merchant_b)):
+        variant.product.merchant = merchant
+        variant.product.save()
+    return paid_order((mine, 1), (theirs, 1), shipped=True)
+
+
+@pytest.fixture
+def b_refund_pending(shared_order, merchant_b, client, sandbox_settings):
+    """Merchant B's staff refund 30.00 of their line while Alipay cannot be reached: pending."""
+    from tests.payments.conftest import closed_port_url
+
+    gateway = sandbox_settings.ALIPAY_GATEWAY
+    sandbox_settings.ALIPAY_GATEWAY = closed_port_url()
+    client.force_login(StaffFactory(merchant=merchant_b))
+    post(client, shared_order, amount="30.00", reason="bravo's own reason")
+    sandbox_settings.ALIPAY_GATEWAY = gateway
+    client.logout()
+    refund = Refund.objects.get()
+    assert refund.status == RefundStatus.PENDING
+    return refund
+
+
+def test_a_merchant_does_not_see_another_merchants_refund_in_the_list_or_detail(
+    b_refund_pending, merchant_a, client
+):
+    client.force_login(StaffFactory(merchant=merchant_a))
+
+    listing = client.get(reverse("admin:payments_refund_changelist")).content.decode()
+    detail = client.get(reverse("admin:payments_refund_change", args=[b_refund_pending.pk]))
+
+    assert b_refund_pending.out_request_no not in listing
+    assert detail.status_code == 404
+
+
+def test_the_refund_form_lists_only_the_merchants_own_earlier_refunds(
+    b_refund_pending, shared_order, merchant_a, client
+):
+    client.force_login(StaffFactory(merchant=merchant_a))
+
+    form = client.get(refund_url(shared_order)).content.decode()
+
+    assert "Earlier refunds" not in form
+    assert b_refund_pending.out_request_no not in form
+    assert "bravo&#x27;s own reason" not in form and "bravo's own reason" not in form
+
+
+def test_a_merchant_cannot_send_another_merchants_refund_again(
+    b_refund_pending, merchant_a, client
+):
+    client.force_login(StaffFactory(merchant=merchant_a))
+    attempts = b_refund_pending.attempts
+
+    response = client.post(reverse("admin:payments_refund_retry", args=[b_refund_pending.pk]))
+
+    assert response.status_code == 404
+    b_refund_pending.refresh_from_db()
+    assert (b_refund_pending.status, b_refund_pending.attempts) == (RefundStatus.PENDING, attempts)
+
+
+def test_the_merchant_whose_refund_it_is_and_the_operator_still_see_it(
+    b_refund_pending, merchant_b, operator, client
+):
+    detail_url = reverse("admin:payments_refund_change", args=[b_refund_pending.pk])
+    for viewer in (StaffFactory(merchant=merchant_b), operator):
+        client.force_login(viewer)
+        assert client.get(detail_url).status_code == 200
