@@ -196,6 +196,37 @@ def open_trade(params: dict[str, str], biz: dict) -> dict:
         return trade
 
 
+def record_settled_trades(trades: list[dict]) -> int:
+    """Write trades that were paid (and perhaps refunded) before the sandbox saw them, e.g. the
+    demo shop's year of history, so that refunding one of them finds its trade as Alipay would.
+    Each is {out_trade_no, trade_no, subject, total_amount, gmt_create, gmt_payment, refunds};
+    an existing trade of the same number is replaced. One lock for the whole batch. Returns how
+    many were written."""
+    with _locked() as book:
+        for trade in trades:
+            refunded = sum((Decimal(v) for v in trade["refunds"].values()), Decimal("0.00"))
+            _write(
+                book,
+                {
+                    "out_trade_no": trade["out_trade_no"],
+                    "trade_no": trade["trade_no"],
+                    "subject": trade["subject"],
+                    "total_amount": trade["total_amount"],
+                    "method": "alipay.trade.page.pay",
+                    "status": "TRADE_CLOSED"
+                    if refunded == Decimal(trade["total_amount"])
+                    else "TRADE_SUCCESS",
+                    "notify_url": "",
+                    "return_url": "",
+                    "gmt_create": trade["gmt_create"],
+                    "gmt_payment": trade["gmt_payment"],
+                    "request_timestamp": trade["gmt_create"],
+                    "refunds": dict(trade["refunds"]),
+                },
+            )
+    return len(trades)
+
+
 def pay_trade(out_trade_no: str) -> dict:
     with _locked() as book:
         trade = _read(book, out_trade_no)

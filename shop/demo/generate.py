@@ -3,7 +3,10 @@
 `demo_seed` writes, stage by stage and each stage in one transaction: merchants, warehouses, the
 category tree and brands; the admin, one staff login per merchant and the shoppers with their
 addresses; products with variants and stock; their pictures; and a year of history (orders with
-lines and events, reviews, and views, carts and purchases as interactions). The same seed gives
+lines and events; for every order that was paid, its settled Alipay payment with its events, and
+its refund if it was refunded; reviews; and views, carts and purchases as interactions). While the
+local Alipay stand-in is on (ALIPAY_SANDBOX), its trade book learns those trades too, so a demo
+order can be refunded from admin like one paid through its cashier. The same seed gives
 the same data (only the clock it is anchored to moves).
 
 It is built for size: ids are assigned here, rows are plain tuples written in large batches (COPY on
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -40,6 +44,9 @@ from catalog.services import product_stats_refresh
 from logistics.models import ShippingMethod, Stock, Warehouse
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from orders.numbers import ALPHABET
+from payments.alipay_client import BEIJING as BEIJING_TZ
+from payments.alipay_client import beijing_timestamp, format_amount
+from payments.models import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 from recommendations.models import Interaction, InteractionKind
 
 from . import behaviour, images, vocabulary
@@ -125,8 +132,8 @@ def demo_flush(*, report: Callable[[str], None] | None = None) -> dict[str, int]
     people = _demo_shoppers() | staff
     # Emptied whole, children before parents.
     whole = [
-        Interaction, Review, OrderEvent, OrderLine, Order, Stock, ProductImage, ProductVariant,
-        Product, Brand, Category,
+        Interaction, Review, PaymentEvent, Refund, Payment, OrderEvent, OrderLine, Order, Stock,
+        ProductImage, ProductVariant, Product, Brand, Category,
     ]  # fmt: skip
     steps = [
         (Warehouse, Warehouse.objects.filter(code__in=[w.code for w in vocabulary.WAREHOUSES])),
@@ -711,6 +718,16 @@ _LINE_FIELDS = (
     "quantity", "quantity_shipped", "line_total",
 )  # fmt: skip
 _EVENT_FIELDS = ("order_id", "created_at", "actor_id", "from_status", "to_status", "note")
+_PAYMENT_FIELDS = (
+    "id", "created_at", "updated_at", "order_id", "gateway", "amount", "currency", "out_trade_no",
+    "trade_no", "status", "paid_at",
+)  # fmt: skip
+_PAYMENT_EVENT_FIELDS = ("payment_id", "created_at", "actor_id", "from_status", "to_status", "note")
+_REFUND_FIELDS = (
+    "created_at", "updated_at", "payment_id", "merchant_id", "amount", "reason", "out_request_no",
+    "status", "restock", "actor_id", "attempts", "gateway_message", "gateway_total_refunded",
+    "completed_at",
+)  # fmt: skip
 _REVIEW_FIELDS = (
     "created_at", "updated_at", "product_id", "user_id", "rating", "title", "body",
     "is_published",
@@ -797,6 +814,14 @@ class _History:
         self.shipping_method = ShippingMethod.objects.get(code="standard")
         self.lines = run.writer(OrderLine, _LINE_FIELDS)
         self.events = run.writer(OrderEvent, _EVENT_FIELDS)
+        self.payments = run.writer(Payment, _PAYMENT_FIELDS)
+        self.payment_events = run.writer(PaymentEvent, _PAYMENT_EVENT_FIELDS)
+        self.refunds = run.writer(Refund, _REFUND_FIELDS)
+        self.payment_id = next_id(Payment)
+        # The sandbox's view of the same trades (record_settled_trades), and the random digits
+        # of their Alipay trade numbers, drawn apart so the rest of the history stays the same.
+        self.trades: list[dict] = []
+        self.trade_rng = random.Random(f"{run.options.seed}-alipay")
         self.reviews = run.writer(Review, _REVIEW_FIELDS)
         self.interactions = run.writer(Interaction, _INTERACTION_FIELDS)
         self.reviewed: set[tuple[int, int]] = set()
@@ -880,13 +905,17 @@ class _History:
         shipping = ZERO if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
         address = run.user_address[user] or self.address(user)
         paid_at = run.when(times[1]) if path[1] == S.PAID else None
+        number = self.number()
         self.orders.add((
-            order_id, self.number(), run.when(age), run.when(times[-1]), run.user_ids[user],
+            order_id, number, run.when(age), run.when(times[-1]), run.user_ids[user],
             run.user_emails[user], path[-1], "CNY", subtotal, shipping, ZERO, subtotal + shipping,
             *address, paid_at, self.shipping_method.pk, self.shipping_method.name_en, "",
             run.user_lang[user],
         ))  # fmt: skip
         self.lines.extend(lines)
+        if paid_at is not None:
+            refunded = times[path.index(S.REFUNDED)] if S.REFUNDED in path else None
+            self.payment(order_id, number, subtotal + shipping, age, times[1], refunded)
         previous = ""
         for status, at in zip(path, times, strict=True):
             actor = (
@@ -911,6 +940,62 @@ class _History:
                 self.interaction(user, product, InteractionKind.PURCHASE, line[7], times[1])
             if delivered is not None and rng.random() < REVIEW_RATE:
                 self.review(user, product, max(60, delivered - rng.uniform(DAY, 10 * DAY)))
+
+    def payment(
+        self,
+        order_id: int,
+        number: str,
+        total: Decimal,
+        placed: float,
+        paid: float,
+        refunded: float | None,
+    ) -> None:
+        """The Alipay payment that paid the order, as payments.services leaves one: started
+        just after the order was placed, settled when the order became paid (its trade number
+        as the sandbox makes them), and, for a refunded order, refunded in full."""
+        run = self.run
+        payment_id = self.payment_id
+        self.payment_id += 1
+        started = run.when(max(placed - 5, paid + 1))
+        paid_at = run.when(paid)
+        out_trade_no = f"{number}-1"
+        trade_no = paid_at.astimezone(BEIJING_TZ).strftime("%Y%m%d") + "".join(
+            self.trade_rng.choices("0123456789", k=20)
+        )
+        status = PaymentStatus.PAID if refunded is None else PaymentStatus.REFUNDED
+        last = paid_at if refunded is None else run.when(refunded)
+        self.payments.add((
+            payment_id, started, last, order_id, "alipay", total, "CNY", out_trade_no, trade_no,
+            status, paid_at,
+        ))  # fmt: skip
+        self.payment_events.add((payment_id, started, None, "", PaymentStatus.PENDING, "started"))
+        self.payment_events.add(
+            (payment_id, paid_at, None, PaymentStatus.PENDING, PaymentStatus.PAID,
+             f"alipay {trade_no}")
+        )  # fmt: skip
+        refunds = {}
+        if refunded is not None:
+            at = run.when(refunded)
+            out_request_no = f"{out_trade_no}-R1"
+            self.refunds.add((
+                at, at, payment_id, None, total, "refund requested", out_request_no,
+                RefundStatus.SUCCEEDED, False, None, 1, "Success", total, at,
+            ))  # fmt: skip
+            self.payment_events.add((
+                payment_id, at, None, PaymentStatus.PAID, PaymentStatus.REFUNDED,
+                f"refund {out_request_no} of {total} made ({total} in all)",
+            ))  # fmt: skip
+            refunds[out_request_no] = format_amount(total)
+        self.trades.append({
+            "out_trade_no": out_trade_no,
+            "trade_no": trade_no,
+            "subject": f"{settings.SHOP_NAME} {number}",
+            "total_amount": format_amount(total),
+            "gmt_create": beijing_timestamp(started),
+            "gmt_payment": beijing_timestamp(paid_at),
+            "refunds": refunds,
+        })  # fmt: skip
+        run.count("payments", 1)
 
     def address(self, user: int) -> tuple:
         rng, pools = self.rng, self.run.pools
@@ -985,8 +1070,16 @@ class _History:
                 age = max(30.0, age - rng.uniform(20, 240))
 
     def flush(self) -> None:
-        for writer in (self.orders, self.lines, self.events, self.reviews, self.interactions):
+        writers = (
+            self.orders, self.lines, self.events, self.payments, self.payment_events, self.refunds,
+            self.reviews, self.interactions,
+        )  # fmt: skip
+        for writer in writers:
             writer.flush()
+        if settings.ALIPAY_SANDBOX and self.trades:
+            from payments.sandbox.gateway import record_settled_trades
+
+            record_settled_trades(self.trades)
 
 
 def _history(run: _Run) -> None:
@@ -996,6 +1089,8 @@ def _history(run: _Run) -> None:
     history.flush()
     run.count("order lines", history.lines.count)
     run.count("order events", history.events.count)
+    run.count("payment events", history.payment_events.count)
+    run.count("refunds", history.refunds.count)
     run.count("reviews", history.reviews.count)
     run.count("interactions", history.interactions.count)
     for kind, n in history.kinds.items():
@@ -1016,7 +1111,7 @@ def _history(run: _Run) -> None:
 
 # --- Stage: aggregates ----------------------------------------------------------------------------
 def _finish(run: _Run) -> None:
-    reset_sequences([User, Product, ProductVariant, Order])
+    reset_sequences([User, Product, ProductVariant, Order, Payment])
     run.count("products refreshed", product_stats_refresh())
     bump_catalog_version()
     if connection.vendor == "postgresql":
@@ -1024,7 +1119,7 @@ def _finish(run: _Run) -> None:
             m._meta.db_table
             for m in (
                 Product, ProductVariant, Stock, ProductImage, Review, Order, OrderLine,
-                OrderEvent, Interaction, User, Address, Category,
+                OrderEvent, Payment, PaymentEvent, Refund, Interaction, User, Address, Category,
             )
         ]  # fmt: skip
         # Fresh statistics for the planner; VACUUM also sets the visibility map, without which

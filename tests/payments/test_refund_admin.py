@@ -3,6 +3,7 @@ refund reaching the sandbox gateway."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -246,3 +247,26 @@ def test_the_merchant_whose_refund_it_is_and_the_operator_still_see_it(
     for viewer in (StaffFactory(merchant=merchant_b), operator):
         client.force_login(viewer)
         assert client.get(detail_url).status_code == 200
+
+
+def test_a_seeded_delivered_order_is_refunded_from_admin(sandbox_settings, operator, client):
+    from django.core.management import call_command
+
+    from orders.models import Order
+    from tests.orders.factories import shipping_method
+
+    shipping_method(code="standard")  # as the migrations make it; flushed by earlier tests
+    call_command(
+        "seed_demo", "--products", "40", "--users", "20", "--orders", "60",
+        "--interactions", "500", "--images-per-leaf", "1", stdout=io.StringIO(),
+    )  # fmt: skip
+    order = Order.objects.filter(status=S.DELIVERED).first()
+    client.force_login(operator)
+
+    response = post(client, order, amount="1.00")
+
+    assert "Refunded 1.00 yuan" in response.content.decode()
+    refund = Refund.objects.get(status=RefundStatus.SUCCEEDED, payment__order=order)
+    assert sandbox_refunds(refund.payment.out_trade_no) == {refund.out_request_no: "1.00"}
+    order.refresh_from_db()
+    assert order.status == S.PARTIALLY_REFUNDED

@@ -18,6 +18,7 @@ from catalog.models import Category, Product, ProductImage, ProductVariant, Revi
 from catalog.services import product_availability_refresh
 from logistics.models import Stock
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from payments.models import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 from recommendations.models import Interaction
 from shop.demo import generate, vocabulary
 
@@ -26,6 +27,14 @@ pytestmark = pytest.mark.django_db
 TINY = ["--products", "60", "--users", "30", "--interactions", "2000", "--orders", "100"]
 TINY += ["--images-per-leaf", "1"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def sandbox_book(settings, tmp_path):
+    """The Alipay stand-in's trade book, which seeding fills, in a directory of the test's own."""
+    settings.ALIPAY_SANDBOX = True
+    settings.ALIPAY_SANDBOX_DIR = tmp_path / "alipay-sandbox"
+    return settings.ALIPAY_SANDBOX_DIR
 
 
 def seed(*extra: str) -> str:
@@ -228,9 +237,59 @@ def test_flush_removes_the_demo_data_but_keeps_other_people():
 
     assert not Product.objects.exists()
     assert not Order.objects.exists()
+    assert not Payment.objects.exists()
     assert not Interaction.objects.exists()
     assert not Merchant.objects.exists()
     assert not User.objects.filter(email__startswith="shopper").exists()
     assert not User.objects.filter(email__startswith="staff@").exists()
     assert User.objects.filter(pk=someone.pk).exists()
     assert User.objects.filter(email=generate.ADMIN_EMAIL).exists()
+
+
+def test_every_paid_order_has_its_one_settled_payment_of_its_total():
+    seed()
+
+    paid_ids = set(
+        OrderEvent.objects.filter(to_status=OrderStatus.PAID).values_list("order_id", flat=True)
+    )
+    assert len(paid_ids) > 80
+    assert set(Payment.objects.values_list("order_id", flat=True)) == paid_ids
+    for order in Order.objects.filter(pk__in=paid_ids).prefetch_related("payments"):
+        (payment,) = order.payments.all()
+        refunded = order.status == OrderStatus.REFUNDED
+        assert payment.status == (PaymentStatus.REFUNDED if refunded else PaymentStatus.PAID)
+        assert (payment.gateway, payment.amount) == ("alipay", order.total)
+        assert payment.paid_at == order.paid_at
+        assert order.created_at <= payment.created_at <= payment.paid_at
+        assert payment.out_trade_no == f"{order.number}-1" and len(payment.trade_no) == 28
+    settled = PaymentEvent.objects.filter(to_status=PaymentStatus.PAID)
+    assert settled.count() == len(paid_ids)
+    assert not settled.exclude(created_at=F("payment__paid_at")).exists()
+
+
+def test_refunded_orders_have_their_refund_made_and_unpaid_ones_no_payment():
+    seed()
+
+    refunded = Order.objects.filter(status=OrderStatus.REFUNDED)
+    made = Refund.objects.filter(status=RefundStatus.SUCCEEDED)
+    assert set(made.values_list("payment__order_id", flat=True)) == set(
+        refunded.values_list("pk", flat=True)
+    )
+    assert not made.exclude(amount=F("payment__amount")).exists()
+    assert not Payment.objects.filter(order__paid_at__isnull=True).exists()
+
+
+def test_the_sandbox_knows_the_seeded_trades(sandbox_book):
+    from payments.sandbox.gateway import get_trade
+
+    seed()
+
+    payments = list(Payment.objects.order_by("pk")[:20])
+    assert len(payments) == 20
+    for payment in payments:
+        trade = get_trade(payment.out_trade_no)
+        assert trade["trade_no"] == payment.trade_no
+        assert trade["total_amount"] == f"{payment.amount:.2f}"
+        assert trade["status"] == (
+            "TRADE_CLOSED" if payment.status == PaymentStatus.REFUNDED else "TRADE_SUCCESS"
+        )
