@@ -6,7 +6,10 @@ the event. Nothing here saves an order.
 Merchant staff see the orders holding at least one of their lines, and in them only their own
 lines (accounts/admin_scoping.py). They ship their own lines; whatever concerns the whole order
 (cancel, delivered, completed, declining a refund) they may do only to an order whose lines are
-all theirs: an order shared with other merchants is the shop operator's (a superuser's).
+all theirs: an order shared with other merchants is the shop operator's (a superuser's). On a
+shared order that is paid, a merchant may instead cancel its own lines before shipping them,
+which refunds them (payments.refunds.refund_lines_cancel); after shipping it refunds its lines
+through the refund form. Buttons are offered only where the service will accept them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,6 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, is_superuser
+from payments import refunds as payment_refunds
 
 from . import services, transitions
 from .errors import OrderError
@@ -88,6 +93,17 @@ def _cancel(*, order, actor, merchant_id, reason):
 
 def _decline_refund(*, order, actor, merchant_id, reason):
     return services.order_refund_decline(order=order, actor=actor, reason=reason)
+
+
+def _cancel_lines(*, order, actor, merchant_id, reason):
+    from payments.tasks import submit_refund
+
+    refund = payment_refunds.refund_lines_cancel(order=order, actor=actor, reason=reason)
+    refund_id = refund.pk
+    # Recorded and committed; the worker sends it (and the reconciliation, should that fail).
+    transaction.on_commit(lambda: submit_refund.delay(refund_id), robust=True)
+    order.refresh_from_db()
+    return order
 
 
 SHIP = OrderOperation(
@@ -153,8 +169,25 @@ DECLINE_REFUND = OrderOperation(
     question=_("Decline the refund requests of these orders? They go back to where they were."),
     reason_by="refund declined by",
 )
+CANCEL_LINES = OrderOperation(
+    name="cancel-lines",
+    label=_("Cancel and refund my lines"),
+    statuses=transitions.SHIPPABLE,
+    whole_order=False,
+    run=_cancel_lines,
+    done=_(
+        "Order %(number)s: your lines are cancelled, their stock is released and their refund "
+        "is on its way; the order goes on for the other merchants' items (%(status)s)."
+    ),
+    not_yours="",
+    question=_(
+        "Cancel your lines of this order? Their stock is released and their value is refunded "
+        "to the customer; the other merchants' items go on."
+    ),
+    reason_by="lines cancelled by",
+)
 OPERATIONS: dict[str, OrderOperation] = {
-    op.name: op for op in (SHIP, DELIVER, COMPLETE, CANCEL, DECLINE_REFUND)
+    op.name: op for op in (SHIP, DELIVER, COMPLETE, CANCEL, DECLINE_REFUND, CANCEL_LINES)
 }
 
 
@@ -201,6 +234,7 @@ class OrderLineInline(ReadOnlyInlineMixin, MerchantScopedInline, admin.TabularIn
         "quantity",
         "quantity_shipped",
         "line_total",
+        "cancelled_at",
     )
     readonly_fields = fields
 
@@ -291,7 +325,7 @@ class AwaitingShipmentFilter(admin.SimpleListFilter):
         if self.value() != "yes":
             return queryset
         unshipped = OrderLine.objects.filter(
-            order=OuterRef("pk"), quantity_shipped__lt=F("quantity")
+            order=OuterRef("pk"), quantity_shipped__lt=F("quantity"), cancelled_at__isnull=True
         )
         merchant_id = viewer_merchant_id(request)
         if merchant_id is not None:
@@ -466,9 +500,13 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
 
     @staticmethod
     def _shared(order: Order, merchant_id: int) -> bool:
-        """Whether the order holds lines of other merchants. Lines never change after the order
-        is placed, so this needs no lock."""
-        return OrderLine.objects.filter(order=order).exclude(merchant_id=merchant_id).exists()
+        """Whether the order still holds lines of other merchants (not cancelled by them). Only
+        a convenience for the message: the services check again under their locks."""
+        return (
+            OrderLine.objects.filter(order=order, cancelled_at__isnull=True)
+            .exclude(merchant_id=merchant_id)
+            .exists()
+        )
 
     # -- the buttons on an order's page
 
@@ -489,7 +527,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         if not self.has_manage_permission(request):
             return []
         merchant_id = viewer_merchant_id(request)
-        lines = list(OrderLine.objects.filter(order=order))
+        lines = list(OrderLine.objects.filter(order=order, cancelled_at__isnull=True))
         own = [line for line in lines if merchant_id is None or line.merchant_id == merchant_id]
         offered = []
         for op in OPERATIONS.values():
@@ -498,6 +536,14 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             if op.whole_order and len(own) != len(lines):
                 continue
             if op is SHIP and not any(line.quantity_shipped < line.quantity for line in own):
+                continue
+            if op is CANCEL_LINES and not (
+                merchant_id is not None
+                and own
+                and len(own) < len(lines)
+                and not any(line.quantity_shipped for line in own)
+                and payment_refunds.refundable_payment(order=order) is not None
+            ):
                 continue
             offered.append(op)
         return offered
@@ -515,12 +561,17 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             context["shared_with_other_merchants"] = merchant_id is not None and self._shared(
                 obj, merchant_id
             )
-            # The refund form and the risk review are payments' pages (payments/admin.py);
-            # linked by URL name, so orders imports nothing of payments.
+            # The refund form and the risk review are payments' pages (payments/admin.py),
+            # linked by URL name; the button says how much the viewer may refund, by the rules
+            # the refund itself follows.
             manage = self.has_manage_permission(request)
-            context["offer_refund"] = (
-                manage and obj.status in transitions.REFUNDABLE and obj.paid_at is not None
+            allowance = (
+                payment_refunds.refund_allowance(order=obj, actor=request.user)
+                if manage and obj.paid_at is not None
+                else None
             )
+            context["offer_refund"] = allowance is not None and allowance.allowed
+            context["refund_allowance"] = allowance
             context["under_review"] = manage and obj.status == S.UNDER_REVIEW
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -553,15 +604,19 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
 
     def _confirmation(self, request, op, orders, form, *, action: str, back_url: str):
         merchant_id = viewer_merchant_id(request)
-        lines_to_ship = []
-        if op is SHIP:
-            lines_to_ship = [
+        lines_to_ship = lines_to_cancel = []
+        if op in (SHIP, CANCEL_LINES):
+            lines = [
                 line
                 for line in OrderLine.objects.filter(
-                    order__in=orders, quantity_shipped__lt=F("quantity")
+                    order__in=orders, quantity_shipped__lt=F("quantity"), cancelled_at__isnull=True
                 ).select_related("order")
                 if merchant_id is None or line.merchant_id == merchant_id
             ]
+            if op is SHIP:
+                lines_to_ship = lines
+            else:
+                lines_to_cancel = lines
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -570,6 +625,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             "orders": orders,
             "order": orders[0] if len(orders) == 1 and not action else None,
             "lines_to_ship": lines_to_ship,
+            "lines_to_cancel": lines_to_cancel,
             "form": form,
             "action": action,
             "back_url": back_url,

@@ -139,6 +139,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     quantity_shipped = models.PositiveIntegerField(_("shipped"), default=0)
     line_total = models.DecimalField(_("line total"), **MONEY)
+    # Set when the line's merchant cancelled it (and refunded it) before shipping, while the
+    # rest of the order, another merchant's, went on: it no longer counts in the order's total.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["order", "id"]

@@ -57,6 +57,8 @@ class LineRow:
     quantity: int
     line_total: Decimal
     quantity_shipped: int = 0
+    # Cancelled by its merchant before shipping, and refunded: no longer in the order's total.
+    cancelled: bool = False
 
 
 def cart_line_rows(cart: CartView) -> list[LineRow]:
@@ -90,6 +92,7 @@ def order_line_rows(order: Order) -> list[LineRow]:
                 quantity=line.quantity,
                 line_total=line.line_total,
                 quantity_shipped=line.quantity_shipped,
+                cancelled=line.cancelled_at is not None,
             )
         )
     return rows

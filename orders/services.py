@@ -202,13 +202,14 @@ def _move(
 
 def _require_whole_order_actor(order: Order, actor) -> None:
     """A merchant's staff may change an order as a whole (cancel, deliver, complete, decline a
-    refund) only when every line is their merchant's; shared orders are the operator's."""
+    refund) only when every line still in it is their merchant's (lines another merchant
+    cancelled are out of it); shared orders are the operator's."""
     merchant_id = getattr(actor, "merchant_id", None)
     if not getattr(actor, "is_staff", False) or getattr(actor, "is_superuser", False):
         return
     if merchant_id is None or order.user_id == actor.pk:
         return
-    if order.lines.exclude(merchant_id=merchant_id).exists():
+    if order.lines.filter(cancelled_at__isnull=True).exclude(merchant_id=merchant_id).exists():
         raise OrderError(
             _("This order also holds other merchants' items: only the shop operator can do that.")
         )
@@ -265,6 +266,7 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
             % {"status": order.get_status_display()}
         )
     lines = locks.lock_lines(order)
+    lines = [line for line in lines if line.cancelled_at is None]
     to_ship = [
         line
         for line in lines
@@ -289,6 +291,62 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
         )  # fmt: skip
     _after_commit_stock_changed({line.product_id for line in to_ship if line.product_id})
     _queue_email(order, "shipped")
+    return order
+
+
+@transaction.atomic
+def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) -> list[OrderLine]:
+    """A merchant withdraws its own lines from an order shared with other merchants, before it
+    ships them: their stock is released, they are marked cancelled, and the order's subtotal and
+    total drop by their value (what the shopper now pays for the rest). The order itself goes
+    on for the other merchants, still paid (or shipped, when the other lines have all gone).
+    Returns the cancelled lines; the money is payments' (refunds.refund_lines_cancel, which
+    calls this). A merchant holding every line left cancels the whole order instead."""
+    merchant_id = merchant_acting_for(actor) or merchant_id
+    order = locks.lock_order(order.pk)
+    if order.status not in transitions.SHIPPABLE:
+        raise IllegalTransition(
+            _("This order is %(status)s: its lines can no longer be cancelled.")
+            % {"status": order.get_status_display()}
+        )
+    lines = [line for line in locks.lock_lines(order) if line.cancelled_at is None]
+    own = [line for line in lines if line.merchant_id == merchant_id]
+    if not own:
+        raise OrderError(_("None of the lines left in this order is yours."))
+    if any(line.quantity_shipped for line in own):
+        raise OrderError(_("Your lines of this order have shipped: refund them instead."))
+    if len(own) == len(lines):
+        raise OrderError(_("Every line left in this order is yours: cancel the whole order."))
+    stock.stock_release(allocations=list(Allocation.objects.filter(order_line__in=own)))
+    now = timezone.now()
+    for line in own:
+        line.cancelled_at = now
+    OrderLine.objects.bulk_update(own, ["cancelled_at"])
+    value = sum((line.line_total for line in own), ZERO)
+    order.subtotal -= value
+    order.total -= value
+    order.save(update_fields=["subtotal", "total", "updated_at"])
+    note = f"lines {', '.join(line.sku for line in own)} cancelled: {reason}"
+    rest_shipped = all(line.quantity_shipped == line.quantity for line in lines if line not in own)
+    if order.status == S.PARTIALLY_SHIPPED and rest_shipped:
+        _move(order, S.SHIPPED, actor, note)
+    else:
+        order_event_record(
+            order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
+        )
+    _after_commit_stock_changed({line.product_id for line in own if line.product_id})
+    return own
+
+
+@transaction.atomic
+def order_lines_refunded(*, order: Order, actor, note: str) -> Order:
+    """The money of lines cancelled by their merchant went back: recorded in the order's history
+    (its status stays: the other lines go on) and the shopper is told."""
+    order = locks.lock_order(order.pk)
+    order_event_record(
+        order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
+    )
+    _queue_email(order, "refunded")
     return order
 
 

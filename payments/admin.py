@@ -220,21 +220,21 @@ class RefundAdmin(_OrderStaffAdmin):
         order = self._admin_order(request, unquote(order_id))
         merchant_id = merchant_acting_for(request.user)
         payment = refunds.refundable_payment(order=order)
-        lines = OrderLine.objects.filter(order=order).order_by("pk")
+        # What the viewer may refund, by the rules refund_create applies: no form at all when
+        # nothing would be accepted, and the amount stated as it will be checked.
+        allowance = refunds.refund_allowance(order=order, actor=request.user)
+        lines = OrderLine.objects.filter(order=order, cancelled_at__isnull=True).order_by("pk")
         if merchant_id is not None:
             lines = lines.filter(merchant_id=merchant_id)
-        remaining = (
-            refunds.refund_remaining(payment=payment, merchant_id=merchant_id)
-            if payment is not None
-            else refunds.ZERO
-        )
+        remaining = allowance.amount
         form = RefundForm(
             request.POST if request.method == "POST" else None,
             lines=list(lines),
             remaining=remaining,
             already=refunds.refund_quantities(order=order),
+            initial={"amount": remaining} if allowance.full_only else None,
         )
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and allowance.allowed and form.is_valid():
             try:
                 refund = refunds.refund_create(
                     order=order,
@@ -245,7 +245,7 @@ class RefundAdmin(_OrderStaffAdmin):
                     restock=form.cleaned_data["restock"],
                 )
             except refunds.RefundError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
                 self._submit(request, refund)
                 return HttpResponseRedirect(self._order_url(order))
@@ -258,6 +258,7 @@ class RefundAdmin(_OrderStaffAdmin):
             "order_url": self._order_url(order),
             "payment": payment,
             "remaining": remaining,
+            "allowance": allowance,
             "earlier": selectors.refunds_visible_to(
                 user=request.user, refunds=Refund.objects.filter(payment__order=order)
             ).order_by("created_at", "id"),

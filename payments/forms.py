@@ -75,10 +75,11 @@ class RefundForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        # Next to the field the person has to fill in, not only at the top of the form.
         if cleaned.get("amount") is None and not self.refund_lines():
-            raise forms.ValidationError(_("Enter an amount or the units to refund."))
+            self.add_error("amount", _("Enter an amount or the units to refund."))
         if cleaned.get("restock") and not self.refund_lines():
-            raise forms.ValidationError(_("Choose the units that come back to stock."))
+            self.add_error("restock", _("Choose the units that come back to stock."))
         return cleaned
 
 

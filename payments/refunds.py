@@ -20,7 +20,11 @@ locks Order, Payment, Refund, then OrderLine and Stock.
 
 A merchant's staff refund only up to the value of their own lines, less what was refunded for
 that merchant before; the shipping charge and refunds beyond one merchant's lines are the shop
-operator's. An order that has not shipped is refunded in full only (its stock is released).
+operator's. An order that has not shipped is refunded in full only (its stock is released),
+with one exception: a merchant sharing the order with others may withdraw its own unshipped
+lines (refund_lines_cancel): they are cancelled, their stock released and their value refunded,
+while the order goes on, still paid, for the other merchants' lines. `refund_allowance` says
+beforehand what a person may refund, so the admin offers only what will be accepted.
 """
 
 from __future__ import annotations
@@ -58,7 +62,12 @@ COUNTED = (RefundStatus.PENDING, RefundStatus.SUCCEEDED)
 
 
 class RefundError(PaymentError):
-    """A refund that cannot be made as asked; the message is shown to the person as it is."""
+    """A refund that cannot be made as asked; the message is shown to the person as it is,
+    next to the form field it concerns when `field` names one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -109,10 +118,59 @@ def _money(amount) -> Decimal:
     try:
         value = Decimal(amount)
     except (InvalidOperation, TypeError, ValueError):
-        raise RefundError(_("Enter the amount as a number of yuan, e.g. 25.00.")) from None
+        raise RefundError(
+            _("Enter the amount as a number of yuan, e.g. 25.00."), field="amount"
+        ) from None
     if not value.is_finite() or value != value.quantize(CENT):
-        raise RefundError(_("Enter the amount in yuan with at most two decimals."))
+        raise RefundError(_("Enter the amount in yuan with at most two decimals."), field="amount")
     return value
+
+
+@dataclass(frozen=True)
+class RefundAllowance:
+    """What a person may refund of an order now: `amount` (zero: nothing, and `reason` says
+    why), and whether only all of it (`full_only`: the order has not shipped)."""
+
+    amount: Decimal
+    full_only: bool = False
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.amount > 0
+
+
+def refund_allowance(*, order: Order, actor) -> RefundAllowance:
+    """Whether and how much `actor` may refund of `order` through the refund form, by the same
+    rules as refund_create, so that a button or form is offered only when it will be accepted."""
+    payment = refundable_payment(order=order)
+    if payment is None:
+        return RefundAllowance(ZERO, reason=_("This order has no payment that could be refunded."))
+    if order.status not in transitions.REFUNDABLE:
+        return RefundAllowance(
+            ZERO,
+            reason=_("This order is %(status)s and cannot be refunded.")
+            % {"status": order.get_status_display()},
+        )
+    merchant_id = merchant_acting_for(actor)
+    mine = refund_remaining(payment=payment, merchant_id=merchant_id)
+    if order.status in transitions.PARTIAL_REFUND_FORBIDDEN:
+        whole = refund_remaining(payment=payment)
+        if mine != whole:
+            return RefundAllowance(
+                ZERO,
+                full_only=True,
+                reason=_(
+                    "This order has not shipped: only the shop operator can refund it, in full. "
+                    "Cancel your lines instead: they are refunded when cancelled."
+                )
+                if order.status != OrderStatus.CANCELLED
+                else _("This order was cancelled: only the shop operator can refund it."),
+            )
+        return RefundAllowance(whole, full_only=True)
+    if mine <= 0:
+        return RefundAllowance(ZERO, reason=_("Nothing is left for you to refund in this order."))
+    return RefundAllowance(mine)
 
 
 @transaction.atomic
@@ -147,6 +205,8 @@ def refund_create(
         line = order_lines.get(item.line_id)
         if line is None or (merchant_id is not None and line.merchant_id != merchant_id):
             raise RefundError(_("You can only refund lines of this order that are yours."))
+        if line.cancelled_at is not None:
+            raise RefundError(_("%(sku)s was cancelled and refunded already.") % {"sku": line.sku})
         if item.quantity < 0 or item.quantity + earlier.get(line.pk, 0) > line.quantity:
             raise RefundError(
                 _("%(sku)s: at most %(count)s more units can be refunded.")
@@ -160,24 +220,48 @@ def refund_create(
         value += line.unit_price * item.quantity
     if amount is None:
         if not lines:
-            raise RefundError(_("Enter an amount or the units to refund."))
+            raise RefundError(_("Enter an amount or the units to refund."), field="amount")
         amount = value
     amount = _money(amount)
     if amount <= 0:
-        raise RefundError(_("The amount to refund must be more than zero."))
+        raise RefundError(_("The amount to refund must be more than zero."), field="amount")
     remaining = refund_remaining(payment=payment, merchant_id=merchant_id)
     if amount > remaining:
         raise RefundError(
-            _("At most %(remaining)s yuan can still be refunded.") % {"remaining": remaining}
+            _("At most %(remaining)s yuan can still be refunded.") % {"remaining": remaining},
+            field="amount",
         )
     whole = refund_remaining(payment=payment)
     if order.status in transitions.PARTIAL_REFUND_FORBIDDEN and amount != whole:
         raise RefundError(
             _("This order has not shipped: it can only be refunded in full (%(total)s yuan).")
-            % {"total": whole}
+            % {"total": whole},
+            field="amount",
         )
     if restock and not lines:
-        raise RefundError(_("Choose the units that come back to stock."))
+        raise RefundError(_("Choose the units that come back to stock."), field="restock")
+    return _refund_record(
+        payment=payment,
+        merchant_id=merchant_id,
+        amount=amount,
+        reason=reason,
+        lines=lines,
+        restock=restock,
+        actor=actor,
+    )
+
+
+def _refund_record(
+    *,
+    payment: Payment,
+    merchant_id: int | None,
+    amount: Decimal,
+    reason: str,
+    lines: list[RefundLineRequest],
+    restock: bool,
+    actor,
+) -> Refund:
+    """The Refund row with its lines and the payment's event; the caller holds the locks."""
     number = Refund.objects.filter(payment=payment).count() + 1
     refund = Refund.objects.create(
         payment=payment,
@@ -199,6 +283,39 @@ def refund_create(
         note=f"refund {refund.out_request_no} of {amount} requested: {reason}",
     )
     return refund
+
+
+@transaction.atomic
+def refund_lines_cancel(*, order: Order, actor, reason: str) -> Refund:
+    """A merchant's staff withdraw their merchant's unshipped lines from a paid order shared
+    with other merchants: the lines are cancelled and their stock released
+    (orders.services.order_lines_cancel), and their value is recorded as the merchant's refund
+    of those units, for refund_submit to send after this commits. The order stays paid for the
+    others. Locks: Order, Payment, then OrderLine and Stock. Raises RefundError (or OrderError)
+    with a message for the person when not allowed."""
+    merchant_id = merchant_acting_for(actor)
+    if merchant_id is None:
+        raise RefundError(_("Only a merchant's staff cancel their own lines of an order."))
+    order = order_locks.lock_order(order.pk)
+    payment = refundable_payment(order=order)
+    if payment is None:
+        raise RefundError(_("This order has no payment that could be refunded."))
+    payment = locks.lock_payment(payment.pk)
+    cancelled = order_services.order_lines_cancel(
+        order=order, actor=actor, merchant_id=merchant_id, reason=reason
+    )
+    amount = sum((line.line_total for line in cancelled), ZERO)
+    if amount > refund_remaining(payment=payment, merchant_id=merchant_id):
+        raise RefundError(_("These lines have been refunded already."))
+    return _refund_record(
+        payment=payment,
+        merchant_id=merchant_id,
+        amount=amount,
+        reason=reason,
+        lines=[RefundLineRequest(line.pk, line.quantity) for line in cancelled],
+        restock=False,  # released to stock at the cancellation: they never left
+        actor=actor,
+    )
 
 
 CANCELLED_REASON = "order cancelled before it shipped"
@@ -309,6 +426,12 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
     """The order's side: its status and the units returned to stock. The money has gone back
     whatever happens here, so a refusal (the order moved on meanwhile) is recorded, not raised."""
     refund_lines = list(refund.lines.select_related("order_line"))
+    if refund_lines and all(rl.order_line.cancelled_at is not None for rl in refund_lines):
+        # Lines their merchant cancelled: the order goes on as it is for the other lines.
+        order_services.order_lines_refunded(
+            order=order, actor=refund.actor, note=f"refunded {refund.amount} of cancelled lines"
+        )
+        return
     returns = (
         [order_services.LineReturn(rl.order_line_id, rl.quantity) for rl in refund_lines]
         if refund.restock

@@ -83,7 +83,7 @@ def test_refunding_units_with_restock(paid_order, operator, client):
     assert (refund.amount, refund.lines.get().restocked) == (Decimal("100.00"), 1)
 
 
-def test_a_cancelled_order_offers_a_refund_only_when_it_was_paid(
+def test_a_cancelled_paid_order_is_refunded_by_itself_and_offers_no_second_refund(
     paid_order, sandbox_settings, operator, client
 ):
     from orders import services as order_services
@@ -97,8 +97,27 @@ def test_a_cancelled_order_offers_a_refund_only_when_it_was_paid(
     def order_page(order) -> str:
         return client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
 
-    assert refund_url(paid) in order_page(paid)
+    assert Refund.objects.get(payment__order=paid).status == RefundStatus.SUCCEEDED
+    assert refund_url(paid) not in order_page(paid)
     assert refund_url(unpaid) not in order_page(unpaid)
+
+
+def test_a_cancelled_paid_order_whose_refund_failed_offers_the_refund_in_full(
+    paid_order, sandbox_settings, operator, client
+):
+    from orders import services as order_services
+    from tests.payments.conftest import closed_port_url
+
+    order = paid_order()
+    sandbox_settings.ALIPAY_GATEWAY = closed_port_url()
+    order_services.order_cancel(order=order, actor=None, reason="x")
+    Refund.objects.filter(payment__order=order).update(status=RefundStatus.FAILED)
+    client.force_login(operator)
+
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+
+    assert refund_url(order) in page
+    assert "Refund in full (112.00 yuan)" in page
 
 
 def test_an_unpaid_order_cannot_be_refunded(sandbox_settings, operator, client):
@@ -136,7 +155,8 @@ def test_a_merchant_refunds_only_up_to_their_own_lines(paid_order, merchant_a, m
         RefundStatus.SUCCEEDED,
     )
     again = post(client, order, amount="1.00")
-    assert "At most 0.00 yuan can still be refunded." in again.content.decode()
+    assert "Nothing is left for you to refund in this order." in again.content.decode()
+    assert Refund.objects.count() == 1
 
 
 def test_a_merchant_cannot_open_the_refund_of_an_order_without_their_lines(
