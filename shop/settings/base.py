@@ -287,7 +287,10 @@ SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
 # (payments/sandbox, mounted at /alipay-sandbox/ while ALIPAY_SANDBOX is on) with development keys
 # from `manage.py alipay_dev_keys`. Real Alipay: set ALIPAY_APP_ID, ALIPAY_GATEWAY
 # (https://openapi.alipay.com/gateway.do) and the two keys; no code changes.
-ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=True)
+# The sandbox pays without money, so it is on only with DEBUG or when asked for (ALIPAY_SANDBOX=1):
+# a deployment that forgets the production settings must not accept free payments. Settings
+# modules that change DEBUG decide again (local.py, test.py).
+ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=DEBUG)
 ALIPAY_APP_ID = env.str("ALIPAY_APP_ID", default="2021000000000000")
 ALIPAY_GATEWAY = env.str(
     "ALIPAY_GATEWAY", default=SHOP_BASE_URL.rstrip("/") + "/alipay-sandbox/gateway.do"
