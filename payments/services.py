@@ -25,6 +25,7 @@ from .gateways import DEFAULT_GATEWAY, PaymentGateway, gateway_for
 from .gateways.base import InvalidNotification, PaymentRequest, TradeResult, TradeState
 from .models import Payment
 from .models import PaymentStatus as P
+from .notify_limits import notify_rejection_count, notify_rejections_exceeded
 
 logger = logging.getLogger(__name__)
 
@@ -98,32 +99,40 @@ def payment_start(
     return payment, url
 
 
-def _reject(params: dict, reason: str, *, verified: bool) -> bool:
+def _reject(params: dict, reason: str, *, verified: bool, client_ip: str = "") -> bool:
     logger.warning(
         "alipay notify rejected (%s): out_trade_no=%r notify_id=%r",
         reason,
-        params.get("out_trade_no") if isinstance(params, dict) else None,
-        params.get("notify_id") if isinstance(params, dict) else None,
+        str(params.get("out_trade_no"))[:64] if isinstance(params, dict) else None,
+        str(params.get("notify_id"))[:128] if isinstance(params, dict) else None,
     )
     notify_record(params=params, verified=verified, outcome=f"rejected: {reason}")
+    if not verified:
+        notify_rejection_count(client_ip=client_ip)
     return False
 
 
-def payment_handle_notification(*, params: dict[str, str], gateway: str = GATEWAY) -> bool:
+def payment_handle_notification(
+    *, params: dict[str, str], gateway: str = GATEWAY, client_ip: str = ""
+) -> bool:
     """Apply one asynchronous notification from the gateway. True means "answer success": the
     notification is authentic and handled (or was already). Forged, unsigned, other-app or
-    unknown-trade notifications change nothing, are recorded and give False, so the gateway
-    retries a genuine one that we could not take yet.
+    unknown-trade notifications change nothing, are recorded (unverified ones only in short,
+    payments.events) and give False, so the gateway retries a genuine one that we could not take
+    yet. An address that sent too many unverified ones is answered False unread for a while
+    (payments.notify_limits).
 
     A paid trade settles the payment and marks the order paid; a waiting one changes nothing; a
     closed one closes a pending payment and never unpays a paid one. A signed notification whose
     amount differs from the payment's sets the payment to needs_review, pays nothing and answers
     failure (a wrong amount is never acknowledged as a settled payment); its retries are
     recorded and change nothing more."""
+    if notify_rejections_exceeded(client_ip=client_ip):
+        return False
     try:
         result = _gateway(gateway).verify_notification(params)
     except InvalidNotification as exc:
-        return _reject(params, exc.reason, verified=False)
+        return _reject(params, exc.reason, verified=False, client_ip=client_ip)
     found = (
         Payment.objects.filter(out_trade_no=result.reference, gateway=gateway)
         .values_list("pk", "order_id")

@@ -21,6 +21,7 @@ from orders.models import Order
 from .errors import PaymentError
 from .models import Payment
 from .models import PaymentStatus as P
+from .notify_limits import notify_rejection_count, notify_rejections_exceeded
 from .services import payment_handle_notification, payment_start
 
 logger = logging.getLogger(__name__)
@@ -36,12 +37,28 @@ GUEST_PAYMENTS_SESSION_KEY = "alipay_guest_orders"
 @require_POST
 def alipay_notify(request):
     """Alipay's asynchronous notification. The answer is protocol, not text for people: "success"
-    stops Alipay's retries, anything else makes it try again later, so errors answer "failure"."""
+    stops Alipay's retries, anything else makes it try again later, so errors answer "failure".
+    A body larger than any notification is refused unread and counts as a rejection."""
+    # The connecting address, never a forwarded header a client could write itself.
+    client_ip = request.META.get("REMOTE_ADDR") or ""
     try:
-        ok = payment_handle_notification(params=request.POST.dict())
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if not 0 <= length <= settings.PAYMENTS_NOTIFY_MAX_BYTES:
+        if not notify_rejections_exceeded(client_ip=client_ip):
+            logger.warning("alipay notify refused: body of %s bytes from %s", length, client_ip)
+            notify_rejection_count(client_ip=client_ip)
+        return _notify_answer(False)
+    try:
+        ok = payment_handle_notification(params=request.POST.dict(), client_ip=client_ip)
     except Exception:
         logger.exception("alipay notify failed")
         ok = False
+    return _notify_answer(ok)
+
+
+def _notify_answer(ok: bool) -> HttpResponse:
     return HttpResponse("success" if ok else "failure", content_type="text/plain")
 
 

@@ -307,6 +307,17 @@ ALIPAY_PUBLIC_KEY_FILE = env.str("ALIPAY_PUBLIC_KEY_FILE", default="")
 ALIPAY_SANDBOX_DIR = VAR_DIR / "alipay-sandbox"
 # A payment still pending this long is asked about at Alipay (payments.reconcile).
 PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=10)
+# The notify endpoint: a body larger than this is refused unread (Alipay's are a few KB); after
+# PAYMENTS_NOTIFY_REJECTED_LIMIT rejected (unsigned, forged) notifications from one address within
+# the window, that address is answered "failure" unread. Of rejected notifications only a bounded
+# summary is kept, the newest PAYMENTS_NOTIFY_REJECTED_KEEP and none older than the days given.
+PAYMENTS_NOTIFY_MAX_BYTES = env.int("PAYMENTS_NOTIFY_MAX_BYTES", default=32 * 1024)
+PAYMENTS_NOTIFY_REJECTED_LIMIT = env.int("PAYMENTS_NOTIFY_REJECTED_LIMIT", default=20)
+PAYMENTS_NOTIFY_REJECTED_WINDOW_SECONDS = env.int(
+    "PAYMENTS_NOTIFY_REJECTED_WINDOW_SECONDS", default=10 * 60
+)
+PAYMENTS_NOTIFY_REJECTED_KEEP = env.int("PAYMENTS_NOTIFY_REJECTED_KEEP", default=1000)
+PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS = env.int("PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS", default=30)
 # Orders whose fraud and risk score (the RiskRule rows in admin) reaches this are held for review.
 PAYMENTS_RISK_REVIEW_THRESHOLD = env.int("PAYMENTS_RISK_REVIEW_THRESHOLD", default=60)
 # The worker delivers the sandbox's notifications; Celery only autodiscovers <app>.tasks.
