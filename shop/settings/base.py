@@ -307,6 +307,11 @@ ALIPAY_PUBLIC_KEY_FILE = env.str("ALIPAY_PUBLIC_KEY_FILE", default="")
 ALIPAY_SANDBOX_DIR = VAR_DIR / "alipay-sandbox"
 # A payment still pending this long is asked about at Alipay (payments.reconcile).
 PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=10)
+# After the buyer is sent to Alipay's cashier, the order page says the payment is being confirmed
+# (and asks Alipay) for this long instead of offering to pay again. Alipay is asked about one
+# payment at most once per PAYMENTS_STATUS_QUERY_SECONDS, however often pages poll.
+PAYMENTS_CONFIRMING_MINUTES = env.int("PAYMENTS_CONFIRMING_MINUTES", default=3)
+PAYMENTS_STATUS_QUERY_SECONDS = env.int("PAYMENTS_STATUS_QUERY_SECONDS", default=5)
 # The notify endpoint: a body larger than this is refused unread (Alipay's are a few KB); after
 # PAYMENTS_NOTIFY_REJECTED_LIMIT rejected (unsigned, forged) notifications from one address within
 # the window, that address is answered "failure" unread. Of rejected notifications only a bounded
