@@ -36,6 +36,9 @@ class Payment(TimeStampedModel):
         db_index=True,
     )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # When the buyer was last sent to the gateway's cashier with it: until a while after, the
+    # order page says the payment is being confirmed instead of offering to pay again.
+    started_at = models.DateTimeField(_("sent to the cashier at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,13 +1,76 @@
-"""Reads of payments for the admin pages: which refunds a viewer may see."""
+"""Reads of payments: for the shopper's pages (what they are told about paying an order) and
+for the admin pages (which refunds a viewer may see)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.admin_scoping import sees_every_merchant
-from orders.models import OrderLine
+from orders.models import Order, OrderLine, OrderStatus
 
-from .models import Refund
+from .models import Payment, Refund
+from .models import PaymentStatus as P
+
+
+class PaymentState:
+    """What the shopper is told about paying an order (also the status endpoint's `state`)."""
+
+    PAID = "paid"  # the order is paid
+    CONFIRMING = "confirming"  # sent to the cashier lately, no payment confirmed yet
+    AWAITING_PAYMENT = "awaiting_payment"  # may pay (again)
+    OTHER = "other"  # neither: held for review, cancelled unpaid ...
+
+
+@dataclass(frozen=True)
+class OrderPaymentState:
+    state: str
+    # While confirming: when the order page offers to pay again if nothing was confirmed.
+    pay_again_at: dt.datetime | None = None
+
+
+def order_payment_state(*, order: Order, now: dt.datetime | None = None) -> OrderPaymentState:
+    """Whether the order is paid, being confirmed, or awaiting payment. It is being confirmed
+    while its newest pending payment was sent to the cashier less than
+    PAYMENTS_CONFIRMING_MINUTES ago: the buyer may have paid and Alipay not told us yet, so we
+    must not invite them to pay twice."""
+    if order.paid_at is not None:
+        return OrderPaymentState(PaymentState.PAID)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return OrderPaymentState(PaymentState.OTHER)
+    started = (
+        Payment.objects.filter(order=order, status=P.PENDING)
+        .annotate(sent_at=Coalesce("started_at", "created_at"))
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if started is not None:
+        pay_again_at = started + timedelta(minutes=settings.PAYMENTS_CONFIRMING_MINUTES)
+        if (now or timezone.now()) < pay_again_at:
+            return OrderPaymentState(PaymentState.CONFIRMING, pay_again_at)
+    return OrderPaymentState(PaymentState.AWAITING_PAYMENT)
+
+
+def payment_for_reference(*, out_trade_no: str) -> Payment | None:
+    """The payment a gateway knows by `out_trade_no`, with its order."""
+    if not out_trade_no:
+        return None
+    return Payment.objects.select_related("order").filter(out_trade_no=out_trade_no[:64]).first()
+
+
+def guest_order_among(*, number: str, order_ids: list) -> Order | None:
+    """The guest order `number` if it is one of `order_ids` (those this browser started paying)."""
+    ids = [pk for pk in order_ids if isinstance(pk, int)]
+    if not ids:
+        return None
+    return Order.objects.filter(number=number, user=None, pk__in=ids).first()
 
 
 def refunds_visible_to(*, user, refunds: QuerySet[Refund] | None = None) -> QuerySet[Refund]:

@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +23,16 @@ from . import locks
 from .errors import PaymentError
 from .events import notify_record, payment_event_record
 from .gateways import DEFAULT_GATEWAY, PaymentGateway, gateway_for
-from .gateways.base import InvalidNotification, PaymentRequest, TradeResult, TradeState
+from .gateways.base import (
+    GatewayError,
+    InvalidNotification,
+    PaymentRequest,
+    TradeResult,
+    TradeState,
+)
 from .models import Payment
 from .models import PaymentStatus as P
+from .notify_limits import notify_rejection_count, notify_rejections_exceeded
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +76,14 @@ def _open_payment(order: Order) -> Payment:
             amount=order.total,
             currency=order.currency,
             out_trade_no=f"{order.number}-{attempt}",
+            started_at=timezone.now(),
         )
         payment_event_record(
             payment=payment, actor=None, from_status="", to_status=P.PENDING, note="started"
         )
+    else:
+        payment.started_at = timezone.now()
+        payment.save(update_fields=["started_at", "updated_at"])
     return payment
 
 
@@ -98,32 +110,40 @@ def payment_start(
     return payment, url
 
 
-def _reject(params: dict, reason: str, *, verified: bool) -> bool:
+def _reject(params: dict, reason: str, *, verified: bool, client_ip: str = "") -> bool:
     logger.warning(
         "alipay notify rejected (%s): out_trade_no=%r notify_id=%r",
         reason,
-        params.get("out_trade_no") if isinstance(params, dict) else None,
-        params.get("notify_id") if isinstance(params, dict) else None,
+        str(params.get("out_trade_no"))[:64] if isinstance(params, dict) else None,
+        str(params.get("notify_id"))[:128] if isinstance(params, dict) else None,
     )
     notify_record(params=params, verified=verified, outcome=f"rejected: {reason}")
+    if not verified:
+        notify_rejection_count(client_ip=client_ip)
     return False
 
 
-def payment_handle_notification(*, params: dict[str, str], gateway: str = GATEWAY) -> bool:
+def payment_handle_notification(
+    *, params: dict[str, str], gateway: str = GATEWAY, client_ip: str = ""
+) -> bool:
     """Apply one asynchronous notification from the gateway. True means "answer success": the
     notification is authentic and handled (or was already). Forged, unsigned, other-app or
-    unknown-trade notifications change nothing, are recorded and give False, so the gateway
-    retries a genuine one that we could not take yet.
+    unknown-trade notifications change nothing, are recorded (unverified ones only in short,
+    payments.events) and give False, so the gateway retries a genuine one that we could not take
+    yet. An address that sent too many unverified ones is answered False unread for a while
+    (payments.notify_limits).
 
     A paid trade settles the payment and marks the order paid; a waiting one changes nothing; a
     closed one closes a pending payment and never unpays a paid one. A signed notification whose
     amount differs from the payment's sets the payment to needs_review, pays nothing and answers
     failure (a wrong amount is never acknowledged as a settled payment); its retries are
     recorded and change nothing more."""
+    if notify_rejections_exceeded(client_ip=client_ip):
+        return False
     try:
         result = _gateway(gateway).verify_notification(params)
     except InvalidNotification as exc:
-        return _reject(params, exc.reason, verified=False)
+        return _reject(params, exc.reason, verified=False, client_ip=client_ip)
     found = (
         Payment.objects.filter(out_trade_no=result.reference, gateway=gateway)
         .values_list("pk", "order_id")
@@ -224,6 +244,18 @@ def pending_payment_ids(*, order_id: int) -> list[int]:
     )
 
 
+def _query_and_apply(
+    gateway: PaymentGateway, payment_id: int, order_id: int, out_trade_no: str, prefix: str
+) -> str:
+    """Ask the gateway about one payment and apply a paid or closed trade through the notify's
+    own locked path (_apply_locked), recorded with `prefix`; a trade not found or still waiting
+    is "left" and recorded nowhere. GatewayError propagates."""
+    result = gateway.query(out_trade_no)
+    if result.state in (TradeState.PAID, TradeState.CLOSED):
+        return _apply_locked(payment_id, order_id, result, prefix=prefix)
+    return "left"
+
+
 def payments_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
     """Ask the gateway about payments still pending after `older_than` (a notify that never
     arrived) and apply what it says through the notify's own code path, recorded as
@@ -237,10 +269,71 @@ def payments_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
         "pk", "order_id", "out_trade_no", "gateway"
     ):
         gateway = gateways.get(code) or gateways.setdefault(code, _gateway(code))
-        result = gateway.query(out_trade_no)
-        if result.state in (TradeState.PAID, TradeState.CLOSED):
-            outcome = _apply_locked(payment_id, order_id, result, prefix="reconciled: ")
-        else:
-            outcome = "left"
+        outcome = _query_and_apply(gateway, payment_id, order_id, out_trade_no, "reconciled: ")
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+# --- The buyer is back from the cashier -----------------------------------------------------------
+# Alipay's notify is the source of truth but may lag the buyer's return by seconds (or never
+# arrive). Like Alipay's own integrations, the return and the pages polling the payment's state
+# ask Alipay (alipay.trade.query) and apply its answer through the same locked path as the notify
+# and the reconciliation, so the shopper sees "paid" without waiting for the notify.
+
+# How many of an order's pending payments one refresh asks about (newest first).
+REFRESH_MAX_PAYMENTS = 3
+
+
+def payment_refresh(*, payment_id: int, source: str) -> str:
+    """Ask the gateway about a pending payment and apply a paid or closed trade, recorded as
+    "<source>: <outcome>". At most one question per payment every PAYMENTS_STATUS_QUERY_SECONDS
+    (the cache keeps the time), so pages that poll cannot hammer the gateway: a refresh within
+    that time is "throttled". An unreachable gateway is "unreachable" (the notify and the
+    reconciliation still come); a payment no longer pending is "not pending"."""
+    found = (
+        Payment.objects.filter(pk=payment_id, status=P.PENDING)
+        .values_list("order_id", "out_trade_no", "gateway")
+        .first()
+    )
+    if found is None:
+        return "not pending"
+    order_id, out_trade_no, code = found
+    if not cache.add(
+        f"payments:refresh:{payment_id}", 1, timeout=settings.PAYMENTS_STATUS_QUERY_SECONDS
+    ):
+        return "throttled"
+    try:
+        return _query_and_apply(_gateway(code), payment_id, order_id, out_trade_no, f"{source}: ")
+    except GatewayError as exc:
+        logger.warning("payment %s: %s query failed: %s", out_trade_no, source, exc)
+        return "unreachable"
+
+
+def payments_refresh_pending(*, order_id: int, source: str) -> list[str]:
+    """payment_refresh for the order's newest pending payments; their outcomes."""
+    pending = (
+        Payment.objects.filter(order_id=order_id, status=P.PENDING)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:REFRESH_MAX_PAYMENTS]
+    )
+    return [payment_refresh(payment_id=pk, source=source) for pk in pending]
+
+
+def payment_handle_return(*, params: dict[str, str], gateway: str = GATEWAY) -> str:
+    """The buyer's browser is back from the cashier with the gateway's signed return. Only an
+    authentic return makes us ask the gateway about its payment (and apply the answer, recorded
+    as "returned: ..."); a forged, unsigned or tampered one changes nothing and is recorded
+    nowhere (anyone can open the return URL with anything), only logged."""
+    try:
+        reference = _gateway(gateway).verify_return(params)
+    except InvalidNotification as exc:
+        logger.info("alipay return not verified (%s)", exc.reason)
+        return f"rejected: {exc.reason}"
+    payment_id = (
+        Payment.objects.filter(out_trade_no=reference, gateway=gateway)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if payment_id is None:
+        return "rejected: unknown out_trade_no"
+    return payment_refresh(payment_id=payment_id, source="returned")

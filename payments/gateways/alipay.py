@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from payments.alipay_client import AlipayConfig, AlipayGateway, format_amount
 
 from .base import (
+    InvalidNotification,
     PaymentGateway,
     PaymentRequest,
     RefundOutcome,
@@ -62,6 +63,15 @@ class AlipayPaymentGateway(PaymentGateway):
             raw_status=status,
             params=params,
         )
+
+    def verify_return(self, params: dict[str, str]) -> str:
+        # Alipay signs the synchronous return like the notification (RSA2 over every parameter
+        # but sign and sign_type, same app_id and seller_id), without a trade_status.
+        params = self.client.verify_notification(params)
+        reference = params.get("out_trade_no", "")
+        if not reference:
+            raise InvalidNotification("return without out_trade_no")
+        return reference
 
     def query(self, reference: str) -> TradeResult:
         result = self.client.query(reference)

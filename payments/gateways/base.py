@@ -87,6 +87,12 @@ class PaymentGateway(abc.ABC):
         otherwise."""
 
     @abc.abstractmethod
+    def verify_return(self, params: dict[str, str]) -> str:
+        """The payment reference of the buyer's signed return from the cashier, authenticated;
+        InvalidNotification otherwise. A return says the buyer came back, not what the trade
+        is: the caller asks query() for that."""
+
+    @abc.abstractmethod
     def query(self, reference: str) -> TradeResult:
         """Ask the gateway about a payment."""
 

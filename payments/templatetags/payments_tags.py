@@ -2,8 +2,11 @@
 nothing of payments)."""
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 
 from ..models import Refund, RefundStatus
+from ..selectors import PaymentState, order_payment_state
 
 register = template.Library()
 
@@ -18,3 +21,33 @@ def order_refunds(order) -> dict:
         ).order_by("created_at", "pk")
     )
     return {"refunds": refunds, "succeeded": RefundStatus.SUCCEEDED}
+
+
+# The order page asks every 3 s while the payment is being confirmed.
+ORDER_POLL_INTERVAL_MS = 3000
+
+
+@register.inclusion_tag("payments/_order_payment_action.html", takes_context=True)
+def order_payment_action(context, order) -> dict:
+    """The payment area of an order awaiting payment: "Pay with Alipay", or, while the buyer was
+    sent to the cashier lately and nothing is confirmed yet, a note that the payment is being
+    confirmed (the page polls and reloads when that changes) so nobody pays twice."""
+    token = context.get("token") if context.get("is_guest_page") else None
+    payment = order_payment_state(order=order)
+    if token:
+        pay_url = reverse("payments:alipay_start_guest", args=[order.number, token])
+        status_url = reverse("payments:status_guest", args=[order.number, token])
+    else:
+        pay_url = reverse("payments:alipay_start", args=[order.number])
+        status_url = reverse("payments:status", args=[order.number])
+    window_ms = settings.PAYMENTS_CONFIRMING_MINUTES * 60 * 1000
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "confirming": payment.state == PaymentState.CONFIRMING,
+        "pay_again_at": payment.pay_again_at,
+        "pay_url": pay_url,
+        "status_url": status_url,
+        "poll_interval_ms": ORDER_POLL_INTERVAL_MS,
+        # A little past the window, by when the state has changed and the page reloaded.
+        "poll_limit": window_ms // ORDER_POLL_INTERVAL_MS + 10,
+    }

@@ -287,7 +287,10 @@ SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
 # (payments/sandbox, mounted at /alipay-sandbox/ while ALIPAY_SANDBOX is on) with development keys
 # from `manage.py alipay_dev_keys`. Real Alipay: set ALIPAY_APP_ID, ALIPAY_GATEWAY
 # (https://openapi.alipay.com/gateway.do) and the two keys; no code changes.
-ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=True)
+# The sandbox pays without money, so it is on only with DEBUG or when asked for (ALIPAY_SANDBOX=1):
+# a deployment that forgets the production settings must not accept free payments. Settings
+# modules that change DEBUG decide again (local.py, test.py).
+ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=DEBUG)
 ALIPAY_APP_ID = env.str("ALIPAY_APP_ID", default="2021000000000000")
 ALIPAY_GATEWAY = env.str(
     "ALIPAY_GATEWAY", default=SHOP_BASE_URL.rstrip("/") + "/alipay-sandbox/gateway.do"
@@ -304,6 +307,22 @@ ALIPAY_PUBLIC_KEY_FILE = env.str("ALIPAY_PUBLIC_KEY_FILE", default="")
 ALIPAY_SANDBOX_DIR = VAR_DIR / "alipay-sandbox"
 # A payment still pending this long is asked about at Alipay (payments.reconcile).
 PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=10)
+# After the buyer is sent to Alipay's cashier, the order page says the payment is being confirmed
+# (and asks Alipay) for this long instead of offering to pay again. Alipay is asked about one
+# payment at most once per PAYMENTS_STATUS_QUERY_SECONDS, however often pages poll.
+PAYMENTS_CONFIRMING_MINUTES = env.int("PAYMENTS_CONFIRMING_MINUTES", default=3)
+PAYMENTS_STATUS_QUERY_SECONDS = env.int("PAYMENTS_STATUS_QUERY_SECONDS", default=5)
+# The notify endpoint: a body larger than this is refused unread (Alipay's are a few KB); after
+# PAYMENTS_NOTIFY_REJECTED_LIMIT rejected (unsigned, forged) notifications from one address within
+# the window, that address is answered "failure" unread. Of rejected notifications only a bounded
+# summary is kept, the newest PAYMENTS_NOTIFY_REJECTED_KEEP and none older than the days given.
+PAYMENTS_NOTIFY_MAX_BYTES = env.int("PAYMENTS_NOTIFY_MAX_BYTES", default=32 * 1024)
+PAYMENTS_NOTIFY_REJECTED_LIMIT = env.int("PAYMENTS_NOTIFY_REJECTED_LIMIT", default=20)
+PAYMENTS_NOTIFY_REJECTED_WINDOW_SECONDS = env.int(
+    "PAYMENTS_NOTIFY_REJECTED_WINDOW_SECONDS", default=10 * 60
+)
+PAYMENTS_NOTIFY_REJECTED_KEEP = env.int("PAYMENTS_NOTIFY_REJECTED_KEEP", default=1000)
+PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS = env.int("PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS", default=30)
 # Orders whose fraud and risk score (the RiskRule rows in admin) reaches this are held for review.
 PAYMENTS_RISK_REVIEW_THRESHOLD = env.int("PAYMENTS_RISK_REVIEW_THRESHOLD", default=60)
 # The worker delivers the sandbox's notifications; Celery only autodiscovers <app>.tasks.

@@ -2,10 +2,12 @@
 
 import datetime as dt
 import logging
+import os
 import subprocess
 import sys
 import urllib.parse
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +19,8 @@ from payments.sandbox.tasks import NotifyDeliveryError, deliver_notification
 from tests.payments.conftest import RETURN_URL
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _query_params(url: str) -> dict[str, str]:
@@ -209,3 +213,60 @@ def test_production_settings_refuse_the_sandbox():
 
     assert result.returncode != 0
     assert "ALIPAY_SANDBOX must not be enabled in production" in result.stderr
+
+
+def _sandbox_setting(module: str, **env: str) -> tuple[str, str]:
+    """ALIPAY_SANDBOX and CELERY_IMPORTS as the settings `module` makes them with `env` (and
+    nothing of this process's DEBUG or ALIPAY_SANDBOX)."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "ALIPAY_SANDBOX", "DJANGO_SETTINGS_MODULE"}
+    }
+    code = (
+        f"import os; os.environ['DJANGO_SETTINGS_MODULE']='{module}';"
+        "from django.conf import settings;"
+        "print(settings.ALIPAY_SANDBOX); print(settings.CELERY_IMPORTS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    sandbox, imports = result.stdout.splitlines()
+    return sandbox, imports
+
+
+@pytest.mark.parametrize(
+    ("module", "env", "expected"),
+    [
+        ("shop.settings.base", {}, "False"),
+        ("shop.settings.base", {"DEBUG": "1"}, "True"),
+        ("shop.settings.base", {"ALIPAY_SANDBOX": "1"}, "True"),
+        ("shop.settings.base", {"DEBUG": "1", "ALIPAY_SANDBOX": "0"}, "False"),
+        ("shop.settings.local", {}, "True"),
+        ("shop.settings.local", {"DEBUG": "0"}, "False"),
+        ("shop.settings.local", {"DEBUG": "0", "ALIPAY_SANDBOX": "1"}, "True"),
+        ("shop.settings.test", {}, "True"),
+    ],
+    ids=[
+        "base",
+        "base-debug",
+        "base-asked-for",
+        "base-debug-refused",
+        "local",
+        "local-no-debug",
+        "local-no-debug-asked-for",
+        "test",
+    ],
+)
+def test_the_sandbox_is_on_only_with_debug_or_when_asked_for(module, env, expected):
+    sandbox, imports = _sandbox_setting(module, **env)
+
+    assert sandbox == expected
+    # The worker delivers the sandbox's notifications only while the sandbox is on.
+    assert ("payments.sandbox.tasks" in imports) == (expected == "True")
