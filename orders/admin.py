@@ -35,6 +35,7 @@ from . import services, transitions
 from .errors import OrderError
 from .models import Order, OrderEvent, OrderLine
 from .models import OrderStatus as S
+from .selectors import event_sentence
 
 
 def viewer_merchant_id(request) -> int | None:
@@ -220,7 +221,7 @@ class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     who at another merchant made it nor that merchant's notes (they name its items)."""
 
     model = OrderEvent
-    fields = ("created_at", "by", "change", "note_shown")
+    fields = ("created_at", "by", "change", "what", "note_shown")
     readonly_fields = fields
     verbose_name_plural = _("history")
 
@@ -264,6 +265,12 @@ class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
         if event.from_status == event.to_status:
             return gettext("%(status)s (unchanged)") % {"status": status_label(event.to_status)}
         return f"{status_label(event.from_status)} → {status_label(event.to_status)}"
+
+    @admin.display(description=_("what happened"))
+    def what(self, event: OrderEvent) -> str:
+        if self._from_other_merchant(event):
+            return event.get_type_display()  # its details (SKUs shipped) name their items
+        return event_sentence(event, currency=event.order.currency)
 
     @admin.display(description=_("note"))
     def note_shown(self, event: OrderEvent) -> str:

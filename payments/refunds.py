@@ -317,7 +317,7 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
     try:
         with transaction.atomic():
             _order, restocked = order_services.order_mark_refunded(
-                order=order, actor=refund.actor, full=full, returns=returns, note="refunded"
+                order=order, actor=refund.actor, full=full, returns=returns, amount=refund.amount
             )
     except OrderError as error:
         logger.error("refund %s made but order %s not updated: %s", refund.pk, order.pk, error)
