@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +19,21 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after registering (`next`, as login honours it: from the checkout, back to
+    it); empty unless it is a URL of this site."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
 def register(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect(next_url or "accounts:profile")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.user_register(
@@ -31,8 +44,8 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account has been created."))
-        return redirect("accounts:profile")
-    return render(request, "accounts/register.html", {"form": form})
+        return redirect(next_url or "accounts:profile")
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
 @login_required

@@ -8,7 +8,8 @@ lines (accounts/admin_scoping.py). They ship their own lines; whatever concerns 
 (cancel, delivered, completed, declining a refund) they may do only to an order whose lines are
 all theirs: an order shared with other merchants is the shop operator's (a superuser's). On a
 shared order that is paid, a merchant may instead cancel its own lines before shipping them,
-which refunds them (payments.refunds.refund_lines_cancel); after shipping it refunds its lines
+which refunds them (payments.refunds.refund_lines_cancel, handed in by payments/admin.py through
+register_payments, since orders imports nothing of payments); after shipping it refunds its lines
 through the refund form. Buttons are offered only where the service will accept them.
 """
 
@@ -21,7 +22,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -34,12 +34,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, is_superuser
-from payments import refunds as payment_refunds
 
 from . import services, transitions
 from .errors import OrderError
 from .models import Order, OrderEvent, OrderLine
 from .models import OrderStatus as S
+from .selectors import event_sentence
 
 
 def viewer_merchant_id(request) -> int | None:
@@ -95,13 +95,34 @@ def _decline_refund(*, order, actor, merchant_id, reason):
     return services.order_refund_decline(order=order, actor=actor, reason=reason)
 
 
-def _cancel_lines(*, order, actor, merchant_id, reason):
-    from payments.tasks import submit_refund
+# --- What payments lends these pages ------------------------------------------------------------
+# payments sits above orders, so orders imports nothing of it: payments/admin.py hands in how a
+# merchant's cancelled lines are refunded and how much a viewer may refund (register_payments).
+# Without payments installed, neither the line cancellation nor the refund button is offered.
 
-    refund = payment_refunds.refund_lines_cancel(order=order, actor=actor, reason=reason)
-    refund_id = refund.pk
-    # Recorded and committed; the worker sends it (and the reconciliation, should that fail).
-    transaction.on_commit(lambda: submit_refund.delay(refund_id), robust=True)
+
+@dataclass(frozen=True)
+class PaymentHooks:
+    # (order=, actor=, reason=) -> None: cancel the actor's merchant's lines and refund them.
+    cancel_lines: Callable[..., None]
+    # (order=, actor=) -> an object with .allowed and .amount, by the refund's own rules.
+    refund_allowance: Callable[..., object]
+    # (order=) -> whether the order has a payment its cancelled lines could be refunded from.
+    has_refundable_payment: Callable[..., bool]
+
+
+_payment_hooks: PaymentHooks | None = None
+
+
+def register_payments(hooks: PaymentHooks) -> None:
+    global _payment_hooks
+    _payment_hooks = hooks
+
+
+def _cancel_lines(*, order, actor, merchant_id, reason):
+    if _payment_hooks is None:
+        raise OrderError(gettext("Payments are not installed: lines cannot be refunded."))
+    _payment_hooks.cancel_lines(order=order, actor=actor, reason=reason)
     order.refresh_from_db()
     return order
 
@@ -254,7 +275,7 @@ class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     who at another merchant made it nor that merchant's notes (they name its items)."""
 
     model = OrderEvent
-    fields = ("created_at", "by", "change", "note_shown")
+    fields = ("created_at", "by", "change", "what", "note_shown")
     readonly_fields = fields
     verbose_name_plural = _("history")
 
@@ -298,6 +319,12 @@ class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
         if event.from_status == event.to_status:
             return gettext("%(status)s (unchanged)") % {"status": status_label(event.to_status)}
         return f"{status_label(event.from_status)} → {status_label(event.to_status)}"
+
+    @admin.display(description=_("what happened"))
+    def what(self, event: OrderEvent) -> str:
+        if self._from_other_merchant(event):
+            return event.get_type_display()  # its details (SKUs shipped) name their items
+        return event_sentence(event, currency=event.order.currency)
 
     @admin.display(description=_("note"))
     def note_shown(self, event: OrderEvent) -> str:
@@ -542,7 +569,8 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 and own
                 and len(own) < len(lines)
                 and not any(line.quantity_shipped for line in own)
-                and payment_refunds.refundable_payment(order=order) is not None
+                and _payment_hooks is not None
+                and _payment_hooks.has_refundable_payment(order=order)
             ):
                 continue
             offered.append(op)
@@ -566,8 +594,8 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             # the refund itself follows.
             manage = self.has_manage_permission(request)
             allowance = (
-                payment_refunds.refund_allowance(order=obj, actor=request.user)
-                if manage and obj.paid_at is not None
+                _payment_hooks.refund_allowance(order=obj, actor=request.user)
+                if manage and obj.paid_at is not None and _payment_hooks is not None
                 else None
             )
             context["offer_refund"] = allowance is not None and allowance.allowed

@@ -158,8 +158,33 @@ class OrderLine(models.Model):
         return f"{self.quantity} x {self.sku}"
 
 
+class OrderEventType(models.TextChoices):
+    """What happened to an order. The order pages word each type in the reader's language (with
+    the values in OrderEvent.params), so nothing the services write is shown as stored."""
+
+    PLACED = "placed", _("Placed")
+    UNDER_REVIEW = "under_review", _("Held for review")
+    APPROVED = "approved", _("Review approved")
+    REJECTED = "rejected", _("Rejected after review")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Not paid in time")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    REFUND_REQUESTED = "refund_requested", _("Refund requested")
+    REFUND_DECLINED = "refund_declined", _("Refund declined")
+    REFUNDED = "refunded", _("Refunded")
+    # A merchant withdrew its own unshipped lines from an order shared with other merchants.
+    LINES_CANCELLED = "lines_cancelled", _("Items cancelled by their seller")
+    LINES_REFUNDED = "lines_refunded", _("Cancelled items refunded")
+    # Anything else: a change recorded with a person's note and no status of its own.
+    NOTE = "note", _("Note")
+
+
 class OrderEvent(models.Model):
-    """One change of an order: who, when, from which status to which, and why."""
+    """One change of an order: who, when, from which status to which, what happened (`type`,
+    with the values it shows in `params`) and, in `note`, what a person wrote about it."""
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order")
@@ -175,6 +200,11 @@ class OrderEvent(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=24, blank=True)
     to_status = models.CharField(_("to"), max_length=24)
+    type = models.CharField(
+        _("type"), max_length=24, choices=OrderEventType.choices, default=OrderEventType.NOTE
+    )
+    # The values the entry shows, e.g. {"gateway": <code>, "trade_no": "..."}, {"amount": "9.90"}.
+    params = models.JSONField(_("details"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:

@@ -9,32 +9,23 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet, Sum
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from accounts.models import Address
 from cart.selectors import CartView
 from logistics.models import ShippingMethod
 
 from . import services, transitions
-from .models import Order, OrderEvent, OrderLine, OrderStatus
+from .models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 
 ORDERS_PER_PAGE = 20
 
-# The notes the services write on their own, as the shopper should read them. Anything else (a
-# shopper's own reason, "shipped SKU-1, SKU-2") is shown as it was written.
-EVENT_NOTES = {
-    "placed": _("Order placed"),
-    "payment received": _("Payment received"),
-    "not paid in time": _("Not paid in time"),
-    "delivered": _("Delivered"),
-    "completed": _("Completed"),
-    "cancelled by the customer": _("Cancelled by you"),
-    "shipped": _("Shipped"),
-    "refund requested": _("Refund requested"),
-    "refunded": _("Refunded"),
-    "held for review": _("We are checking this order before it can be paid"),
-    "review approved": _("Checked: ready to be paid"),
-}
+T = OrderEventType
+
+# Payment gateways' names as shoppers know them, by the code an order's "paid" event stores.
+# Filled by the payment app at start (payments/apps.py): orders knows no gateway.
+GATEWAY_NAMES: dict[str, Promise | str] = {}
 
 
 @dataclass(frozen=True)
@@ -42,6 +33,9 @@ class TimelineEntry:
     status: str
     label: str
     when: datetime
+    # What happened, in the reader's language (event_sentence).
+    text: str
+    # What the shopper wrote themselves (a refund request's reason); never a staff note.
     note: str
 
 
@@ -78,13 +72,15 @@ def cart_line_rows(cart: CartView) -> list[LineRow]:
 
 
 def order_line_rows(order: Order) -> list[LineRow]:
-    """An order's lines as bought (name, SKU, price from the order), from a prefetched order."""
+    """An order's lines as bought (SKU, price from the order), from a prefetched order. The name
+    is the product's current one in the page's language; the snapshot taken at ordering (in the
+    language the order was placed in) only once the product is gone."""
     rows = []
     for line in order.lines.all():
         product = line.product
         rows.append(
             LineRow(
-                name=line.product_name,
+                name=product.name if product is not None else line.product_name,
                 url=product.get_absolute_url() if product and product.is_active else "",
                 attributes=line.variant.attributes if line.variant else {},
                 sku=line.sku,
@@ -142,17 +138,99 @@ def order_for_guest_link(*, number: str, token: str) -> Order | None:
     return _details(Order.objects.filter(pk=order.pk)).first()
 
 
+def order_shipping_method_name(order: Order) -> str:
+    """The delivery option's name in the page's language; the snapshot taken at ordering once
+    the method is gone (from an order with its shipping_method selected)."""
+    method = order.shipping_method
+    return method.name if method is not None else order.shipping_method_name
+
+
+def _money(amount: str | None, currency: str) -> str:
+    from shop.templatetags.shop_tags import money
+
+    return money(amount, currency)
+
+
+def event_sentence(event: OrderEvent, *, currency: str) -> str:
+    """What the event says happened, in the active language, from its type and params. Never the
+    stored note: that is what a person wrote (the caller decides who may read it)."""
+    params = event.params if isinstance(event.params, dict) else {}
+    kind = event.type
+    if kind == T.PLACED:
+        return _("Order placed")
+    if kind == T.UNDER_REVIEW:
+        return _("We are checking this order before it can be paid")
+    if kind == T.APPROVED:
+        return _("Checked: ready to be paid")
+    if kind == T.REJECTED:
+        return _("Cancelled after our checks")
+    if kind == T.PAID:
+        gateway = params.get("gateway")
+        if not gateway:
+            return _("Payment received")
+        values = {
+            "gateway": GATEWAY_NAMES.get(gateway, gateway),
+            "trade_no": params.get("trade_no", ""),
+        }
+        if not values["trade_no"]:
+            return _("Paid with %(gateway)s") % values
+        return _("Paid with %(gateway)s (transaction %(trade_no)s)") % values
+    if kind == T.CANCELLED:
+        if params.get("by") == "customer":
+            return _("Cancelled by the customer")
+        return _("Cancelled by the shop")
+    if kind == T.EXPIRED:
+        return _("Cancelled: not paid in time")
+    if kind == T.SHIPPED:
+        items = ", ".join(str(sku) for sku in params.get("skus", []))
+        if not items:
+            return _("Shipped")
+        if params.get("partial"):
+            return _("Part of the order shipped: %(items)s") % {"items": items}
+        return _("Shipped: %(items)s") % {"items": items}
+    if kind == T.DELIVERED:
+        return _("Delivered")
+    if kind == T.COMPLETED:
+        return _("Completed")
+    if kind == T.REFUND_REQUESTED:
+        return _("Refund requested")
+    if kind == T.REFUND_DECLINED:
+        return _("Refund request declined")
+    if kind == T.REFUNDED:
+        amount = _money(params.get("amount"), currency)
+        if not amount:
+            return _("Refunded")
+        if params.get("full", True):
+            return _("Refunded in full: %(amount)s") % {"amount": amount}
+        return _("Partly refunded: %(amount)s") % {"amount": amount}
+    if kind == T.LINES_CANCELLED:
+        items = ", ".join(str(sku) for sku in params.get("skus", []))
+        return _("Cancelled by their seller: %(items)s") % {"items": items}
+    if kind == T.LINES_REFUNDED:
+        amount = _money(params.get("amount"), currency)
+        return _("Cancelled items refunded: %(amount)s") % {"amount": amount}
+    return _("Order updated")
+
+
 def order_timeline(order: Order) -> list[TimelineEntry]:
-    """The order's events as the shopper reads them (from a prefetched order)."""
+    """The order's events as the shopper reads them, in the page's language (from a prefetched
+    order). Each entry is worded from its type; the only note shown is one the shopper wrote
+    themselves, never a staff or system note."""
     entries = []
     for event in order.events.all():
         try:
             label = OrderStatus(event.to_status).label
         except ValueError:
             label = event.to_status
-        note = EVENT_NOTES.get(event.note, event.note)
+        own_words = event.actor_id is not None and event.actor_id == order.user_id
         entries.append(
-            TimelineEntry(status=event.to_status, label=label, when=event.created_at, note=note)
+            TimelineEntry(
+                status=event.to_status,
+                label=label,
+                when=event.created_at,
+                text=event_sentence(event, currency=order.currency),
+                note=event.note if own_words else "",
+            )
         )
     return entries
 

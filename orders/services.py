@@ -29,6 +29,7 @@ from . import locks, signals, transitions
 from .errors import CheckoutError, IllegalTransition, OrderError
 from .events import order_event_record
 from .models import Order, OrderLine
+from .models import OrderEventType as T
 from .models import OrderStatus as S
 
 ZERO = Decimal("0.00")
@@ -169,7 +170,7 @@ def _place(user, session, email, address, method, checkout_key, language, client
             % {"items": ", ".join(names)}
         ) from short
     order_event_record(
-        order=order, actor=user, from_status="", to_status=S.PENDING_PAYMENT, note="placed"
+        order=order, actor=user, from_status="", to_status=S.PENDING_PAYMENT, type=T.PLACED
     )
     cart_clear(user=user, session=session)
     _after_commit_stock_changed({line.product_id for line in lines})
@@ -184,6 +185,8 @@ def _move(
     note: str,
     fields: tuple[str, ...] = (),
     *,
+    type: T,
+    params: dict | None = None,
     only_from: str | None = None,
 ) -> Order:
     if not transitions.can_move(order.status, to_status) or only_from not in (None, order.status):
@@ -195,7 +198,13 @@ def _move(
     order.status = to_status
     order.save(update_fields=["status", "updated_at", *fields])
     order_event_record(
-        order=order, actor=actor, from_status=from_status, to_status=to_status, note=note
+        order=order,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        type=type,
+        params=params,
+        note=note,
     )
     return order
 
@@ -216,21 +225,34 @@ def _require_whole_order_actor(order: Order, actor) -> None:
 
 
 @transaction.atomic
-def order_mark_paid(*, order: Order, actor, note: str = "") -> Order:
-    """The payment arrived. Paying an already paid order changes nothing (a repeated payment
+def order_mark_paid(
+    *, order: Order, actor, gateway: str = "", trade_no: str = "", note: str = ""
+) -> Order:
+    """The payment arrived (through `gateway`, its trade number `trade_no`, both shown in the
+    order's history). Paying an already paid order changes nothing (a repeated payment
     notification); paying a cancelled one is an error for the payment side to handle."""
     order = locks.lock_order(order.pk)
     if order.status == S.PAID or order.paid_at is not None:
         return order
     order.paid_at = timezone.now()
-    _move(order, S.PAID, actor, note or "payment received", fields=("paid_at",))
+    params = {"gateway": gateway, "trade_no": trade_no} if gateway else {}
+    _move(order, S.PAID, actor, note, fields=("paid_at",), type=T.PAID, params=params)
     _queue_email(order, "paid")
     return order
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, actor, reason: str) -> Order:
-    """Cancel an order that has not shipped, giving its stock back."""
+def order_cancel(
+    *,
+    order: Order,
+    actor,
+    reason: str = "",
+    type: T = T.CANCELLED,
+    by_customer: bool = False,
+) -> Order:
+    """Cancel an order that has not shipped, giving its stock back. `type` says why for the
+    order's history (cancelled, expired: not paid in time, rejected after review);
+    `by_customer` when the shopper cancelled it themselves; `reason` is what a person wrote."""
     order = locks.lock_order(order.pk)
     _require_whole_order_actor(order, actor)
     if order.status not in transitions.CANCELLABLE:
@@ -241,7 +263,8 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     lines = locks.lock_lines(order)
     allocations = list(Allocation.objects.filter(order_line__in=lines))
     stock.stock_release(allocations=allocations)
-    _move(order, S.CANCELLED, actor, reason)
+    params = {"by": "customer"} if by_customer else {}
+    _move(order, S.CANCELLED, actor, reason, type=type, params=params)
     _after_commit_stock_changed({line.product_id for line in lines if line.product_id})
     _queue_email(order, "cancelled")
     # robust: whatever a receiver does (payments closing the gateway trade) never undoes a
@@ -281,13 +304,13 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
     OrderLine.objects.bulk_update(to_ship, ["quantity_shipped"])
     everything = all(line.quantity_shipped == line.quantity for line in lines)
     new_status = S.SHIPPED if everything else S.PARTIALLY_SHIPPED
-    skus = ", ".join(line.sku for line in to_ship)
+    params = {"skus": [line.sku for line in to_ship], "partial": not everything}
     if new_status != order.status:
-        _move(order, new_status, actor, f"shipped {skus}")
+        _move(order, new_status, actor, "", type=T.SHIPPED, params=params)
     else:
         order_event_record(
             order=order, actor=actor, from_status=order.status, to_status=order.status,
-            note=f"shipped {skus}",
+            type=T.SHIPPED, params=params,
         )  # fmt: skip
     _after_commit_stock_changed({line.product_id for line in to_ship if line.product_id})
     _queue_email(order, "shipped")
@@ -326,26 +349,28 @@ def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) ->
     order.subtotal -= value
     order.total -= value
     order.save(update_fields=["subtotal", "total", "updated_at"])
-    note = f"lines {', '.join(line.sku for line in own)} cancelled: {reason}"
+    params = {"skus": [line.sku for line in own], "amount": str(value)}
     rest_shipped = all(line.quantity_shipped == line.quantity for line in lines if line not in own)
     if order.status == S.PARTIALLY_SHIPPED and rest_shipped:
-        _move(order, S.SHIPPED, actor, note)
+        _move(order, S.SHIPPED, actor, reason, type=T.LINES_CANCELLED, params=params)
     else:
         order_event_record(
-            order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
-        )
+            order=order, actor=actor, from_status=order.status, to_status=order.status,
+            type=T.LINES_CANCELLED, params=params, note=reason,
+        )  # fmt: skip
     _after_commit_stock_changed({line.product_id for line in own if line.product_id})
     return own
 
 
 @transaction.atomic
-def order_lines_refunded(*, order: Order, actor, note: str) -> Order:
+def order_lines_refunded(*, order: Order, actor, amount: Decimal) -> Order:
     """The money of lines cancelled by their merchant went back: recorded in the order's history
     (its status stays: the other lines go on) and the shopper is told."""
     order = locks.lock_order(order.pk)
     order_event_record(
-        order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
-    )
+        order=order, actor=actor, from_status=order.status, to_status=order.status,
+        type=T.LINES_REFUNDED, params={"amount": str(amount)},
+    )  # fmt: skip
     _queue_email(order, "refunded")
     return order
 
@@ -355,14 +380,14 @@ def order_mark_delivered(*, order: Order, actor, note: str = "") -> Order:
     # ALLOWED lets a refund request return to delivered, but only through order_refund_decline.
     order = locks.lock_order(order.pk)
     _require_whole_order_actor(order, actor)
-    return _move(order, S.DELIVERED, actor, note or "delivered", only_from=S.SHIPPED)
+    return _move(order, S.DELIVERED, actor, note, type=T.DELIVERED, only_from=S.SHIPPED)
 
 
 @transaction.atomic
 def order_complete(*, order: Order, actor, note: str = "") -> Order:
     order = locks.lock_order(order.pk)
     _require_whole_order_actor(order, actor)
-    return _move(order, S.COMPLETED, actor, note or "completed", only_from=S.DELIVERED)
+    return _move(order, S.COMPLETED, actor, note, type=T.COMPLETED, only_from=S.DELIVERED)
 
 
 @transaction.atomic
@@ -376,7 +401,7 @@ def order_refund_request(*, order: Order, actor, reason: str) -> Order:
             else _("This order is %(status)s; a refund cannot be requested.")
             % {"status": order.get_status_display()}
         )
-    return _move(order, S.REFUND_REQUESTED, actor, reason)
+    return _move(order, S.REFUND_REQUESTED, actor, reason, type=T.REFUND_REQUESTED)
 
 
 @transaction.atomic
@@ -393,15 +418,17 @@ def order_refund_decline(*, order: Order, actor, reason: str) -> Order:
         .values_list("from_status", flat=True)
         .first()
     )
-    return _move(order, before or S.COMPLETED, actor, reason)
+    return _move(order, before or S.COMPLETED, actor, reason, type=T.REFUND_DECLINED)
 
 
 @transaction.atomic
-def order_hold_for_review(*, order: Order, actor, note: str) -> Order:
+def order_hold_for_review(*, order: Order, actor, note: str = "") -> Order:
     """The risk checks hold an order awaiting payment: it cannot be paid (nor expire) until
     someone approves it (order_review_approve) or rejects it (order_cancel)."""
     order = locks.lock_order(order.pk)
-    return _move(order, S.UNDER_REVIEW, actor, note, only_from=S.PENDING_PAYMENT)
+    return _move(
+        order, S.UNDER_REVIEW, actor, note, type=T.UNDER_REVIEW, only_from=S.PENDING_PAYMENT
+    )
 
 
 @transaction.atomic
@@ -415,7 +442,7 @@ def order_review_approve(*, order: Order, actor, note: str = "") -> Order:
             % {"status": order.get_status_display()}
         )
     order.expires_at = timezone.now() + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
-    _move(order, S.PENDING_PAYMENT, actor, note or "review approved", fields=("expires_at",))
+    _move(order, S.PENDING_PAYMENT, actor, note, fields=("expires_at",), type=T.APPROVED)
     _queue_email(order, "approved")
     return order
 
@@ -428,9 +455,16 @@ class LineReturn:
 
 @transaction.atomic
 def order_mark_refunded(
-    *, order: Order, actor, full: bool, returns: list[LineReturn], note: str
+    *,
+    order: Order,
+    actor,
+    full: bool,
+    returns: list[LineReturn],
+    amount: Decimal | None = None,
+    note: str = "",
 ) -> tuple[Order, list[stock.Restocked]]:
-    """Money went back to the customer (payments decides how much; `full`: all of it). The order
+    """Money went back to the customer (payments decides how much: `amount` this time, shown in
+    the order's history; `full`: all of it). The order
     becomes refunded or partially refunded (a further partial refund is recorded as an event).
     `returns` are shipped units that came back and go on sale again; a full refund also frees
     the stock still promised to units that will now never ship. Returns where units went."""
@@ -442,12 +476,14 @@ def order_mark_refunded(
         )
     if not full and order.status in transitions.PARTIAL_REFUND_FORBIDDEN:
         raise IllegalTransition(_("An order that has not shipped can only be refunded in full."))
+    params = {"full": full, **({"amount": str(amount)} if amount is not None else {})}
     if order.status == S.CANCELLED:
         # Paid, then cancelled before it shipped: its stock went back at the cancellation; the
         # money follows now and the order stays cancelled.
         order_event_record(
-            order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
-        )
+            order=order, actor=actor, from_status=order.status, to_status=order.status,
+            type=T.REFUNDED, params=params, note=note,
+        )  # fmt: skip
         _queue_email(order, "refunded")
         return order, []
     lines = {line.pk: line for line in locks.lock_lines(order)}
@@ -463,10 +499,11 @@ def order_mark_refunded(
     to_status = S.REFUNDED if full else S.PARTIALLY_REFUNDED
     if order.status == to_status:
         order_event_record(
-            order=order, actor=actor, from_status=order.status, to_status=order.status, note=note
-        )
+            order=order, actor=actor, from_status=order.status, to_status=order.status,
+            type=T.REFUNDED, params=params, note=note,
+        )  # fmt: skip
     else:
-        _move(order, to_status, actor, note)
+        _move(order, to_status, actor, note, type=T.REFUNDED, params=params)
     if allocations or restocked:
         _after_commit_stock_changed({line.product_id for line in lines.values() if line.product_id})
     _queue_email(order, "refunded")
@@ -518,6 +555,6 @@ def orders_cancel_expired_unpaid(*, now=None, limit: int = 500) -> int:
             )
             if order is None:
                 continue
-            order_cancel(order=order, actor=None, reason="not paid in time")
+            order_cancel(order=order, actor=None, type=T.EXPIRED)
             cancelled += 1
     return cancelled

@@ -30,7 +30,6 @@ from .forms import NEW_ADDRESS, CheckoutForm, RefundRequestForm
 from .models import Order, OrderStatus
 
 CHECKOUT_SESSION_KEY = "checkout"
-CANCEL_NOTE = "cancelled by the customer"  # shown translated by selectors.EVENT_NOTES
 
 
 # --- Checkout -----------------------------------------------------------------------------------
@@ -199,6 +198,7 @@ def _detail_context(order: Order, **extra) -> dict:
         "order": order,
         "rows": selectors.order_line_rows(order),
         "timeline": selectors.order_timeline(order),
+        "shipping_method_name": selectors.order_shipping_method_name(order),
         **selectors.order_actions(order),
         **extra,
     }
@@ -237,7 +237,7 @@ def _own_order(request: HttpRequest, number: str) -> Order:
 def _cancel(request: HttpRequest, order: Order) -> None:
     was_paid = order.status == OrderStatus.PAID
     try:
-        services.order_cancel(order=order, actor=request.user, reason=CANCEL_NOTE)
+        services.order_cancel(order=order, actor=request.user, by_customer=True)
     except OrderError as error:
         messages.error(request, str(error))
     else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, scope_to_merchant, sees_every_merchant
 from accounts.permissions import merchant_acting_for
+from orders import admin as order_admin
 from orders.errors import OrderError
 from orders.models import Order, OrderLine
 
@@ -283,8 +285,6 @@ class RefundAdmin(_OrderStaffAdmin):
             refund_id = refund.pk
             # robust: a broker that is down must not turn a recorded refund into an error page;
             # the periodic reconciliation submits pending refunds too.
-            from django.db import transaction
-
             transaction.on_commit(lambda: tasks.submit_refund.delay(refund_id), robust=True)
             self.message_user(
                 request,
@@ -466,3 +466,19 @@ class RiskAssessmentAdmin(_OrderStaffAdmin):
         context["title"] = context["title"] % {"number": assessment.order.number}
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/payments/riskassessment/review.html", context)
+
+
+def _cancel_lines(*, order: Order, actor, reason: str) -> None:
+    refund = refunds.refund_lines_cancel(order=order, actor=actor, reason=reason)
+    refund_id = refund.pk
+    # Recorded and committed; the worker sends it (and the reconciliation, should that fail).
+    transaction.on_commit(lambda: tasks.submit_refund.delay(refund_id), robust=True)
+
+
+order_admin.register_payments(
+    order_admin.PaymentHooks(
+        cancel_lines=_cancel_lines,
+        refund_allowance=refunds.refund_allowance,
+        has_refundable_payment=lambda *, order: refunds.refundable_payment(order=order) is not None,
+    )
+)

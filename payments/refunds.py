@@ -428,9 +428,7 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
     refund_lines = list(refund.lines.select_related("order_line"))
     if refund_lines and all(rl.order_line.cancelled_at is not None for rl in refund_lines):
         # Lines their merchant cancelled: the order goes on as it is for the other lines.
-        order_services.order_lines_refunded(
-            order=order, actor=refund.actor, note=f"refunded {refund.amount} of cancelled lines"
-        )
+        order_services.order_lines_refunded(order=order, actor=refund.actor, amount=refund.amount)
         return
     returns = (
         [order_services.LineReturn(rl.order_line_id, rl.quantity) for rl in refund_lines]
@@ -440,7 +438,7 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
     try:
         with transaction.atomic():
             _order, restocked = order_services.order_mark_refunded(
-                order=order, actor=refund.actor, full=full, returns=returns, note="refunded"
+                order=order, actor=refund.actor, full=full, returns=returns, amount=refund.amount
             )
     except OrderError as error:
         logger.error("refund %s made but order %s not updated: %s", refund.pk, order.pk, error)

@@ -19,7 +19,7 @@ from accounts.models import Address
 from orders import locks as order_locks
 from orders import services as order_services
 from orders.errors import IllegalTransition
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderEventType, OrderStatus
 
 from . import risk
 from .models import Payment, PaymentStatus, RiskAssessment, RiskDecision, RiskRule
@@ -197,6 +197,8 @@ def risk_review_approve(*, assessment: RiskAssessment, actor, note: str = "") ->
 def risk_review_reject(*, assessment: RiskAssessment, actor, reason: str) -> RiskAssessment:
     """The order held for review is cancelled (its stock released, the shopper told)."""
     order, assessment = _locked_for_review(assessment)
-    order_services.order_cancel(order=order, actor=actor, reason=f"rejected after review: {reason}")
+    order_services.order_cancel(
+        order=order, actor=actor, reason=reason, type=OrderEventType.REJECTED
+    )
     _decide(assessment, RiskDecision.REJECTED, actor, reason)
     return assessment

@@ -208,7 +208,7 @@ def _settle(order: Order, payment: Payment, trade_no: str) -> str:
         )
         return f"review: order {order.status}"
     _set_status(payment, P.PAID, f"{prefix} {trade_no}", fields=("trade_no", "paid_at"))
-    order_services.order_mark_paid(order=order, actor=None, note=f"{prefix} {trade_no}")
+    order_services.order_mark_paid(order=order, actor=None, gateway=prefix, trade_no=trade_no)
     return "settled"
 
 

@@ -3,8 +3,9 @@ number of items in the cart."""
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.translation import get_language_info
 
 
@@ -33,11 +34,12 @@ def storefront(request: HttpRequest) -> dict:
         # Only worked out if the page shows it (the header does; cached fragments do not).
         "cart_count": SimpleLazyObject(lambda: _cart_count(request)),
         "CART_MAX_LINE_QUANTITY": settings.CART_MAX_LINE_QUANTITY,
+        # Through language_choose, which records the choice and shows this page in it.
         "language_links": [
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": translate_url(path, code),
+                "url": f"{reverse('language_choose', args=[code])}?{urlencode({'next': path})}",
             }
             for code, _name in settings.LANGUAGES
         ],

@@ -42,7 +42,7 @@ from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
 from logistics.models import ShippingMethod, Stock, Warehouse
-from orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from orders.numbers import ALPHABET
 from payments.alipay_client import BEIJING as BEIJING_TZ
 from payments.alipay_client import beijing_timestamp, format_amount
@@ -717,7 +717,7 @@ _LINE_FIELDS = (
     "order_id", "merchant_id", "product_id", "variant_id", "product_name", "sku", "unit_price",
     "quantity", "quantity_shipped", "line_total",
 )  # fmt: skip
-_EVENT_FIELDS = ("order_id", "created_at", "actor_id", "from_status", "to_status", "note")
+_EVENT_FIELDS = ("order_id", "created_at", "actor_id", "from_status", "to_status", "type", "note")
 _PAYMENT_FIELDS = (
     "id", "created_at", "updated_at", "order_id", "gateway", "amount", "currency", "out_trade_no",
     "trade_no", "status", "paid_at",
@@ -739,17 +739,17 @@ FREE_SHIPPING_FROM = Decimal("199.00")
 SHIPPING_FEE = Decimal("12.00")
 REVIEW_RATE = 0.35
 S = OrderStatus
-# The notes the services themselves write, so the order pages show them translated
-# (orders/selectors.EVENT_NOTES).
-_EVENT_NOTES = {
-    S.PENDING_PAYMENT: "placed",
-    S.PAID: "payment received",
-    S.SHIPPED: "shipped",
-    S.DELIVERED: "delivered",
-    S.COMPLETED: "completed",
-    S.CANCELLED: "not paid in time",
-    S.REFUND_REQUESTED: "refund requested",
-    S.REFUNDED: "refunded",
+# What each step of a generated order was, as the services record it (the order pages word
+# each type in the reader's language; orders/selectors.event_sentence).
+_EVENT_TYPES = {
+    S.PENDING_PAYMENT: OrderEventType.PLACED,
+    S.PAID: OrderEventType.PAID,
+    S.SHIPPED: OrderEventType.SHIPPED,
+    S.DELIVERED: OrderEventType.DELIVERED,
+    S.COMPLETED: OrderEventType.COMPLETED,
+    S.CANCELLED: OrderEventType.EXPIRED,
+    S.REFUND_REQUESTED: OrderEventType.REFUND_REQUESTED,
+    S.REFUNDED: OrderEventType.REFUNDED,
 }
 
 
@@ -921,7 +921,8 @@ class _History:
             actor = (
                 run.user_ids[user] if status in (S.PENDING_PAYMENT, S.REFUND_REQUESTED) else None
             )
-            self.events.add((order_id, run.when(at), actor, previous, status, _EVENT_NOTES[status]))
+            event = (order_id, run.when(at), actor, previous, status, _EVENT_TYPES[status], "")
+            self.events.add(event)
             previous = status
         run.count("orders", 1)
 

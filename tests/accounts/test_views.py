@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Address, User
 from tests.accounts.factories import PASSWORD, VALID_ADDRESS, AddressFactory, UserFactory
+from tests.orders.factories import fill_cart, variant_in_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,59 @@ def test_register_creates_user_and_logs_them_in(client):
     assert response.status_code == 302
     assert response.url == reverse("accounts:profile")
     assert logged_in_user_id(client) == str(user.pk)
+
+
+def registration(**extra) -> dict:
+    return {
+        "email": "new.shopper@example.com",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        **extra,
+    }
+
+
+def test_registering_from_the_checkout_goes_back_to_the_checkout(client):
+    # Given a shopper who followed the checkout's "create an account" link
+    checkout = reverse("orders:checkout")
+    page = client.get(reverse("accounts:register"), {"next": checkout}).content.decode()
+    assert f'name="next" value="{checkout}"' in page
+
+    # When they register
+    response = client.post(reverse("accounts:register"), registration(next=checkout))
+
+    # Then they are signed in and back in the checkout
+    assert response.status_code == 302
+    assert response.url == checkout
+    assert logged_in_user_id(client) is not None
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/checkout/", "javascript:alert(1)"]
+)
+def test_registering_never_sends_the_shopper_to_another_site(client, next_url):
+    response = client.post(reverse("accounts:register"), registration(next=next_url))
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:profile")
+
+
+def test_the_checkout_offers_to_register_and_come_back(client):
+    # Given a guest with something in the cart
+    session = client.session
+    fill_cart((variant_in_stock(), 1), session=session)
+    session.save()
+
+    # When they open the checkout
+    html = client.get(reverse("orders:checkout")).content.decode()
+
+    # Then its register link brings them back to it
+    assert f'href="{reverse("accounts:register")}?next={reverse("orders:checkout")}"' in html
+
+
+def test_the_login_pages_register_link_keeps_where_to_go_next(client):
+    html = client.get(reverse("accounts:login"), {"next": "/checkout/"}).content.decode()
+
+    assert f'href="{reverse("accounts:register")}?next=/checkout/"' in html
 
 
 def test_register_with_email_taken_in_other_case_shows_error(client, user):

@@ -74,10 +74,16 @@ def test_shopper_searches_in_chinese_and_picks_a_suggestion(page, screenshot, se
     box.press_sequentially("跑鞋", delay=40)
     option = page.locator("#search-suggestions [role=option]").first
     option.wait_for()
+    picked_url = option.locator("a").evaluate("link => link.href")
+    picked_label = option.locator(".search-suggestion-label").inner_text()
+    assert "/zh-hans/" in picked_url and "/search/" not in picked_url
     box.press("ArrowDown")
     box.press("Enter")
-    page.wait_for_url("**/zh-hans/**")
-    assert "/zh-hans/" in page.url
+    # Picking goes to the suggestion's own page (not the results of the typed words), in Chinese.
+    page.wait_for_url(picked_url)
+    assert page.url != page.base_url + "/zh-hans/"
+    assert picked_label in page.get_by_role("heading", level=1).inner_text()
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
     screenshot(page, "picked")
 
     page.goto(page.base_url + "/zh-hans/search/?q=跑鞋")

@@ -18,7 +18,7 @@ from catalog.models import Product, ProductVariant
 from logistics.models import Allocation, ShippingMethod, Stock
 from orders import services, transitions
 from orders.errors import CheckoutError, IllegalTransition, OrderError
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, OrderEventType
 from orders.models import OrderStatus as S
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import ADDRESS, allocated, fill_cart, shipping_method, variant_in_stock
@@ -98,7 +98,12 @@ def test_place_allocates_stock_records_the_event_and_empties_the_cart(method):
     assert allocated(variant) == 3
     assert Allocation.objects.filter(order_line__order=order).count() == 1
     event = order.events.get()
-    assert (event.from_status, event.to_status, event.note) == ("", S.PENDING_PAYMENT, "placed")
+    assert (event.from_status, event.to_status, event.type, event.note) == (
+        "",
+        S.PENDING_PAYMENT,
+        OrderEventType.PLACED,
+        "",
+    )
     assert storage_for(None, session).lines() == {}
     assert order.guest_token
     assert order.expires_at > timezone.now()
@@ -206,6 +211,22 @@ SERVICES: dict[str, Step] = {
     "refund_part": lambda o, a: services.order_mark_refunded(
         order=o, actor=a, full=False, returns=[], note="n"
     )[0],
+}
+
+# What each service records the step as (OrderEvent.type).
+SERVICE_EVENT_TYPES: dict[str, OrderEventType] = {
+    "mark_paid": OrderEventType.PAID,
+    "cancel": OrderEventType.CANCELLED,
+    "ship": OrderEventType.SHIPPED,
+    "ship_first_merchant": OrderEventType.SHIPPED,
+    "mark_delivered": OrderEventType.DELIVERED,
+    "complete": OrderEventType.COMPLETED,
+    "refund_request": OrderEventType.REFUND_REQUESTED,
+    "refund_decline": OrderEventType.REFUND_DECLINED,
+    "hold": OrderEventType.UNDER_REVIEW,
+    "approve": OrderEventType.APPROVED,
+    "refund_all": OrderEventType.REFUNDED,
+    "refund_part": OrderEventType.REFUNDED,
 }
 
 # Every move of transitions.ALLOWED that a service makes, and that service.
@@ -336,8 +357,10 @@ def test_each_allowed_move_works_and_records_who_from_to_and_why(two_merchant_or
     assert order.events.count() == events + 1
     event = last_event(order)
     assert (event.actor, event.from_status, event.to_status) == (staff, before, after)
+    assert event.type == SERVICE_EVENT_TYPES[STEPS[move]]
     if move in SHIPPING_MOVES:
-        assert event.note.startswith("shipped SKU-")
+        assert event.params["skus"] and all(s.startswith("SKU-") for s in event.params["skus"])
+        assert event.params["partial"] == (after == S.PARTIALLY_SHIPPED)
     else:
         assert event.note == "n"
 
@@ -521,11 +544,11 @@ def test_expiry_cancels_only_expired_unpaid_orders_and_releases_their_stock(meth
     assert statuses == {expired.pk: S.CANCELLED, waiting.pk: S.PENDING_PAYMENT, paid.pk: S.PAID}
     assert allocated(variant) == 5
     event = last_event(expired)
-    assert (event.actor, event.from_status, event.to_status, event.note) == (
+    assert (event.actor, event.from_status, event.to_status, event.type) == (
         None,
         S.PENDING_PAYMENT,
         S.CANCELLED,
-        "not paid in time",
+        OrderEventType.EXPIRED,
     )
 
 
@@ -688,3 +711,61 @@ def test_a_partial_refund_of_a_refund_request(two_merchant_order):
 
     order.refresh_from_db()
     assert order.status == S.PARTIALLY_REFUNDED
+
+
+# --- Event types ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status", "expected"),
+    [
+        ("", S.PENDING_PAYMENT, OrderEventType.PLACED),
+        (S.PENDING_PAYMENT, S.PAID, OrderEventType.PAID),
+        (S.PAID, S.PARTIALLY_SHIPPED, OrderEventType.SHIPPED),
+        (S.PAID, S.CANCELLED, OrderEventType.CANCELLED),
+        (S.UNDER_REVIEW, S.PENDING_PAYMENT, OrderEventType.APPROVED),
+        (S.REFUND_REQUESTED, S.DELIVERED, OrderEventType.REFUND_DECLINED),
+        (S.REFUND_REQUESTED, S.PARTIALLY_REFUNDED, OrderEventType.REFUNDED),
+        (S.PAID, S.PAID, OrderEventType.NOTE),
+    ],
+)
+def test_an_event_recorded_without_a_type_gets_the_one_its_statuses_say(
+    method, from_status, to_status, expected
+):
+    from orders.events import order_event_record
+
+    order = place(method, fill_cart((variant_in_stock(), 1)))
+
+    event = order_event_record(
+        order=order, actor=None, from_status=from_status, to_status=to_status, note="x"
+    )
+
+    assert (event.type, event.params, event.note) == (expected, {}, "x")
+
+
+def test_a_payment_records_its_gateway_and_trade_number_not_a_note(method):
+    order = place(method, fill_cart((variant_in_stock(), 1)))
+
+    services.order_mark_paid(order=order, actor=None, gateway="gw", trade_no="T-1")
+
+    event = last_event(order)
+    assert (event.type, event.params, event.note) == (
+        OrderEventType.PAID,
+        {"gateway": "gw", "trade_no": "T-1"},
+        "",
+    )
+
+
+def test_a_refund_records_its_amount(method):
+    order = place(method, fill_cart((variant_in_stock(), 1)))
+    services.order_mark_paid(order=order, actor=None)
+
+    services.order_mark_refunded(
+        order=order, actor=None, full=True, returns=[], amount=Decimal("62.00")
+    )
+
+    event = last_event(order)
+    assert (event.type, event.params) == (
+        OrderEventType.REFUNDED,
+        {"full": True, "amount": "62.00"},
+    )

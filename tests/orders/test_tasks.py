@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from logistics.models import Stock
-from orders.models import Order
+from orders.models import Order, OrderEventType
 from orders.models import OrderStatus as S
 from orders.tasks import cancel_expired_unpaid
 from shop.celery import app
@@ -37,5 +37,5 @@ def test_a_real_worker_cancels_an_expired_order_and_releases_its_stock(live_work
 
     wait_for(lambda: Order.objects.get(pk=order.pk).status == S.CANCELLED, live_worker)
     assert Stock.objects.get(variant=variant).allocated == 0
-    assert order.events.filter(to_status=S.CANCELLED, note="not paid in time").count() == 1
+    assert order.events.filter(to_status=S.CANCELLED, type=OrderEventType.EXPIRED).count() == 1
     assert any("orders.cancel_expired_unpaid" in line for line in live_worker.lines)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Address
-from catalog.models import ProductVariant
+from catalog.models import Product, ProductVariant
 from logistics.models import ShippingMethod
 from orders import services
 from orders.models import Order, OrderEvent
@@ -583,7 +583,7 @@ def test_cancelling_an_unpaid_order_releases_its_stock(signed_in, shopper):
     assert not any("refunded" in m for m in messages_of(response))  # nothing was paid
     page = signed_in.get(order.get_absolute_url()).content.decode()
     assert "Cancelled" in page
-    assert "Cancelled by you" in page
+    assert "Cancelled by the customer" in page
     assert reverse("orders:cancel", args=[order.number]) not in page
 
 
@@ -778,3 +778,85 @@ def test_the_header_account_menu_and_footer_link_to_my_orders(signed_in):
 
     assert html.count(f'href="{reverse("orders:list")}"') == 3
     assert "My orders" in html
+
+
+# --- The order page in the page's language ------------------------------------------------------
+
+
+def timeline_of(html: str) -> list[str]:
+    return re.findall(r'<span class="timeline-text">(.*?)</span>', html)
+
+
+def test_an_order_placed_in_english_reads_in_chinese_on_the_chinese_page(
+    signed_in, shopper, standard
+):
+    # Given an order placed in English, paid through the gateway and shipped
+    ShippingMethod.objects.filter(pk=standard.pk).update(name_zh_hans="标准快递")
+    variant = variant_in_stock(name="Linen apron")
+    Product.objects.filter(pk=variant.product_id).update(name_zh_hans="亚麻围裙")
+    order = place_order((variant, 1), user=shopper, method=standard, language="en")
+    services.order_mark_paid(order=order, actor=None, gateway="alipay", trade_no="2026120322")
+    services.order_ship(order=order, actor=None)
+
+    # When the shopper opens it on the Chinese site
+    html = signed_in.get(f"/zh-hans{order.get_absolute_url()}").content.decode()
+
+    # Then the product and the delivery option have their Chinese names
+    assert "亚麻围裙" in html and "Linen apron" not in html
+    assert "标准快递" in html and standard.name_en not in html
+    # And the timeline is told in Chinese, from each event's type, with no stored note
+    assert timeline_of(html) == [
+        "订单已提交",
+        "已通过支付宝付款（交易号 2026120322）",  # noqa: RUF001 -- Chinese punctuation
+        f"已发货：{variant.sku}",  # noqa: RUF001
+    ]
+    assert "timeline-note" not in html
+    assert "alipay 2026120322" not in html
+
+
+def test_the_english_page_tells_the_same_timeline_in_english(signed_in, shopper, standard):
+    order = place_order((variant_in_stock(), 1), user=shopper, method=standard, language="zh-hans")
+    services.order_mark_paid(order=order, actor=None, gateway="alipay", trade_no="2026120322")
+
+    html = signed_in.get(order.get_absolute_url()).content.decode()
+
+    assert timeline_of(html) == ["Order placed", "Paid with Alipay (transaction 2026120322)"]
+
+
+def test_a_line_whose_product_is_gone_shows_the_name_it_was_bought_under(signed_in, shopper):
+    variant = variant_in_stock(name="Linen apron")
+    order = place_order((variant, 1), user=shopper)
+    order.lines.update(product=None, variant=None)  # the product was deleted since
+
+    html = signed_in.get(f"/zh-hans{order.get_absolute_url()}").content.decode()
+
+    assert "Linen apron" in html
+
+
+def test_a_delivery_option_that_is_gone_shows_the_name_it_was_chosen_under(
+    signed_in, shopper, standard
+):
+    order = place_order((variant_in_stock(), 1), user=shopper, method=standard)
+    Order.objects.filter(pk=order.pk).update(shipping_method=None)
+
+    html = signed_in.get(f"/zh-hans{order.get_absolute_url()}").content.decode()
+
+    assert standard.name_en in html
+
+
+def test_the_timeline_shows_the_shoppers_own_words_but_never_a_staff_note(signed_in, shopper):
+    # Given an order delivered with a staff note, then a refund asked for by the shopper
+    staff = UserFactory(is_staff=True)
+    order = place_order((variant_in_stock(), 1), user=shopper)
+    services.order_mark_paid(order=order, actor=None)
+    services.order_ship(order=order, actor=staff)
+    services.order_mark_delivered(order=order, actor=staff, note="left with the neighbour 302")
+    services.order_refund_request(order=order, actor=shopper, reason="Arrived broken")
+
+    # When the shopper opens the order
+    html = signed_in.get(order.get_absolute_url()).content.decode()
+
+    # Then their own reason is there, the staff note is not
+    assert "Arrived broken" in html
+    assert "neighbour 302" not in html
+    assert timeline_of(html)[-2:] == ["Delivered", "Refund requested"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from orders import services as order_services
 from orders.errors import OrderError
-from orders.models import OrderEvent, OrderLine
+from orders.models import OrderEvent, OrderEventType, OrderLine
 from orders.models import OrderStatus as S
 from payments.models import Payment, PaymentEvent, Refund, RefundStatus
 from payments.models import PaymentStatus as P
@@ -102,9 +102,13 @@ def test_a_merchant_cancels_and_refunds_its_own_lines_and_the_order_goes_on(
     my_line = order.lines.get(merchant=staff_a.merchant)
     their_line = order.lines.exclude(merchant=staff_a.merchant).get()
     assert my_line.cancelled_at is not None and their_line.cancelled_at is None
-    notes = list(OrderEvent.objects.filter(order=order).values_list("note", flat=True))
-    assert f"lines {mine.sku} cancelled: out of stock at the warehouse" in notes
-    assert "refunded 80.00 of cancelled lines" in notes
+    events = list(OrderEvent.objects.filter(order=order).values_list("type", "params", "note"))
+    assert (
+        OrderEventType.LINES_CANCELLED,
+        {"skus": [mine.sku], "amount": "80.00"},
+        "out of stock at the warehouse",
+    ) in events
+    assert (OrderEventType.LINES_REFUNDED, {"amount": "80.00"}, "") in events
     assert not PaymentEvent.objects.filter(note__contains="order not updated").exists()
 
 
