@@ -185,10 +185,11 @@ def _move(
     note: str,
     fields: tuple[str, ...] = (),
     *,
-    type: T,
+    type: T | None = None,
     params: dict | None = None,
     only_from: str | None = None,
 ) -> Order:
+    # Without a type the event gets the one its statuses say (events.order_event_type_for).
     if not transitions.can_move(order.status, to_status) or only_from not in (None, order.status):
         raise IllegalTransition(
             _("This order is %(status)s and cannot be changed to %(new)s.")

@@ -860,3 +860,15 @@ def test_the_timeline_shows_the_shoppers_own_words_but_never_a_staff_note(signed
     assert "Arrived broken" in html
     assert "neighbour 302" not in html
     assert timeline_of(html)[-2:] == ["Delivered", "Refund requested"]
+
+
+def test_a_refund_reads_with_its_amount_on_the_chinese_page(signed_in, shopper, standard):
+    order = place_order((variant_in_stock(price="50.00"), 1), user=shopper, method=standard)
+    services.order_mark_paid(order=order, actor=None)
+    services.order_mark_refunded(
+        order=order, actor=None, full=True, returns=[], amount=Decimal("62.00")
+    )
+
+    html = signed_in.get(f"/zh-hans{order.get_absolute_url()}").content.decode()
+
+    assert timeline_of(html)[-1] == "已全额退款：¥62.00"  # noqa: RUF001 -- Chinese punctuation
