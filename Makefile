@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender clean
+.PHONY: run test lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
@@ -52,6 +52,10 @@ test-services: $(STAMP)
 	else \
 		echo "== PostgreSQL or Redis not reachable: services pass skipped (CI runs it with REQUIRE_SERVICES=1) =="; \
 	fi
+
+## test-parallel: two short services-pass runs at once, each with its own test database and Redis keys
+test-parallel: $(STAMP)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SHOP_TEST_PASS=services $(BIN)/python scripts/parallel_test_runs.py
 
 ## browser-deps: Debian's Chromium (and CJK fonts for screenshots) for the Playwright tests
 browser-deps:

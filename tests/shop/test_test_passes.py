@@ -1,6 +1,7 @@
 """Each pass of the suite runs on what it says: the embedded pass on SQLite and local memory even
 when a .env file names services, and pytest refuses a pass whose environment contradicts it."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -110,3 +111,48 @@ def test_pytest_refuses_a_services_pass_without_the_services():
 
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout + result.stderr
     assert "the services pass needs DATABASE_URL" in result.stderr
+
+
+SHOW_RUN_NAMES = (
+    "from django.conf import settings;"
+    "print(settings.SHOP_TEST_RUN_ID);"
+    "print(settings.DATABASES['default']['TEST']['NAME']);"
+    "print(settings.CACHES['default']['KEY_PREFIX']);"
+    "print(settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix'])"
+)
+
+
+def run_names(**extra: str) -> list[str]:
+    env = environment(
+        DATABASE_URL="postgres://shop@127.0.0.1:5432/shop",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        SHOP_TEST_PASS="services",
+    )
+    env.pop("SHOP_TEST_RUN_ID", None)
+    env.update(extra)
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW_RUN_NAMES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_a_run_id_names_the_test_database_the_cache_keys_and_the_celery_keys():
+    names = run_names(SHOP_TEST_RUN_ID="Ci-7")
+
+    assert names == ["ci_7", "test_shop_ci_7", "test-ci_7", "test-ci_7-celery:"]
+
+
+def test_without_a_run_id_the_checkouts_path_names_the_run():
+    names = run_names()
+
+    # Two checkouts have different paths, so different names; one checkout keeps its names, so
+    # its Celery worker and its next run find them.
+    assert names[0] == hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
+    assert names[1] == f"test_shop_{names[0]}"
+    assert run_names() == names
