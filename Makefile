@@ -64,11 +64,13 @@ test-sqlite: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL SHOP_TEST_PASS=embedded $(BIN)/pytest $(PYTEST_ARGS)
 
 test-services: $(STAMP)
-	@if [ "$$REQUIRE_SERVICES" = "1" ] || $(BIN)/python scripts/services_up.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
+	@if $(BIN)/python scripts/services_up.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		echo "== test suite on PostgreSQL + Redis =="; \
 		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SHOP_TEST_PASS=services $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
+		echo "== PostgreSQL or Redis not usable (above), and REQUIRE_SERVICES=1: failing =="; exit 1; \
 	else \
-		echo "== PostgreSQL or Redis not reachable: services pass skipped (CI runs it with REQUIRE_SERVICES=1) =="; \
+		echo "== PostgreSQL or Redis not usable (above): services pass skipped (CI runs it with REQUIRE_SERVICES=1) =="; \
 	fi
 
 ## test-parallel: two short services-pass runs at once, each with its own test database and Redis keys
