@@ -61,7 +61,7 @@ lint: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "== test suite on SQLite (embedded default) =="
-	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL SHOP_TEST_PASS=embedded $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL -u CELERY_BROKER_URL SHOP_TEST_PASS=embedded $(BIN)/pytest $(PYTEST_ARGS)
 
 test-services: $(STAMP)
 	@if $(BIN)/python scripts/services_up.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
