@@ -12,14 +12,32 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint test-sqlite test-services browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender clean
+.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender clean
 
-$(STAMP): pyproject.toml
+# What `make run`, `make test` and CI install: every package pinned, with hashes (runtime and dev
+# tools; requirements/base.txt is the runtime part, for the Docker image). Refreshed from
+# pyproject.toml by `make lock`.
+LOCK := requirements/dev.txt
+
+$(STAMP): $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "The lock files do not hold what pyproject.toml asks for: refresh them with 'make lock'."; exit 1; }
 	@touch $@
+
+## lock: refresh the lock files from pyproject.toml (keeps the current pins where they still fit;
+## `make lock LOCK_ARGS=--upgrade` moves everything to the newest releases allowed)
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' --quiet $(LOCK_ARGS)
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(UV_COMPILE) --extra dev -o requirements/dev.txt
+	$(UV_COMPILE) --constraint requirements/dev.txt -o requirements/base.txt
 
 ## run: set everything up, seed a demo shop if empty, serve it with a Celery worker and beat
 run: $(STAMP)
@@ -43,15 +61,21 @@ lint: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "== test suite on SQLite (embedded default) =="
-	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL SHOP_TEST_PASS=embedded $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL -u CELERY_BROKER_URL SHOP_TEST_PASS=embedded $(BIN)/pytest $(PYTEST_ARGS)
 
 test-services: $(STAMP)
-	@if [ "$$REQUIRE_SERVICES" = "1" ] || $(BIN)/python scripts/services_up.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
+	@if $(BIN)/python scripts/services_up.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		echo "== test suite on PostgreSQL + Redis =="; \
 		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SHOP_TEST_PASS=services $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
+		echo "== PostgreSQL or Redis not usable (above), and REQUIRE_SERVICES=1: failing =="; exit 1; \
 	else \
-		echo "== PostgreSQL or Redis not reachable: services pass skipped (CI runs it with REQUIRE_SERVICES=1) =="; \
+		echo "== PostgreSQL or Redis not usable (above): services pass skipped (CI runs it with REQUIRE_SERVICES=1) =="; \
 	fi
+
+## test-parallel: two short services-pass runs at once, each with its own test database and Redis keys
+test-parallel: $(STAMP)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SHOP_TEST_PASS=services $(BIN)/python scripts/parallel_test_runs.py
 
 ## browser-deps: Debian's Chromium (and CJK fonts for screenshots) for the Playwright tests
 browser-deps:

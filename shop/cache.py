@@ -4,7 +4,7 @@ Django's RedisCacheClient builds a new `redis.Redis` on every cache call, and bu
 table of response callbacks) costs about half as much as a round trip to a local Redis. A
 `redis.Redis` holds nothing but its connection pool and is safe to share between threads, so one
 per pool serves every call; the pool still hands out the connections (and replaces them after a
-fork, as before).
+fork, as before). Its clear() deletes only the cache's own keys.
 """
 
 from __future__ import annotations
@@ -30,3 +30,23 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def clear(self) -> None:
+        """Delete this cache's keys (those under its KEY_PREFIX), not the whole Redis database
+        as Django's FLUSHDB does: the Celery broker's queues live in the same database (REDIS_URL
+        serves both), and so may the keys of another shop or test run under another prefix."""
+        client = self._cache.get_client(write=True)
+        pattern = _glob_escape(self.key_prefix) + ":*"
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)
+
+
+def _glob_escape(text: str) -> str:
+    """`text` matched literally in a Redis SCAN/KEYS pattern."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)

@@ -121,15 +121,34 @@ def storefront_cache(settings):
 
 
 def pytest_configure(config):
-    # The services pass must really run on PostgreSQL and Redis; never fall back silently.
-    if os.environ.get("SHOP_TEST_PASS") == "services":
-        from django.conf import settings as dj_settings
+    # Each pass must really run on what it says; never fall back silently either way.
+    test_pass = os.environ.get("SHOP_TEST_PASS")
+    if test_pass not in ("services", "embedded"):
+        return
+    from django.conf import settings as dj_settings
 
-        engine = dj_settings.DATABASES["default"]["ENGINE"]
+    engine = dj_settings.DATABASES["default"]["ENGINE"]
+    if test_pass == "services":
         if not engine.endswith("postgresql") or not dj_settings.REDIS_URL:
             raise pytest.UsageError(
                 "the services pass needs DATABASE_URL=postgres://... and REDIS_URL=redis://..."
             )
+        return
+    found = []
+    if not engine.endswith("sqlite3"):
+        found.append(f"database {engine.rsplit('.', 1)[-1]} (DATABASE_URL)")
+    if not dj_settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        found.append(f"cache {dj_settings.CACHES['default']['BACKEND']} (REDIS_URL)")
+    if not dj_settings.CELERY_BROKER_URL.startswith("sqla+sqlite"):
+        found.append("a Celery broker other than the SQLite file (CELERY_BROKER_URL, REDIS_URL)")
+    if dj_settings.ELASTICSEARCH_URL:
+        found.append("Elasticsearch (ELASTICSEARCH_URL)")
+    if found:
+        raise pytest.UsageError(
+            "the embedded pass runs on SQLite and local memory only, but found "
+            + "; ".join(found)
+            + ": unset those variables (make test-sqlite does) or run the services pass"
+        )
 
 
 from tests.worker import celery_worker_process, live_worker  # noqa: E402, F401

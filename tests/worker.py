@@ -83,6 +83,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         DJANGO_SETTINGS_MODULE="shop.settings.test",
         DATABASE_URL=_database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        # The same run: the same cache key prefix and Celery queue keys as this process.
+        SHOP_TEST_RUN_ID=settings.SHOP_TEST_RUN_ID,
         CELERY_TASK_ALWAYS_EAGER="0",
         PYTHONUNBUFFERED="1",
     )

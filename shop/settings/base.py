@@ -6,6 +6,7 @@ without it the embedded default is used: SQLite, local-memory cache, a SQLite-fi
 console email and database search.
 """
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,18 @@ VAR_DIR = Path(environ.Env().str("SHOP_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The URLs that switch the integrations on. The embedded test pass (SHOP_TEST_PASS=embedded, as
+# `make test-sqlite` runs it) must run on the embedded defaults: a .env written for the services
+# mode may not switch them back on behind its back (tests/conftest.py refuses the pass when the
+# environment itself names a service).
+SERVICE_URL_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "ELASTICSEARCH_URL")
+ENV_FILE = Path(os.environ.get("SHOP_ENV_FILE") or BASE_DIR / ".env")
+_given_by_environment = set(os.environ)
+environ.Env.read_env(ENV_FILE, overwrite=False)
+if os.environ.get("SHOP_TEST_PASS") == "embedded":
+    for _name in SERVICE_URL_VARIABLES:
+        if _name not in _given_by_environment:
+            os.environ.pop(_name, None)
 
 SECRET_KEY = env.str("SECRET_KEY", default="embedded-dev-key-not-for-production")
 DEBUG = env.bool("DEBUG", default=False)

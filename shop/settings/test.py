@@ -1,8 +1,11 @@
 """The test suite: the same services as base, chosen by the environment, with fast hashing and eager
 tasks. Tests that need a real worker turn eagerness off and start one (tests/worker.py)."""
 
+import hashlib
+import re
+
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR, env
+from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, DATABASES, REDIS_URL, VAR_DIR, env
 
 DEBUG = False
 # The suite pays through the local Alipay sandbox although DEBUG is off (base.py would not).
@@ -22,13 +25,42 @@ STOREFRONT_CACHE_SECONDS = 0
 # postings and counts (tests of the scan path raise it).
 SEARCH_FREQUENT_STEM_SHARE = 0.0
 
+# One run of the suite owns its test database and its Redis keys (cache, recommendation buffer,
+# Celery queues), so that two checkouts, or two runs given different SHOP_TEST_RUN_IDs, test at
+# once on one PostgreSQL and one Redis database. By default a checkout is one run: the id comes
+# from its path, so its Celery worker (tests/worker.py) and its next run find the same names.
+SHOP_TEST_RUN_ID = re.sub(
+    r"[^a-z0-9_]",
+    "_",
+    (
+        env.str("SHOP_TEST_RUN_ID", default="")
+        or hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]
+    ).lower(),
+)[:24]
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a Celery worker process can open the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-shop.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-shop-{SHOP_TEST_RUN_ID}.sqlite3")}
+else:
+    # PostgreSQL names are at most 63 bytes; the run id is kept whole.
+    _base_name = f"test_{DATABASES['default']['NAME']}"[: 62 - len(SHOP_TEST_RUN_ID)]
+    DATABASES["default"]["TEST"] = {"NAME": f"{_base_name}_{SHOP_TEST_RUN_ID}"}
 
-if not env.str("CELERY_BROKER_URL", default="") and not env.str("REDIS_URL", default=""):
+if REDIS_URL:
+    # The cache's keys, and with them the recommendation buffer's and lists' (made by
+    # cache.make_key); the cache's clear() deletes only these (shop/cache.py).
+    CACHES["default"]["KEY_PREFIX"] = f"test-{SHOP_TEST_RUN_ID}"
+
+if not env.str("CELERY_BROKER_URL", default="") and not REDIS_URL:
     # Its own broker file, so a `make run` worker on the same machine never takes test tasks.
-    CELERY_BROKER_URL = f"sqla+sqlite:///{VAR_DIR / 'test-celery-broker.sqlite3'}"
+    CELERY_BROKER_URL = (
+        f"sqla+sqlite:///{VAR_DIR / f'test-celery-broker-{SHOP_TEST_RUN_ID}.sqlite3'}"
+    )
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Every key kombu writes on Redis (queues, bindings, unacked messages) under the run's prefix:
+    # a worker of another run never takes this run's tasks, nor does this run purge theirs. Not
+    # under the cache's prefix, whose keys are deleted between tests.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"test-{SHOP_TEST_RUN_ID}-celery:"}
 
 # The live server of the browser tests serves uploaded images too.
 SERVE_MEDIA = True

@@ -24,6 +24,11 @@ def names_on(response) -> list[str]:
     return [p.name for p in response.context["listing"].page.object_list]
 
 
+SCRIPT = "<script>alert(1)</script>"
+# What a page may show of SCRIPT: the text, escaped as Django's templates escape it.
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
 # --- Home ---------------------------------------------------------------------------------------
 def test_home_shows_featured_products_and_the_category_tree(client, make_product):
     parent = CategoryFactory(name_en="Clothing")
@@ -156,7 +161,7 @@ def test_sold_out_products_show_a_badge(client, make_product):
         {"brand": "x" * 5000},
         {"price_min": "9" * 5000},
         {"in_stock": "maybe"},
-        {"q": "<script>alert(1)</script>"},
+        {"q": SCRIPT},
     ],
 )
 def test_bad_query_parameters_give_a_normal_page(client, make_product, params):
@@ -167,6 +172,17 @@ def test_bad_query_parameters_give_a_normal_page(client, make_product, params):
 
     assert response.status_code == 200
     assert "Still here" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["q", "brand", "sort", "price_min", "page"])
+def test_a_script_in_a_category_parameter_is_never_echoed_raw(client, make_product, name):
+    category = CategoryFactory()
+    make_product(category=category, name_en="Still here")
+
+    html = client.get(category_url(category), {name: SCRIPT}).content.decode()
+
+    assert SCRIPT not in html
+    assert "alert(1)" not in html or ESCAPED_SCRIPT in html
 
 
 def test_a_negative_minimum_price_is_explained_and_ignored(client, make_product):
@@ -257,7 +273,7 @@ def test_inactive_or_unknown_product_is_404(client, make_product):
     assert client.get("/p/nope/").status_code == 404
 
 
-@pytest.mark.parametrize("variant", ["abc", "-1", "9" * 40, "999999"])
+@pytest.mark.parametrize("variant", ["abc", "-1", "9" * 40, "999999", SCRIPT])
 def test_product_page_ignores_a_bad_variant_parameter(client, make_product, variant):
     product = make_product()
 
@@ -265,6 +281,15 @@ def test_product_page_ignores_a_bad_variant_parameter(client, make_product, vari
 
     assert response.status_code == 200
     assert response.context["p"].selected == product.variants.get()
+
+
+def test_a_script_in_the_variant_parameter_is_never_echoed_raw(client, make_product):
+    product = make_product()
+
+    html = client.get(product.get_absolute_url(), {"variant": SCRIPT}).content.decode()
+
+    assert SCRIPT not in html
+    assert "alert(1)" not in html or ESCAPED_SCRIPT in html
 
 
 def test_product_page_queries_do_not_grow_with_variants_images_or_reviews(

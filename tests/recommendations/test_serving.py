@@ -187,8 +187,15 @@ def test_a_product_newer_than_the_model_gets_its_category_best_sellers(client, s
 
 
 def test_before_any_model_the_product_and_cart_pages_show_no_slots(client, shelf):
-    html = client.get(shelf["items"][1].get_absolute_url()).content.decode()
-    assert "recs-similar" not in html and "recs-also-bought" not in html
+    product = shelf["items"][1]
+    client.post(reverse("cart:add"), {"variant": product.variants.first().pk, "quantity": 1})
+
+    product_page = client.get(product.get_absolute_url()).content.decode()
+    cart_page = client.get(reverse("cart:detail")).content.decode()
+
+    assert "recs-similar" not in product_page and "recs-also-bought" not in product_page
+    assert product.get_absolute_url() in cart_page  # the cart holds it ...
+    assert "recs-complete" not in cart_page  # ... and has nothing to suggest with it
 
 
 def test_recently_viewed_follows_each_view_through_the_cached_history(client, shelf):

@@ -38,3 +38,47 @@ def test_it_still_reads_and_writes_like_djangos_redis_cache(redis_cache, redis_u
     # Stored under the prefix, in the database of the URL.
     raw = redis.Redis.from_url(redis_url)
     assert raw.exists(redis_cache.make_key("b")) == 1
+
+
+def test_clear_deletes_this_caches_keys_and_leaves_the_rest_of_the_database(redis_cache, redis_url):
+    raw = redis.Redis.from_url(redis_url)
+    other_prefix = f"{redis_cache.key_prefix}-other"
+    raw.set(f"{other_prefix}:1:kept", "another cache's")  # another shop's or test run's key
+    raw.rpush(f"{redis_cache.key_prefix}celery", "a queued task")  # a neighbour's own key
+    redis_cache.set_many({f"k{i}": i for i in range(2500)}, 30)  # more than one SCAN batch
+    redis_cache.set("v", "older version", 30, version=2)
+
+    try:
+        redis_cache.clear()
+
+        assert redis_cache.get("k0") is None and redis_cache.get("k2499") is None
+        assert redis_cache.get("v", version=2) is None
+        assert not list(raw.scan_iter(match=f"{redis_cache.key_prefix}:*"))
+        assert raw.get(f"{other_prefix}:1:kept") == b"another cache's"
+        assert raw.lrange(f"{redis_cache.key_prefix}celery", 0, -1) == [b"a queued task"]
+    finally:
+        raw.delete(f"{other_prefix}:1:kept", f"{redis_cache.key_prefix}celery")
+
+
+def test_clear_takes_a_prefix_literally(settings, redis_url):
+    raw = redis.Redis.from_url(redis_url)
+    tag = uuid.uuid4().hex[:8]
+    settings.CACHES = {
+        **settings.CACHES,
+        "starred": {
+            "BACKEND": "shop.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"t*{tag}",
+        },
+    }
+    neighbour = f"tx{tag}:1:kept"  # what the prefix would match as a pattern
+    raw.set(neighbour, "1")
+    caches["starred"].set("gone", 1, 30)
+
+    try:
+        caches["starred"].clear()
+
+        assert caches["starred"].get("gone") is None
+        assert raw.exists(neighbour) == 1
+    finally:
+        raw.delete(neighbour)
