@@ -8,8 +8,9 @@ lines (accounts/admin_scoping.py). They ship their own lines; whatever concerns 
 (cancel, delivered, completed, declining a refund) they may do only to an order whose lines are
 all theirs: an order shared with other merchants is the shop operator's (a superuser's). On a
 shared order that is paid, a merchant may instead cancel its own lines before shipping them,
-which refunds them (payments.refunds.refund_lines_cancel); after shipping it refunds its lines
-through the refund form. Buttons are offered only where the service will accept them.
+which refunds them (services.order_lines_cancel; payments refunds them on its signal); after
+shipping it refunds its lines through the refund form. Buttons are offered only where the
+service will accept them (the refund button by payments' own rule, through a template tag).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -34,7 +34,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, is_superuser
-from payments import refunds as payment_refunds
 
 from . import services, transitions
 from .errors import OrderError
@@ -96,12 +95,8 @@ def _decline_refund(*, order, actor, merchant_id, reason):
 
 
 def _cancel_lines(*, order, actor, merchant_id, reason):
-    from payments.tasks import submit_refund
-
-    refund = payment_refunds.refund_lines_cancel(order=order, actor=actor, reason=reason)
-    refund_id = refund.pk
-    # Recorded and committed; the worker sends it (and the reconciliation, should that fail).
-    transaction.on_commit(lambda: submit_refund.delay(refund_id), robust=True)
+    # The money follows after commit (orders.signals.order_lines_cancelled).
+    services.order_lines_cancel(order=order, actor=actor, merchant_id=merchant_id, reason=reason)
     order.refresh_from_db()
     return order
 
@@ -542,7 +537,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 and own
                 and len(own) < len(lines)
                 and not any(line.quantity_shipped for line in own)
-                and payment_refunds.refundable_payment(order=order) is not None
+                and order.paid_at is not None
             ):
                 continue
             offered.append(op)
@@ -562,16 +557,10 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 obj, merchant_id
             )
             # The refund form and the risk review are payments' pages (payments/admin.py),
-            # linked by URL name; the button says how much the viewer may refund, by the rules
-            # the refund itself follows.
+            # linked by URL name, so orders imports nothing of payments; whether the refund
+            # button is shown, and for how much, is payments' rule (its refund_allowance tag).
             manage = self.has_manage_permission(request)
-            allowance = (
-                payment_refunds.refund_allowance(order=obj, actor=request.user)
-                if manage and obj.paid_at is not None
-                else None
-            )
-            context["offer_refund"] = allowance is not None and allowance.allowed
-            context["refund_allowance"] = allowance
+            context["offer_refund"] = manage and obj.paid_at is not None
             context["under_review"] = manage and obj.status == S.UNDER_REVIEW
         return super().render_change_form(request, context, add, change, form_url, obj)
 
