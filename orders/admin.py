@@ -8,9 +8,9 @@ lines (accounts/admin_scoping.py). They ship their own lines; whatever concerns 
 (cancel, delivered, completed, declining a refund) they may do only to an order whose lines are
 all theirs: an order shared with other merchants is the shop operator's (a superuser's). On a
 shared order that is paid, a merchant may instead cancel its own lines before shipping them,
-which refunds them (payments.refunds.refund_lines_cancel, handed in by payments/admin.py through
-register_payments, since orders imports nothing of payments); after shipping it refunds its lines
-through the refund form. Buttons are offered only where the service will accept them.
+which refunds them (services.order_lines_cancel; payments refunds them on its signal); after
+shipping it refunds its lines through the refund form. Buttons are offered only where the
+service will accept them (the refund button by payments' own rule, through a template tag).
 """
 
 from __future__ import annotations
@@ -95,34 +95,9 @@ def _decline_refund(*, order, actor, merchant_id, reason):
     return services.order_refund_decline(order=order, actor=actor, reason=reason)
 
 
-# --- What payments lends these pages ------------------------------------------------------------
-# payments sits above orders, so orders imports nothing of it: payments/admin.py hands in how a
-# merchant's cancelled lines are refunded and how much a viewer may refund (register_payments).
-# Without payments installed, neither the line cancellation nor the refund button is offered.
-
-
-@dataclass(frozen=True)
-class PaymentHooks:
-    # (order=, actor=, reason=) -> None: cancel the actor's merchant's lines and refund them.
-    cancel_lines: Callable[..., None]
-    # (order=, actor=) -> an object with .allowed and .amount, by the refund's own rules.
-    refund_allowance: Callable[..., object]
-    # (order=) -> whether the order has a payment its cancelled lines could be refunded from.
-    has_refundable_payment: Callable[..., bool]
-
-
-_payment_hooks: PaymentHooks | None = None
-
-
-def register_payments(hooks: PaymentHooks) -> None:
-    global _payment_hooks
-    _payment_hooks = hooks
-
-
 def _cancel_lines(*, order, actor, merchant_id, reason):
-    if _payment_hooks is None:
-        raise OrderError(gettext("Payments are not installed: lines cannot be refunded."))
-    _payment_hooks.cancel_lines(order=order, actor=actor, reason=reason)
+    # The money follows after commit (orders.signals.order_lines_cancelled).
+    services.order_lines_cancel(order=order, actor=actor, merchant_id=merchant_id, reason=reason)
     order.refresh_from_db()
     return order
 
@@ -569,8 +544,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 and own
                 and len(own) < len(lines)
                 and not any(line.quantity_shipped for line in own)
-                and _payment_hooks is not None
-                and _payment_hooks.has_refundable_payment(order=order)
+                and order.paid_at is not None
             ):
                 continue
             offered.append(op)
@@ -590,16 +564,10 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 obj, merchant_id
             )
             # The refund form and the risk review are payments' pages (payments/admin.py),
-            # linked by URL name; the button says how much the viewer may refund, by the rules
-            # the refund itself follows.
+            # linked by URL name, so orders imports nothing of payments; whether the refund
+            # button is shown, and for how much, is payments' rule (its refund_allowance tag).
             manage = self.has_manage_permission(request)
-            allowance = (
-                _payment_hooks.refund_allowance(order=obj, actor=request.user)
-                if manage and obj.paid_at is not None and _payment_hooks is not None
-                else None
-            )
-            context["offer_refund"] = allowance is not None and allowance.allowed
-            context["refund_allowance"] = allowance
+            context["offer_refund"] = manage and obj.paid_at is not None
             context["under_review"] = manage and obj.status == S.UNDER_REVIEW
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -324,9 +324,12 @@ def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) ->
     ships them: their stock is released, they are marked cancelled, and the order's subtotal and
     total drop by their value (what the shopper now pays for the rest). The order itself goes
     on for the other merchants, still paid (or shipped, when the other lines have all gone).
-    Returns the cancelled lines; the money is payments' (refunds.refund_lines_cancel, which
-    calls this). A merchant holding every line left cancels the whole order instead."""
+    Returns the cancelled lines. After commit, signals.order_lines_cancelled tells whoever
+    sends the money back (payments refunds their value). A merchant holding every line left
+    cancels the whole order instead."""
     merchant_id = merchant_acting_for(actor) or merchant_id
+    if merchant_id is None:
+        raise OrderError(_("Only a merchant's staff cancel their own lines of an order."))
     order = locks.lock_order(order.pk)
     if order.status not in transitions.SHIPPABLE:
         raise IllegalTransition(
@@ -360,6 +363,16 @@ def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) ->
             type=T.LINES_CANCELLED, params=params, note=reason,
         )  # fmt: skip
     _after_commit_stock_changed({line.product_id for line in own if line.product_id})
+    # robust: as for order_cancelled, a receiver's failure never undoes the committed
+    # cancellation; payments' reconciliation refunds whatever was not.
+    order_id, line_ids = order.pk, [line.pk for line in own]
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(
+        lambda: signals.order_lines_cancelled.send(
+            sender=Order, order_id=order_id, line_ids=line_ids, actor_id=actor_id, reason=reason
+        ),
+        robust=True,
+    )
     return own
 
 

@@ -5,3 +5,6 @@ from django.dispatch import Signal
 
 # Sent with order_id once an order's cancellation has been committed.
 order_cancelled = Signal()
+# Sent with order_id, line_ids, actor_id and reason once a merchant's withdrawal of its own
+# lines from a shared order (services.order_lines_cancel) has been committed.
+order_lines_cancelled = Signal()

@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, scope_to_merchant, sees_every_merchant
 from accounts.permissions import merchant_acting_for
-from orders import admin as order_admin
 from orders.errors import OrderError
 from orders.models import Order, OrderLine
 
@@ -466,19 +465,3 @@ class RiskAssessmentAdmin(_OrderStaffAdmin):
         context["title"] = context["title"] % {"number": assessment.order.number}
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/payments/riskassessment/review.html", context)
-
-
-def _cancel_lines(*, order: Order, actor, reason: str) -> None:
-    refund = refunds.refund_lines_cancel(order=order, actor=actor, reason=reason)
-    refund_id = refund.pk
-    # Recorded and committed; the worker sends it (and the reconciliation, should that fail).
-    transaction.on_commit(lambda: tasks.submit_refund.delay(refund_id), robust=True)
-
-
-order_admin.register_payments(
-    order_admin.PaymentHooks(
-        cancel_lines=_cancel_lines,
-        refund_allowance=refunds.refund_allowance,
-        has_refundable_payment=lambda *, order: refunds.refundable_payment(order=order) is not None,
-    )
-)

@@ -10,9 +10,13 @@ class PaymentsConfig(AppConfig):
         # A signal, not an import in orders: orders must not know payments (payments imports
         # orders.services to mark orders paid).
         from orders.selectors import GATEWAY_NAMES
-        from orders.signals import order_cancelled
+        from orders.signals import order_cancelled, order_lines_cancelled
 
-        from .receivers import close_trades_of_cancelled_order, refund_cancelled_paid_order
+        from .receivers import (
+            close_trades_of_cancelled_order,
+            refund_cancelled_paid_lines,
+            refund_cancelled_paid_order,
+        )
 
         # How the order pages name the gateway a payment went through.
         GATEWAY_NAMES["alipay"] = _("Alipay")
@@ -21,4 +25,7 @@ class PaymentsConfig(AppConfig):
         )
         order_cancelled.connect(
             refund_cancelled_paid_order, dispatch_uid="payments.refund_cancelled_paid_order"
+        )
+        order_lines_cancelled.connect(
+            refund_cancelled_paid_lines, dispatch_uid="payments.refund_cancelled_paid_lines"
         )

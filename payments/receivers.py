@@ -13,6 +13,24 @@ def close_trades_of_cancelled_order(sender, order_id: int, **kwargs) -> None:
         close_trade.delay(payment_id)
 
 
+def refund_cancelled_paid_lines(
+    sender, order_id: int, line_ids: list[int], actor_id: int | None, reason: str = "", **kwargs
+) -> None:
+    """orders.signals.order_lines_cancelled (sent after commit): a merchant withdrew its lines
+    from a shared paid order; their value goes back. Recorded now; the worker sends it."""
+    from django.contrib.auth import get_user_model
+
+    from .tasks import submit_refund
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    refund = refunds.refund_cancelled_lines(
+        order_id=order_id, line_ids=line_ids, actor=actor, reason=reason
+    )
+    if refund is not None:
+        refund_id = refund.pk
+        transaction.on_commit(lambda: submit_refund.delay(refund_id), robust=True)
+
+
 def refund_cancelled_paid_order(sender, order_id: int, **kwargs) -> None:
     """orders.signals.order_cancelled (sent after commit): the money of an order cancelled after
     it was paid goes back in full. Recorded now; the worker sends it. The periodic

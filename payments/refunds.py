@@ -22,8 +22,9 @@ A merchant's staff refund only up to the value of their own lines, less what was
 that merchant before; the shipping charge and refunds beyond one merchant's lines are the shop
 operator's. An order that has not shipped is refunded in full only (its stock is released),
 with one exception: a merchant sharing the order with others may withdraw its own unshipped
-lines (refund_lines_cancel): they are cancelled, their stock released and their value refunded,
-while the order goes on, still paid, for the other merchants' lines. `refund_allowance` says
+lines (orders.services.order_lines_cancel, then refund_cancelled_lines): they are cancelled,
+their stock released and their value refunded, while the order goes on, still paid, for the
+other merchants' lines. `refund_allowance` says
 beforehand what a person may refund, so the admin offers only what will be accepted.
 """
 
@@ -286,38 +287,47 @@ def _refund_record(
 
 
 @transaction.atomic
-def refund_lines_cancel(*, order: Order, actor, reason: str) -> Refund:
-    """A merchant's staff withdraw their merchant's unshipped lines from a paid order shared
-    with other merchants: the lines are cancelled and their stock released
-    (orders.services.order_lines_cancel), and their value is recorded as the merchant's refund
-    of those units, for refund_submit to send after this commits. The order stays paid for the
-    others. Locks: Order, Payment, then OrderLine and Stock. Raises RefundError (or OrderError)
-    with a message for the person when not allowed."""
-    merchant_id = merchant_acting_for(actor)
-    if merchant_id is None:
-        raise RefundError(_("Only a merchant's staff cancel their own lines of an order."))
-    order = order_locks.lock_order(order.pk)
+def refund_cancelled_lines(
+    *, order_id: int, line_ids: list[int], actor=None, reason: str = ""
+) -> Refund | None:
+    """Record the refund of lines their merchant cancelled before shipping
+    (orders.services.order_lines_cancel, on orders' order_lines_cancelled signal, with
+    refunds_reconcile as the backstop), for refund_submit to send: their value, as that
+    merchant's refund of those units; no restock, their stock went back at the cancellation.
+    None when the order has no payment or the lines are refunded already: idempotent, and two
+    calls at once record one refund (the second waits for the payment's lock). Locks: Order,
+    Payment."""
+    order = order_locks.lock_order(order_id)
     payment = refundable_payment(order=order)
     if payment is None:
-        raise RefundError(_("This order has no payment that could be refunded."))
+        return None
     payment = locks.lock_payment(payment.pk)
-    cancelled = order_services.order_lines_cancel(
-        order=order, actor=actor, merchant_id=merchant_id, reason=reason
-    )
-    amount = sum((line.line_total for line in cancelled), ZERO)
-    if amount > refund_remaining(payment=payment, merchant_id=merchant_id):
-        raise RefundError(_("These lines have been refunded already."))
+    already = refund_quantities(order=order)
+    lines = [
+        line
+        for line in OrderLine.objects.filter(
+            order=order, pk__in=line_ids, cancelled_at__isnull=False
+        ).order_by("pk")
+        if not already.get(line.pk)
+    ]
+    if not lines:
+        return None
+    merchants = {line.merchant_id for line in lines}
+    amount = min(sum((line.line_total for line in lines), ZERO), refund_remaining(payment=payment))
+    if amount <= 0:
+        return None
     return _refund_record(
         payment=payment,
-        merchant_id=merchant_id,
+        merchant_id=merchants.pop() if len(merchants) == 1 else None,
         amount=amount,
-        reason=reason,
-        lines=[RefundLineRequest(line.pk, line.quantity) for line in cancelled],
-        restock=False,  # released to stock at the cancellation: they never left
+        reason=reason or CANCELLED_LINES_REASON,
+        lines=[RefundLineRequest(line.pk, line.quantity) for line in lines],
+        restock=False,
         actor=actor,
     )
 
 
+CANCELLED_LINES_REASON = "lines cancelled by their merchant before shipping"
 CANCELLED_REASON = "order cancelled before it shipped"
 
 
@@ -460,6 +470,30 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
     RefundLine.objects.bulk_update(refund_lines, ["restocked"])
 
 
+def _refund_cancelled_lines_left(cutoff) -> list[int]:
+    """Lines cancelled by their merchant before `cutoff` on a paid order, with no refund
+    recorded for them (the receiver failed after the cancellation committed): recorded now."""
+    counted = RefundLine.objects.filter(refund__status__in=COUNTED).values("order_line_id")
+    left = (
+        OrderLine.objects.filter(
+            cancelled_at__lt=cutoff, order__payments__status__in=REFUNDABLE_PAYMENTS
+        )
+        .exclude(pk__in=counted)
+        .values_list("order_id", "pk")
+        .distinct()
+        .order_by("order_id", "pk")
+    )
+    by_order: dict[int, list[int]] = {}
+    for order_id, line_id in left:
+        by_order.setdefault(order_id, []).append(line_id)
+    recorded = []
+    for order_id, line_ids in by_order.items():
+        refund = refund_cancelled_lines(order_id=order_id, line_ids=line_ids)
+        if refund is not None:
+            recorded.append(refund.pk)
+    return recorded
+
+
 def refunds_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
     """The periodic backstop of refunds (the payments.reconcile task, `reconcile_payments`):
     an order cancelled after it was paid more than `older_than` ago whose refund was never
@@ -487,6 +521,10 @@ def refunds_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
             recorded.append(refund.pk)
     if recorded:
         counts["refund recorded for a cancelled order"] = len(recorded)
+    lines_recorded = _refund_cancelled_lines_left(cutoff)
+    if lines_recorded:
+        counts["refund recorded for cancelled lines"] = len(lines_recorded)
+        recorded += lines_recorded
     pending = Refund.objects.filter(
         Q(status=RefundStatus.PENDING), Q(updated_at__lt=cutoff) | Q(pk__in=recorded)
     ).order_by("pk")

@@ -1,11 +1,12 @@
-"""What the order page shows of payments (orders' templates load this; orders' code imports
-nothing of payments)."""
+"""What the order pages show of payments (orders' templates load this; orders' code imports
+nothing of payments): the shopper's refunds, and in admin what the viewer may refund."""
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
 
 from ..models import Refund, RefundStatus
+from ..refunds import RefundAllowance, refund_allowance
 from ..selectors import PaymentState, order_payment_state
 
 register = template.Library()
@@ -51,3 +52,10 @@ def order_payment_action(context, order) -> dict:
         # A little past the window, by when the state has changed and the page reloaded.
         "poll_limit": window_ms // ORDER_POLL_INTERVAL_MS + 10,
     }
+
+
+@register.simple_tag
+def order_refund_allowance(order, user) -> RefundAllowance:
+    """What `user` may refund of `order` from its admin page, by refund_create's own rules, so
+    the Refund button is shown only when it leads somewhere, with the amount it allows."""
+    return refund_allowance(order=order, actor=user)

@@ -4,10 +4,12 @@ in admin only what it will be allowed; the operator keeps the whole order's refu
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orders import services as order_services
 from orders.errors import OrderError
@@ -15,13 +17,7 @@ from orders.models import OrderEvent, OrderEventType, OrderLine
 from orders.models import OrderStatus as S
 from payments.models import Payment, PaymentEvent, Refund, RefundStatus
 from payments.models import PaymentStatus as P
-from payments.refunds import (
-    RefundError,
-    refund_create,
-    refund_lines_cancel,
-    refund_remaining,
-    refund_submit,
-)
+from payments.refunds import RefundError, refund_create, refund_remaining, refund_submit
 from tests.accounts.factories import StaffFactory, UserFactory
 from tests.orders.factories import allocated, variant_in_stock
 from tests.payments.conftest import sandbox_refunds
@@ -66,9 +62,17 @@ def shared(paid_order, variants):
     return make
 
 
+def withdraw(order, actor, reason="x"):
+    return order_services.order_lines_cancel(
+        order=order, actor=actor, merchant_id=None, reason=reason
+    )
+
+
 def cancel_lines(order, actor, reason="out of stock at the warehouse"):
-    refund = refund_lines_cancel(order=order, actor=actor, reason=reason)
-    return refund_submit(refund_id=refund.pk)
+    """Cancel the actor's lines; payments records their refund on the signal sent after commit
+    and the (eager) worker sends it."""
+    withdraw(order, actor, reason)
+    return Refund.objects.get(payment__order=order, merchant=actor.merchant)
 
 
 def payment_of(order) -> Payment:
@@ -119,7 +123,7 @@ def test_the_cancelled_lines_stock_is_released_once_and_the_others_stays(shared,
 
     cancel_lines(order, staff_a)
     with pytest.raises(OrderError):
-        refund_lines_cancel(order=order, actor=staff_a, reason="again")
+        withdraw(order, staff_a, "again")
 
     assert (allocated(mine), allocated(theirs)) == (0, 1)
     assert Refund.objects.count() == 1
@@ -167,7 +171,7 @@ def test_shipped_lines_cannot_be_cancelled(shared, variants, staff_a):
     order = order_services.order_ship(order=shared(), actor=staff_a)
 
     with pytest.raises(OrderError, match="have shipped: refund them instead"):
-        refund_lines_cancel(order=order, actor=staff_a, reason="x")
+        withdraw(order, staff_a)
 
     assert not Refund.objects.exists()
     assert not OrderLine.objects.filter(cancelled_at__isnull=False).exists()
@@ -178,12 +182,37 @@ def test_a_merchant_holding_every_line_cancels_the_order_instead(paid_order, var
     order = paid_order((mine, 1))
 
     with pytest.raises(OrderError, match="cancel the whole order"):
-        refund_lines_cancel(order=order, actor=staff_a, reason="x")
+        withdraw(order, staff_a)
 
 
 def test_the_operator_does_not_cancel_lines_but_the_order(shared, operator):
-    with pytest.raises(RefundError):
-        refund_lines_cancel(order=shared(), actor=operator, reason="x")
+    with pytest.raises(OrderError, match="Only a merchant's staff"):
+        withdraw(shared(), operator)
+
+
+def test_the_reconciliation_refunds_cancelled_lines_whose_refund_was_never_recorded(
+    shared, staff_a
+):
+    from orders.signals import order_lines_cancelled
+    from payments.receivers import refund_cancelled_paid_lines
+    from payments.refunds import refunds_reconcile
+
+    order = shared()
+    order_lines_cancelled.disconnect(dispatch_uid="payments.refund_cancelled_paid_lines")
+    try:
+        withdraw(order, staff_a)
+    finally:
+        order_lines_cancelled.connect(
+            refund_cancelled_paid_lines, dispatch_uid="payments.refund_cancelled_paid_lines"
+        )
+    assert not Refund.objects.exists()
+
+    counts = refunds_reconcile(older_than=timedelta(0), now=timezone.now() + timedelta(seconds=1))
+    refunds_reconcile(older_than=timedelta(0), now=timezone.now() + timedelta(seconds=1))
+
+    refund = Refund.objects.get()
+    assert counts["refund recorded for cancelled lines"] == 1
+    assert (refund.amount, refund.status) == (Decimal("80.00"), RefundStatus.SUCCEEDED)
 
 
 def test_a_merchant_refunds_its_shipped_lines_up_to_their_value(shared, staff_a, staff_b):
