@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 MOBILE_UA_MARKERS = ("Mobile", "Android", "iPhone")
 # The guest orders this browser started paying, so the return page may link to them.
 GUEST_PAYMENTS_SESSION_KEY = "alipay_guest_orders"
+# The return page asks every 2 s for a minute, then tells the shopper to look at the order later.
+RETURN_POLL_INTERVAL_MS = 2000
+RETURN_POLL_LIMIT = 30
 
 
 @csrf_exempt
@@ -149,11 +152,6 @@ def alipay_return(request: HttpRequest) -> HttpResponse:
         "poll_limit": RETURN_POLL_LIMIT,
     }
     return render(request, "payments/return.html", context)
-
-
-# The return page asks every 2 s for a minute, then tells the shopper to look at the order later.
-RETURN_POLL_INTERVAL_MS = 2000
-RETURN_POLL_LIMIT = 30
 
 
 def _owned_order(request: HttpRequest, number: str) -> Order | None:
