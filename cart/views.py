@@ -26,8 +26,10 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _safe_next(request: HttpRequest) -> str | None:
+    """A page of this shop to go back to. Only a path is taken: redirect() would read a bare
+    word ("abc") as a URL name to reverse, and fail."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

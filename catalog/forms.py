@@ -83,6 +83,7 @@ class ListingForm(forms.Form):
 
 
 def parse_variant_id(raw: str | None) -> int | None:
-    if raw and raw.isdigit() and len(raw) < 19:
+    # isdigit() alone accepts "²" and other Unicode digits that int() refuses.
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
         return int(raw)
     return None

@@ -72,6 +72,15 @@ def test_adding_returns_to_a_same_site_next_page(client, variant):
     assert response.url == back
 
 
+@pytest.mark.parametrize("next_url", ["abc", "cart:detail", "javascript:alert(1)"])
+def test_a_next_page_that_is_not_a_path_goes_to_the_cart(client, variant, next_url):
+    response = client.post(ADD_URL, {"variant": variant.pk, "quantity": 1, "next": next_url})
+
+    assert response.status_code == 302
+    assert response.url == CART_URL
+    assert session_lines(client)[str(variant.pk)]["q"] == 1
+
+
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/p/x/"])
 def test_an_offsite_next_page_is_ignored(client, variant, next_url):
     response = client.post(ADD_URL, {"variant": variant.pk, "quantity": 1, "next": next_url})
