@@ -252,6 +252,14 @@ SHOP_CURRENCY = "CNY"
 SHOP_PRODUCTS_PER_PAGE = 24
 SHOP_MAX_PRICE = Decimal("9999999.99")
 
+# --- Health -------------------------------------------------------------------------------------
+# /healthz shows every caller the overall status; each check's detail (errors, hosts) only to staff,
+# to callers sending "Authorization: Bearer <HEALTHZ_TOKEN>" (off while empty), and to processes on
+# this machine. Behind a proxy on the same machine that does not add X-Forwarded-For, turn the
+# last off (HEALTHZ_DETAILS_FOR_LOOPBACK=false) and give monitoring the token.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+HEALTHZ_DETAILS_FOR_LOOPBACK = env.bool("HEALTHZ_DETAILS_FOR_LOOPBACK", default=True)
+
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
