@@ -4,10 +4,11 @@ import ipaddress
 import secrets
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from . import integrations
 
@@ -57,6 +58,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
             for c in checks
         }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
+    """Uploaded images, served by Django where no web server does it. A path the file system
+    cannot even look up (a name too long, say) is simply not there."""
+    try:
+        return serve(request, path, document_root=document_root)
+    except OSError as error:
+        raise Http404("No such file") from error
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None):

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shop.middleware.NumberTooLargeMiddleware",
     # Last, as django-axes asks: it turns a login locked out by accounts/lockout.py into its page.
     "axes.middleware.AxesMiddleware",
 ]
