@@ -19,6 +19,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from shop.admin_input import GuardedAutocompleteAdmin, ValidInitialDataAdmin
+
 from .models import Merchant
 
 MERCHANT_FIELD = "merchant"
@@ -137,7 +139,7 @@ class _MerchantScoping:
         return self._in_scope(request) and super().has_delete_permission(request, obj)
 
 
-class MerchantScopedAdmin(_MerchantScoping):
+class MerchantScopedAdmin(ValidInitialDataAdmin, GuardedAutocompleteAdmin, _MerchantScoping):
     """Mix into a ModelAdmin (before it): `class ProductAdmin(MerchantScopedAdmin, ModelAdmin)`."""
 
     def get_object(self, request, object_id, from_field=None):
@@ -199,11 +201,11 @@ class MerchantScopedAdmin(_MerchantScoping):
         super().save_model(request, obj, form, change)
 
 
-class MerchantScopedInline(_MerchantScoping):
+class MerchantScopedInline(GuardedAutocompleteAdmin, _MerchantScoping):
     """Mix into an InlineModelAdmin (before it): rows of the inline and its FK choices."""
 
 
-class SuperuserWritesAdmin:
+class SuperuserWritesAdmin(ValidInitialDataAdmin, GuardedAutocompleteAdmin):
     """Shared reference data (categories, brands, warehouses): staff with the view permission may
     look; only superusers add, change or delete."""
 

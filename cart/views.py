@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from shop.origin import same_origin_required
+
 from . import selectors, services
 from .errors import CartError
 from .forms import AddToCartForm, UpdateQuantityForm
@@ -26,8 +28,10 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _safe_next(request: HttpRequest) -> str | None:
+    """A page of this shop to go back to. Only a path is taken: redirect() would read a bare
+    word ("abc") as a URL name to reverse, and fail."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -57,14 +61,15 @@ def detail(request: HttpRequest) -> HttpResponse:
     return render(request, "cart/detail.html", {"cart": cart, "cart_count": cart.count})
 
 
-# Exempt from CSRF so the product page can carry this form without a token: a token would set
-# the CSRF cookie, and a response that sets a cookie is never served from the anonymous page
-# cache (catalog/caching.py). It is safe because the session cookie is SameSite=Lax: a POST from
-# another site arrives without the shopper's session, so all it can do is fill a fresh, empty
-# anonymous cart that belongs to nobody. Nothing of the shopper's changes. Every other cart view
-# keeps CSRF protection.
+# Exempt from the CSRF token so the product page can carry this form without one: a token would
+# set the CSRF cookie, and a response that sets a cookie is never served from the anonymous page
+# cache (catalog/caching.py). A cross-site POST is still refused, before any session is made: it
+# arrives without the shopper's SameSite=Lax session cookie, so a fresh session's cookie in the
+# answer would replace theirs and its cart would merge into their account at the next login
+# (shop/origin.py). Every other cart view keeps Django's full CSRF protection.
 @csrf_exempt
 @require_POST
+@same_origin_required
 def add(request: HttpRequest) -> HttpResponse:
     back = _safe_next(request) or reverse("cart:detail")
     form = AddToCartForm(request.POST)

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -70,10 +70,29 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def anonymous_page_cache(name: str):
+def canonical_query(request: HttpRequest, params: Iterable[str]) -> QueryDict:
+    """Only the query parameters a page reads, names and values in sorted order: anything else
+    (?junk=1, tracking tags, a reordered query) makes no difference to the page."""
+    query = QueryDict(mutable=True)
+    for name in sorted(set(params)):
+        values = sorted(set(request.GET.getlist(name)))
+        if values:
+            query.setlist(name, values)
+    query._mutable = False
+    return query
+
+
+def anonymous_page_cache(name: str, *, params: Iterable[str] = ()):
     """Serve whole storefront pages to anonymous, cookie-less visitors from the cache, keyed by
-    URL, language and catalog version. Anyone with a session (logged in, a cart, a message)
-    gets a freshly rendered page whose expensive middle still comes from cached fragments."""
+    path, the query parameters the page reads (`params`, in canonical order), language and
+    catalog version. Anyone with a session (logged in, a cart, a message) gets a freshly rendered
+    page whose expensive middle still comes from cached fragments.
+
+    A page rendered for the cache sees only the canonical query (request.GET and the query string
+    its links are built from), so what is stored under a key depends on nothing the key leaves
+    out: a visitor cannot make one entry per junk parameter, nor leave a junk value in the
+    links another visitor is served."""
+    params = tuple(params)
 
     def decorator(view):
         @wraps(view)
@@ -81,7 +100,10 @@ def anonymous_page_cache(name: str):
             seconds = settings.STOREFRONT_CACHE_SECONDS
             if seconds <= 0 or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            key = fragment_key(f"page:{name}", (request.get_full_path(),))
+            query = canonical_query(request, params)
+            request.GET = query
+            request.META["QUERY_STRING"] = query.urlencode()
+            key = fragment_key(f"page:{name}", (request.path, request.META["QUERY_STRING"]))
             content = cache.get(key)
             if content is not None:
                 response = HttpResponse(content)

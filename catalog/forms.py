@@ -82,7 +82,12 @@ class ListingForm(forms.Form):
         return messages
 
 
+# Everything a listing reads from the query string: the form's fields, and the repeated brand.
+LISTING_QUERY_PARAMS = (*ListingForm.base_fields, "brand")
+
+
 def parse_variant_id(raw: str | None) -> int | None:
-    if raw and raw.isdigit() and len(raw) < 19:
+    # isdigit() alone accepts "²" and other Unicode digits that int() refuses.
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
         return int(raw)
     return None

@@ -10,7 +10,10 @@ from recommendations.services import interaction_record_view
 
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
-from .forms import SORT_LABELS, ListingForm, parse_variant_id
+from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, ListingForm, parse_variant_id
+
+# What the product page reads from its query string (the chosen variant; arrival from search).
+PRODUCT_QUERY_PARAMS = ("variant", "src")
 
 
 @require_safe
@@ -34,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@anonymous_page_cache("category")
+@anonymous_page_cache("category", params=LISTING_QUERY_PARAMS)
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     tree = selectors.category_tree()
     node = tree.by_slug.get(slug)
@@ -71,7 +74,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@anonymous_page_cache("product")
+@anonymous_page_cache("product", params=PRODUCT_QUERY_PARAMS)
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     tree = selectors.category_tree()
     variant_id = parse_variant_id(request.GET.get("variant"))

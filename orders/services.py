@@ -544,7 +544,11 @@ def order_reorder(*, order: Order, user, session) -> tuple[int, list[str]]:
 def order_for_guest(*, number: str, token: str) -> Order | None:
     """A guest's order from the link we emailed them, or None (never says which part was wrong)."""
     order = Order.objects.filter(number=number, user=None).exclude(guest_token="").first()
-    if order is None or not secrets.compare_digest(order.guest_token, token or ""):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters, and a link is
+    # whatever a visitor typed.
+    if order is None or not secrets.compare_digest(
+        order.guest_token.encode(), (token or "").encode()
+    ):
         return None
     return order
 

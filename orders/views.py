@@ -144,7 +144,12 @@ def _order_url(order: Order) -> str:
 def place(request: HttpRequest) -> HttpResponse:
     state = request.session.get(CHECKOUT_SESSION_KEY) or {}
     key = request.POST.get("checkout_key", "")
-    if not key or not state.get("key") or not secrets.compare_digest(key, state["key"]):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters (a forged post).
+    if (
+        not key
+        or not state.get("key")
+        or not secrets.compare_digest(key.encode(), state["key"].encode())
+    ):
         messages.error(
             request,
             _("This order form is out of date. Please check your order and place it again."),

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from . import views
 
@@ -34,7 +33,7 @@ if settings.DEBUG or settings.SERVE_MEDIA:
     # Uploaded and generated images in the embedded default; production serves MEDIA_ROOT from
     # the web server or object storage.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", views.media, {"document_root": settings.MEDIA_ROOT}),
     ]
 
 handler400 = "shop.views.bad_request"

@@ -1,31 +1,65 @@
 """Project-wide views: health, and the error pages in the shop's style."""
 
+import ipaddress
+import secrets
+
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve
 
 from . import integrations
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def healthz_may_see_details(request: HttpRequest) -> bool:
+    """Whether the caller may read each check's detail (exception text, broker and search URLs):
+    staff, a caller presenting HEALTHZ_TOKEN as a bearer token, or a process on this machine.
+    A request that came through a proxy (it names a forwarded client) is not taken as local,
+    whatever address the proxy connects from."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_active and user.is_staff:
+        return True
+    token = settings.HEALTHZ_TOKEN
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and presented:
+        return secrets.compare_digest(presented.strip().encode(), token.encode())
+    forwarded = "X-Forwarded-For" in request.headers or "Forwarded" in request.headers
+    return (
+        settings.HEALTHZ_DETAILS_FOR_LOOPBACK
+        and not forwarded
+        and _is_loopback(request.META.get("REMOTE_ADDR", ""))
+    )
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Overall status for anyone (load balancers need only it and the status code); the checks'
+    details only for healthz_may_see_details callers, as they name hosts and quote errors."""
     checks = integrations.run_checks()
     healthy = all(c.ok for c in checks if c.required)
-    body = {
+    body: dict = {
         "status": "ok"
         if healthy and all(c.ok for c in checks)
         else ("degraded" if healthy else "down"),
-        "checks": {
+    }
+    if healthz_may_see_details(request):
+        body["checks"] = {
             c.name: {"ok": c.ok, "required": c.required, "detail": c.detail, "ms": c.ms}
             for c in checks
-        },
-    }
+        }
     return JsonResponse(body, status=200 if healthy else 503)
 
 
@@ -60,6 +94,15 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponseRedirect:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+def media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
+    """Uploaded images, served by Django where no web server does it. A path the file system
+    cannot even look up (a name too long, say) is simply not there."""
+    try:
+        return serve(request, path, document_root=document_root)
+    except OSError as error:
+        raise Http404("No such file") from error
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None):

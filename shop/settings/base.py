@@ -6,9 +6,14 @@ without it the embedded default is used: SQLite, local-memory cache, a SQLite-fi
 console email and database search.
 """
 
+import base64
+import hashlib
 import os
+import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -59,10 +64,12 @@ INSTALLED_APPS = [
     "support",
     "search",
     "django_elasticsearch_dsl",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shop.middleware.NumberTooLargeMiddleware",
+    # Last, as django-axes asks: it turns a login locked out by accounts/lockout.py into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -222,6 +232,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "catalog:home"
+# Brute-force protection of every login (accounts/lockout.py): the first backend refuses a locked
+# out login before the password is even checked. authenticate() needs the request for it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)  # one account from one address
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)  # one address, any account
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+# A successful login clears nothing: it would let someone wipe their address's count of
+# failures on other accounts by logging into their own now and then.
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -268,6 +297,14 @@ SHOP_CURRENCY = "CNY"
 SHOP_PRODUCTS_PER_PAGE = 24
 SHOP_MAX_PRICE = Decimal("9999999.99")
 
+# --- Health -------------------------------------------------------------------------------------
+# /healthz shows every caller the overall status; each check's detail (errors, hosts) only to staff,
+# to callers sending "Authorization: Bearer <HEALTHZ_TOKEN>" (off while empty), and to processes on
+# this machine. Behind a proxy on the same machine that does not add X-Forwarded-For, turn the
+# last off (HEALTHZ_DETAILS_FOR_LOOPBACK=false) and give monitoring the token.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+HEALTHZ_DETAILS_FOR_LOOPBACK = env.bool("HEALTHZ_DETAILS_FOR_LOOPBACK", default=True)
+
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -279,6 +316,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The Alipay SDK logs whole signed requests at INFO; never let that reach the logs.
         "aop": {"level": "WARNING"},
+        # django-axes: each failed login and lockout is a WARNING; its INFO chatter is not kept.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -343,3 +382,49 @@ PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS = env.int("PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS
 PAYMENTS_RISK_REVIEW_THRESHOLD = env.int("PAYMENTS_RISK_REVIEW_THRESHOLD", default=60)
 # The worker delivers the sandbox's notifications; Celery only autodiscovers <app>.tasks.
 CELERY_IMPORTS = ["payments.sandbox.tasks"] if ALIPAY_SANDBOX else []
+
+# --- Content-Security-Policy --------------------------------------------------------------------
+# django-csp. Scripts, styles, images, fonts and fetch() only from the shop itself: no inline
+# script, handler or style attribute anywhere (templates keep JavaScript in static/js and read
+# data from data-* attributes or json_script), so no nonce or 'unsafe-inline' is needed.
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def _django_admin_style_hashes() -> list[str]:
+    """Django's admin change list writes one fixed <style> element (for a list without actions).
+    Its hash lets exactly that element in, and no other inline style; read from the installed
+    Django, so an upgrade that changes it keeps working."""
+    import django
+
+    template = Path(django.__file__).parent / "contrib/admin/templates/admin/change_list.html"
+    bodies = re.findall(r"<style>(.*?)</style>", template.read_text(encoding="utf-8"), re.S)
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in bodies
+    ]
+
+
+def content_security_policy(*, form_targets: list[str]) -> dict:
+    """The policy, with the other sites a form may lead to: the payment form of an order posts to
+    the shop, which redirects to Alipay's gateway, and browsers check redirects of a form too."""
+    origins = sorted({o for o in map(_origin, form_targets) if o})
+    return {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'", *_django_admin_style_hashes()],
+            "img-src": ["'self'", "data:"],
+            "font-src": ["'self'"],
+            "connect-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "frame-ancestors": ["'none'"],
+            "form-action": ["'self'", *origins],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[ALIPAY_GATEWAY, SHOP_BASE_URL])

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import SHOP_BASE_URL, content_security_policy, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -44,3 +44,6 @@ if ALIPAY_APP_ID:
                 f"ALIPAY_APP_ID is set: {_name} (PEM text) or {_name}_FILE (a readable file) "
                 "must be set too."
             )
+
+# The form-action of the policy names the gateway configured here, not the sandbox's.
+CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[ALIPAY_GATEWAY, SHOP_BASE_URL])

@@ -1,4 +1,5 @@
 import pytest
+from django.test import RequestFactory
 
 from accounts.forms import AddressForm, LoginForm, ProfileForm, RegisterForm
 from tests.accounts.factories import VALID_ADDRESS, UserFactory
@@ -63,7 +64,10 @@ def test_login_form_authenticates_email_typed_in_other_case():
     user = UserFactory(email="li.wei@example.com")
 
     # When they log in typing their address in capitals
-    form = LoginForm(data={"username": " Li.Wei@Example.com", "password": "correct-horse-battery"})
+    form = LoginForm(
+        RequestFactory().post("/account/login/"),  # the lockout check needs the request
+        data={"username": " Li.Wei@Example.com", "password": "correct-horse-battery"},
+    )
 
     # Then the form finds them
     assert form.is_valid(), form.errors

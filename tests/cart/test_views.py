@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -12,6 +13,7 @@ from cart.models import CartLine
 from cart.storage import SESSION_KEY
 from logistics.models import Stock
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.conftest import SAME_ORIGIN
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +72,15 @@ def test_adding_returns_to_a_same_site_next_page(client, variant):
 
     assert response.status_code == 302
     assert response.url == back
+
+
+@pytest.mark.parametrize("next_url", ["abc", "cart:detail", "javascript:alert(1)"])
+def test_a_next_page_that_is_not_a_path_goes_to_the_cart(client, variant, next_url):
+    response = client.post(ADD_URL, {"variant": variant.pk, "quantity": 1, "next": next_url})
+
+    assert response.status_code == 302
+    assert response.url == CART_URL
+    assert session_lines(client)[str(variant.pk)]["q"] == 1
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/p/x/"])
@@ -215,7 +226,7 @@ def test_cart_changes_need_a_post(client, variant, name):
 
 
 def test_adding_works_without_a_csrf_token_but_updating_and_removing_do_not(variant):
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers=SAME_ORIGIN)
 
     added = client.post(ADD_URL, {"variant": variant.pk, "quantity": 2})
     updated = client.post(reverse("cart:update", args=[variant.pk]), {"quantity": 1})
@@ -227,7 +238,7 @@ def test_adding_works_without_a_csrf_token_but_updating_and_removing_do_not(vari
 
 
 def test_updating_works_with_the_token_from_the_cart_page(variant):
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers=SAME_ORIGIN)
     client.post(ADD_URL, {"variant": variant.pk, "quantity": 2})
     page = client.get(CART_URL).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
@@ -239,6 +250,88 @@ def test_updating_works_with_the_token_from_the_cart_page(variant):
 
     assert response.status_code == 302
     assert session_lines(client)[str(variant.pk)]["q"] == 1
+
+
+# --- Requests from other sites ------------------------------------------------------------------
+def test_a_cross_site_add_is_refused_without_a_session_or_a_cart(variant):
+    # Given another site's page posting to the shop on a visitor's behalf
+    attacker = Client(headers={"Origin": "https://evil.example"})
+
+    # When it posts an item to the cart
+    response = attacker.post(ADD_URL, {"variant": variant.pk, "quantity": 3})
+
+    # Then nothing is added and no cookie could replace the shopper's session
+    assert response.status_code == 403
+    assert "did not come from our shop" in response.content.decode()
+    assert not response.cookies
+    assert not Session.objects.exists()
+    assert not CartLine.objects.exists()
+
+
+def test_a_cross_site_add_by_fetch_is_a_403_with_a_json_error(variant):
+    attacker = Client(headers={"Origin": "https://evil.example"})
+
+    response = attacker.post(
+        ADD_URL, {"variant": variant.pk}, headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == 403
+    assert response.json()["ok"] is False
+    assert "did not come from our shop" in response.json()["error"]
+    assert not response.cookies
+
+
+def test_a_cross_site_add_cannot_log_a_shopper_out(variant):
+    # Given a signed-in shopper whose SameSite=Lax cookie the cross-site POST does not carry
+    shopper = UserFactory()
+    browser = Client(headers=SAME_ORIGIN)
+    browser.force_login(shopper)
+    own_cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    cross_site = Client(headers={"Origin": "https://evil.example"})
+
+    response = cross_site.post(ADD_URL, {"variant": variant.pk, "quantity": 3})
+
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert browser.cookies[settings.SESSION_COOKIE_NAME].value == own_cookie
+    assert saved_quantities(shopper) == {}
+
+
+def test_an_add_without_origin_or_referer_is_refused(variant):
+    response = Client().post(ADD_URL, {"variant": variant.pk, "quantity": 1})
+
+    assert response.status_code == 403
+    assert not response.cookies
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Referer": "https://evil.example/p/x/"}, {"Origin": "null"}, {"Referer": "not a url"}],
+)
+def test_an_add_from_another_referer_or_a_null_origin_is_refused(variant, headers):
+    response = Client(headers=headers).post(ADD_URL, {"variant": variant.pk})
+
+    assert response.status_code == 403
+    assert not response.cookies
+
+
+def test_an_add_with_only_a_same_site_referer_is_accepted(variant):
+    browser = Client(headers={"Referer": f"http://testserver{variant.product.get_absolute_url()}"})
+
+    response = browser.post(ADD_URL, {"variant": variant.pk, "quantity": 1})
+
+    assert response.status_code == 302
+    assert session_lines(browser)[str(variant.pk)]["q"] == 1
+
+
+def test_an_add_from_a_trusted_origin_is_accepted(variant, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://shop.example.com"]
+    browser = Client(headers={"Origin": "https://shop.example.com"})
+
+    response = browser.post(ADD_URL, {"variant": variant.pk, "quantity": 1})
+
+    assert response.status_code == 302
+    assert session_lines(browser)[str(variant.pk)]["q"] == 1
 
 
 # --- Signing in --------------------------------------------------------------------------------
@@ -272,7 +365,7 @@ def test_a_merge_capped_by_stock_is_explained_after_logging_in(client, variant):
 
 def test_the_saved_cart_follows_the_shopper_to_another_device(variant):
     user = UserFactory()
-    laptop, phone = Client(), Client()
+    laptop, phone = Client(headers=SAME_ORIGIN), Client(headers=SAME_ORIGIN)
     laptop.force_login(user)
     phone.force_login(user)
 

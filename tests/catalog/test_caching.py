@@ -122,3 +122,68 @@ def test_logged_in_shoppers_never_get_an_anonymous_cached_page(
 
     assert "My account" in html
     assert "Register" not in html
+
+
+# --- What the anonymous page cache keys on ------------------------------------------------------
+def served_from_the_cache(client, url: str) -> bool:
+    """Whether the page came whole from the page cache: no template was rendered for it (its
+    fragments alone can be cached, so counting queries would not tell)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return not response.templates
+
+
+def test_junk_query_parameters_share_one_cached_page(client, storefront_cache, make_product):
+    category = CategoryFactory(slug="lamps")
+    make_product(category=category, name_en="Junk-proof Lamp")
+    client.get("/c/lamps/?junk=1")
+
+    assert served_from_the_cache(client, "/c/lamps/?junk=2&utm_source=x")
+    assert served_from_the_cache(client, "/c/lamps/")
+
+
+def test_a_junk_value_never_reaches_the_links_of_a_cached_page(
+    client, storefront_cache, make_product
+):
+    category = CategoryFactory(slug="lamps")
+    make_product(category=category)
+
+    first = client.get("/c/lamps/?sort=newest&junk=planted").content.decode()
+    second = client.get("/c/lamps/?sort=newest").content.decode()
+
+    assert "planted" not in first
+    assert second == first
+
+
+def test_parameters_in_another_order_share_one_cached_page(client, storefront_cache, make_product):
+    category = CategoryFactory(slug="lamps")
+    make_product(category=category)
+    client.get("/c/lamps/?sort=newest&in_stock=on")
+
+    assert served_from_the_cache(client, "/c/lamps/?in_stock=on&sort=newest")
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=2", "?sort=price_asc", "?price_min=10", "?brand=acme", "?in_stock=on"]
+)
+def test_a_parameter_the_listing_reads_keeps_its_own_cached_page(
+    client, storefront_cache, make_product, query
+):
+    category = CategoryFactory(slug="lamps")
+    make_product(category=category)
+    client.get("/c/lamps/")
+
+    assert not served_from_the_cache(client, f"/c/lamps/{query}")
+    assert served_from_the_cache(client, f"/c/lamps/{query}&junk=1")
+
+
+def test_the_chosen_variant_keeps_its_own_cached_product_page(
+    client, storefront_cache, make_product
+):
+    product = make_product(prices=(Decimal("10.00"), Decimal("20.00")))
+    first, second = product.variants.order_by("pk")
+    client.get(f"{product.get_absolute_url()}?variant={first.pk}&junk=1")
+
+    html = client.get(f"{product.get_absolute_url()}?variant={second.pk}&junk=2").content.decode()
+
+    assert f'name="variant" value="{second.pk}" data-add-variant' in html

@@ -273,7 +273,9 @@ def test_inactive_or_unknown_product_is_404(client, make_product):
     assert client.get("/p/nope/").status_code == 404
 
 
-@pytest.mark.parametrize("variant", ["abc", "-1", "9" * 40, "999999", SCRIPT])
+@pytest.mark.parametrize(
+    "variant", ["abc", "-1", "9" * 40, "999999", SCRIPT, "²", "\u0661\u0662", "\uff11"]
+)
 def test_product_page_ignores_a_bad_variant_parameter(client, make_product, variant):
     product = make_product()
 

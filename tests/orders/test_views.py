@@ -374,7 +374,10 @@ def test_review_without_details_asks_for_them_first(client):
     assert response.url == reverse("orders:checkout")
 
 
-@pytest.mark.parametrize("posted", [{}, {"checkout_key": ""}, {"checkout_key": "made-up"}])
+@pytest.mark.parametrize(
+    "posted",
+    [{}, {"checkout_key": ""}, {"checkout_key": "made-up"}, {"checkout_key": "密钥-ünïcode"}],
+)
 def test_placing_without_the_issued_key_is_refused(client, standard, posted):
     guest_cart(client, (variant_in_stock(), 1))
     client.post(reverse("orders:checkout"), guest_details(standard))
@@ -758,6 +761,18 @@ def test_a_guest_order_cannot_be_cancelled_with_a_wrong_token(client):
 
     order.refresh_from_db()
     assert response.status_code == 404
+    assert order.status == S.PENDING_PAYMENT
+
+
+@pytest.mark.parametrize("token", ["密钥", "tökén", "\u00a0"])
+def test_a_guest_link_with_a_non_ascii_token_is_not_found(client, token):
+    order = place_order((variant_in_stock(), 1))
+
+    shown = client.get(reverse("orders:guest_detail", args=[order.number, token]))
+    cancelled = client.post(reverse("orders:guest_cancel", args=[order.number, token]))
+
+    order.refresh_from_db()
+    assert (shown.status_code, cancelled.status_code) == (404, 404)
     assert order.status == S.PENDING_PAYMENT
 
 

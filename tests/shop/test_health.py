@@ -131,3 +131,97 @@ def test_the_start_up_summary_says_which_payment_gateway_is_used(settings):
     settings.ALIPAY_SANDBOX = False
     settings.ALIPAY_GATEWAY = "https://openapi.alipay.com/gateway.do"
     assert "payments: Alipay at https://openapi.alipay.com/gateway.do" in describe()
+
+
+# --- Who sees the details -------------------------------------------------------------------------
+OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
+
+
+def test_an_outside_caller_gets_only_the_status(client):
+    response = client.get(reverse("healthz"), **OUTSIDE)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_an_outside_caller_gets_the_same_503_without_the_error_or_the_broker_url(client, settings):
+    settings.CELERY_BROKER_URL = "redis://broker.internal:1/0"
+
+    response = client.get(reverse("healthz"), **OUTSIDE)
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "down"}
+    assert "broker.internal" not in response.content.decode()
+
+
+def test_a_proxied_request_from_loopback_is_an_outside_caller(client):
+    response = client.get(
+        reverse("healthz"), REMOTE_ADDR="127.0.0.1", headers={"X-Forwarded-For": "203.0.113.7"}
+    )
+
+    assert response.json() == {"status": "ok"}
+
+
+def test_loopback_can_be_refused_the_details(client, settings):
+    settings.HEALTHZ_DETAILS_FOR_LOOPBACK = False
+
+    response = client.get(reverse("healthz"), REMOTE_ADDR="127.0.0.1")
+
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1"])
+def test_a_caller_on_this_machine_gets_the_details(client, address):
+    response = client.get(reverse("healthz"), REMOTE_ADDR=address)
+
+    assert set(response.json()["checks"]) == {"database", "cache", "broker", "search"}
+
+
+def test_staff_get_the_details_from_outside(client):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get(reverse("healthz"), **OUTSIDE)
+
+    assert "checks" in response.json()
+
+
+def test_a_shopper_signed_in_gets_only_the_status(client):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("healthz"), **OUTSIDE)
+
+    assert response.json() == {"status": "ok"}
+
+
+def test_the_healthz_token_gets_the_details_from_outside(client, settings):
+    settings.HEALTHZ_TOKEN = "monitor-secret"
+
+    response = client.get(
+        reverse("healthz"), headers={"Authorization": "Bearer monitor-secret"}, **OUTSIDE
+    )
+
+    assert "checks" in response.json()
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer wrong", "Bearer 密钥", "Basic monitor-secret", "Bearer"]
+)
+def test_a_wrong_token_gets_only_the_status(client, settings, header):
+    settings.HEALTHZ_TOKEN = "monitor-secret"
+
+    response = client.get(reverse("healthz"), headers={"Authorization": header}, **OUTSIDE)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_no_token_is_accepted_while_none_is_set(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+
+    response = client.get(reverse("healthz"), headers={"Authorization": "Bearer "}, **OUTSIDE)
+
+    assert response.json() == {"status": "ok"}

@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Min, Q, Sum
+from django.test import RequestFactory
 
 from accounts.models import Address, Merchant, User
 from accounts.regions import MOBILE_RE, POSTAL_CODE_RE, PROVINCES
@@ -194,11 +195,12 @@ def test_pictures_are_shared_pool_files_with_thumbnails():
 def test_admin_and_merchant_staff_can_log_in_and_the_command_says_how():
     output = seed()
 
-    admin = authenticate(email=generate.ADMIN_EMAIL, password=generate.ADMIN_PASSWORD)
+    login = RequestFactory().post("/admin/login/")  # the lockout check needs the request
+    admin = authenticate(login, email=generate.ADMIN_EMAIL, password=generate.ADMIN_PASSWORD)
     assert admin is not None and admin.is_superuser
     for merchant in Merchant.objects.all():
         email = generate.staff_email(merchant.slug)
-        staff = authenticate(email=email, password=generate.STAFF_PASSWORD)
+        staff = authenticate(login, email=email, password=generate.STAFF_PASSWORD)
         assert staff is not None and staff.is_staff and not staff.is_superuser
         assert staff.merchant == merchant
         assert staff.has_perm("catalog.change_product")
