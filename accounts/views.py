@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,9 +22,9 @@ class LoginView(auth_views.LoginView):
 
 def _safe_next(request: HttpRequest) -> str:
     """Where to go after registering (`next`, as login honours it: from the checkout, back to
-    it); empty unless it is a URL of this site."""
+    it); empty unless it is a path of this site."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if next_url and url_has_allowed_host_and_scheme(
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
@@ -31,9 +32,10 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+    # A URL, never a view name: redirect("abc") would look "abc" up as one.
+    next_url = _safe_next(request) or reverse("accounts:profile")
     if request.user.is_authenticated:
-        return redirect(next_url or "accounts:profile")
+        return HttpResponseRedirect(next_url)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.user_register(
@@ -44,8 +46,8 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account has been created."))
-        return redirect(next_url or "accounts:profile")
-    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+        return HttpResponseRedirect(next_url)
+    return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request)})
 
 
 @login_required

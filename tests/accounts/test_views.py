@@ -77,7 +77,8 @@ def test_registering_from_the_checkout_goes_back_to_the_checkout(client):
 
 
 @pytest.mark.parametrize(
-    "next_url", ["https://evil.example/", "//evil.example/checkout/", "javascript:alert(1)"]
+    "next_url",
+    ["https://evil.example/", "//evil.example/checkout/", "javascript:alert(1)", "abc", "é密钥"],
 )
 def test_registering_never_sends_the_shopper_to_another_site(client, next_url):
     response = client.post(reverse("accounts:register"), registration(next=next_url))

@@ -317,11 +317,6 @@ def test_no_admin_url_is_a_server_error_for_a_superuser(shop):
     run(Walker(client, login=lambda: client.force_login(root)), admin_patterns())
 
 
-@pytest.mark.xfail(
-    reason="a non-numeric order id in the refunds admin URL: fixed in payments/admin.py with the "
-    "refunds admin work, not on this branch",
-    strict=False,
-)
 def test_the_refunds_admin_order_url_is_not_a_server_error(shop):
     client = browser()
     root = UserFactory(is_staff=True, is_superuser=True)
