@@ -28,6 +28,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
     username = auth_forms.UsernameField(
         label=_("Email address"),
+        max_length=254,  # an email address is never longer
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 

@@ -27,17 +27,22 @@ from .forms import LoginForm
 
 # What a locked-out login answers with: "Too Many Requests".
 LOCKED_OUT_STATUS = 429
+# The length of the username column of axes' records (whatever was typed is stored there).
+USERNAME_MAX_LENGTH = 255
 
 
 def login_username(request: HttpRequest, credentials: dict | None) -> str | None:
     """The account a login names, as the login form reads it (emails are case-insensitive), so
-    "Mei@Example.com" and "mei@example.com" count as one account."""
+    "Mei@Example.com" and "mei@example.com" count as one account; cut to the length axes stores
+    (a longer one is no account's, and PostgreSQL would refuse to store it)."""
     credentials = credentials or {}
     # Login forms post "username"; authenticate(email=...) is the model's USERNAME_FIELD.
     username = credentials.get("username") or credentials.get("email")
     if username is None and request is not None and hasattr(request, "POST"):
         username = request.POST.get("username")
-    return username.strip().lower() if isinstance(username, str) else username
+    if not isinstance(username, str):
+        return username
+    return username.strip().lower()[:USERNAME_MAX_LENGTH]
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -4,9 +4,52 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 logger = logging.getLogger(__name__)
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class NulCharacterMiddleware:
+    """A NUL character is never anything a shopper typed, and PostgreSQL refuses it in any text it
+    is asked to compare or store. In the path or a posted form it gets the 400 page before any
+    view sees it; in the query string it is taken out, so a search for "shoes\\0" is a search
+    for "shoes" like any other."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return self._refused(request)
+        if any(_has_nul([key, *values]) for key, values in request.GET.lists()):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+            request.META["QUERY_STRING"] = cleaned.urlencode()
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        if (
+            request.method == "POST"
+            and request.content_type in FORM_TYPES
+            and any(_has_nul([key, *values]) for key, values in request.POST.lists())
+        ):
+            return self._refused(request)
+        return None
+
+    def _refused(self, request: HttpRequest) -> HttpResponse:
+        from .views import bad_request
+
+        return bad_request(request)
 
 
 class NumberTooLargeMiddleware:

@@ -188,6 +188,16 @@ def test_a_forwarded_address_does_not_escape_the_lockout(shopper):
     assert response.status_code == 429
 
 
+@pytest.mark.parametrize("url", [STOREFRONT, ADMIN])
+def test_a_very_long_username_is_a_failed_login_not_an_error(url):
+    client = browser()
+
+    response = log_in(client, url, "x" * 3000 + "@example.com", "wrong-password")
+
+    assert response.status_code == 200
+    assert not logged_in(client)
+
+
 # --- Admin --------------------------------------------------------------------------------------
 
 
