@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 logger = logging.getLogger(__name__)
@@ -14,6 +15,17 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def _has_nul(values) -> bool:
     return any("\x00" in value for value in values)
+
+
+def _too_large_to_read(request: HttpRequest) -> bool:
+    """A body larger than Django reads into memory is left for the view to refuse as it sees
+    fit (the payment notify answers its protocol's "failure" without reading it at all)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return limit is not None and length > limit
 
 
 class NulCharacterMiddleware:
@@ -41,6 +53,7 @@ class NulCharacterMiddleware:
         if (
             request.method == "POST"
             and request.content_type in FORM_TYPES
+            and not _too_large_to_read(request)
             and any(_has_nul([key, *values]) for key, values in request.POST.lists())
         ):
             return self._refused(request)
