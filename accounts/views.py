@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from shop.origin import local_path
 
 from . import services
 from .forms import AddressForm, LoginForm, ProfileForm, RegisterForm
@@ -23,12 +24,7 @@ class LoginView(auth_views.LoginView):
 def _safe_next(request: HttpRequest) -> str:
     """Where to go after registering (`next`, as login honours it: from the checkout, back to
     it); empty unless it is a path of this site."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
+    return local_path(request, request.POST.get("next") or request.GET.get("next") or "") or ""
 
 
 def register(request: HttpRequest) -> HttpResponse:

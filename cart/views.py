@@ -7,13 +7,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from shop.origin import same_origin_required
+from shop.origin import local_path, same_origin_required
 
 from . import selectors, services
 from .errors import CartError
@@ -28,14 +27,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _safe_next(request: HttpRequest) -> str | None:
-    """A page of this shop to go back to. Only a path is taken: redirect() would read a bare
-    word ("abc") as a URL name to reverse, and fail."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return local_path(request, request.POST.get("next", ""))
 
 
 def _done(request: HttpRequest, *, message: str, redirect_to: str) -> HttpResponse:

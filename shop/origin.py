@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 
@@ -40,6 +41,17 @@ def request_is_same_origin(request: HttpRequest) -> bool:
         return origin.lower() in trusted
     referer = request.headers.get("Referer")
     return bool(referer) and _origin_of(referer) in trusted
+
+
+def local_path(request: HttpRequest, target: str) -> str | None:
+    """`target` if it is a path on this site (where a `next` parameter may send the visitor
+    back to), else None. Only a path: redirect() would read a bare word ("abc") as a URL name
+    to reverse, and another host or scheme would be an open redirect."""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def cross_site_refused(request: HttpRequest) -> HttpResponse:

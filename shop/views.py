@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 
 from . import integrations
+from .origin import local_path
 
 
 def _is_loopback(address: str) -> bool:
@@ -72,11 +72,7 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponseRedirect:
     pages carry no CSRF token and stay cacheable; changing a display preference is harmless."""
     if code not in dict(settings.LANGUAGES):
         raise Http404("No such language")
-    next_url = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
+    next_url = local_path(request, request.GET.get("next", "")) or "/"
     # translate_url reads the URL in the language it is in (its prefix), then writes it in `code`.
     with translation.override(
         translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE

@@ -142,6 +142,25 @@ NOTIFY_PATH = "/payments/alipay/notify/"
 
 
 @pytest.fixture
+def notify_url(sandbox_settings, live_server) -> str:
+    """The shop's own notify endpoint on the live server."""
+    return live_server.url + NOTIFY_PATH
+
+
+@pytest.fixture
+def payment(sandbox_settings, notify_url):
+    """A pending Alipay payment of a placed order, whose notifications come to notify_url."""
+    from payments.services import payment_start
+    from tests.orders.factories import place_order, variant_in_stock
+
+    order = place_order((variant_in_stock(price="88.00"), 1))
+    payment, _url = payment_start(
+        order=order, mobile=False, return_url=RETURN_URL, notify_url=notify_url
+    )
+    return payment
+
+
+@pytest.fixture
 def paid_order(sandbox_settings, live_server, browser):
     """An order paid at the sandbox (the cashier's Pay, then its notify or the reconciliation
     settles it), optionally shipped. Returns the order."""

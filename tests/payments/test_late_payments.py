@@ -16,17 +16,12 @@ from payments.models import PaymentStatus as P
 from payments.services import payment_close, payment_start, payments_reconcile
 from tests.orders.factories import place_order, variant_in_stock
 from tests.payments.conftest import RETURN_URL
-from tests.payments.test_notify import NOTIFY_PATH, post, signed
+from tests.payments.test_notify import post, signed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Nothing listens here: the sandbox's own notification never reaches the shop.
 UNREACHABLE_NOTIFY_URL = "http://127.0.0.1:9/payments/alipay/notify/"
-
-
-@pytest.fixture
-def notify_url(sandbox_settings, live_server) -> str:
-    return live_server.url + NOTIFY_PATH
 
 
 @pytest.fixture

@@ -22,22 +22,6 @@ from tests.payments.conftest import RETURN_URL
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NOTIFY_PATH = "/payments/alipay/notify/"
-
-
-@pytest.fixture
-def notify_url(sandbox_settings, live_server) -> str:
-    return live_server.url + NOTIFY_PATH
-
-
-@pytest.fixture
-def payment(sandbox_settings, notify_url) -> Payment:
-    order = place_order((variant_in_stock(price="88.00"), 1))
-    payment, _url = payment_start(
-        order=order, mobile=False, return_url=RETURN_URL, notify_url=notify_url
-    )
-    return payment
-
 
 def signed(payment: Payment, trade_status: str = "TRADE_SUCCESS", **changes: str) -> dict:
     """A notification as the sandbox sends it, with `changes` made before signing."""

@@ -14,26 +14,9 @@ from django.utils import timezone
 
 from payments.events import REJECTED_KEPT_PARAMS, REJECTED_VALUE_CHARS
 from payments.models import NotifyRecord, Payment
-from payments.services import payment_start
-from tests.orders.factories import place_order, variant_in_stock
-from tests.payments.conftest import RETURN_URL
-from tests.payments.test_notify import NOTIFY_PATH, post, signed
+from tests.payments.test_notify import post, signed
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def notify_url(sandbox_settings, live_server) -> str:
-    return live_server.url + NOTIFY_PATH
-
-
-@pytest.fixture
-def payment(sandbox_settings, notify_url) -> Payment:
-    order = place_order((variant_in_stock(price="88.00"), 1))
-    payment, _url = payment_start(
-        order=order, mobile=False, return_url=RETURN_URL, notify_url=notify_url
-    )
-    return payment
 
 
 def unsigned(payment: Payment, **extra: str) -> dict:
