@@ -19,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from shop.admin_input import GuardedAutocompleteAdmin, ValidInitialDataAdmin
+from common.admin_input import GuardedAutocompleteAdmin, ValidInitialDataAdmin
 
 from .models import Merchant
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import TimeStampedModel
+from common.models import TimeStampedModel
 
 from . import regions
 

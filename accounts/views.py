@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shop.origin import local_path
+from common.origin import local_path
 
 from . import services
 from .forms import AddressForm, LoginForm, ProfileForm, RegisterForm

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from shop.origin import local_path, same_origin_required
+from common.origin import local_path, same_origin_required
 
 from . import selectors, services
 from .errors import CartError

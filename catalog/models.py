@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Merchant
-from shop.models import MONEY, TimeStampedModel
+from common.models import MONEY, TimeStampedModel
 
 
 class Category(TimeStampedModel):

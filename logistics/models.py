@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import MONEY, TimeStampedModel
+from common.models import MONEY, TimeStampedModel
 
 
 class Warehouse(TimeStampedModel):

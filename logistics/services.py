@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from common.errors import DomainError
+
 from . import locks
 from .models import Allocation, Stock
 
 
-class InsufficientStock(Exception):
+class InsufficientStock(DomainError):
     """Some variants do not have the requested quantity available in any mix of warehouses."""
 
     def __init__(self, shortages: dict[int, int]):

@@ -1,4 +1,7 @@
-class OrderError(Exception):
+from common.errors import DomainError
+
+
+class OrderError(DomainError):
     """An order change that cannot be made; the message is shown to the person as it is."""
 
 

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import MONEY, TimeStampedModel
+from common.models import MONEY, TimeStampedModel
 
 from .numbers import new_order_number
 

@@ -8,3 +8,5 @@ order_cancelled = Signal()
 # Sent with order_id, line_ids, actor_id and reason once a merchant's withdrawal of its own
 # lines from a shared order (services.order_lines_cancel) has been committed.
 order_lines_cancelled = Signal()
+# Sent with order_id once the payment of an order has been committed (the order is now paid).
+order_paid = Signal()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import MONEY, TimeStampedModel
+from common.models import MONEY, TimeStampedModel
 
 
 class PaymentStatus(models.TextChoices):

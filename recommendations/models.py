@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import MONEY, SingletonSettings, TimeStampedModel
+from common.models import MONEY, SingletonSettings, TimeStampedModel
 
 
 class InteractionKind(models.TextChoices):

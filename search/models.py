@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import MONEY, SingletonSettings
+from common.models import MONEY, SingletonSettings
 
 from . import ranking
 

@@ -12,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 
+from common.origin import local_path
+
 from . import integrations
-from .origin import local_path
 
 
 def _is_loopback(address: str) -> bool:

@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
@@ -39,3 +40,32 @@ class SingletonSettings(TimeStampedModel):
 
 # Every money column in the project: up to 9,999,999,999.99, in the shop's currency.
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Event(models.Model):
+    """The abstract base of every audit trail (order, payment, refund and, later, shipment
+    events): who did it (None for the system or a gateway), when, from which status to which,
+    what happened (`type`, a TextChoices value of the subclass) with the values its sentence
+    shows (`params`), and, in `note`, free text a person wrote. The pages word an event from its
+    type and params in the reader's language; nothing other code matches is stored as prose.
+
+    A subclass adds the foreign key to its subject and redeclares `type` with its own choices.
+    """
+
+    created_at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=24, blank=True)
+    to_status = models.CharField(_("to"), max_length=24)
+    type = models.CharField(_("type"), max_length=24)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
