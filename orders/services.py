@@ -239,6 +239,10 @@ def order_mark_paid(
     params = {"gateway": gateway, "trade_no": trade_no} if gateway else {}
     _move(order, S.PAID, actor, note, fields=("paid_at",), type=T.PAID, params=params)
     _queue_email(order, "paid")
+    order_id = order.pk
+    transaction.on_commit(
+        lambda: signals.order_paid.send(sender=Order, order_id=order_id), robust=True
+    )
     return order
 
 
