@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "recommendations",
     "support",
     "search",
+    "demo",
     "django_elasticsearch_dsl",
     "axes",
 ]

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from demo.generate import SeedOptions, demo_seed
 from logistics.models import ShippingMethod
-from shop.demo.generate import SeedOptions, demo_seed
 
 SMALL = SeedOptions(
     seed=7, products=600, users=600, orders=2500, interactions=30_000, images_per_leaf=1,

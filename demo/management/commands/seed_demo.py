@@ -1,12 +1,12 @@
-"""manage.py seed_demo: fill the database with a bilingual demo shop (see shop/demo/)."""
+"""manage.py seed_demo: fill the database with a bilingual demo shop (see the demo app)."""
 
 import argparse
 
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Product
+from demo import generate
 from search import services as search_services
-from shop.demo import generate
 
 
 class Command(BaseCommand):

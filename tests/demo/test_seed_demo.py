@@ -17,11 +17,11 @@ from accounts.regions import MOBILE_RE, POSTAL_CODE_RE, PROVINCES
 from catalog.attributes import SWATCHES
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_availability_refresh
+from demo import generate, vocabulary
 from logistics.models import Stock
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from payments.models import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 from recommendations.models import Interaction
-from shop.demo import generate, vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,25 @@ def test_the_same_seed_gives_the_same_catalog_and_another_seed_a_different_one()
 
     seed("--seed", "8", "--flush")
     assert catalog_snapshot() != first
+
+
+def test_a_seed_makes_the_shop_it_made_before_the_word_lists_became_data_files():
+    # Taken from the generator when the word lists were Python literals (shop/demo/vocabulary.py).
+    seed("--seed", "7")
+
+    counts = (Product.objects.count(), ProductVariant.objects.count(), Review.objects.count())
+    assert counts == (60, 173, 36)
+    assert (User.objects.count(), Address.objects.count(), Order.objects.count()) == (35, 37, 100)
+    assert list(Product.objects.order_by("id").values_list("name_en", "name_zh_hans")[:3]) == [
+        ("Strideon Minimal Nubuck Low-Top Sneakers", "Strideon 极简磨砂皮低帮板鞋"),
+        ("Corefit Waterproof Hiking Backpack", "Corefit 防水登山包"),
+        ("Pixelwave 11-inch Tablet Pro", "Pixelwave 11英寸平板电脑 Pro"),
+    ]
+    assert list(Address.objects.order_by("id").values_list("city", "district")[:3]) == [
+        ("北京市", "海淀区"),
+        ("苏州市", "吴中区"),
+        ("广州市", "番禺区"),
+    ]
 
 
 def test_products_and_categories_are_named_and_described_in_both_languages():
