@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 
 @worker_ready.connect
 def _say_which_integrations(**kwargs) -> None:
-    from shop import integrations
+    from common import integrations
 
     for line in integrations.describe():
         logging.getLogger("shop").info(line)

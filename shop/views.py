@@ -12,9 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 
+from common import integrations
 from common.origin import local_path
-
-from . import integrations
 
 
 def _is_loopback(address: str) -> bool:

@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.local")
 
 application = get_wsgi_application()
 
-from shop import integrations  # noqa: E402  (needs the settings loaded above)
+from common import integrations  # noqa: E402  (needs the settings loaded above)
 
 for line in integrations.describe():
     logging.getLogger("shop").info(line)

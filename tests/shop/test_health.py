@@ -105,6 +105,44 @@ def test_healthz_never_shows_a_broker_password(client, settings):
     assert "s3cret-pass" not in body
 
 
+@pytest.fixture
+def registered_check(monkeypatch):
+    """Register checks for one test only: the registry is left as the apps filled it."""
+    from common import integrations
+
+    monkeypatch.setattr(integrations, "_registered", dict(integrations._registered))
+    return integrations.register_check
+
+
+def test_the_search_app_registers_its_check_when_ready():
+    from common import integrations
+
+    assert integrations._registered["search"].required is False
+
+
+def test_a_registered_required_check_that_fails_takes_the_shop_down(client, registered_check):
+    def probe() -> str:
+        raise ConnectionError("no answer from the mail relay")
+
+    registered_check("mail", probe, required=True)
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    mail = response.json()["checks"]["mail"]
+    assert (mail["ok"], mail["required"]) == (False, True)
+    assert "no answer from the mail relay" in mail["detail"]
+
+
+def test_a_registered_check_that_answers_is_reported_with_its_detail(client, registered_check):
+    registered_check("mail", lambda: "smtp (relay.internal)", required=True)
+
+    body = client.get(reverse("healthz")).json()
+
+    assert body["status"] == "ok"
+    assert body["checks"]["mail"]["detail"] == "smtp (relay.internal)"
+
+
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
@@ -117,13 +155,13 @@ def test_healthz_never_shows_a_broker_password(client, settings):
     ],
 )
 def test_urls_are_shown_without_passwords_and_otherwise_unchanged(url, shown):
-    from shop.integrations import redact
+    from common.integrations import redact
 
     assert redact(url) == shown
 
 
 def test_the_start_up_summary_says_which_payment_gateway_is_used(settings):
-    from shop.integrations import describe
+    from common.integrations import describe
 
     settings.ALIPAY_SANDBOX = True
     assert any("local Alipay sandbox" in line for line in describe())

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from common import integrations
 from demo.generate import ADMIN_EMAIL as DEMO_ADMIN_EMAIL
 from demo.generate import ADMIN_PASSWORD as DEMO_ADMIN_PASSWORD
-from shop import integrations
 
 
 class Command(BaseCommand):

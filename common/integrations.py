@@ -2,11 +2,16 @@
 
 Each integration is on when its URL is set in the environment; otherwise the embedded default is in
 use. A check returns (ok, detail) and never raises.
+
+The database, the cache and the broker are checked here. An app that depends on another service
+registers its own check from its AppConfig.ready (search registers Elasticsearch's), so the
+project package that serves /healthz need not know the apps.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -93,22 +98,22 @@ def check_broker() -> str:
     return redact(url)
 
 
-def check_search() -> str:
-    url = django_settings.ELASTICSEARCH_URL
-    if not url:
-        return "database"
-    from search.services import elasticsearch_backend, recent_fallback
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    required: bool
+    # Returns a short description of what answered; raises when it does not answer.
+    probe: Callable[[], str]
 
-    # The backend searches use, on its connection (the settings' timeouts and transport).
-    backend = elasticsearch_backend()
-    if backend is None or not backend.ping():
-        raise RuntimeError(f"no answer from {redact(url)}; search falls back to the database")
-    fallback = recent_fallback()
-    if fallback:
-        raise RuntimeError(
-            f"searches fell back to the database at {fallback['at']} ({fallback['reason']})"
-        )
-    return f"elasticsearch ({redact(url)})"
+
+# Checks registered by the apps, in the order they registered; see register_check.
+_registered: dict[str, Probe] = {}
+
+
+def register_check(name: str, probe: Callable[[], str], *, required: bool) -> None:
+    """Add a check to /healthz. `required`: whether the shop is down without it (503), or only
+    degraded (200). Registering a name again replaces its check."""
+    _registered[name] = Probe(name, required, probe)
 
 
 def run_checks() -> list[Check]:
@@ -116,6 +121,5 @@ def run_checks() -> list[Check]:
         _timed("database", True, check_database),
         _timed("cache", True, check_cache),
         _timed("broker", True, check_broker),
-        # Search falls back to the database when Elasticsearch is down, so it degrades, not fails.
-        _timed("search", False, check_search),
+        *(_timed(check.name, check.required, check.probe) for check in _registered.values()),
     ]
