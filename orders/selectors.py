@@ -146,7 +146,7 @@ def order_shipping_method_name(order: Order) -> str:
 
 
 def _money(amount: str | None, currency: str) -> str:
-    from shop.templatetags.shop_tags import money
+    from common.money import money_format as money
 
     return money(amount, currency)
 

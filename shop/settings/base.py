@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.storefront",
+                "catalog.context_processors.categories",
+                "cart.context_processors.cart",
             ],
         },
     },

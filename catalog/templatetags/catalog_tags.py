@@ -1,30 +1,11 @@
-"""Template helpers for the storefront: money, stars, variant labels, query-string links."""
-
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+"""Template helpers for product pages and cards: stars, picture sizes, variant labels, swatches."""
 
 from django import template
-from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from catalog import attributes
 
 register = template.Library()
-
-CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€"}
-CENT = Decimal("0.01")
-
-
-@register.filter
-def money(value, currency: str | None = None) -> str:
-    """¥1,299.00 for Decimal("1299")."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    sign = CURRENCY_SIGNS.get(currency or settings.SHOP_CURRENCY, "")
-    return f"{sign}{amount:,.2f}"
 
 
 def _stars_html(halves: int) -> str:
@@ -67,14 +48,3 @@ def variant_label(attrs) -> str:
 @register.filter
 def swatch(value) -> str:
     return attributes.SWATCHES.get(str(value).lower(), "")
-
-
-@register.filter
-def with_page(params, number) -> str:
-    """The query string of `params` (anything with query_for_page) for another page."""
-    return params.query_for_page(number)
-
-
-@register.filter
-def elided_pages(page):
-    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
