@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from . import selectors
+from .locks import lock_user
 from .models import Address, User
 
 
@@ -26,23 +28,20 @@ def user_profile_update(*, user: User, first_name: str, last_name: str, phone: s
 def address_save(*, user: User, address: Address) -> Address:
     """Create or update one of the user's addresses. The first address, or one marked default,
     becomes the only default."""
-    list(User.objects.select_for_update().filter(pk=user.pk))  # serialise a user's address edits
+    lock_user(user.pk)  # serialise a user's address edits
     address.user = user
-    others = Address.objects.filter(user=user).exclude(pk=address.pk)
-    if not others.filter(is_default=True).exists():
+    if not selectors.address_has_default(user=user, exclude_pk=address.pk):
         address.is_default = True
     if address.is_default:
-        others.filter(is_default=True).update(is_default=False)
+        _clear_default(user=user, keep=address)
     address.save()
     return address
 
 
 @transaction.atomic
 def address_make_default(*, user: User, address: Address) -> Address:
-    list(User.objects.select_for_update().filter(pk=user.pk))
-    Address.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(
-        is_default=False
-    )
+    lock_user(user.pk)
+    _clear_default(user=user, keep=address)
     address.is_default = True
     address.save(update_fields=["is_default", "updated_at"])
     return address
@@ -51,11 +50,16 @@ def address_make_default(*, user: User, address: Address) -> Address:
 @transaction.atomic
 def address_delete(*, user: User, address: Address) -> None:
     """Delete an address; if it was the default, the newest remaining one becomes default."""
-    list(User.objects.select_for_update().filter(pk=user.pk))
+    lock_user(user.pk)
     was_default = address.is_default
     address.delete()
     if was_default:
-        successor = Address.objects.filter(user=user).order_by("-created_at", "-id").first()
+        successor = selectors.address_newest(user=user)
         if successor:
             successor.is_default = True
             successor.save(update_fields=["is_default", "updated_at"])
+
+
+def _clear_default(*, user: User, keep: Address) -> None:
+    """Unmark the user's default address unless it is `keep` (the caller holds the user's lock)."""
+    Address.objects.filter(user=user, is_default=True).exclude(pk=keep.pk).update(is_default=False)

@@ -3,14 +3,14 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.origin import local_path
 
-from . import services
+from . import selectors, services
 from .forms import AddressForm, LoginForm, ProfileForm, RegisterForm
 from .models import Address
 
@@ -63,7 +63,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def address_list(request: HttpRequest) -> HttpResponse:
-    addresses = Address.objects.filter(user=request.user)
+    addresses = selectors.address_list(user=request.user)
     return render(
         request, "accounts/address_list.html", {"addresses": addresses, "section": "addresses"}
     )
@@ -89,13 +89,13 @@ def address_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def address_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _address_form(request, get_object_or_404(Address, pk=pk, user=request.user))
+    return _address_form(request, selectors.address_get(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
 def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    address = get_object_or_404(Address, pk=pk, user=request.user)
+    address = selectors.address_get(user=request.user, pk=pk)
     services.address_delete(user=request.user, address=address)
     messages.success(request, _("The address has been deleted."))
     return redirect("accounts:addresses")
@@ -104,7 +104,7 @@ def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def address_make_default(request: HttpRequest, pk: int) -> HttpResponse:
-    address = get_object_or_404(Address, pk=pk, user=request.user)
+    address = selectors.address_get(user=request.user, pk=pk)
     services.address_make_default(user=request.user, address=address)
     messages.success(request, _("Default address changed."))
     return redirect("accounts:addresses")
