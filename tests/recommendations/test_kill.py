@@ -11,13 +11,13 @@ import time
 import pytest
 from django.conf import settings
 
-from recommendations import services
 from recommendations.models import (
     ModelVersion,
     ProductNeighbours,
     UserRecommendation,
     VersionStatus,
 )
+from recommendations.services.training import TrainingUnderWay, recommender_train
 from tests.worker import ROOT, _database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,7 +80,7 @@ def wait_until(condition, proc, lines, timeout: float = 90) -> None:
 
 def test_a_training_process_killed_mid_fit_leaves_the_live_version_untouched(seeded_shop):
     # Given a live version and what it serves
-    live = services.recommender_train()
+    live = recommender_train()
     assert live.is_live, live.note
     before = served_by(live)
     assert before[0] and before[1]
@@ -108,7 +108,7 @@ def test_a_training_process_killed_mid_fit_leaves_the_live_version_untouched(see
 
     # And the next run (the lock died with the killed process) marks the orphan failed and
     # removes its files, then trains normally
-    following = services.recommender_train()
+    following = recommender_train()
     orphan.refresh_from_db()
     assert orphan.status == VersionStatus.FAILED
     assert "did not finish" in orphan.note
@@ -124,8 +124,8 @@ def test_a_second_run_is_refused_while_one_is_alive(seeded_shop):
     try:
         wait_until(lambda: any("fit ..." in line for line in lines), proc, lines)
         # When another starts, it is refused, and the running one's version is not touched
-        with pytest.raises(services.TrainingUnderWay):
-            services.recommender_train()
+        with pytest.raises(TrainingUnderWay):
+            recommender_train()
         assert ModelVersion.objects.get().status == VersionStatus.TRAINING
     finally:
         proc.kill()
