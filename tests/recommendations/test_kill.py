@@ -11,6 +11,7 @@ import time
 import pytest
 from django.conf import settings
 
+from common.errors import DomainError
 from recommendations.models import (
     ModelVersion,
     ProductNeighbours,
@@ -124,8 +125,11 @@ def test_a_second_run_is_refused_while_one_is_alive(seeded_shop):
     try:
         wait_until(lambda: any("fit ..." in line for line in lines), proc, lines)
         # When another starts, it is refused, and the running one's version is not touched
-        with pytest.raises(TrainingUnderWay):
+        with pytest.raises(TrainingUnderWay) as refused:
             recommender_train()
+        # a domain error: the admin and the command show its message
+        assert isinstance(refused.value, DomainError)
+        assert str(refused.value) == "A training run is already under way."
         assert ModelVersion.objects.get().status == VersionStatus.TRAINING
     finally:
         proc.kill()
