@@ -40,7 +40,7 @@ LOGIN_KEY = "recs:login:{}"
 LOGIN_SECONDS = 24 * 3600
 
 
-def pending_add(row: Interaction) -> None:
+def pending_add(*, row: Interaction) -> None:
     """Hold a row until the end of the request (see interactions_flush_pending)."""
     rows = getattr(_pending, "rows", None)
     if rows is None:

@@ -53,10 +53,10 @@ def _lookup(table: np.ndarray, ids: np.ndarray, missing) -> np.ndarray:
 
 
 def serving_lists(
+    *,
     trained: als.Trained,
     content_products: np.ndarray,
     content: np.ndarray,
-    *,
     product_ids: np.ndarray,
     categories: np.ndarray,
     available: np.ndarray,
@@ -118,7 +118,7 @@ def _ids(text: str) -> list[int]:
     return [int(i) for i in text.split(",")] if text else []
 
 
-def lists_write(version_id: int, lists: ServingLists) -> None:
+def lists_write(*, version_id: int, lists: ServingLists) -> None:
     """The precomputed lists into their tables: one COPY each on PostgreSQL."""
     if connection.vendor == "postgresql":
         _copy_lines(

@@ -43,7 +43,7 @@ def interaction_record_view(
         return
     kind = InteractionKind.SEARCH_CLICK if from_search else InteractionKind.VIEW
     pending_add(
-        Interaction(
+        row=Interaction(
             user_id=user_id,
             session_key="" if user_id is not None else session_key,
             product_id=product_id,

@@ -130,16 +130,16 @@ def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -
             available = ids[in_stock]
             stocked = set(available.tolist())
             trending = trending_lists(
-                events,
+                events=events,
                 now=until.timestamp(),
                 category_of={
                     p: c for p, c in zip(ids.tolist(), groups.tolist(), strict=True) if p in stocked
                 },
             )
             lists = serving_lists(
-                trained,
-                ids[targets],
-                content,
+                trained=trained,
+                content_products=ids[targets],
+                content=content,
                 product_ids=ids,
                 categories=groups,
                 available=available,
@@ -152,7 +152,7 @@ def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -
                 user_ids=trained.data.user_ids,
                 product_ids=trained.data.product_ids,
             )
-            lists_write(version.pk, lists)
+            lists_write(version_id=version.pk, lists=lists)
     except BaseException as error:
         ModelVersion.objects.filter(pk=version.pk).update(
             status=VersionStatus.FAILED,

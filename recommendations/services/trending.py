@@ -39,14 +39,14 @@ def recommender_refresh_trending(*, now: datetime | None = None) -> int:
     category_of = dict(
         Product.objects.filter(is_active=True, in_stock=True).values_list("id", "category_id")
     )
-    trending = trending_lists(events, now=now.timestamp(), category_of=category_of)
+    trending = trending_lists(events=events, now=now.timestamp(), category_of=category_of)
     with transaction.atomic():
         ModelVersion.objects.filter(pk=version.pk, is_live=True).update(trending=trending)
         transaction.on_commit(lambda: cache.delete(LIVE_CACHE_KEY))
     return len(trending.get("all", []))
 
 
-def trending_lists(events: als.Events, *, now: float, category_of: dict[int, int]) -> dict:
+def trending_lists(*, events: als.Events, now: float, category_of: dict[int, int]) -> dict:
     """Products by recent demand (last 30 days, halved every 7), overall and per category."""
     recent = events.timestamps >= now - TRENDING_DAYS * als.DAY
     weights = als.event_weights(

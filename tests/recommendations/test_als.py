@@ -1,4 +1,4 @@
-"""The array operations of the recommender's maths (recommendations/als.py, no Django), checked
+"""The array operations of the recommender's maths (recommendations/als/, no Django), checked
 against plain one-row-at-a-time versions of the same rules."""
 
 import copy
