@@ -4,7 +4,7 @@ most-popular baseline, and what the recommendation slots add to the pages they a
 Seeds the large demo data (100,000 products, 50,000 users, 1,000,000 interactions) into its own
 PostgreSQL database if it is not there yet, then in one run:
 
-1. the whole retrain (`services.recommender_train`: extract from PostgreSQL, build the matrix,
+1. the whole retrain (`recommender_train`: extract from PostgreSQL, build the matrix,
    fit, evaluate, compute and write the precomputed results), stage by stage;
 2. implicit's own fit alone on the same matrix with the same parameters;
 3. ALS against the most-popular baseline on the same time-based holdout;
@@ -59,8 +59,11 @@ def inner(args) -> None:
     import django
 
     django.setup()
-    from recommendations import als, services
+    from recommendations import als
     from recommendations.models import ModelVersion, RecommenderSettings
+    from recommendations.services.extract import interactions_extract
+    from recommendations.services.serving import model_version_cache_results
+    from recommendations.services.training import recommender_train
 
     params = RecommenderSettings.load().params()
     device = "GPU" if als.use_gpu() else "CPU"
@@ -80,13 +83,13 @@ def inner(args) -> None:
         if version is None:
             sys.exit("--serving-only needs a live model version: run without it once")
         # What publishing the version does: its precomputed lists into the shared cache.
-        entries = services.model_version_cache_results(version_id=version.pk)
+        entries = model_version_cache_results(version_id=version.pk)
         print(f"serving only: live version #{version.pk} ({entries:,} lists in the cache)")
         serving(args, version)
         return
 
     # 1. The whole retrain.
-    version = services.recommender_train(params=params)
+    version = recommender_train(params=params)
     print(f"\n== retrain (version #{version.pk}, {version.status}) ==")
     print(f"{version.interactions:,} interactions, {version.users:,} shoppers, "
           f"{version.products:,} products")  # fmt: skip
@@ -98,7 +101,7 @@ def inner(args) -> None:
     print(f"  {'then cache':<12} {version.stages.get('cache', 0):7.2f} s (lists into Redis)")
 
     # 2. implicit alone on the same matrix.
-    events = services.interactions_extract(until=version.trained_until)
+    events = interactions_extract(until=version.trained_until)
     data = als.build_interactions(events, now=version.trained_until.timestamp(), params=params)
     matrix = als.weighted(data.confidence, params)
     started = time.perf_counter()
@@ -191,9 +194,10 @@ def serving(args, version) -> None:
     # history.
     from django.core.cache import cache
 
-    from recommendations import services
+    from recommendations.services.buffer import BUFFER_KEY
+    from recommendations.store import redis_client
 
-    services.redis_client(write=True).delete(cache.make_key(services.BUFFER_KEY))
+    redis_client(write=True).delete(cache.make_key(BUFFER_KEY))
     Interaction.objects.filter(created_at__gte=serving_started).delete()
 
 

@@ -89,7 +89,7 @@ def evaluate(backend_name: str) -> dict:
 
     server = None
     if backend_name == "elasticsearch":
-        from search.backends.elasticsearch import ElasticsearchBackend
+        from search.backends.elasticsearch.backend import ElasticsearchBackend
         from tests.search.osmem import osmem_client, start_server
 
         server = start_server()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.db.models import (
@@ -16,14 +17,12 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
-    Sum,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import User
 from logistics.models import Stock
-from orders.models import SOLD_STATUSES, OrderLine
 
 from . import images
 from .caching import bump_catalog_version
@@ -39,15 +38,13 @@ def _scalar(queryset, output_field) -> Subquery:
 
 @transaction.atomic
 def product_stats_refresh(*, product_ids: list[int] | None = None) -> int:
-    """Recompute rating average/count and units sold from reviews and paid order lines.
+    """Recompute rating average/count from the published reviews. (Units sold come from the
+    orders: see recommendations.services.sales.)
 
-    Idempotent: the result depends only on the reviews and orders, so running it twice, or twice
-    at once, gives the same numbers. Returns how many products were updated.
+    Idempotent: the result depends only on the reviews, so running it twice, or twice at once,
+    gives the same numbers. Returns how many products were updated.
     """
     reviews = Review.objects.filter(product=OuterRef("pk"), is_published=True).values("product")
-    sold = OrderLine.objects.filter(product=OuterRef("pk"), order__status__in=SOLD_STATUSES).values(
-        "product"
-    )
     rating_field = DecimalField(max_digits=3, decimal_places=2)
     queryset = Product.objects.all()
     if product_ids is not None:
@@ -62,14 +59,36 @@ def product_stats_refresh(*, product_ids: list[int] | None = None) -> int:
         rating_count=Coalesce(
             _scalar(reviews.annotate(c=Count("id")).values("c"), IntegerField()), 0
         ),
-        sales_count=Coalesce(
-            _scalar(sold.annotate(q=Sum("quantity")).values("q"), IntegerField()), 0
-        ),
     )
     transaction.on_commit(bump_catalog_version)
     products_changed.send(sender=Product, product_ids=product_ids)
     logger.info("refreshed stats of %s products", updated)
     return updated
+
+
+@transaction.atomic
+def product_sales_counts_set(
+    *, counts: Mapping[int, int], product_ids: list[int] | None = None
+) -> int:
+    """Store units sold: `counts` by product id for the given products (None: every product);
+    a product not in `counts` has sold none. Only the rows whose count differs are written.
+    Returns how many products changed."""
+    queryset = Product.objects.all()
+    if product_ids is not None:
+        queryset = queryset.filter(pk__in=product_ids)
+    changed = [
+        Product(pk=pk, sales_count=counts.get(pk, 0))
+        for pk, current in queryset.values_list("pk", "sales_count")
+        .order_by()
+        .iterator(chunk_size=20_000)
+        if counts.get(pk, 0) != current
+    ]
+    if not changed:
+        return 0
+    Product.objects.bulk_update(changed, ["sales_count"], batch_size=1000)
+    transaction.on_commit(bump_catalog_version)
+    products_changed.send(sender=Product, product_ids=[p.pk for p in changed])
+    return len(changed)
 
 
 def product_availability_refresh(*, product_ids: list[int] | None = None) -> int:

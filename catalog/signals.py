@@ -16,8 +16,9 @@ WATCHED = (Brand, Category, Product, ProductImage, ProductVariant, Review, Stock
 # transaction, with `product_ids` (None: possibly every product). Search re-indexes on it.
 products_changed = Signal()
 
-# Sent by the product page with product_id, variant_id (or None), user_id (or None) and
-# session_key (or "") when a shopper looks at a product. Recommendations records it.
+# Sent by the product page with product_id, variant_id (or None), user_id (or None),
+# session_key (or "") and from_search when a shopper looks at a product. Recommendations
+# records it.
 product_viewed = Signal()
 
 

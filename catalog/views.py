@@ -6,11 +6,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from recommendations.services import interaction_record_view
-
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
 from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, ListingForm, parse_variant_id
+from .signals import product_viewed
 
 # What the product page reads from its query string (the chosen variant; arrival from search).
 PRODUCT_QUERY_PARAMS = ("variant", "src")
@@ -96,8 +95,18 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     body = cached_fragment("product", (slug, variant_id), render_body)
     product_id = body.get("product_id")
     if product_id:
-        interaction_record_view(
-            request=request, product_id=product_id, from_search=request.GET.get("src") == "search"
+        # A visitor without a session is sent with no key: saving one here would set a cookie
+        # (and defeat the page cache) for a mere look.
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        session = getattr(request, "session", None)
+        product_viewed.send(
+            sender=None,
+            product_id=product_id,
+            variant_id=variant_id,
+            user_id=user.pk if signed_in else None,
+            session_key="" if signed_in or session is None else (session.session_key or ""),
+            from_search=request.GET.get("src") == "search",
         )
     return render(
         request,

@@ -48,6 +48,7 @@ from payments.alipay_client import BEIJING as BEIJING_TZ
 from payments.alipay_client import beijing_timestamp, format_amount
 from payments.models import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 from recommendations.models import Interaction, InteractionKind
+from recommendations.services.sales import product_sales_counts_refresh
 
 from . import behaviour, images, vocabulary
 from .bulk import TableWriter, can_copy, next_id, purge, reset_sequences, truncate
@@ -1114,6 +1115,7 @@ def _history(run: _Run) -> None:
 def _finish(run: _Run) -> None:
     reset_sequences([User, Product, ProductVariant, Order, Payment])
     run.count("products refreshed", product_stats_refresh())
+    run.count("sales counts set", product_sales_counts_refresh())
     bump_catalog_version()
     if connection.vendor == "postgresql":
         tables = [

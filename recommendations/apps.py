@@ -13,4 +13,31 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        """Connect the receivers (receivers.py) to what they record, once."""
+        from django.contrib.auth.signals import user_logged_in
+        from django.core.signals import request_finished
+        from django.db.models.signals import post_save
+
+        from cart.services import item_added
+        from catalog.models import Review
+        from catalog.signals import product_viewed
+        from orders.signals import order_paid
+
+        from . import receivers
+        from .models import Interaction, RecommenderSettings
+
+        uid = "recommendations."
+        request_finished.connect(
+            receivers.flush_pending_interactions, dispatch_uid=uid + "flush_pending"
+        )
+        product_viewed.connect(receivers.record_product_view, dispatch_uid=uid + "view")
+        user_logged_in.connect(receivers.attach_session_history, dispatch_uid=uid + "login")
+        item_added.connect(receivers.record_cart_addition, dispatch_uid=uid + "cart")
+        order_paid.connect(receivers.record_purchase, dispatch_uid=uid + "purchase")
+        post_save.connect(receivers.record_review, sender=Review, dispatch_uid=uid + "review")
+        post_save.connect(
+            receivers.settings_changed, sender=RecommenderSettings, dispatch_uid=uid + "settings"
+        )
+        post_save.connect(
+            receivers.interaction_saved, sender=Interaction, dispatch_uid=uid + "interaction"
+        )

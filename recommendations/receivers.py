@@ -1,46 +1,60 @@
 """Where interactions come from: apps that must not know the recommender send signals (or save
-rows) and these receivers record them. Each writes after the change that caused it commits."""
+rows) and these receivers record them. Each writes after the change that caused it commits.
+They are connected in RecommendationsConfig.ready."""
+
+from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
-from django.core.signals import request_finished
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
-from cart.services import item_added
-from catalog.models import Review
-from orders.models import OrderEvent, OrderLine, OrderStatus
+from orders.models import Order, OrderLine
 
-from . import services
 from .history import history_forget
-from .models import Interaction, InteractionKind, RecommenderSettings
+from .models import Interaction, InteractionKind
+from .services.buffer import interactions_flush_pending
+from .services.recording import (
+    interaction_record,
+    interaction_record_view,
+    interactions_attach_session,
+)
+from .services.serving import recommender_settings_changed
 
 
-@receiver(request_finished)
 def flush_pending_interactions(sender, **kwargs) -> None:
     """Page views noted during the request, in one insert once the response has been sent."""
-    services.interactions_flush_pending()
+    interactions_flush_pending()
 
 
-@receiver(user_logged_in)
+def record_product_view(
+    sender,
+    product_id: int,
+    user_id: int | None,
+    session_key: str,
+    from_search: bool = False,
+    **kwargs,
+) -> None:
+    """A shopper looked at a product page (catalog.signals.product_viewed)."""
+    interaction_record_view(
+        user_id=user_id, session_key=session_key, product_id=product_id, from_search=from_search
+    )
+
+
 def attach_session_history(sender, request, user, **kwargs) -> None:
     """The session key has already been cycled by login(): the one the browser sent with this
     request is the anonymous history's."""
     if request is None:
         return
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    services.interactions_attach_session(user=user, session_key=key)
+    interactions_attach_session(user=user, session_key=key)
 
 
-@receiver(item_added)
 def record_cart_addition(sender, user, session, product_id: int, **kwargs) -> None:
     signed_in = user is not None and user.is_authenticated
     if not signed_in and not session.session_key:
         # A visitor's first cart addition is what starts their session: save it now (the
         # middleware would at the end of the request) so the addition has a key to go with.
         session.save()
-    services.interaction_record(
+    interaction_record(
         user=user if signed_in else None,
         session_key=session.session_key or "",
         product_ids=[product_id],
@@ -48,18 +62,16 @@ def record_cart_addition(sender, user, session, product_id: int, **kwargs) -> No
     )
 
 
-@receiver(post_save, sender=OrderEvent)
-def record_purchase(sender, instance: OrderEvent, created: bool, **kwargs) -> None:
-    """A signed-in shopper's order is paid: each of its products was bought."""
-    if not created or instance.to_status != OrderStatus.PAID:
-        return
-    order = instance.order
-    if order.user_id is None:
+def record_purchase(sender, order_id: int, **kwargs) -> None:
+    """A signed-in shopper's order is paid (orders.signals.order_paid, sent after commit): each
+    of its products was bought."""
+    order = Order.objects.filter(pk=order_id, user__isnull=False).select_related("user").first()
+    if order is None:
         return
     for product_id, quantity in OrderLine.objects.filter(order=order).values_list(
         "product_id", "quantity"
     ):
-        services.interaction_record(
+        interaction_record(
             user=order.user,
             product_ids=[product_id],
             kind=InteractionKind.PURCHASE,
@@ -67,10 +79,9 @@ def record_purchase(sender, instance: OrderEvent, created: bool, **kwargs) -> No
         )
 
 
-@receiver(post_save, sender=Review)
-def record_review(sender, instance: Review, created: bool, **kwargs) -> None:
+def record_review(sender, instance, created: bool, **kwargs) -> None:
     if created:
-        services.interaction_record(
+        interaction_record(
             user=instance.user,
             product_ids=[instance.product_id],
             kind=InteractionKind.REVIEW,
@@ -78,12 +89,10 @@ def record_review(sender, instance: Review, created: bool, **kwargs) -> None:
         )
 
 
-@receiver(post_save, sender=RecommenderSettings)
 def settings_changed(sender, **kwargs) -> None:
-    services.recommender_settings_changed()
+    recommender_settings_changed()
 
 
-@receiver(post_save, sender=Interaction)
 def interaction_saved(sender, instance: Interaction, **kwargs) -> None:
     """A row written one at a time (an import, the admin): the cached history is rebuilt."""
     actor = (instance.user_id, instance.session_key)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import analysis
@@ -49,7 +49,7 @@ def database_backend() -> SearchBackend:
 def elasticsearch_backend() -> SearchBackend | None:
     if not settings.ELASTICSEARCH_URL:
         return None
-    from search.backends.elasticsearch import ElasticsearchBackend
+    from search.backends.elasticsearch.backend import ElasticsearchBackend
 
     return ElasticsearchBackend()
 
@@ -154,7 +154,7 @@ def search_index_products(*, product_ids: Iterable[int]) -> int:
 def search_index_refresh_stale() -> int:
     """After a catalog-wide stats or stock refresh: re-index only the products whose document
     shows an old price, rating, sales count, stock or visibility."""
-    from .backends.database import DatabaseBackend
+    from .backends.database.backend import DatabaseBackend
 
     db = database_backend()
     assert isinstance(db, DatabaseBackend)
@@ -180,3 +180,46 @@ def search_index_is_empty() -> bool:
     from .models import SearchDocument
 
     return not SearchDocument.objects.exists()
+
+
+# Products changed in one transaction are re-indexed by one task after it commits.
+class _ReindexBatch:
+    def __init__(self, using: str | None):
+        self.using = using
+        self.ids: set[int] = set()
+        self.everything = False
+        self.done = False
+
+    def flush(self) -> None:
+        from . import tasks
+
+        self.done = True
+        if self.everything:
+            tasks.refresh_stale.delay()
+        if self.ids:
+            tasks.index_products.delay(sorted(self.ids))
+
+
+def search_index_queue(
+    *,
+    product_ids: Iterable[int] | None = None,
+    everything: bool = False,
+    using: str | None = None,
+) -> None:
+    """Add products (or, with `everything`, whatever is stale) to this transaction's batch of
+    products to re-index: one task on commit; at once outside a transaction."""
+    connection = transaction.get_connection(using)
+    batch: _ReindexBatch | None = getattr(connection, "_search_reindex_batch", None)
+    # A batch whose callback was run or discarded (rollback) is over: start a new one.
+    pending = (
+        batch is not None
+        and not batch.done
+        and any(entry[1] == batch.flush for entry in connection.run_on_commit)
+    )
+    if not pending:
+        batch = _ReindexBatch(using)
+        connection._search_reindex_batch = batch
+    batch.ids.update(int(i) for i in (product_ids or ()))
+    batch.everything = batch.everything or everything
+    if not pending:
+        transaction.on_commit(batch.flush, using=using)

@@ -15,7 +15,7 @@ from .backends.base import SearchBackendUnavailable
     max_retries=8,
 )
 def index_products(product_ids: list[int]) -> int:
-    """Re-index a batch of products queued after a commit (see signals.py)."""
+    """Re-index a batch of products queued after a commit (see services.search_index_queue)."""
     return services.search_index_products(product_ids=product_ids)
 
 

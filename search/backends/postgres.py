@@ -12,7 +12,7 @@ D, only reorders those; it cannot lift a match past many with the words in their
 trigram index (gin_trgm_ops; no GiST index, which the planner would prefer and which is several
 times slower here) on the vocabulary finds typo candidates. A frequent stem's postings store the
 first-pass score (ts_rank over `head`), so a search for one ranks its candidates from a covering
-index without reading its matches (see database.py).
+index without reading its matches (see database/backend.py).
 """
 
 from __future__ import annotations
@@ -20,16 +20,8 @@ from __future__ import annotations
 from django.db import connection
 
 from ..analysis import ParsedQuery
-from .database import (
-    COLUMNS,
-    DOC,
-    FACET,
-    FREQUENT,
-    POSTING,
-    TERM,
-    DatabaseBackend,
-    tsquery_clause,
-)
+from .database.backend import DatabaseBackend
+from .database.sql import COLUMNS, DOC, FACET, FREQUENT, POSTING, TERM, tsquery_clause
 
 # ts_rank weights for D, C, B, A.
 RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"

@@ -16,8 +16,9 @@ from django.db import connection
 
 from ..analysis import ParsedQuery, trigrams
 from ..models import SearchDocument
-from .database import COLUMNS as DOC_COLUMNS
-from .database import DOC, DatabaseBackend, fts_clause
+from .database.backend import DatabaseBackend
+from .database.sql import COLUMNS as DOC_COLUMNS
+from .database.sql import DOC, fts_clause
 
 # BM25 weights of the FTS5 columns: name, brand, category, attrs, description.
 COLUMN_WEIGHTS = (10.0, 5.0, 4.0, 2.0, 1.0)

@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.refresh_product_stats",
         "schedule": crontab(minute="*/15"),
     },
+    # Units sold (best sellers), counted from the paid orders.
+    "recommendations-refresh-sales-counts": {
+        "task": "recommendations.refresh_sales_counts",
+        "schedule": crontab(minute="*/15"),
+    },
     "orders-cancel-expired-unpaid": {
         "task": "orders.cancel_expired_unpaid",
         "schedule": 60.0,

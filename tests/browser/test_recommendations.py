@@ -5,8 +5,8 @@ cart, and what they viewed."""
 import pytest
 from django.contrib.auth import get_user_model
 
-from recommendations import services
 from recommendations.models import ProductNeighbours, UserRecommendation
+from recommendations.services.training import recommender_train
 from tests.recommendations.conftest import seeded_shop  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def card_names(locator) -> list[str]:
 
 def test_a_shopper_with_history_sees_every_slot(page, screenshot, seeded_shop):  # noqa: F811
     # Given a live model trained on the seeded shop, and a shopper it knows
-    version = services.recommender_train()
+    version = recommender_train()
     assert version.is_live, version.note
     user_id = (
         UserRecommendation.objects.filter(version=version)

@@ -4,24 +4,9 @@ import pytest
 
 from catalog import services
 from catalog.models import Product
-from orders.models import Order, OrderLine, OrderStatus
 from tests.catalog.factories import ProductFactory, ReviewFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def sell(product, quantity, status):
-    order = Order.objects.create(email="s@example.com", status=status)
-    OrderLine.objects.create(
-        order=order,
-        merchant=product.merchant,
-        product=product,
-        product_name=product.name,
-        sku="X",
-        unit_price=Decimal("1.00"),
-        quantity=quantity,
-        line_total=Decimal(quantity),
-    )
 
 
 def test_stats_refresh_averages_published_reviews_only():
@@ -37,21 +22,8 @@ def test_stats_refresh_averages_published_reviews_only():
     assert product.rating_avg == Decimal("4.50")
 
 
-def test_stats_refresh_counts_units_of_paid_orders_but_not_cancelled_or_unpaid():
-    product = ProductFactory()
-    sell(product, 2, OrderStatus.COMPLETED)
-    sell(product, 1, OrderStatus.PAID)
-    sell(product, 5, OrderStatus.CANCELLED)
-    sell(product, 7, OrderStatus.PENDING_PAYMENT)
-
-    services.product_stats_refresh()
-
-    product.refresh_from_db()
-    assert product.sales_count == 3
-
-
-def test_stats_refresh_is_idempotent_and_resets_products_without_data():
-    reviewed, forgotten = ProductFactory(), ProductFactory(rating_count=9, sales_count=4)
+def test_stats_refresh_is_idempotent_and_resets_products_without_reviews():
+    reviewed, forgotten = ProductFactory(), ProductFactory(rating_count=9)
     ReviewFactory(product=reviewed, rating=3)
 
     services.product_stats_refresh()
@@ -60,7 +32,7 @@ def test_stats_refresh_is_idempotent_and_resets_products_without_data():
     reviewed.refresh_from_db()
     forgotten.refresh_from_db()
     assert (reviewed.rating_count, reviewed.rating_avg) == (1, Decimal("3.00"))
-    assert (forgotten.rating_count, forgotten.sales_count, forgotten.rating_avg) == (0, 0, 0)
+    assert (forgotten.rating_count, forgotten.rating_avg) == (0, 0)
 
 
 def test_price_sync_takes_the_lowest_active_variant_price():

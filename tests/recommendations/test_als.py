@@ -1,4 +1,4 @@
-"""The array operations of the recommender's maths (recommendations/als.py, no Django), checked
+"""The array operations of the recommender's maths (recommendations/als/, no Django), checked
 against plain one-row-at-a-time versions of the same rules."""
 
 import copy
@@ -10,7 +10,7 @@ from scipy.sparse import random as sparse_random
 
 from catalog.models import ProductVariant
 from recommendations import als, selectors
-from recommendations.services import _content_inputs
+from recommendations.services.content import content_inputs
 from tests.catalog.factories import BrandFactory, CategoryFactory
 
 
@@ -76,7 +76,7 @@ def test_popularity_baseline_skips_what_each_user_touched():
 def test_columns_subset_equals_scipy_column_indexing():
     matrix = sparse_random(50, 300, density=0.05, format="csr", random_state=1, dtype=np.float32)
     columns = np.sort(np.random.default_rng(2).choice(300, 90, replace=False))
-    assert (als._columns_subset(matrix, columns) != matrix[:, columns]).nnz == 0
+    assert (als.columns_subset(matrix, columns) != matrix[:, columns]).nnz == 0
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ def test_content_words_include_the_variants_attribute_values(make_product):
             attributes={"colour": colour, "material": "wool" if colour != "Blue" else "nylon"}
         )
 
-    ids, groups, _stocked, tokens = _content_inputs()
+    ids, groups, _stocked, tokens = content_inputs()
     words = dict(zip(ids.tolist(), tokens, strict=True))
     assert {"colour:red", "material:wool"} <= set(words[new.pk])
     assert "colour:blue" in words[other.pk]

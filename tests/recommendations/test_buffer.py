@@ -9,11 +9,23 @@ import pytest
 import redis
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import RequestFactory
 from django.urls import reverse
 
-from recommendations import selectors, services
+from recommendations import selectors
 from recommendations.models import Interaction, InteractionKind, VersionStatus
+from recommendations.selectors.lists import stored_top
+from recommendations.services.buffer import (
+    BUFFER_KEY,
+    interactions_flush_buffer,
+    interactions_flush_pending,
+)
+from recommendations.services.recording import interaction_record_view
+from recommendations.services.serving import (
+    KEEP_RESULTS,
+    model_version_cache_results,
+    model_versions_prune,
+)
+from recommendations.store import lists_hash, redis_client
 from recommendations.tasks import flush_interactions
 from tests.accounts.factories import UserFactory
 from tests.worker import wait_for
@@ -34,7 +46,7 @@ def redis_cache(settings, redis_url):
 
 
 def buffered() -> int:
-    return services.redis_client().llen(cache.make_key(services.BUFFER_KEY))
+    return redis_client().llen(cache.make_key(BUFFER_KEY))
 
 
 @pytest.mark.django_db
@@ -64,43 +76,38 @@ def test_a_view_is_buffered_not_written_and_the_flush_task_inserts_it(
 def test_thousands_of_buffered_views_all_reach_the_table(make_product, redis_cache):
     products = [make_product() for _ in range(3)]
     shoppers = UserFactory.create_batch(4)
-    factory = RequestFactory()
     expected = {}
     for i in range(12_345):
         shopper, product = shoppers[i % 4], products[i % 3]
-        request = factory.get("/")
-        request.user = shopper
-        services.interaction_record_view(request=request, product_id=product.pk)
+        interaction_record_view(user_id=shopper.pk, session_key="", product_id=product.pk)
         expected[(shopper.pk, product.pk)] = expected.get((shopper.pk, product.pk), 0) + 1
         if i % 1000 == 999:
-            services.interactions_flush_pending()
-    services.interactions_flush_pending()
+            interactions_flush_pending()
+    interactions_flush_pending()
     assert buffered() == 12_345
 
     # Three batches of 5,000 at most: every view arrives once.
-    assert services.interactions_flush_buffer(batch=5000) == 12_345
+    assert interactions_flush_buffer(batch=5000) == 12_345
 
     got = {}
     for user_id, product_id in Interaction.objects.values_list("user_id", "product_id"):
         got[(user_id, product_id)] = got.get((user_id, product_id), 0) + 1
     assert got == expected
     assert buffered() == 0
-    assert services.interactions_flush_buffer() == 0
+    assert interactions_flush_buffer() == 0
 
 
 @pytest.mark.django_db
 def test_views_of_a_deleted_product_or_shopper_are_dropped_the_rest_kept(make_product, redis_cache):
     kept, gone = make_product(), make_product()
     stays, leaves = UserFactory(), UserFactory()
-    request = RequestFactory().get("/")
     for shopper, product in ((stays, kept), (stays, gone), (leaves, kept)):
-        request.user = shopper
-        services.interaction_record_view(request=request, product_id=product.pk)
-    services.interactions_flush_pending()
+        interaction_record_view(user_id=shopper.pk, session_key="", product_id=product.pk)
+    interactions_flush_pending()
     gone.delete()
     leaves.delete()
 
-    assert services.interactions_flush_buffer() == 1
+    assert interactions_flush_buffer() == 1
     assert list(Interaction.objects.values_list("user_id", "product_id")) == [(stays.pk, kept.pk)]
 
 
@@ -160,25 +167,25 @@ def test_published_lists_are_served_from_redis_hashes_and_pruned_with_their_vers
         top=top,
         neighbours={products[0].pk: ([products[3].pk], [products[1].pk, products[2].pk])},
     )
-    assert services.model_version_cache_results(version_id=version.pk) == 2
+    assert model_version_cache_results(version_id=version.pk) == 2
     # The tables are not read again: the lists come from the hashes.
     UserRecommendation.objects.all().delete()
     ProductNeighbours.objects.all().delete()
 
     live = selectors.live_version()
-    assert selectors._stored_top(live, shopper) == top
+    assert stored_top(live, shopper) == top
     slots = selectors.product_slots(product_id=products[0].pk)
     assert [p.pk for p in slots.also_bought] == [products[3].pk]
     assert [p.pk for p in slots.similar] == [products[1].pk, products[2].pk]
 
     # Once the version is old enough to lose its results, its hashes go too.
-    for _ in range(services.KEEP_RESULTS):
+    for _ in range(KEEP_RESULTS):
         newer = ModelVersion.objects.create(
             status=VersionStatus.REJECTED, trained_until=version.trained_until, params={}
         )
     ModelVersion.objects.filter(pk=version.pk).update(is_live=False, status=VersionStatus.RETIRED)
-    services._prune_results()
-    assert not services.redis_client().exists(services.lists_hash("top", version.pk))
+    model_versions_prune()
+    assert not redis_client().exists(lists_hash("top", version.pk))
     assert newer.pk != version.pk
 
 

@@ -11,13 +11,14 @@ import time
 import pytest
 from django.conf import settings
 
-from recommendations import services
+from common.errors import DomainError
 from recommendations.models import (
     ModelVersion,
     ProductNeighbours,
     UserRecommendation,
     VersionStatus,
 )
+from recommendations.services.training import TrainingUnderWay, recommender_train
 from tests.worker import ROOT, _database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,7 +81,7 @@ def wait_until(condition, proc, lines, timeout: float = 90) -> None:
 
 def test_a_training_process_killed_mid_fit_leaves_the_live_version_untouched(seeded_shop):
     # Given a live version and what it serves
-    live = services.recommender_train()
+    live = recommender_train()
     assert live.is_live, live.note
     before = served_by(live)
     assert before[0] and before[1]
@@ -108,7 +109,7 @@ def test_a_training_process_killed_mid_fit_leaves_the_live_version_untouched(see
 
     # And the next run (the lock died with the killed process) marks the orphan failed and
     # removes its files, then trains normally
-    following = services.recommender_train()
+    following = recommender_train()
     orphan.refresh_from_db()
     assert orphan.status == VersionStatus.FAILED
     assert "did not finish" in orphan.note
@@ -124,8 +125,11 @@ def test_a_second_run_is_refused_while_one_is_alive(seeded_shop):
     try:
         wait_until(lambda: any("fit ..." in line for line in lines), proc, lines)
         # When another starts, it is refused, and the running one's version is not touched
-        with pytest.raises(services.TrainingUnderWay):
-            services.recommender_train()
+        with pytest.raises(TrainingUnderWay) as refused:
+            recommender_train()
+        # a domain error: the admin and the command show its message
+        assert isinstance(refused.value, DomainError)
+        assert str(refused.value) == "A training run is already under way."
         assert ModelVersion.objects.get().status == VersionStatus.TRAINING
     finally:
         proc.kill()

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Order, OrderStatus
-from recommendations import services
 from recommendations.models import Interaction, InteractionKind, PriceBand, Segment, UserProfile
+from recommendations.services.profiles import user_profiles_build
 from recommendations.tasks import build_user_profiles
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import CategoryFactory
@@ -120,7 +120,7 @@ def test_the_rfm_segment_follows_recency_and_frequency_of_paid_orders(catalog, d
     for age in days_ago:
         order(shopper, days_ago=age, total="100.00")
 
-    services.user_profiles_build(now=NOW)
+    user_profiles_build(now=NOW)
 
     profile = UserProfile.objects.get(user=shopper)
     assert profile.segment == segment
@@ -138,7 +138,7 @@ def test_unpaid_cancelled_and_refunded_orders_do_not_count(catalog):
     order(shopper, days_ago=4, total="500.00", status=OrderStatus.PENDING_PAYMENT)
     order(shopper, days_ago=5, total="500.00", status=OrderStatus.REFUNDED)
 
-    services.user_profiles_build(now=NOW)
+    user_profiles_build(now=NOW)
 
     profile = UserProfile.objects.get(user=shopper)
     assert (profile.segment, profile.recency_days, profile.frequency, profile.monetary) == (
@@ -153,7 +153,7 @@ def test_a_shopper_who_only_browsed_is_a_browser_without_rfm(catalog):
     shopper = UserFactory()
     interact(shopper, catalog["book_20"], InteractionKind.VIEW, times=3)
 
-    services.user_profiles_build(now=NOW)
+    user_profiles_build(now=NOW)
 
     profile = UserProfile.objects.get(user=shopper)
     assert (profile.segment, profile.recency_days, profile.frequency, profile.monetary) == (

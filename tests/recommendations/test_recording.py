@@ -106,3 +106,84 @@ def test_a_review_is_recorded_with_its_rating(make_product, django_capture_on_co
         Review.objects.create(product=product, user=shopper, rating=4)
     row = Interaction.objects.get(kind=InteractionKind.REVIEW)
     assert (row.user_id, row.value) == (shopper.pk, 4)
+
+
+def test_a_purchase_is_recorded_from_order_paid_not_from_an_order_event_row(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import timezone
+
+    from orders.models import Order, OrderEvent, OrderStatus
+    from orders.signals import order_paid
+    from tests.orders.factories import place_order, variant_in_stock
+
+    shopper = UserFactory()
+    variant = variant_in_stock()
+    order = place_order((variant, 2), user=shopper)
+    with django_capture_on_commit_callbacks(execute=True):
+        OrderEvent.objects.create(
+            order=order, created_at=timezone.now(), to_status=OrderStatus.PAID
+        )
+    assert not Interaction.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_paid.send(sender=Order, order_id=order.pk)
+
+    row = Interaction.objects.get(kind=InteractionKind.PURCHASE)
+    assert (row.user_id, row.product_id, row.value) == (shopper.pk, variant.product_id, 2)
+
+
+def test_a_guest_order_paid_records_nothing(django_capture_on_commit_callbacks):
+    from orders.models import Order
+    from orders.signals import order_paid
+    from tests.orders.factories import place_order, variant_in_stock
+
+    order = place_order((variant_in_stock(), 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        order_paid.send(sender=Order, order_id=order.pk)
+
+    assert not Interaction.objects.exists()
+
+
+def test_the_product_page_sends_product_viewed_with_what_it_knows(client, make_product):
+    from catalog.signals import product_viewed
+
+    product = make_product()
+    variant = product.variants.first()
+    shopper = UserFactory()
+    client.force_login(shopper)
+    sent = []
+
+    def catch(sender, **kwargs):
+        sent.append(kwargs)
+
+    product_viewed.connect(catch)
+    try:
+        client.get(f"{product.get_absolute_url()}?variant={variant.pk}&src=search")
+    finally:
+        product_viewed.disconnect(catch)
+    flush_interactions()
+
+    assert len(sent) == 1
+    assert {k: v for k, v in sent[0].items() if k != "signal"} == {
+        "product_id": product.pk,
+        "variant_id": variant.pk,
+        "user_id": shopper.pk,
+        "session_key": "",
+        "from_search": True,
+    }
+
+
+def test_product_viewed_from_a_visitors_session_is_recorded(make_product, settings):
+    from catalog.signals import product_viewed
+    from recommendations.services.buffer import interactions_flush_pending
+
+    product = make_product()
+    product_viewed.send(
+        sender=None, product_id=product.pk, variant_id=None, user_id=None, session_key="abc"
+    )
+    interactions_flush_pending()
+    flush_interactions()
+
+    row = Interaction.objects.get()
+    assert (row.user_id, row.session_key, row.kind) == (None, "abc", InteractionKind.VIEW)

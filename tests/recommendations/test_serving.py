@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Product
-from recommendations import selectors, services
+from recommendations import selectors
 from recommendations.models import (
     Interaction,
     InteractionKind,
@@ -18,6 +18,8 @@ from recommendations.models import (
     UserRecommendation,
     VersionStatus,
 )
+from recommendations.services.serving import model_version_publish, recommender_settings_changed
+from recommendations.services.trending import recommender_refresh_trending
 from recommendations.tasks import flush_interactions
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import CategoryFactory
@@ -40,7 +42,7 @@ def live_version_with(*, user=None, top=(), neighbours=None) -> ModelVersion:
     version = ModelVersion.objects.create(
         status=VersionStatus.TRAINING, trained_until=timezone.now(), params={}
     )
-    services.model_version_publish(version=version)
+    model_version_publish(version=version)
     if user is not None:
         UserRecommendation.objects.create(version=version, user=user, product_ids=list(top))
     for product_id, (also, similar) in (neighbours or {}).items():
@@ -98,7 +100,7 @@ def test_purchases_shown_again_when_the_setting_allows(shelf):
     Interaction.objects.create(user=shopper, product=items[0], kind=InteractionKind.PURCHASE)
     live_version_with(user=shopper, top=[p.pk for p in items])
     RecommenderSettings.objects.update_or_create(pk=1, defaults={"exclude_purchased": False})
-    services.recommender_settings_changed()
+    recommender_settings_changed()
 
     slot = selectors.for_you(user=shopper, session_key=None, limit=8)
 
@@ -238,7 +240,7 @@ def test_trending_follows_the_latest_demand_between_retrains(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.recommender_refresh_trending() == 1
+        assert recommender_refresh_trending() == 1
 
     trending = ModelVersion.objects.get(pk=version.pk).trending
     assert trending["all"] == [items[3].pk]
@@ -246,4 +248,4 @@ def test_trending_follows_the_latest_demand_between_retrains(
 
 
 def test_refreshing_trending_without_a_live_version_does_nothing():
-    assert services.recommender_refresh_trending() == 0
+    assert recommender_refresh_trending() == 0

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from recommendations import selectors, services
+from recommendations import selectors
 from recommendations.models import (
     Interaction,
     InteractionKind,
@@ -17,6 +17,9 @@ from recommendations.models import (
     UserRecommendation,
     VersionStatus,
 )
+from recommendations.services import training
+from recommendations.services.serving import model_version_publish
+from recommendations.services.training import recommender_train
 from recommendations.tasks import train_recommender
 from tests.worker import wait_for
 
@@ -64,7 +67,7 @@ def test_a_real_worker_trains_a_live_version_that_learnt_the_planted_pairs(
 @pytest.mark.django_db
 def test_a_bad_model_on_shuffled_data_does_not_go_live(seeded_shop):
     # Given a good live version
-    good = services.recommender_train()
+    good = recommender_train()
     assert good.is_live, good.note
     # And the history shuffled: every interaction points at a random product
     products = list(Interaction.objects.values_list("product_id", flat=True))
@@ -78,7 +81,7 @@ def test_a_bad_model_on_shuffled_data_does_not_go_live(seeded_shop):
 
     # When a deliberately bad model (one factor, one iteration) is trained on it
     params = RecommenderSettings.load().params(factors=1, iterations=1, refit_iterations=1)
-    bad = services.recommender_train(params=params)
+    bad = recommender_train(params=params)
 
     # Then it is kept for inspection, rejected, and the good one stays live
     bad.refresh_from_db()
@@ -91,15 +94,15 @@ def test_a_bad_model_on_shuffled_data_does_not_go_live(seeded_shop):
 
 @pytest.mark.django_db
 def test_a_failed_run_leaves_the_live_version_untouched(seeded_shop, monkeypatch):
-    good = services.recommender_train()
+    good = recommender_train()
     assert good.is_live
 
     def crash(*args, **kwargs):
         raise MemoryError("worker killed")
 
-    monkeypatch.setattr(services.als, "train", crash)
+    monkeypatch.setattr(training.als, "train", crash)
     with pytest.raises(MemoryError):
-        services.recommender_train()
+        recommender_train()
     failed = ModelVersion.objects.exclude(pk=good.pk).get()
     assert failed.status == VersionStatus.FAILED and not failed.is_live
     assert ModelVersion.objects.get(is_live=True) == good
@@ -107,9 +110,9 @@ def test_a_failed_run_leaves_the_live_version_untouched(seeded_shop, monkeypatch
 
 @pytest.mark.django_db
 def test_publishing_switches_the_live_version_in_one_step(seeded_shop):
-    first = services.recommender_train()
+    first = recommender_train()
     second = ModelVersion.objects.create(status=VersionStatus.TRAINING)
-    services.model_version_publish(version=second)
+    model_version_publish(version=second)
     first.refresh_from_db()
     assert not first.is_live and first.status == VersionStatus.RETIRED
     assert ModelVersion.objects.filter(is_live=True).get() == second

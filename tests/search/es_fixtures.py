@@ -13,7 +13,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from elasticsearch.dsl.connections import connections
 
-from search.backends.elasticsearch import ElasticsearchBackend
+from search.backends.elasticsearch.backend import ElasticsearchBackend
 from search.documents import PRODUCTS_INDEX, ProductDocument
 from tests.search.osmem import osmem_client, start_server
 

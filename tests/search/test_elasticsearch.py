@@ -15,7 +15,8 @@ from elasticsearch import Elasticsearch
 
 from catalog.models import Product
 from search.backends.base import SearchBackendUnavailable, SearchQuery
-from search.backends.elasticsearch import MAX_RESULT_WINDOW, ElasticsearchBackend, split_query
+from search.backends.elasticsearch.backend import ElasticsearchBackend
+from search.backends.elasticsearch.queries import MAX_RESULT_WINDOW, split_query
 from search.documents import PRODUCTS_INDEX, ProductDocument, completion_inputs
 from tests.catalog.factories import BrandFactory
 from tests.search.es_fixtures import *  # noqa: F403

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from search.backends.base import SearchQuery
-from search.backends.database import FACET, POSTING
+from search.backends.database.sql import FACET, POSTING
 from search.models import FrequentStem
 from search.services import database_backend
 from tests.search.conftest import index

@@ -9,6 +9,7 @@ from django.conf import settings
 from catalog.models import Product
 from catalog.tasks import refresh_product_stats
 from orders.models import Order, OrderLine, OrderStatus
+from recommendations.tasks import refresh_sales_counts
 from shop.celery import app
 from tests.catalog.factories import ProductFactory, ReviewFactory
 from tests.worker import wait_for
@@ -17,8 +18,9 @@ from tests.worker import wait_for
 def test_the_stats_task_is_on_the_beat_schedule():
     schedule = settings.CELERY_BEAT_SCHEDULE
 
-    assert any(entry["task"] == refresh_product_stats.name for entry in schedule.values())
-    assert refresh_product_stats.name in app.tasks
+    for task in (refresh_product_stats, refresh_sales_counts):
+        assert any(entry["task"] == task.name for entry in schedule.values())
+        assert task.name in app.tasks
 
 
 @pytest.mark.worker
@@ -41,10 +43,11 @@ def test_a_real_worker_recomputes_ratings_and_best_seller_counts(live_worker):
     assert Product.objects.get(pk=product.pk).rating_count == 0
 
     refresh_product_stats.delay()
+    refresh_sales_counts.delay()
 
     def updated() -> bool:
         p = Product.objects.get(pk=product.pk)
-        return p.rating_count == 2
+        return p.rating_count == 2 and p.sales_count == 3
 
     wait_for(updated, live_worker)
     product.refresh_from_db()

@@ -2,11 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from recommendations import services
+from recommendations.services.profiles import user_profiles_build
 
 
 class Command(BaseCommand):
     help = "Recompute every shopper's profile from their interactions and orders."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{services.user_profiles_build()} profiles written")
+        self.stdout.write(f"{user_profiles_build()} profiles written")

@@ -4,8 +4,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations import services
 from recommendations.models import Interaction, ModelVersion, RecommenderSettings
+from recommendations.services.training import TrainingUnderWay, recommender_train
 
 # implicit warns that a multi-threaded BLAS slows its own threads down.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -34,10 +34,10 @@ class Command(BaseCommand):
         overrides = {k: options[k] for k in ("factors", "iterations") if options.get(k)}
         params = RecommenderSettings.load().params(**overrides)
         try:
-            version = services.recommender_train(
+            version = recommender_train(
                 params=params, report=lambda line: self.stdout.write(f"  {line}")
             )
-        except services.TrainingUnderWay as error:
+        except TrainingUnderWay as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"version #{version.pk}: {version.status} ({version.note})")
         for stage, seconds in version.stages.items():

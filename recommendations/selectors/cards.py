@@ -1,0 +1,115 @@
+"""Product cards for the slots: the catalog's cards, rendered once per product and catalog version
+and kept in the cache, and the picking and diversifying of the products a slot shows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.translation import get_language
+
+from catalog.caching import catalog_version
+from catalog.selectors import cards_by_id
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A product as a slot shows it: the catalog's card, rendered."""
+
+    pk: int
+    category_id: int
+    in_stock: bool
+    name: str
+    html: str
+
+
+def _card_seconds() -> int:
+    return settings.STOREFRONT_CACHE_SECONDS
+
+
+def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
+    """The cards of the active products among `ids`: from the cache (keyed by product, language
+    and catalog version), the rest in one query, rendered one card each with the catalog's own
+    card template and cached for the next slot that shows them."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    seconds = _card_seconds()
+    found: dict[int, Card | int] = {}
+    keys: dict[int, str] = {}
+    catalog = catalog or catalog_version()
+    if seconds > 0:
+        prefix = f"recs:card:{get_language()}:{catalog}:"
+        keys = {i: f"{prefix}{i}" for i in wanted}
+        cached = cache.get_many(keys.values())
+        found = {i: cached[key] for i, key in keys.items() if key in cached}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        products = cards_by_id(missing, catalog=catalog)
+        fresh: dict[int, Card | int] = {
+            p.pk: Card(p.pk, p.category_id, p.in_stock, p.name, html)
+            for p, html in zip(products, _render_cards(products), strict=True)
+        }
+        for i in missing:
+            fresh.setdefault(i, 0)  # inactive or gone: remembered as such
+        if seconds > 0:
+            cache.set_many({keys[i]: card for i, card in fresh.items()}, seconds)
+        found.update(fresh)
+    return {i: found[i] for i in wanted if found[i]}
+
+
+CARD_END = "</article>"
+
+
+def _render_cards(products: list) -> list[str]:
+    """Each product's card HTML, from one render of the catalog's card template for them all
+    (one render per slot, not per card), cut at the end of each card."""
+    if not products:
+        return []
+    template = get_template("includes/product_cards.html")
+    parts = template.render({"products": products}).split(CARD_END)
+    if len(parts) == len(products) + 1:
+        return [part.strip() + CARD_END for part in parts[:-1]]
+    return [template.render({"products": [p]}) for p in products]  # the template changed shape
+
+
+def diversified(products: Sequence, *, max_run: int, limit: int) -> list:
+    """Keep the order, but never more than `max_run` products of one category in a row while
+    another category is still available."""
+    pending = list(products)
+    result: list = []
+    while pending and len(result) < limit:
+        tail = [p.category_id for p in result[-max_run:]]
+        blocked = tail[0] if len(tail) == max_run and len(set(tail)) == 1 else None
+        pick = next((p for p in pending if p.category_id != blocked), pending[0])
+        pending.remove(pick)
+        result.append(pick)
+    return result
+
+
+def pick(
+    ids: Iterable[int],
+    *,
+    exclude: Iterable[int] = (),
+    limit: int,
+    max_run: int | None = None,
+    in_stock: bool = True,
+    found: dict[int, Card] | None = None,
+    catalog: int | None = None,
+) -> list[Card]:
+    """Cards for `ids`, in that order: only active (and in stock) products, never `exclude`, at
+    most `max_run` of a category in a row."""
+    skip = set(exclude)
+    wanted = [i for i in dict.fromkeys(ids) if i not in skip][: limit * 4]
+    if found is None:
+        found = cards(wanted, catalog=catalog)
+    ordered = [found[i] for i in wanted if i in found and (found[i].in_stock or not in_stock)]
+    if max_run:
+        return diversified(ordered, max_run=max_run, limit=limit)
+    return ordered[:limit]

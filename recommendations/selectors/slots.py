@@ -1,0 +1,192 @@
+"""The storefront slots: what each shows for a shopper or a product, from one cache read of what
+they all need."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from catalog.caching import VERSION_KEY, catalog_version
+
+from ..history import History, history_key, history_remember
+from ..models import (
+    SETTINGS_CACHE_KEY,
+    RecommenderSettings,
+    UserProfile,
+)
+from ..store import LIVE_CACHE_KEY
+from .cards import Card, cards, pick
+from .lists import neighbour_lists, personal_ids, trending_ids
+from .live import LiveVersion, live_version
+from .shopper import history, history_filter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Serving:
+    version: LiveVersion | None
+    config: RecommenderSettings
+    seen: History
+    catalog: int  # the catalog version the cards are cached under
+    signed_in: bool
+
+
+def serving_state(*, user, session_key: str | None) -> Serving:
+    """The live version, the settings, the shopper's history and the catalog version: one
+    `get_many` when they are cached (each is loaded on its own otherwise)."""
+    where = history_filter(user, session_key)
+    signed_in = user is not None and user.is_authenticated
+    key = None
+    if where is not None:
+        key = history_key(
+            user_id=user.pk if signed_in else None, session_key=None if signed_in else session_key
+        )
+    got = cache.get_many([k for k in (LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, VERSION_KEY, key) if k])
+    version = got[LIVE_CACHE_KEY] or None if LIVE_CACHE_KEY in got else live_version()
+    config = got.get(SETTINGS_CACHE_KEY) or RecommenderSettings.load()
+    catalog = got.get(VERSION_KEY) or catalog_version()
+    if key is not None and key in got:
+        seen = got[key]
+        history_remember(key, seen)
+    else:
+        seen = history(user=user, session_key=session_key)
+    return Serving(version, config, seen, catalog, signed_in)
+
+
+@dataclass
+class Slot:
+    personal: bool
+    products: list[Card]
+
+
+def recently_viewed(
+    *,
+    user,
+    session_key: str | None,
+    exclude: Iterable[int] = (),
+    limit: int = 6,
+    state: Serving | None = None,
+) -> list[Card]:
+    """The products this shopper (or session) looked at last, newest first."""
+    state = state or serving_state(user=user, session_key=session_key)
+    return pick(
+        state.seen.viewed, exclude=exclude, limit=limit, in_stock=False, catalog=state.catalog
+    )
+
+
+def _hidden(state: Serving) -> set[int]:
+    """What the shopper bought, when the settings hide it."""
+    if state.signed_in and state.config.exclude_purchased:
+        return set(state.seen.bought)
+    return set()
+
+
+def for_you(*, user, session_key: str | None, limit: int = 8, state: Serving | None = None) -> Slot:
+    """Home page: personal picks for a shopper the model knows (or whose history it can fold
+    in); otherwise what is trending, nudged towards the categories viewed in this session (or
+    the shopper's profile)."""
+    state = state or serving_state(user=user, session_key=session_key)
+    version, seen, catalog = state.version, state.seen, state.catalog
+    exclude = _hidden(state)
+    max_run = state.config.max_per_category_run
+    if state.signed_in and version is not None:
+        ids = personal_ids(user=user, version=version, seen=seen)
+        products = pick(ids, exclude=exclude, limit=limit, max_run=max_run, catalog=catalog)
+        if len(products) >= min(4, limit):
+            return Slot(personal=True, products=products)
+    viewed = cards(seen.viewed[:20], catalog=catalog)
+    categories = list(dict.fromkeys(viewed[i].category_id for i in seen.viewed if i in viewed))
+    if not categories and state.signed_in:
+        profile = UserProfile.objects.filter(user=user).values_list("top_categories", flat=True)
+        categories = next(iter(profile), []) or []
+    ids = trending_ids(version, categories[:3])
+    return Slot(
+        personal=False,
+        products=pick(ids, exclude=exclude, limit=limit, max_run=max_run, catalog=catalog),
+    )
+
+
+@dataclass
+class ProductSlots:
+    also_bought: list[Card]
+    similar: list[Card]
+    recently_viewed: list[Card] = field(default_factory=list)
+
+
+def product_slots(
+    *,
+    product_id: int,
+    user=None,
+    session_key: str | None = None,
+    limit: int = 6,
+    state: Serving | None = None,
+) -> ProductSlots:
+    """Product page: what its buyers also bought, similar items (ALS neighbours, content
+    neighbours for products too new to be learnt, or, for a product newer than the model, its
+    category's best sellers) and the shopper's recently viewed; nothing but the last before the
+    first model is live. The lists were filtered and diversified at training; here only what
+    went out of stock since, the product itself and what the shopper bought are taken out. The
+    cards of all three come from one cache read."""
+    state = state or serving_state(user=user, session_key=session_key)
+    viewed_ids = [i for i in state.seen.viewed if i != product_id][:limit]
+    if state.version is None:
+        return ProductSlots([], [], recently_viewed(
+            user=user, session_key=session_key, exclude=[product_id], limit=limit, state=state
+        ))  # fmt: skip
+    also, similar = neighbour_lists(state.version, [product_id])[product_id]
+    exclude = {product_id} | _hidden(state)
+    # The lists are final but for what changed since training: the first `limit` of each are
+    # nearly always shown (when some went out of stock meanwhile, more are read in a second
+    # round). Every card read cold is a query row and a render, so none is read in advance.
+    also = [i for i in also if i not in exclude]
+    similar = [i for i in similar if i not in exclude]
+    found = cards([*also[:limit], *similar[:limit], *viewed_ids], catalog=state.catalog)
+    max_run = state.config.max_per_category_run
+
+    def fill() -> ProductSlots:
+        also_bought = pick(also, limit=limit, found=found)
+        shown = {p.pk for p in also_bought}
+        return ProductSlots(
+            also_bought=also_bought,
+            similar=pick(similar, exclude=shown, limit=limit, max_run=max_run, found=found),
+            recently_viewed=pick(viewed_ids, limit=limit, in_stock=False, found=found),
+        )
+
+    slots = fill()
+    short = (len(slots.also_bought) < limit and len(also) > limit) or (
+        len(slots.similar) < limit and len(similar) > limit
+    )
+    if short:
+        found.update(cards([*also[: limit * 4], *similar[: limit * 4]], catalog=state.catalog))
+        slots = fill()
+    return slots
+
+
+def complete_purchase(
+    *, product_ids: Sequence[int], user, limit: int = 6, state: Serving | None = None
+) -> list[Card]:
+    """Cart page: products that go with the whole cart: the precomputed co-purchases and
+    neighbours of every cart item, merged so that products close to several items rank first
+    (and, among neighbours, what was bought together before what merely looks alike)."""
+    if not product_ids:
+        return []
+    state = state or serving_state(user=user, session_key=None)
+    if state.version is None:
+        return []
+    exclude = set(product_ids) | _hidden(state)
+    lists = neighbour_lists(state.version, list(dict.fromkeys(product_ids))[:20])
+    scores: dict[int, float] = defaultdict(float)
+    for also, similar in lists.values():
+        for rank, product_id in enumerate(also):
+            scores[product_id] += 2.0 / (rank + 2)
+        for rank, product_id in enumerate(similar):
+            scores[product_id] += 1.0 / (rank + 2)
+    ranked = sorted((i for i in scores if i not in exclude), key=lambda i: -scores[i])
+    return pick(
+        ranked, limit=limit, max_run=state.config.max_per_category_run, catalog=state.catalog
+    )

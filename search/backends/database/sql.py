@@ -1,0 +1,142 @@
+"""Tables, columns, sort orders and full-text query syntax shared by the database backends."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ... import analysis
+from ...analysis import Clause, ParsedQuery
+from ...models import (
+    FrequentStem,
+    SearchDocument,
+    SearchIndexState,
+    SearchTerm,
+    StemFacetCount,
+    StemPosting,
+)
+from ..base import (
+    PRICE_BANDS,
+)
+
+logger = logging.getLogger(__name__)
+
+
+DOC = SearchDocument._meta.db_table
+
+TERM = SearchTerm._meta.db_table
+
+STATE = SearchIndexState._meta.db_table
+
+FREQUENT = FrequentStem._meta.db_table
+
+POSTING = StemPosting._meta.db_table
+
+FACET = StemFacetCount._meta.db_table
+
+CHUNK = 1000
+
+
+# The whole catalog's facet counts (those of a search without words) are kept like a frequent
+# stem's, under this stem, which no word has; its FrequentStem row says they are kept.
+CATALOG_STEM = ""
+
+
+# Rows per INSERT of postings or facet counts (well under SQLite's limit of bound parameters).
+WRITE_BATCH = 2000
+
+
+# Other spellings tried for a search whose words are all known but found together nowhere.
+RESPELL_TRIES = 3
+
+COMBOS_KEY = "search:db:{backend}:combos:{version}"
+
+STOCKED_KEY = "search:db:{backend}:stocked:{version}"
+
+COMBOS_SECONDS = 3600
+
+
+# The columns a search reads from a matching document besides its text.
+COLUMNS = (
+    "d.product_id, d.category_id, d.brand_id, d.price, d.rating_avg, d.rating_count, "
+    "d.sales_count, d.created_at, d.in_stock, d.popularity_log"
+)
+
+BAND_KEYS = tuple(PRICE_BANDS)
+
+
+ORDERS = {
+    "relevance": "score DESC, product_id DESC",
+    "price_asc": "price ASC, product_id ASC",
+    "price_desc": "price DESC, product_id DESC",
+    "newest": "created_at DESC, product_id DESC",
+    "best_selling": "sales_count DESC, product_id DESC",
+    "rating": "rating_avg DESC, rating_count DESC, product_id DESC",
+}
+
+
+@dataclass(frozen=True)
+class IndexState:
+    version: int
+    max_popularity: float
+
+
+@dataclass
+class Plan:
+    """A query resolved against the vocabulary."""
+
+    parsed: ParsedQuery
+    did_you_mean: str | None = None
+
+
+def in_list(column: str, values: list[int]) -> tuple[str, list]:
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def fts_clause(clause: Clause, relaxed: bool = False) -> str:
+    """One clause in FTS5 query syntax (tokens are [a-z0-9] or CJK only: safe inside quotes).
+    `relaxed`: a Chinese word matches any of its bigrams instead of all of them in a row."""
+    if clause.phrase:
+        return '"' + " ".join(clause.phrase) + '"'
+    if clause.is_cjk:
+        if len(clause.word) == 1:
+            return f'"{clause.word}"*'
+        grams = analysis.bigrams(clause.word)
+        if relaxed:
+            return "(" + " OR ".join(f'"{g}"' for g in grams) + ")"
+        return '"' + " ".join(grams) + '"'
+    options = [f'"{a}"' for a in clause.alternatives]
+    if clause.prefix:
+        options.append(f'"{clause.prefix}"*')
+    if not options:
+        options = [f'"{clause.word}"']
+    return "(" + " OR ".join(options) + ")"
+
+
+def tsquery_clause(
+    clause: Clause, weights: str = "", relaxed: bool = False, loose: bool = False
+) -> str:
+    """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields.
+    `loose`: a phrase's words in any order and place (what a GIN index answers without reading
+    the document's positions)."""
+    followed_by = " & " if loose else " <-> "
+    if clause.phrase:
+        return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in clause.phrase) + ")"
+    if clause.is_cjk:
+        if len(clause.word) == 1:
+            return f"'{clause.word}':*{weights}"
+        joiner = " | " if relaxed else followed_by
+        grams = analysis.bigrams(clause.word)
+        return "(" + joiner.join(f"'{t}'{_w(weights)}" for t in grams) + ")"
+    options = [f"'{a}'{_w(weights)}" for a in clause.alternatives]
+    if clause.prefix:
+        options.append(f"'{clause.prefix}':*{weights}")
+    if not options:
+        options = [f"'{clause.word}'{_w(weights)}"]
+    return "(" + " | ".join(options) + ")"
+
+
+def _w(weights: str) -> str:
+    return f":{weights}" if weights else ""

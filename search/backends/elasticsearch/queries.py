@@ -1,0 +1,319 @@
+"""How a SearchQuery becomes an Elasticsearch query: the text query (English with typos, Chinese
+by bigrams, the head noun first when relaxed), the ranking function_score around it, sorts,
+filters and highlights."""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+
+from search import ranking
+
+from ..base import (
+    PRICE_BANDS,
+    SearchQuery,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default).
+MAX_RESULT_WINDOW = 10_000
+
+BULK_CHUNK = 500
+
+MAX_POPULARITY_CACHE_SECONDS = 60
+
+MAX_RELATED = 6
+
+
+# Fields searched for the words of a query, with their weights (the name weighs most).
+ENGLISH_FIELDS = [
+    "name_en^3",
+    "brand_name^2",
+    "category_names_en^1.5",
+    "attributes_en",
+    "description_en",
+]
+
+
+# Fuzzy matching runs on unstemmed names too, so "runing" reaches "running" as typed.
+FUZZY_FIELDS = ["name_en.plain^3", *ENGLISH_FIELDS]
+
+
+CHINESE_FIELDS = [
+    "name_zh_hans^3",
+    "category_names_zh_hans^1.5",
+    "attributes_zh_hans",
+    "description_zh_hans",
+]
+
+
+PHRASE_FIELDS = [
+    "name_en^3",
+    "name_zh_hans^3",
+    "brand_name^2",
+    "category_names_en^1.5",
+    "category_names_zh_hans^1.5",
+    "description_en",
+    "description_zh_hans",
+]
+
+SOURCE_FIELDS = ["product_id"]
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def split_query(text: str) -> tuple[str, list[str]]:
+    """The free words of a query and its quoted phrases: 'red "running shoes"' ->
+    ('red', ['running shoes'])."""
+    phrases = [" ".join(p.split()) for p in _QUOTED.findall(text)]
+    words = _QUOTED.sub(" ", text).replace('"', " ")
+    return " ".join(words.split()), [p for p in phrases if p]
+
+
+def _relaxable(words: str) -> bool:
+    """Whether a query without hits may be retried on some of its words: it has several words,
+    or Chinese longer than one bigram."""
+    return len(words.split()) > 1 or any(len(run) > 2 for run in _CJK_RUN.findall(words))
+
+
+def field_language(language: str) -> str:
+    return "zh_hans" if language == "zh-hans" else "en"
+
+
+def _price_range(low: Decimal, high: Decimal | None) -> dict[str, Any]:
+    bounds: dict[str, Any] = {"gte": str(low)}
+    if high is not None:
+        bounds["lt"] = str(high)
+    return {"range": {"price": bounds}}
+
+
+class QueriesMixin:
+    """Building the queries (part of ElasticsearchBackend)."""
+
+    def _text_query(
+        self, words: str, phrases: list[str], *, relaxed: bool = False
+    ) -> dict[str, Any]:
+        """Every word must match (in any field, typos allowed); `relaxed`: any of them."""
+        operator = "or" if relaxed else "and"
+        must: list[dict[str, Any]] = []
+        if words:
+            must.append(
+                {
+                    "bool": {
+                        "should": [
+                            # Every word somewhere in the product (name, brand, category ...).
+                            {
+                                "multi_match": {
+                                    "query": words,
+                                    "type": "cross_fields",
+                                    "fields": ENGLISH_FIELDS,
+                                    "operator": operator,
+                                    "boost": 2,
+                                }
+                            },
+                            # Typos: one or two edits per word, swapped letters counting as one.
+                            {
+                                "multi_match": {
+                                    "query": words,
+                                    "type": "best_fields",
+                                    "fields": FUZZY_FIELDS,
+                                    "operator": operator,
+                                    "fuzziness": "AUTO",
+                                    "fuzzy_transpositions": True,
+                                }
+                            },
+                            *self._chinese_query(words, relaxed=relaxed),
+                            *(self._head_noun_query(words) if relaxed else []),
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            )
+        for phrase in phrases:
+            must.append(
+                {"multi_match": {"query": phrase, "type": "phrase", "fields": PHRASE_FIELDS}}
+            )
+        if not must:
+            return {"match_all": {}}
+        return {"bool": {"must": must}}
+
+    @staticmethod
+    def _head_noun_query(words: str) -> list[dict[str, Any]]:
+        """An English noun phrase names the thing last ("stainless steel water bottle" is a
+        bottle), so among products having only some of the words, those named by the last one
+        come first."""
+        latin = _CJK_RUN.sub(" ", words).split()
+        if not latin:
+            return []
+        return [
+            {
+                "match": {
+                    "name_en": {
+                        "query": latin[-1],
+                        "fuzziness": "AUTO",
+                        "fuzzy_transpositions": True,
+                        "boost": 10,
+                    }
+                }
+            }
+        ]
+
+    @staticmethod
+    def _chinese_query(words: str, *, relaxed: bool = False) -> list[dict[str, Any]]:
+        """Chinese text: most of the query's bigrams must match, and every Latin word (a brand,
+        "5G") too, so "Novaphone 手机" does not match every phone. Latin-only queries are left
+        to the English fields: Chinese text repeats brand names, which would otherwise match
+        a query on brand names alone."""
+        cjk = " ".join(_CJK_RUN.findall(words))
+        if not cjk:
+            return []
+        must: list[dict[str, Any]] = [
+            {
+                "multi_match": {
+                    "query": cjk,
+                    "type": "best_fields",
+                    "fields": CHINESE_FIELDS,
+                    "minimum_should_match": "1" if relaxed else "75%",
+                }
+            }
+        ]
+        latin = " ".join(_CJK_RUN.sub(" ", words).split())
+        if latin:
+            must.append(
+                {
+                    "multi_match": {
+                        "query": latin,
+                        "type": "cross_fields",
+                        "fields": [*CHINESE_FIELDS, "brand_name^2", "name_en^3"],
+                        "operator": "or" if relaxed else "and",
+                    }
+                }
+            )
+        return [{"bool": {"should" if relaxed else "must": must, "boost": 2}}]
+
+    def _scored(self, text_query: dict[str, Any], query: SearchQuery) -> dict[str, Any]:
+        if query.sort != "relevance":
+            return text_query
+        weights = self._weights()
+        functions: list[dict[str, Any]] = [{"weight": 1}]
+        if weights.popularity_weight > 0:
+            functions.append(
+                {
+                    "field_value_factor": {
+                        "field": "popularity",
+                        "modifier": "ln1p",
+                        "missing": 0,
+                    },
+                    "weight": weights.popularity_weight
+                    / ranking.max_popularity_log(self._max_popularity()),
+                }
+            )
+        if weights.rating_weight > 0:
+            functions.append(
+                {
+                    "field_value_factor": {"field": "rating_avg", "missing": 0},
+                    "weight": weights.rating_weight / 5,
+                }
+            )
+        scored: dict[str, Any] = {
+            "function_score": {
+                "query": text_query,
+                "functions": functions,
+                "score_mode": "sum",
+                "boost_mode": "multiply",
+            }
+        }
+        if weights.out_of_stock_factor != 1:
+            scored = {
+                "function_score": {
+                    "query": scored,
+                    "functions": [
+                        {
+                            "filter": {"term": {"in_stock": False}},
+                            # A weight must be positive; a factor of 0 still sinks them last.
+                            "weight": max(weights.out_of_stock_factor, 1e-6),
+                        }
+                    ],
+                    "boost_mode": "multiply",
+                }
+            }
+        return scored
+
+    @staticmethod
+    def _weights() -> ranking.Weights:
+        from search.models import SearchSettings
+
+        return SearchSettings.load().weights()
+
+    def _max_popularity(self) -> float:
+        key = self._max_popularity_key()
+        value = cache.get(key)
+        if value is None:
+            with self._unavailable_on_error():
+                response = self.client.search(
+                    index=self.index,
+                    size=0,
+                    aggs={"max_popularity": {"max": {"field": "popularity"}}},
+                )
+            value = response["aggregations"]["max_popularity"]["value"] or 0
+            cache.set(key, value, MAX_POPULARITY_CACHE_SECONDS)
+        return float(value)
+
+    def _max_popularity_key(self) -> str:
+        return f"search:es:max-popularity:{self.index}"
+
+    @staticmethod
+    def _sort(sort: str) -> list[Any]:
+        tie = {"product_id": "desc"}
+        return {
+            "price_asc": [{"price": "asc"}, {"product_id": "asc"}],
+            "price_desc": [{"price": "desc"}, tie],
+            "newest": [{"created_at": "desc"}, tie],
+            "best_selling": [{"sales_count": "desc"}, tie],
+            "rating": [{"rating_avg": "desc"}, {"rating_count": "desc"}, tie],
+        }.get(sort, ["_score", {"popularity": "desc"}, tie])
+
+    @staticmethod
+    def _highlight() -> dict[str, Any]:
+        whole = {"number_of_fragments": 0}
+        snippet = {"fragment_size": 160, "number_of_fragments": 1}
+        return {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "encoder": "html",  # the product's own text is escaped; only <mark> is markup
+            "require_field_match": False,
+            "fields": {
+                "name_en": whole,
+                "name_zh_hans": whole,
+                "description_en": snippet,
+                "description_zh_hans": snippet,
+            },
+        }
+
+    @staticmethod
+    def _filters(query: SearchQuery) -> dict[str, dict[str, Any]]:
+        filters: dict[str, dict[str, Any]] = {}
+        if query.categories:
+            filters["category"] = {"terms": {"category_path": list(query.categories)}}
+        if query.brands:
+            filters["brand"] = {"terms": {"brand_slug": list(query.brands)}}
+        bands = [PRICE_BANDS[k] for k in query.price_bands if k in PRICE_BANDS]
+        if bands:
+            filters["price"] = {
+                "bool": {"should": [_price_range(low, high) for low, high in bands]}
+            }
+        if query.min_rating:
+            filters["rating"] = {"range": {"rating_avg": {"gte": query.min_rating}}}
+        if query.in_stock:
+            filters["in_stock"] = {"term": {"in_stock": True}}
+        return filters
