@@ -16,7 +16,7 @@ from cart.services import cart_add
 from cart.storage import storage_for
 from catalog.models import Product, ProductVariant
 from logistics.models import Allocation, ShippingMethod, Stock
-from orders import services, transitions
+from orders import selectors, services, transitions
 from orders.errors import CheckoutError, IllegalTransition, OrderError
 from orders.models import Order, OrderEvent, OrderEventType
 from orders.models import OrderStatus as S
@@ -527,10 +527,10 @@ def test_a_refund_request_before_shipping_is_refused_in_favour_of_cancelling(two
 def test_a_guest_finds_their_order_with_the_right_token_only(method):
     order = place(method, fill_cart((variant_in_stock(), 1)))
 
-    assert services.order_for_guest(number=order.number, token=order.guest_token) == order
-    assert services.order_for_guest(number=order.number, token="wrong") is None
-    assert services.order_for_guest(number=order.number, token="") is None
-    assert services.order_for_guest(number="NOPE", token=order.guest_token) is None
+    assert selectors.order_for_guest(number=order.number, token=order.guest_token) == order
+    assert selectors.order_for_guest(number=order.number, token="wrong") is None
+    assert selectors.order_for_guest(number=order.number, token="") is None
+    assert selectors.order_for_guest(number="NOPE", token=order.guest_token) is None
 
 
 def test_a_signed_in_shoppers_order_has_no_guest_link(method):
@@ -538,7 +538,7 @@ def test_a_signed_in_shoppers_order_has_no_guest_link(method):
     cart_add(user=user, session=SessionStore(), variant_id=variant_in_stock().pk, quantity=1)
     order = place(method, user=user)
 
-    assert services.order_for_guest(number=order.number, token="") is None
+    assert selectors.order_for_guest(number=order.number, token="") is None
 
 
 # --- Unpaid orders past their deadline ----------------------------------------------------------
