@@ -387,8 +387,3 @@ def stock_release_and_restock(
     _record(moves, actor=actor, reason=reason)
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
     return restocked
-
-
-def variant_availability(variant_ids: list[int]) -> dict[int, int]:
-    """Units available now (on hand minus allocated, all warehouses), without locking."""
-    return available_by_variant(list(Stock.objects.filter(variant_id__in=variant_ids)))

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from catalog.models import Product
-from logistics import services
+from logistics import selectors, services
 from logistics.models import Allocation, Stock, StockMovement
 from logistics.models import StockMovementKind as K
 from orders.models import Order, OrderLine
@@ -165,7 +165,7 @@ def test_availability_sums_what_is_unallocated_over_all_warehouses():
     StockFactory(variant=variant, warehouse=WarehouseFactory(code="a"), quantity=3, allocated=3)
     StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=5, allocated=1)
 
-    assert services.variant_availability([variant.pk]) == {variant.pk: 4}
+    assert selectors.variant_availability([variant.pk]) == {variant.pk: 4}
 
 
 # --- Movements: every change of a stock row is recorded -----------------------------------------

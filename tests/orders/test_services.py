@@ -786,3 +786,24 @@ def test_a_refund_records_its_amount(method):
         OrderEventType.REFUNDED,
         {"full": True, "amount": "62.00"},
     )
+
+
+# --- Stock movements ----------------------------------------------------------------------------
+def test_placing_and_shipping_an_order_write_stock_movements_with_the_actor():
+    from logistics.models import StockMovement
+    from logistics.models import StockMovementKind as K
+    from tests.accounts.factories import StaffFactory
+
+    order, first, _second = shared_order()
+    staff = StaffFactory(merchant=first.product.merchant)
+
+    services.order_ship(order=order, actor=staff, merchant_id=None)
+
+    line = order.lines.get(variant=first)
+    rows = StockMovement.objects.filter(variant=first).order_by("id")
+    assert [(m.kind, m.quantity_delta, m.allocated_delta) for m in rows] == [
+        (K.ALLOCATED, 0, 1),
+        (K.SHIPPED, -1, -1),
+    ]
+    assert {m.reference for m in rows} == {f"order-line:{line.pk}"}
+    assert rows[1].actor == staff
