@@ -1,5 +1,8 @@
 """Warehouses and shipping methods (shared, superusers edit) and stock (each merchant its own
-variants' rows, with the allocations that hold them)."""
+variants' rows, with the allocations that hold them, and their history of movements, read-only).
+Stock is saved through the stock services only (services.py), with the staff user as actor. The
+variant's admin page, with its stock rows, is registered here: the catalog knows nothing of
+stock."""
 
 from django import forms
 from django.contrib import admin
@@ -246,12 +249,8 @@ class StockMovementAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def lookup_allowed(self, lookup, value, request=None):
+        # ?stock=<id>: one row's history, linked from the stock page.
         return lookup == "stock" or super().lookup_allowed(lookup, value, request)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        stock_id = request.GET.get("stock")
-        return queryset.filter(stock_id=stock_id) if stock_id and stock_id.isdigit() else queryset
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.opts.fields]

@@ -1,8 +1,9 @@
 """Orders: placing one from the cart, and every change of its status afterwards.
 
-Each service owns its transaction and row locks (locks.py: Order, then OrderLine, then Stock rows
-by pk), checks the state machine (transitions.py), records an OrderEvent, and queues emails and
-cache refreshes only after commit."""
+Each service owns its transaction and row locks (locks.py, in the project's lock order:
+docs/architecture-locks.md), checks the state machine (transitions.py), records an OrderEvent,
+and queues emails only after commit. Stock changes go through logistics.services, which records
+their movements and refreshes the products' in-stock flags after commit."""
 
 from __future__ import annotations
 
