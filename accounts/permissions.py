@@ -24,6 +24,7 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "logistics.stock": ("view", "add", "change"),
     "logistics.warehouse": ("view",),
     "logistics.allocation": ("view",),  # why stock is allocated (read-only, on the stock page)
+    "logistics.stockmovement": ("view",),  # the stock's history (read-only)
     "logistics.shippingmethod": ("view",),
     # Orders are moved along through admin actions that call orders.services, not by editing.
     "orders.order": ("view",),

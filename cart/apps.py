@@ -7,4 +7,8 @@ class CartConfig(AppConfig):
     verbose_name = _("Cart")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import receivers
+
+        user_logged_in.connect(receivers.merge_anonymous_cart, dispatch_uid="cart.merge_cart")

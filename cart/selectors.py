@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from catalog.models import ProductImage, ProductVariant
-from logistics.services import variant_availability
+from logistics.selectors import variant_availability
 
 from .storage import storage_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from accounts.models import User
+
+    Shopper = User | AnonymousUser | None
 
 
 @dataclass
@@ -74,7 +83,7 @@ class CartView:
         return not self.lines
 
 
-def cart_view(*, user, session) -> CartView:
+def cart_view(*, user: Shopper, session: SessionBase) -> CartView:
     """Three queries whatever the cart's size: lines (database carts), variants with product and
     first image, and stock."""
     stored = storage_for(user, session).lines()
@@ -109,5 +118,5 @@ def cart_view(*, user, session) -> CartView:
     return CartView(lines=lines)
 
 
-def cart_count(*, user, session) -> int:
+def cart_count(*, user: Shopper, session: SessionBase) -> int:
     return storage_for(user, session).count()

@@ -3,22 +3,29 @@ change that cannot be made raises CartError with a message for the shopper and c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.models import ProductVariant
-from logistics.services import variant_availability
+from logistics.selectors import variant_availability
 
 from .errors import CartError
+from .signals import item_added
 from .storage import SessionStorage, storage_for
 
-# Sent after cart_add with user, session, product_id, variant_id and quantity, for apps the cart
-# must not know about (the recommender records the addition).
-item_added = Signal()
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    Shopper = User | AnonymousUser | None
+
+__all__ = ["item_added"]  # still importable from here by receivers written before signals.py
 
 
 def _buyable_variant(variant_id: int) -> ProductVariant:
@@ -62,7 +69,7 @@ def _check_stock(variant: ProductVariant, quantity: int) -> None:
         )
 
 
-def cart_add(*, user, session: SessionBase, variant_id: int, quantity: int) -> int:
+def cart_add(*, user: Shopper, session: SessionBase, variant_id: int, quantity: int) -> int:
     """Add `quantity` of a variant (to what the cart already holds). Returns the new line
     quantity."""
     variant = _buyable_variant(variant_id)
@@ -84,7 +91,9 @@ def cart_add(*, user, session: SessionBase, variant_id: int, quantity: int) -> i
     return total
 
 
-def cart_set_quantity(*, user, session: SessionBase, variant_id: int, quantity: int) -> int:
+def cart_set_quantity(
+    *, user: Shopper, session: SessionBase, variant_id: int, quantity: int
+) -> int:
     """Set a line's quantity; 0 removes the line."""
     storage = storage_for(user, session)
     lines = storage.lines()
@@ -100,19 +109,19 @@ def cart_set_quantity(*, user, session: SessionBase, variant_id: int, quantity: 
     return quantity
 
 
-def cart_remove(*, user, session: SessionBase, variant_id: int) -> None:
+def cart_remove(*, user: Shopper, session: SessionBase, variant_id: int) -> None:
     storage = storage_for(user, session)
     if variant_id not in storage.lines():
         raise CartError(_("That item is not in your cart."))
     storage.remove(variant_id)
 
 
-def cart_clear(*, user, session: SessionBase) -> None:
+def cart_clear(*, user: Shopper, session: SessionBase) -> None:
     storage_for(user, session).clear()
 
 
 @transaction.atomic
-def cart_merge_session_into_user(*, user, session: SessionBase) -> list[str]:
+def cart_merge_session_into_user(*, user: Shopper, session: SessionBase) -> list[str]:
     """At login: add the anonymous session cart to the user's saved cart, quantities summed and
     capped by the stock available and the per-line limit. Returns notes for lines that were
     capped or dropped."""

@@ -1,15 +1,8 @@
-"""At login, the anonymous session cart joins the shopper's saved cart."""
+"""Domain signals of the cart, for apps the cart must not know about. Handled in the receiving
+app's receivers.py."""
 
-from django.contrib import messages
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal
 
-from .services import cart_merge_session_into_user
-
-
-@receiver(user_logged_in)
-def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
-    if request is None or not hasattr(request, "session"):
-        return
-    for note in cart_merge_session_into_user(user=user, session=request.session):
-        messages.warning(request, note)
+# Sent after cart_add with user, session, product_id, variant_id and quantity (the recommender
+# records the addition).
+item_added = Signal()

@@ -9,7 +9,6 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, SuperuserWritesAdmin
-from logistics.admin import StockInline
 
 from . import services
 from .models import Brand, Category, Product, ProductImage, ProductVariant, Review
@@ -133,16 +132,16 @@ class ProductVariantAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         "is_active",
         "position",
     )
-    inlines = (StockInline,)
+    # Its stock rows are listed here too: logistics registers this admin again with them.
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         # Order lines point at both the variant and its product: a variant stays where it is.
         return (*readonly, "product") if obj is not None else readonly
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.product_price_sync(product=form.instance.product)
+    def save_model(self, request, obj, form, change):
+        # The service keeps the product's from-price in step with the variant's price.
+        services.variant_save(variant=obj, actor=request.user)
 
     def delete_model(self, request, obj):
         product = obj.product

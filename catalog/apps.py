@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,13 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import receivers
+        from .models import Brand, Category, Product, ProductImage, ProductVariant, Review
+
+        for model in (Brand, Category, Product, ProductImage, ProductVariant, Review):
+            uid = f"catalog.catalog_changed.{model.__name__}"
+            post_save.connect(receivers.catalog_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(receivers.catalog_changed, sender=model, dispatch_uid=uid)
+        uid = "catalog.variant_changed"
+        post_save.connect(receivers.variant_changed, sender=ProductVariant, dispatch_uid=uid)
+        post_delete.connect(receivers.variant_changed, sender=ProductVariant, dispatch_uid=uid)

@@ -28,8 +28,6 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.urls import reverse
 
-from logistics.models import Stock
-
 from .caching import catalog_version
 from .models import Brand, Category, Product, ProductImage, ProductVariant, Review
 
@@ -280,13 +278,11 @@ class ProductPage:
     selected: ProductVariant | None
 
 
-def _available_subquery() -> Subquery:
-    return Subquery(
-        Stock.objects.filter(variant=OuterRef("pk"))
-        .values("variant")
-        .annotate(total=Sum(F("quantity") - F("allocated")))
-        .values("total"),
-        output_field=IntegerField(),
+def _available_total() -> Coalesce:
+    """Units available across warehouses, through the variant's reverse relation to its stock
+    rows (logistics.Stock, related_name "stock"): read without importing the app above."""
+    return Coalesce(
+        Sum(F("stock__quantity") - F("stock__allocated"), output_field=IntegerField()), Value(0)
     )
 
 
@@ -302,7 +298,7 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
         raise Http404("No such product")
     variants = list(
         ProductVariant.objects.filter(product=product, is_active=True)
-        .annotate(available=Coalesce(_available_subquery(), Value(0)))
+        .annotate(available=_available_total())
         .order_by("position", "id")
     )
     images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))

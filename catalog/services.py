@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import (
@@ -22,7 +24,6 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from logistics.models import Stock
 
 from . import images
 from .caching import bump_catalog_version
@@ -30,6 +31,15 @@ from .models import Product, ProductImage, ProductVariant, Review
 from .signals import products_changed
 
 logger = logging.getLogger(__name__)
+
+
+class Unset(enum.Enum):
+    """A keyword argument not given (where None means something)."""
+
+    UNSET = enum.auto()
+
+
+UNSET = Unset.UNSET
 
 
 def _scalar(queryset, output_field) -> Subquery:
@@ -94,8 +104,10 @@ def product_sales_counts_set(
 def product_availability_refresh(*, product_ids: list[int] | None = None) -> int:
     """Recompute Product.in_stock from the stock rows (any active variant with quantity above
     allocated in any warehouse). Call it after every stock change; it is idempotent."""
-    available = Stock.objects.filter(
-        variant__product=OuterRef("pk"), variant__is_active=True, quantity__gt=F("allocated")
+    # Through the variants' reverse relation to their stock rows (logistics.Stock, related_name
+    # "stock"): the catalog reads stock here without importing the app above it.
+    available = ProductVariant.objects.filter(
+        product=OuterRef("pk"), is_active=True, stock__quantity__gt=F("stock__allocated")
     )
     queryset = Product.objects.all()
     if product_ids is not None:
@@ -127,6 +139,40 @@ def product_price_sync(*, product: Product) -> Product:
     product.price = lowest if lowest is not None else 0
     product.save(update_fields=["price", "updated_at"])
     return product
+
+
+@transaction.atomic
+def variant_save(*, variant: ProductVariant, actor: User | None) -> ProductVariant:
+    """Save a variant as edited (new or changed: price, activity, ...) and keep its product's
+    from-price in step with it. Every change of a variant goes through here or
+    variant_price_set, never a bare save()."""
+    variant.save()
+    product_price_sync(product=variant.product)
+    logger.info("saved variant %s (by user %s)", variant.pk, actor.pk if actor else None)
+    return variant
+
+
+@transaction.atomic
+def variant_price_set(
+    *,
+    variant: ProductVariant,
+    price: Decimal,
+    compare_at_price: Decimal | Unset | None = UNSET,
+    actor: User | None,
+) -> ProductVariant:
+    """Change a variant's price (and, if given, its compare-at price; None clears it) and its
+    product's from-price with it."""
+    variant.price = price
+    fields = ["price", "updated_at"]
+    if compare_at_price is not UNSET:
+        variant.compare_at_price = compare_at_price
+        fields.append("compare_at_price")
+    variant.save(update_fields=fields)
+    product_price_sync(product=variant.product)
+    logger.info(
+        "priced variant %s at %s (by user %s)", variant.pk, price, actor.pk if actor else None
+    )
+    return variant
 
 
 @transaction.atomic

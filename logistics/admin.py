@@ -1,26 +1,41 @@
 """Warehouses and shipping methods (shared, superusers edit) and stock (each merchant its own
-variants' rows, with the allocations that hold them)."""
+variants' rows, with the allocations that hold them, and their history of movements, read-only).
+Stock is saved through the stock services only (services.py), with the staff user as actor. The
+variant's admin page, with its stock rows, is registered here: the catalog knows nothing of
+stock."""
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, SuperuserWritesAdmin
+from catalog.admin import ProductVariantAdmin
+from catalog.models import ProductVariant
 
-from .models import Allocation, ShippingMethod, Stock, Warehouse
+from . import locks, services
+from .models import Allocation, ShippingMethod, Stock, StockMovement, Warehouse
 
-# What an admin edit of an existing stock row writes. `allocated` belongs to order allocation:
-# saving it back from a form would undo allocations made since the form was loaded.
-STOCK_EDITED_FIELDS = ["quantity", "updated_at"]
+# The reason an admin edit records when staff give none.
+ADMIN_EDIT_REASON = "admin"
 
 
 class StockForm(forms.ModelForm):
     """Stock as staff edit it: where and which variant are fixed once the row exists (orders
-    are allocated against it), and the quantity on hand never drops below what is allocated."""
+    are allocated against it), and the quantity on hand never drops below what is allocated.
+    The admin saves it through the stock services (services.stock_receive, stock_adjust), with
+    the staff user as actor and `reason` in the stock's history."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Why the quantity changes, for the stock's history."),
+    )
 
     class Meta:
         model = Stock
@@ -39,16 +54,11 @@ class StockForm(forms.ModelForm):
         if quantity is None or self.instance._state.adding:
             return cleaned_data
         # Read `allocated` afresh and lock the row until the admin request's transaction ends,
-        # so an allocation cannot slip in between this check and the save. A savepoint keeps this
-        # valid outside a transaction too (the lock is then released at once).
+        # so an allocation cannot slip in between this check and the service's save. A savepoint
+        # keeps this valid outside a transaction too (the lock is then released at once).
         with transaction.atomic():
-            allocated = (
-                Stock.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("allocated", flat=True)
-                .first()
-            )
-        if allocated is not None and quantity < allocated:
+            row = locks.lock_stock_row(self.instance.pk)
+        if row is not None and quantity < row.allocated:
             self.add_error(
                 "quantity",
                 forms.ValidationError(
@@ -57,18 +67,41 @@ class StockForm(forms.ModelForm):
                         "to orders."
                     ),
                     code="below_allocated",
-                    params={"allocated": allocated},
+                    params={"allocated": row.allocated},
                 ),
             )
         return cleaned_data
 
     def save(self, commit=True):
-        if not commit or self.instance._state.adding:
-            return super().save(commit)
-        if self.errors:
-            raise ValueError("The stock row could not be changed because the data didn't validate.")
-        self.instance.save(update_fields=STOCK_EDITED_FIELDS)
-        return self.instance
+        if commit:
+            raise NotImplementedError("stock is saved through the stock services: stock_form_save")
+        return super().save(commit=False)
+
+
+def stock_form_save(request, form: StockForm, *, variant: ProductVariant | None = None) -> Stock:
+    """Save a valid stock form through the services: a new row receives its quantity, an
+    existing one is adjusted to it. Returns the saved row (the form's instance, refreshed)."""
+    stock = form.instance
+    reason = form.cleaned_data.get("reason") or ADMIN_EDIT_REASON
+    quantity = form.cleaned_data["quantity"]
+    if stock._state.adding:
+        row = services.stock_receive(
+            warehouse=form.cleaned_data["warehouse"],
+            variant=variant or form.cleaned_data["variant"],
+            quantity=quantity,
+            actor=request.user,
+            reason=reason,
+        )
+    else:
+        row = services.stock_adjust(
+            stock=stock, quantity=quantity, actor=request.user, reason=reason
+        )
+    for name in ("id", "warehouse_id", "variant_id", "quantity", "allocated", "created_at"):
+        setattr(stock, name, getattr(row, name))
+    stock.updated_at = row.updated_at
+    stock._state.adding = False
+    stock._state.db = row._state.db
+    return stock
 
 
 @admin.register(Warehouse)
@@ -129,15 +162,16 @@ class AllocationInline(MerchantScopedInline, admin.TabularInline):
 
 
 class StockInline(MerchantScopedInline, admin.TabularInline):
-    """A variant's stock rows, on the variant's admin page."""
+    """A variant's stock rows, on the variant's admin page (ProductVariantStockAdmin below)."""
 
     model = Stock
     form = StockForm
     merchant_path = "variant__product__merchant"
-    fields = ("warehouse", "quantity", "allocated", "available")
+    fields = ("warehouse", "quantity", "allocated", "available", "reason")
     readonly_fields = ("allocated", "available")
     # By primary key: StockForm locks each row as it is cleaned, and the project's lock order
-    # for stock rows is by pk (CONVENTIONS.md), so this cannot deadlock with an allocation.
+    # for stock rows is by pk (docs/architecture-locks.md), so this cannot deadlock with an
+    # allocation.
     ordering = ("id",)
     extra = 0
 
@@ -155,8 +189,8 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     list_select_related = ("variant__product", "warehouse")
     search_fields = ("variant__sku",)
     autocomplete_fields = ("variant",)
-    fields = ("warehouse", "variant", "quantity", "allocated", "available")
-    readonly_fields = ("allocated", "available")
+    fields = ("warehouse", "variant", "quantity", "reason", "allocated", "available", "history")
+    readonly_fields = ("allocated", "available", "history")
     inlines = (AllocationInline,)
 
     def get_inlines(self, request, obj):
@@ -175,8 +209,89 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     def available(self, obj: Stock) -> int | str:
         return obj.available if obj.pk else "-"
 
+    @admin.display(description=_("stock movements"))
+    def history(self, obj: Stock) -> str:
+        if not obj.pk:
+            return "-"
+        url = reverse(f"{self.admin_site.name}:logistics_stockmovement_changelist")
+        return format_html('<a href="{}?{}">{}</a>', url, urlencode({"stock": obj.pk}), _("view"))
+
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.save(update_fields=STOCK_EDITED_FIELDS)
-        else:
-            super().save_model(request, obj, form, change)
+        stock_form_save(request, form)
+
+    def delete_model(self, request, obj):
+        services.stock_delete(stock=obj, actor=request.user, reason=ADMIN_EDIT_REASON)
+
+    def delete_queryset(self, request, queryset):
+        for stock in queryset.order_by("pk"):
+            services.stock_delete(stock=stock, actor=request.user, reason=ADMIN_EDIT_REASON)
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(MerchantScopedAdmin, admin.ModelAdmin):
+    """The stock's history, read-only: movements are written by the stock services only."""
+
+    merchant_path = "variant__product__merchant"
+    list_display = (
+        "created_at",
+        "sku",
+        "warehouse",
+        "kind",
+        "quantity_delta",
+        "allocated_delta",
+        "reason",
+        "reference",
+        "actor",
+    )
+    list_filter = ("kind", "warehouse")
+    list_select_related = ("warehouse", "actor")
+    search_fields = ("sku", "reference", "reason")
+    date_hierarchy = "created_at"
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # ?stock=<id>: one row's history, linked from the stock page.
+        return lookup == "stock" or super().lookup_allowed(lookup, value, request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.opts.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The variant's admin page lists its stock rows. Registered here, above the catalog (which
+# knows nothing of stock): the catalog's variant admin with the stock inline added.
+class ProductVariantStockAdmin(ProductVariantAdmin):
+    inlines = (*ProductVariantAdmin.inlines, StockInline)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Stock:
+            return super().save_formset(request, form, formset, change)
+        # Through the services, as on the stock page; and what formset.save() would have left
+        # for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for stock_form in formset.deleted_forms:
+            if stock_form.instance.pk is not None:
+                services.stock_delete(
+                    stock=stock_form.instance, actor=request.user, reason=ADMIN_EDIT_REASON
+                )
+                formset.deleted_objects.append(stock_form.instance)
+        for stock_form in formset.forms:
+            if stock_form in formset.deleted_forms or not stock_form.has_changed():
+                continue
+            adding = stock_form.instance._state.adding
+            stock = stock_form_save(request, stock_form, variant=formset.instance)
+            if adding:
+                formset.new_objects.append(stock)
+            else:
+                formset.changed_objects.append((stock, stock_form.changed_data))
+
+
+admin.site.unregister(ProductVariant)
+admin.site.register(ProductVariant, ProductVariantStockAdmin)

@@ -1,6 +1,5 @@
-"""Row locks on stock, always taken in one order (by primary key) so that two transactions that
-need the same rows queue instead of deadlocking. Project-wide order: Order, then OrderLine, then
-Stock rows sorted by pk (see CONVENTIONS.md)."""
+"""Row locks on stock, by primary key, after the order's and its lines' locks: the project's one
+lock order is written in docs/architecture-locks.md."""
 
 from collections.abc import Iterable
 
@@ -22,3 +21,8 @@ def lock_stock_rows(stock_ids: Iterable[int]) -> dict[int, Stock]:
     """Lock these stock rows, in pk order; returns them by pk."""
     rows = Stock.objects.select_for_update().filter(pk__in=sorted(set(stock_ids))).order_by("pk")
     return {row.pk: row for row in rows}
+
+
+def lock_stock_row(stock_id: int) -> Stock | None:
+    """Lock one stock row; None if it is gone."""
+    return lock_stock_rows([stock_id]).get(stock_id)

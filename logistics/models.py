@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,3 +121,63 @@ class ShippingMethod(TimeStampedModel):
         if self.free_above is not None and subtotal >= self.free_above:
             return Decimal("0.00")
         return self.price
+
+
+class StockMovementKind(models.TextChoices):
+    RECEIVED = "received", _("received")
+    ADJUSTED = "adjusted", _("adjusted")
+    ALLOCATED = "allocated", _("allocated")
+    RELEASED = "released", _("released")
+    SHIPPED = "shipped", _("shipped")
+    RETURNED = "returned", _("returned")
+    TRANSFERRED = "transferred", _("transferred")
+
+
+class StockMovement(models.Model):
+    """One change of one stock row, written by the stock services (services.py), the only
+    writers of Stock: how many units on hand (`quantity_delta`) and how many allocated
+    (`allocated_delta`) it added or took, why (`kind`, and `reason` as a person wrote it), who
+    (None for the system) and what it was for (`reference`, e.g. the order line). The rows are
+    never changed: together they are the stock's history."""
+
+    created_at = models.DateTimeField(_("when"), db_index=True)
+    stock = models.ForeignKey(
+        Stock,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="movements",
+        verbose_name=_("stock"),
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse")
+    )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("variant"),
+    )
+    sku = models.CharField(_("SKU"), max_length=64)  # as it was, should the variant go
+    kind = models.CharField(_("kind"), max_length=16, choices=StockMovementKind.choices)
+    quantity_delta = models.IntegerField(_("on hand change"), default=0)
+    allocated_delta = models.IntegerField(_("allocated change"), default=0)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        indexes = [models.Index(fields=["stock", "created_at"], name="stockmovement_stock")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sku} @ {self.warehouse_id}: {self.quantity_delta:+d}"

@@ -1,21 +1,40 @@
-"""Stock: allocation when an order is placed, release when it is cancelled, and deduction when it
-ships. Callers hold a transaction; these functions take the row locks (locks.py)."""
+"""Stock, and the only code that writes it: units received, counted (adjusted), moved between
+warehouses, allocated when an order is placed, released when it is cancelled, deducted when it
+ships and put back when they are returned. Every change writes one StockMovement per stock row
+it touches, and refreshes the products' in-stock flags (catalog) once the change is committed.
+
+The allocation functions run inside the caller's transaction (orders, which has locked the order
+and its lines first); the others own theirs. Row locks: locks.py, in the project's lock order
+(docs/architecture-locks.md)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from catalog.models import ProductVariant
+from catalog.services import product_availability_refresh
 from common.errors import DomainError
 
 from . import locks
-from .models import Allocation, Stock
+from .models import Allocation, Stock, StockMovement, Warehouse
+from .models import StockMovementKind as K
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
-class InsufficientStock(DomainError):
+class StockError(DomainError):
+    """A stock change that cannot be made; the message is shown to the person as it is."""
+
+
+class InsufficientStock(StockError):
     """Some variants do not have the requested quantity available in any mix of warehouses."""
 
     def __init__(self, shortages: dict[int, int]):
@@ -28,13 +47,186 @@ def _require_transaction() -> None:
         raise RuntimeError("stock changes must run inside the caller's transaction")
 
 
-def _save(rows: list[Stock], fields: list[str]) -> None:
-    """One UPDATE for the locked rows. No per-row signals: the caller refreshes the products'
-    in-stock flags and the storefront cache once, after commit."""
+def _save(rows: Iterable[Stock], fields: list[str]) -> None:
+    """One UPDATE for the locked rows. No per-row signals: the products' in-stock flags and the
+    storefront cache are refreshed once, after commit (_after_commit_refresh)."""
+    rows = list(rows)
     now = timezone.now()
     for row in rows:
         row.updated_at = now
     Stock.objects.bulk_update(rows, [*fields, "updated_at"])
+
+
+@dataclass(frozen=True)
+class Move:
+    """One movement to record: `stock` changed by these deltas."""
+
+    stock: Stock
+    kind: K
+    quantity_delta: int = 0
+    allocated_delta: int = 0
+    reference: str = ""
+
+
+def _record(moves: list[Move], *, actor: User | None, reason: str = "") -> list[StockMovement]:
+    """Write the movements (one INSERT) and, after commit, refresh the in-stock flags of the
+    products whose stock they changed."""
+    moves = [m for m in moves if m.quantity_delta or m.allocated_delta]
+    if not moves:
+        return []
+    variant_ids = {m.stock.variant_id for m in moves}
+    skus = dict(ProductVariant.objects.filter(pk__in=variant_ids).values_list("pk", "sku"))
+    now = timezone.now()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    created = StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                created_at=now,
+                stock=m.stock,
+                warehouse_id=m.stock.warehouse_id,
+                variant_id=m.stock.variant_id,
+                sku=skus.get(m.stock.variant_id, ""),
+                kind=m.kind,
+                quantity_delta=m.quantity_delta,
+                allocated_delta=m.allocated_delta,
+                reason=reason[:200],
+                reference=m.reference,
+                actor=actor,
+            )
+            for m in moves
+        ]
+    )
+    _after_commit_refresh(variant_ids)
+    return created
+
+
+def _after_commit_refresh(variant_ids: Iterable[int]) -> None:
+    variant_ids = sorted(set(variant_ids))
+
+    def refresh() -> None:
+        product_ids = sorted(
+            set(
+                ProductVariant.objects.filter(pk__in=variant_ids).values_list(
+                    "product_id", flat=True
+                )
+            )
+        )
+        if product_ids:
+            product_availability_refresh(product_ids=product_ids)  # also bumps the cache version
+
+    transaction.on_commit(refresh)
+
+
+def _line_reference(line_id: int) -> str:
+    return f"order-line:{line_id}"
+
+
+def _below_allocated(allocated: int) -> StockError:
+    return StockError(
+        _("On hand cannot be less than the %(allocated)s units already allocated to orders.")
+        % {"allocated": allocated}
+    )
+
+
+# --- Staff: receiving, counting, moving ---------------------------------------------------------
+
+
+def _locked_row_for(*, warehouse: Warehouse, variant: ProductVariant) -> Stock:
+    """The (locked) stock row of this variant in this warehouse, created empty if it is new."""
+    Stock.objects.bulk_create(  # no post_save: this service refreshes the product itself
+        [Stock(warehouse=warehouse, variant=variant)], ignore_conflicts=True
+    )
+    rows = locks.lock_stock_for_variants([variant.pk])
+    return next(row for row in rows if row.warehouse_id == warehouse.pk)
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    warehouse: Warehouse,
+    variant: ProductVariant,
+    quantity: int,
+    actor: User | None,
+    reason: str = "",
+    reference: str = "",
+) -> Stock:
+    """Units of `variant` arrived at `warehouse`: add them to what it holds, creating the stock
+    row if the warehouse did not stock the variant yet (`quantity` 0 only creates the row)."""
+    if quantity < 0:
+        raise ValueError("cannot receive a negative quantity")
+    row = _locked_row_for(warehouse=warehouse, variant=variant)
+    row.quantity += quantity
+    _save([row], ["quantity"])
+    _record(
+        [Move(row, K.RECEIVED, quantity_delta=quantity, reference=reference)],
+        actor=actor,
+        reason=reason,
+    )
+    return row
+
+
+@transaction.atomic
+def stock_adjust(*, stock: Stock, quantity: int, actor: User | None, reason: str) -> Stock:
+    """Set what a stock row holds on hand to `quantity` (a count, a correction), never below the
+    units allocated to orders (StockError). Writes the difference as an `adjusted` movement;
+    the same count again changes nothing."""
+    row = locks.lock_stock_row(stock.pk)
+    if row is None:
+        raise Stock.DoesNotExist(f"stock row {stock.pk} is gone")
+    if quantity < row.allocated:
+        raise _below_allocated(row.allocated)
+    delta = quantity - row.quantity
+    if delta:
+        row.quantity = quantity
+        _save([row], ["quantity"])
+        _record([Move(row, K.ADJUSTED, quantity_delta=delta)], actor=actor, reason=reason)
+    return row
+
+
+@transaction.atomic
+def stock_transfer(
+    *, stock: Stock, to_warehouse: Warehouse, quantity: int, actor: User | None, reason: str = ""
+) -> tuple[Stock, Stock]:
+    """Move `quantity` available units of a stock row to another warehouse (its row of the same
+    variant, created if new). Returns (from row, to row)."""
+    if to_warehouse.pk == stock.warehouse_id or quantity <= 0:
+        raise ValueError("a transfer moves at least one unit to another warehouse")
+    Stock.objects.bulk_create(
+        [Stock(warehouse=to_warehouse, variant_id=stock.variant_id)], ignore_conflicts=True
+    )
+    rows = locks.lock_stock_for_variants([stock.variant_id])  # both rows, in pk order
+    source = next(row for row in rows if row.pk == stock.pk)
+    target = next(row for row in rows if row.warehouse_id == to_warehouse.pk)
+    if quantity > source.available:
+        raise _below_allocated(source.allocated)
+    source.quantity -= quantity
+    target.quantity += quantity
+    _save([source, target], ["quantity"])
+    _record(
+        [
+            Move(source, K.TRANSFERRED, quantity_delta=-quantity, reference=f"stock:{target.pk}"),
+            Move(target, K.TRANSFERRED, quantity_delta=quantity, reference=f"stock:{source.pk}"),
+        ],
+        actor=actor,
+        reason=reason,
+    )
+    return source, target
+
+
+@transaction.atomic
+def stock_delete(*, stock: Stock, actor: User | None, reason: str = "") -> None:
+    """Remove a stock row that holds nothing promised to orders; what it held on hand is
+    recorded as adjusted away."""
+    row = locks.lock_stock_row(stock.pk)
+    if row is None:
+        return
+    if row.allocated:
+        raise _below_allocated(row.allocated)
+    _record([Move(row, K.ADJUSTED, quantity_delta=-row.quantity)], actor=actor, reason=reason)
+    Stock.objects.filter(pk=row.pk).delete()
+
+
+# --- Orders: allocation, release, shipping, returns ---------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -51,7 +243,7 @@ def available_by_variant(stock_rows: list[Stock]) -> dict[int, int]:
     return dict(totals)
 
 
-def stock_allocate(*, requests: list[LineRequest]) -> list[Allocation]:
+def stock_allocate(*, requests: list[LineRequest], actor: User | None = None) -> list[Allocation]:
     """Promise stock to order lines: lock the variants' stock rows (pk order), check that every
     line can be served, then take units from the warehouses with the most available first.
     All or nothing: raises InsufficientStock and changes nothing if any line falls short."""
@@ -68,7 +260,7 @@ def stock_allocate(*, requests: list[LineRequest]) -> list[Allocation]:
     by_variant: dict[int, list[Stock]] = defaultdict(list)
     for row in rows:
         by_variant[row.variant_id].append(row)
-    allocations, touched = [], {}
+    allocations, touched, moves = [], {}, []
     for r in sorted(requests, key=lambda r: (r.variant_id, r.line_id)):
         need = r.quantity
         for row in sorted(by_variant[r.variant_id], key=lambda s: (-s.available, s.pk)):
@@ -80,31 +272,57 @@ def stock_allocate(*, requests: list[LineRequest]) -> list[Allocation]:
             row.allocated += take
             touched[row.pk] = row
             allocations.append(Allocation(order_line_id=r.line_id, stock=row, quantity=take))
+            moves.append(
+                Move(row, K.ALLOCATED, allocated_delta=take, reference=_line_reference(r.line_id))
+            )
             need -= take
-    _save(list(touched.values()), ["allocated"])
+    _save(touched.values(), ["allocated"])
+    _record(moves, actor=actor)
     return Allocation.objects.bulk_create(allocations)
 
 
-def stock_release(*, allocations: list[Allocation]) -> None:
+def stock_release(*, allocations: list[Allocation], actor: User | None = None) -> None:
     """Give back what these allocations promised (order cancelled) and delete them."""
     _require_transaction()
     rows = locks.lock_stock_rows(a.stock_id for a in allocations)
+    moves = []
     for allocation in allocations:
         row = rows[allocation.stock_id]
-        row.allocated = max(0, row.allocated - allocation.quantity)
-    _save(list(rows.values()), ["allocated"])
+        given_back = min(row.allocated, allocation.quantity)
+        row.allocated -= given_back
+        moves.append(
+            Move(
+                row,
+                K.RELEASED,
+                allocated_delta=-given_back,
+                reference=_line_reference(allocation.order_line_id),
+            )
+        )
+    _save(rows.values(), ["allocated"])
+    _record(moves, actor=actor)
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
 
 
-def stock_deduct_shipped(*, allocations: list[Allocation]) -> None:
+def stock_deduct_shipped(*, allocations: list[Allocation], actor: User | None = None) -> None:
     """The allocated units left the warehouse: lower both on-hand and allocated."""
     _require_transaction()
     rows = locks.lock_stock_rows(a.stock_id for a in allocations)
+    moves = []
     for allocation in allocations:
         row = rows[allocation.stock_id]
         row.quantity -= allocation.quantity
         row.allocated -= allocation.quantity
-    _save(list(rows.values()), ["quantity", "allocated"])
+        moves.append(
+            Move(
+                row,
+                K.SHIPPED,
+                quantity_delta=-allocation.quantity,
+                allocated_delta=-allocation.quantity,
+                reference=_line_reference(allocation.order_line_id),
+            )
+        )
+    _save(rows.values(), ["quantity", "allocated"])
+    _record(moves, actor=actor)
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
 
 
@@ -112,6 +330,7 @@ def stock_deduct_shipped(*, allocations: list[Allocation]) -> None:
 class ReturnedUnits:
     variant_id: int
     quantity: int
+    line_id: int | None = None  # the order line they were sold on, for the movement's reference
 
 
 @dataclass(frozen=True)
@@ -122,7 +341,11 @@ class Restocked:
 
 
 def stock_release_and_restock(
-    *, allocations: list[Allocation], returns: list[ReturnedUnits]
+    *,
+    allocations: list[Allocation],
+    returns: list[ReturnedUnits],
+    actor: User | None = None,
+    reason: str = "",
 ) -> list[Restocked]:
     """A refund: give back what `allocations` still promised (units that will never ship) and
     put returned units back on hand, each into the variant's first stock row (lowest pk).
@@ -136,9 +359,19 @@ def stock_release_and_restock(
     ):
         first_row[variant_id] = stock_id  # the last seen is the lowest pk
     rows = locks.lock_stock_rows([*(a.stock_id for a in allocations), *first_row.values()])
+    moves = []
     for allocation in allocations:
         row = rows[allocation.stock_id]
-        row.allocated = max(0, row.allocated - allocation.quantity)
+        given_back = min(row.allocated, allocation.quantity)
+        row.allocated -= given_back
+        moves.append(
+            Move(
+                row,
+                K.RELEASED,
+                allocated_delta=-given_back,
+                reference=_line_reference(allocation.order_line_id),
+            )
+        )
     restocked = []
     for item in returns:
         stock_id = first_row.get(item.variant_id)
@@ -146,11 +379,11 @@ def stock_release_and_restock(
             continue
         rows[stock_id].quantity += item.quantity
         restocked.append(Restocked(item.variant_id, stock_id, item.quantity))
-    _save(list(rows.values()), ["quantity", "allocated"])
+        reference = _line_reference(item.line_id) if item.line_id is not None else ""
+        moves.append(
+            Move(rows[stock_id], K.RETURNED, quantity_delta=item.quantity, reference=reference)
+        )
+    _save(rows.values(), ["quantity", "allocated"])
+    _record(moves, actor=actor, reason=reason)
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
     return restocked
-
-
-def variant_availability(variant_ids: list[int]) -> dict[int, int]:
-    """Units available now (on hand minus allocated, all warehouses), without locking."""
-    return available_by_variant(list(Stock.objects.filter(variant_id__in=variant_ids)))

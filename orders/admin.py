@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, is_superuser
 
-from . import services, transitions
+from . import selectors, services, transitions
 from .errors import OrderError
 from .models import Order, OrderEvent, OrderLine
 from .models import OrderStatus as S
@@ -504,11 +504,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     def _shared(order: Order, merchant_id: int) -> bool:
         """Whether the order still holds lines of other merchants (not cancelled by them). Only
         a convenience for the message: the services check again under their locks."""
-        return (
-            OrderLine.objects.filter(order=order, cancelled_at__isnull=True)
-            .exclude(merchant_id=merchant_id)
-            .exists()
-        )
+        return not selectors.order_is_merchants_alone(order=order, merchant_id=merchant_id)
 
     # -- the buttons on an order's page
 

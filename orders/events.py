@@ -3,9 +3,16 @@ happened and, in the note, what a person wrote about it)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from .models import Order, OrderEvent, OrderEventType, OrderStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 S = OrderStatus
 T = OrderEventType
@@ -44,7 +51,7 @@ def order_event_type_for(*, from_status: str, to_status: str) -> OrderEventType:
 def order_event_record(
     *,
     order: Order,
-    actor,
+    actor: User | AnonymousUser | None,
     from_status: str,
     to_status: str,
     type: str | None = None,

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.models import MONEY, TimeStampedModel
+from common.models import MONEY, Event, TimeStampedModel
 
 from .numbers import new_order_number
 
@@ -182,30 +182,17 @@ class OrderEventType(models.TextChoices):
     NOTE = "note", _("Note")
 
 
-class OrderEvent(models.Model):
+class OrderEvent(Event):
     """One change of an order: who, when, from which status to which, what happened (`type`,
-    with the values it shows in `params`) and, in `note`, what a person wrote about it."""
+    with the values it shows in `params`, e.g. {"gateway": <code>, "trade_no": "..."},
+    {"amount": "9.90"}) and, in `note`, what a person wrote about it."""
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order")
     )
-    created_at = models.DateTimeField(_("when"), db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    from_status = models.CharField(_("from"), max_length=24, blank=True)
-    to_status = models.CharField(_("to"), max_length=24)
     type = models.CharField(
         _("type"), max_length=24, choices=OrderEventType.choices, default=OrderEventType.NOTE
     )
-    # The values the entry shows, e.g. {"gateway": <code>, "trade_no": "..."}, {"amount": "9.90"}.
-    params = models.JSONField(_("details"), default=dict, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["order", "created_at", "id"]

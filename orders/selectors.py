@@ -3,6 +3,7 @@ and the choices offered at checkout. No side effects."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,7 +17,7 @@ from accounts.models import Address
 from cart.selectors import CartView
 from logistics.models import ShippingMethod
 
-from . import services, transitions
+from . import transitions
 from .models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 
 ORDERS_PER_PAGE = 20
@@ -130,9 +131,21 @@ def order_owned_by(*, user, number: str) -> Order | None:
     return Order.objects.filter(user=user, number=number).first()
 
 
+def order_for_guest(*, number: str, token: str) -> Order | None:
+    """A guest's order from the link we emailed them, or None (never says which part was wrong)."""
+    order = Order.objects.filter(number=number, user=None).exclude(guest_token="").first()
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters, and a link is
+    # whatever a visitor typed.
+    if order is None or not secrets.compare_digest(
+        order.guest_token.encode(), (token or "").encode()
+    ):
+        return None
+    return order
+
+
 def order_for_guest_link(*, number: str, token: str) -> Order | None:
     """A guest's order, with lines and events, from the secret link; None when anything is off."""
-    order = services.order_for_guest(number=number, token=token)
+    order = order_for_guest(number=number, token=token)
     if order is None:
         return None
     return _details(Order.objects.filter(pk=order.pk)).first()
@@ -261,3 +274,57 @@ def checkout_saved_addresses(*, user) -> list[Address]:
     if user is None or not user.is_authenticated:
         return []
     return list(Address.objects.filter(user=user))
+
+
+# --- For the services ---------------------------------------------------------------------------
+
+
+def order_by_checkout_key(*, checkout_key: str) -> Order | None:
+    """The order a checkout form already created, if any."""
+    return Order.objects.filter(checkout_key=checkout_key).first()
+
+
+def order_merchant_ids(*, order: Order) -> set[int]:
+    """The merchants whose lines are still in the order (lines a merchant cancelled are out)."""
+    return set(
+        OrderLine.objects.filter(order=order, cancelled_at__isnull=True).values_list(
+            "merchant_id", flat=True
+        )
+    )
+
+
+def order_is_merchants_alone(*, order: Order, merchant_id: int) -> bool:
+    """The one rule for "the whole order belongs to one merchant": no line still in the order
+    is another merchant's. Only then may that merchant's staff act on the order as a whole
+    (cancel, deliver, complete, decline a refund); a shared order is the shop operator's."""
+    return not (
+        OrderLine.objects.filter(order=order, cancelled_at__isnull=True)
+        .exclude(merchant_id=merchant_id)
+        .exists()
+    )
+
+
+def order_single_merchant_id(*, order: Order) -> int | None:
+    """The merchant the whole order belongs to, or None when it is shared (or has no lines)."""
+    merchant_ids = order_merchant_ids(order=order)
+    return merchant_ids.pop() if len(merchant_ids) == 1 else None
+
+
+def order_status_before_refund_request(*, order: Order) -> str | None:
+    """The status the order had when its latest refund request was made."""
+    return (
+        order.events.filter(to_status=OrderStatus.REFUND_REQUESTED)
+        .exclude(from_status="")
+        .order_by("-created_at", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+
+
+def orders_unpaid_past_deadline_ids(*, now: datetime, limit: int) -> list[int]:
+    """Orders awaiting payment past their deadline, the longest overdue first."""
+    return list(
+        Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, expires_at__lt=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )

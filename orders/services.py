@@ -1,15 +1,17 @@
 """Orders: placing one from the cart, and every change of its status afterwards.
 
-Each service owns its transaction and row locks (locks.py: Order, then OrderLine, then Stock rows
-by pk), checks the state machine (transitions.py), records an OrderEvent, and queues emails and
-cache refreshes only after commit."""
+Each service owns its transaction and row locks (locks.py, in the project's lock order:
+docs/architecture-locks.md), checks the state machine (transitions.py), records an OrderEvent,
+and queues emails only after commit. Stock changes go through logistics.services, which records
+their movements and refreshes the products' in-stock flags after commit."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,17 +22,25 @@ from accounts.permissions import merchant_acting_for
 from cart.errors import CartError
 from cart.selectors import CartView, cart_view
 from cart.services import cart_add, cart_clear
-from catalog.caching import bump_catalog_version
-from catalog.services import product_availability_refresh
+from logistics import selectors as logistics_selectors
 from logistics import services as stock
-from logistics.models import Allocation, ShippingMethod
+from logistics.models import ShippingMethod
 
-from . import locks, signals, transitions
+from . import locks, selectors, signals, transitions
 from .errors import CheckoutError, IllegalTransition, OrderError
 from .events import order_event_record
 from .models import Order, OrderLine
 from .models import OrderEventType as T
 from .models import OrderStatus as S
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from accounts.models import Address, User
+
+    # Who acts: a signed-in user, the anonymous shopper of a request, or None (the system).
+    Actor = User | AnonymousUser | None
 
 ZERO = Decimal("0.00")
 
@@ -46,7 +56,7 @@ class ShippingAddress:
     postal_code: str
 
     @classmethod
-    def from_address(cls, address) -> ShippingAddress:
+    def from_address(cls, address: Address) -> ShippingAddress:
         return cls(**{f: getattr(address, f) for f in cls.__dataclass_fields__})
 
 
@@ -67,14 +77,6 @@ def checkout_totals(*, cart: CartView, shipping_method: ShippingMethod) -> Total
     return Totals(subtotal=subtotal, shipping=shipping_method.cost_for(subtotal), discount=ZERO)
 
 
-def _after_commit_stock_changed(product_ids: set[int]) -> None:
-    def refresh() -> None:
-        product_availability_refresh(product_ids=sorted(product_ids))
-        bump_catalog_version()
-
-    transaction.on_commit(refresh)
-
-
 def _queue_email(order: Order, kind: str) -> None:
     from .tasks import send_order_email
 
@@ -83,8 +85,8 @@ def _queue_email(order: Order, kind: str) -> None:
 
 def order_place(
     *,
-    user,
-    session,
+    user: Actor,
+    session: SessionBase,
     email: str,
     address: ShippingAddress,
     shipping_method_id: int,
@@ -98,10 +100,10 @@ def order_place(
     and CheckoutError says which items. The same `checkout_key` (one per checkout form) always
     gives the same order, so a double submission creates exactly one.
     """
-    existing = Order.objects.filter(checkout_key=checkout_key).first()
+    existing = selectors.order_by_checkout_key(checkout_key=checkout_key)
     if existing is not None:
         return existing
-    method = ShippingMethod.objects.filter(pk=shipping_method_id, is_active=True).first()
+    method = logistics_selectors.shipping_method_active(pk=shipping_method_id)
     if method is None:
         raise CheckoutError(_("Please choose a delivery option."))
     try:
@@ -110,14 +112,23 @@ def order_place(
     except (IntegrityError, CheckoutError):
         # The same form submitted twice at once: the other request created the order (and may
         # have emptied the cart between the look-up above and this one reading it).
-        existing = Order.objects.filter(checkout_key=checkout_key).first()
+        existing = selectors.order_by_checkout_key(checkout_key=checkout_key)
         if existing is None:
             raise
         return existing
     return order
 
 
-def _place(user, session, email, address, method, checkout_key, language, client_ip) -> Order:
+def _place(
+    user: Actor,
+    session: SessionBase,
+    email: str,
+    address: ShippingAddress,
+    method: ShippingMethod,
+    checkout_key: str,
+    language: str,
+    client_ip: str | None,
+) -> Order:
     cart = cart_view(user=user, session=session)
     if cart.is_empty:
         raise CheckoutError(_("Your cart is empty."))
@@ -161,7 +172,8 @@ def _place(user, session, email, address, method, checkout_key, language, client
     )
     try:
         stock.stock_allocate(
-            requests=[stock.LineRequest(line.pk, line.variant_id, line.quantity) for line in lines]
+            requests=[stock.LineRequest(line.pk, line.variant_id, line.quantity) for line in lines],
+            actor=user,
         )
     except stock.InsufficientStock as short:
         names = sorted({line.product_name for line in lines if line.variant_id in short.shortages})
@@ -173,7 +185,6 @@ def _place(user, session, email, address, method, checkout_key, language, client
         order=order, actor=user, from_status="", to_status=S.PENDING_PAYMENT, type=T.PLACED
     )
     cart_clear(user=user, session=session)
-    _after_commit_stock_changed({line.product_id for line in lines})
     _queue_email(order, "placed")
     return order
 
@@ -181,7 +192,7 @@ def _place(user, session, email, address, method, checkout_key, language, client
 def _move(
     order: Order,
     to_status: str,
-    actor,
+    actor: Actor,
     note: str,
     fields: tuple[str, ...] = (),
     *,
@@ -210,16 +221,16 @@ def _move(
     return order
 
 
-def _require_whole_order_actor(order: Order, actor) -> None:
+def _require_whole_order_actor(order: Order, actor: Actor) -> None:
     """A merchant's staff may change an order as a whole (cancel, deliver, complete, decline a
-    refund) only when every line still in it is their merchant's (lines another merchant
-    cancelled are out of it); shared orders are the operator's."""
+    refund) only when the order is their merchant's alone (selectors.order_is_merchants_alone);
+    shared orders are the operator's."""
     merchant_id = getattr(actor, "merchant_id", None)
     if not getattr(actor, "is_staff", False) or getattr(actor, "is_superuser", False):
         return
     if merchant_id is None or order.user_id == actor.pk:
         return
-    if order.lines.filter(cancelled_at__isnull=True).exclude(merchant_id=merchant_id).exists():
+    if not selectors.order_is_merchants_alone(order=order, merchant_id=merchant_id):
         raise OrderError(
             _("This order also holds other merchants' items: only the shop operator can do that.")
         )
@@ -227,7 +238,7 @@ def _require_whole_order_actor(order: Order, actor) -> None:
 
 @transaction.atomic
 def order_mark_paid(
-    *, order: Order, actor, gateway: str = "", trade_no: str = "", note: str = ""
+    *, order: Order, actor: Actor, gateway: str = "", trade_no: str = "", note: str = ""
 ) -> Order:
     """The payment arrived (through `gateway`, its trade number `trade_no`, both shown in the
     order's history). Paying an already paid order changes nothing (a repeated payment
@@ -250,7 +261,7 @@ def order_mark_paid(
 def order_cancel(
     *,
     order: Order,
-    actor,
+    actor: Actor,
     reason: str = "",
     type: T = T.CANCELLED,
     by_customer: bool = False,
@@ -266,11 +277,10 @@ def order_cancel(
             % {"status": order.get_status_display()}
         )
     lines = locks.lock_lines(order)
-    allocations = list(Allocation.objects.filter(order_line__in=lines))
-    stock.stock_release(allocations=allocations)
+    allocations = logistics_selectors.allocations_of_lines(line_ids=[line.pk for line in lines])
+    stock.stock_release(allocations=allocations, actor=actor)
     params = {"by": "customer"} if by_customer else {}
     _move(order, S.CANCELLED, actor, reason, type=type, params=params)
-    _after_commit_stock_changed({line.product_id for line in lines if line.product_id})
     _queue_email(order, "cancelled")
     # robust: whatever a receiver does (payments closing the gateway trade) never undoes a
     # committed cancellation or breaks the shopper's request; it logs and retries on its own.
@@ -282,7 +292,7 @@ def order_cancel(
 
 
 @transaction.atomic
-def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
+def order_ship(*, order: Order, actor: Actor, merchant_id: int | None = None) -> Order:
     """Ship every unshipped line (or only one merchant's): their stock leaves the warehouse. The
     order becomes shipped when all lines have gone, partially shipped before. A merchant's staff
     ship only their merchant's lines, whatever `merchant_id` says."""
@@ -303,7 +313,12 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
     ]
     if not to_ship:
         raise OrderError(_("There is nothing left to ship in this order."))
-    stock.stock_deduct_shipped(allocations=list(Allocation.objects.filter(order_line__in=to_ship)))
+    stock.stock_deduct_shipped(
+        allocations=logistics_selectors.allocations_of_lines(
+            line_ids=[line.pk for line in to_ship]
+        ),
+        actor=actor,
+    )
     for line in to_ship:
         line.quantity_shipped = line.quantity
     OrderLine.objects.bulk_update(to_ship, ["quantity_shipped"])
@@ -317,13 +332,14 @@ def order_ship(*, order: Order, actor, merchant_id: int | None = None) -> Order:
             order=order, actor=actor, from_status=order.status, to_status=order.status,
             type=T.SHIPPED, params=params,
         )  # fmt: skip
-    _after_commit_stock_changed({line.product_id for line in to_ship if line.product_id})
     _queue_email(order, "shipped")
     return order
 
 
 @transaction.atomic
-def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) -> list[OrderLine]:
+def order_lines_cancel(
+    *, order: Order, actor: Actor, merchant_id: int | None, reason: str
+) -> list[OrderLine]:
     """A merchant withdraws its own lines from an order shared with other merchants, before it
     ships them: their stock is released, they are marked cancelled, and the order's subtotal and
     total drop by their value (what the shopper now pays for the rest). The order itself goes
@@ -348,7 +364,10 @@ def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) ->
         raise OrderError(_("Your lines of this order have shipped: refund them instead."))
     if len(own) == len(lines):
         raise OrderError(_("Every line left in this order is yours: cancel the whole order."))
-    stock.stock_release(allocations=list(Allocation.objects.filter(order_line__in=own)))
+    stock.stock_release(
+        allocations=logistics_selectors.allocations_of_lines(line_ids=[line.pk for line in own]),
+        actor=actor,
+    )
     now = timezone.now()
     for line in own:
         line.cancelled_at = now
@@ -366,7 +385,6 @@ def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) ->
             order=order, actor=actor, from_status=order.status, to_status=order.status,
             type=T.LINES_CANCELLED, params=params, note=reason,
         )  # fmt: skip
-    _after_commit_stock_changed({line.product_id for line in own if line.product_id})
     # robust: as for order_cancelled, a receiver's failure never undoes the committed
     # cancellation; payments' reconciliation refunds whatever was not.
     order_id, line_ids = order.pk, [line.pk for line in own]
@@ -381,7 +399,7 @@ def order_lines_cancel(*, order: Order, actor, merchant_id: int, reason: str) ->
 
 
 @transaction.atomic
-def order_lines_refunded(*, order: Order, actor, amount: Decimal) -> Order:
+def order_lines_refunded(*, order: Order, actor: Actor, amount: Decimal) -> Order:
     """The money of lines cancelled by their merchant went back: recorded in the order's history
     (its status stays: the other lines go on) and the shopper is told."""
     order = locks.lock_order(order.pk)
@@ -394,7 +412,7 @@ def order_lines_refunded(*, order: Order, actor, amount: Decimal) -> Order:
 
 
 @transaction.atomic
-def order_mark_delivered(*, order: Order, actor, note: str = "") -> Order:
+def order_mark_delivered(*, order: Order, actor: Actor, note: str = "") -> Order:
     # ALLOWED lets a refund request return to delivered, but only through order_refund_decline.
     order = locks.lock_order(order.pk)
     _require_whole_order_actor(order, actor)
@@ -402,14 +420,14 @@ def order_mark_delivered(*, order: Order, actor, note: str = "") -> Order:
 
 
 @transaction.atomic
-def order_complete(*, order: Order, actor, note: str = "") -> Order:
+def order_complete(*, order: Order, actor: Actor, note: str = "") -> Order:
     order = locks.lock_order(order.pk)
     _require_whole_order_actor(order, actor)
     return _move(order, S.COMPLETED, actor, note, type=T.COMPLETED, only_from=S.DELIVERED)
 
 
 @transaction.atomic
-def order_refund_request(*, order: Order, actor, reason: str) -> Order:
+def order_refund_request(*, order: Order, actor: Actor, reason: str) -> Order:
     """The shopper asks for their money back on an order that has shipped."""
     order = locks.lock_order(order.pk)
     if order.status not in transitions.REFUNDABLE_REQUEST:
@@ -423,24 +441,18 @@ def order_refund_request(*, order: Order, actor, reason: str) -> Order:
 
 
 @transaction.atomic
-def order_refund_decline(*, order: Order, actor, reason: str) -> Order:
+def order_refund_decline(*, order: Order, actor: Actor, reason: str) -> Order:
     """Turn down a refund request: the order goes back to the status it had before."""
     order = locks.lock_order(order.pk)
     _require_whole_order_actor(order, actor)
     if order.status != S.REFUND_REQUESTED:
         raise IllegalTransition(_("There is no refund request to decline."))
-    before = (
-        order.events.filter(to_status=S.REFUND_REQUESTED)
-        .exclude(from_status="")
-        .order_by("-created_at", "-id")
-        .values_list("from_status", flat=True)
-        .first()
-    )
+    before = selectors.order_status_before_refund_request(order=order)
     return _move(order, before or S.COMPLETED, actor, reason, type=T.REFUND_DECLINED)
 
 
 @transaction.atomic
-def order_hold_for_review(*, order: Order, actor, note: str = "") -> Order:
+def order_hold_for_review(*, order: Order, actor: Actor, note: str = "") -> Order:
     """The risk checks hold an order awaiting payment: it cannot be paid (nor expire) until
     someone approves it (order_review_approve) or rejects it (order_cancel)."""
     order = locks.lock_order(order.pk)
@@ -450,7 +462,7 @@ def order_hold_for_review(*, order: Order, actor, note: str = "") -> Order:
 
 
 @transaction.atomic
-def order_review_approve(*, order: Order, actor, note: str = "") -> Order:
+def order_review_approve(*, order: Order, actor: Actor, note: str = "") -> Order:
     """An order held for review may be paid after all, with a fresh payment deadline."""
     order = locks.lock_order(order.pk)
     _require_whole_order_actor(order, actor)
@@ -475,7 +487,7 @@ class LineReturn:
 def order_mark_refunded(
     *,
     order: Order,
-    actor,
+    actor: Actor,
     full: bool,
     returns: list[LineReturn],
     amount: Decimal | None = None,
@@ -511,9 +523,11 @@ def order_mark_refunded(
         if line is None or item.quantity > line.quantity_shipped:
             raise OrderError(_("Only shipped units can be returned to stock."))
         if line.variant_id is not None and item.quantity > 0:
-            returned.append(stock.ReturnedUnits(line.variant_id, item.quantity))
-    allocations = list(Allocation.objects.filter(order_line__in=lines.values())) if full else []
-    restocked = stock.stock_release_and_restock(allocations=allocations, returns=returned)
+            returned.append(stock.ReturnedUnits(line.variant_id, item.quantity, line.pk))
+    allocations = logistics_selectors.allocations_of_lines(line_ids=list(lines)) if full else []
+    restocked = stock.stock_release_and_restock(
+        allocations=allocations, returns=returned, actor=actor
+    )
     to_status = S.REFUNDED if full else S.PARTIALLY_REFUNDED
     if order.status == to_status:
         order_event_record(
@@ -522,13 +536,11 @@ def order_mark_refunded(
         )  # fmt: skip
     else:
         _move(order, to_status, actor, note, type=T.REFUNDED, params=params)
-    if allocations or restocked:
-        _after_commit_stock_changed({line.product_id for line in lines.values() if line.product_id})
     _queue_email(order, "refunded")
     return order, restocked
 
 
-def order_reorder(*, order: Order, user, session) -> tuple[int, list[str]]:
+def order_reorder(*, order: Order, user: Actor, session: SessionBase) -> tuple[int, list[str]]:
     """Put an order's lines back in the cart at today's prices. Lines that can no longer be bought
     as they were are skipped; returns (units added, "name: why" for each skipped line)."""
     added, skipped = 0, []
@@ -545,36 +557,20 @@ def order_reorder(*, order: Order, user, session) -> tuple[int, list[str]]:
     return added, skipped
 
 
-def order_for_guest(*, number: str, token: str) -> Order | None:
-    """A guest's order from the link we emailed them, or None (never says which part was wrong)."""
-    order = Order.objects.filter(number=number, user=None).exclude(guest_token="").first()
-    # Compared as bytes: compare_digest refuses str with non-ASCII characters, and a link is
-    # whatever a visitor typed.
-    if order is None or not secrets.compare_digest(
-        order.guest_token.encode(), (token or "").encode()
-    ):
-        return None
-    return order
+# A read, kept here under its old name for the callers that still look for it here.
+order_for_guest = selectors.order_for_guest
 
 
-def orders_cancel_expired_unpaid(*, now=None, limit: int = 500) -> int:
+def orders_cancel_expired_unpaid(*, now: datetime | None = None, limit: int = 500) -> int:
     """Cancel unpaid orders past their payment deadline and release their stock. Safe to run
     twice at once: each order is re-read under its row lock (or skipped while another worker
     holds it), so its stock is released exactly once. Returns how many it cancelled."""
     now = now or timezone.now()
-    due = list(
-        Order.objects.filter(status=S.PENDING_PAYMENT, expires_at__lt=now)
-        .order_by("expires_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = selectors.orders_unpaid_past_deadline_ids(now=now, limit=limit)
     cancelled = 0
     for pk in due:
         with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=S.PENDING_PAYMENT, expires_at__lt=now)
-                .first()
-            )
+            order = locks.lock_order_if_free(pk, status=S.PENDING_PAYMENT, expires_before=now)
             if order is None:
                 continue
             order_cancel(order=order, actor=None, type=T.EXPIRED)

@@ -262,7 +262,7 @@ def cancel(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 def guest_cancel(request: HttpRequest, number: str, token: str) -> HttpResponse:
-    order = services.order_for_guest(number=number, token=token)
+    order = selectors.order_for_guest(number=number, token=token)
     if order is None:
         raise Http404("No such order")
     _cancel(request, order)

@@ -91,3 +91,42 @@ def test_image_sizes_are_generated_and_recorded(settings, tmp_path):
         assert stored.name.startswith("thumbs/") and stored.name.endswith(f"-{size}.jpg")
         with default_storage.open(stored.name) as f:
             assert Image.open(f).size == expected
+
+
+def test_setting_a_variant_price_keeps_the_products_from_price_in_step():
+    product = ProductFactory()
+    cheap = VariantFactory(product=product, price=Decimal("30.00"))
+    VariantFactory(product=product, price=Decimal("50.00"))
+    services.product_price_sync(product=product)
+
+    services.variant_price_set(variant=cheap, price=Decimal("80.00"), actor=None)
+
+    product.refresh_from_db()
+    cheap.refresh_from_db()
+    assert (cheap.price, product.price) == (Decimal("80.00"), Decimal("50.00"))
+
+
+def test_setting_a_variant_price_leaves_the_compare_at_price_unless_given():
+    variant = VariantFactory(price=Decimal("30.00"), compare_at_price=Decimal("40.00"))
+
+    services.variant_price_set(variant=variant, price=Decimal("20.00"), actor=None)
+    variant.refresh_from_db()
+    kept = variant.compare_at_price
+    services.variant_price_set(
+        variant=variant, price=Decimal("20.00"), compare_at_price=None, actor=None
+    )
+    variant.refresh_from_db()
+
+    assert (kept, variant.compare_at_price) == (Decimal("40.00"), None)
+
+
+def test_saving_a_variant_keeps_the_products_from_price_in_step():
+    product = ProductFactory()
+    variant = VariantFactory(product=product, price=Decimal("30.00"))
+    services.product_price_sync(product=product)
+    variant.price = Decimal("12.00")
+
+    services.variant_save(variant=variant, actor=None)
+
+    product.refresh_from_db()
+    assert product.price == Decimal("12.00")

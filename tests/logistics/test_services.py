@@ -6,9 +6,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from logistics import services
-from logistics.models import Allocation, Stock
+from catalog.models import Product
+from logistics import selectors, services
+from logistics.models import Allocation, Stock, StockMovement
+from logistics.models import StockMovementKind as K
 from orders.models import Order, OrderLine
+from tests.accounts.factories import StaffFactory
 from tests.catalog.factories import VariantFactory
 from tests.logistics.factories import StockFactory, WarehouseFactory
 
@@ -162,4 +165,141 @@ def test_availability_sums_what_is_unallocated_over_all_warehouses():
     StockFactory(variant=variant, warehouse=WarehouseFactory(code="a"), quantity=3, allocated=3)
     StockFactory(variant=variant, warehouse=WarehouseFactory(code="b"), quantity=5, allocated=1)
 
-    assert services.variant_availability([variant.pk]) == {variant.pk: 4}
+    assert selectors.variant_availability([variant.pk]) == {variant.pk: 4}
+
+
+# --- Movements: every change of a stock row is recorded -----------------------------------------
+
+
+def movements(stock: Stock) -> list[tuple[str, int, int, str]]:
+    return [
+        (m.kind, m.quantity_delta, m.allocated_delta, m.reference)
+        for m in StockMovement.objects.filter(stock=stock).order_by("id")
+    ]
+
+
+def test_allocating_releasing_and_shipping_each_write_a_movement_per_stock_row():
+    variant = VariantFactory()
+    stock = StockFactory(variant=variant, quantity=10)
+    cancelled, shipped = line_for(variant, 2), line_for(variant, 3)
+
+    first = services.stock_allocate(requests=[request_for(cancelled)])
+    second = services.stock_allocate(requests=[request_for(shipped)])
+    services.stock_release(allocations=first)
+    services.stock_deduct_shipped(allocations=second)
+
+    assert movements(stock) == [
+        (K.ALLOCATED, 0, 2, f"order-line:{cancelled.pk}"),
+        (K.ALLOCATED, 0, 3, f"order-line:{shipped.pk}"),
+        (K.RELEASED, 0, -2, f"order-line:{cancelled.pk}"),
+        (K.SHIPPED, -3, -3, f"order-line:{shipped.pk}"),
+    ]
+    assert stock_state(stock) == [(7, 0)]
+
+
+def test_a_refund_writes_the_release_and_the_returned_units():
+    variant = VariantFactory()
+    stock = StockFactory(variant=variant, quantity=10)
+    line = line_for(variant, 4)
+    allocations = services.stock_allocate(requests=[request_for(line)])
+
+    services.stock_release_and_restock(
+        allocations=allocations, returns=[services.ReturnedUnits(variant.pk, 1, line.pk)]
+    )
+
+    assert movements(stock)[1:] == [
+        (K.RELEASED, 0, -4, f"order-line:{line.pk}"),
+        (K.RETURNED, 1, 0, f"order-line:{line.pk}"),
+    ]
+
+
+def test_the_movement_says_who_and_what_sku():
+    staff = StaffFactory()
+    stock = StockFactory(quantity=3)
+
+    services.stock_adjust(stock=stock, quantity=5, actor=staff, reason="counted")
+
+    movement = StockMovement.objects.get(stock=stock)
+    assert (movement.kind, movement.quantity_delta, movement.reason) == (K.ADJUSTED, 2, "counted")
+    assert (movement.actor, movement.sku, movement.warehouse_id) == (
+        staff,
+        stock.variant.sku,
+        stock.warehouse_id,
+    )
+
+
+def test_receiving_creates_the_row_of_a_new_place_and_adds_to_an_existing_one():
+    variant, warehouse = VariantFactory(), WarehouseFactory()
+
+    row = services.stock_receive(warehouse=warehouse, variant=variant, quantity=4, actor=None)
+    again = services.stock_receive(
+        warehouse=warehouse, variant=variant, quantity=3, actor=None, reference="PO-7"
+    )
+
+    assert again.pk == row.pk
+    assert stock_state(row) == [(7, 0)]
+    assert movements(row) == [(K.RECEIVED, 4, 0, ""), (K.RECEIVED, 3, 0, "PO-7")]
+
+
+def test_adjusting_below_what_is_allocated_is_refused_and_records_nothing():
+    stock = StockFactory(quantity=10, allocated=6)
+
+    with pytest.raises(services.StockError, match="6 units already allocated"):
+        services.stock_adjust(stock=stock, quantity=5, actor=None, reason="")
+    with pytest.raises(services.StockError):
+        services.stock_adjust(stock=StockFactory(quantity=2), quantity=-1, actor=None, reason="")
+
+    assert stock_state(stock) == [(10, 6)]
+    assert not StockMovement.objects.exists()
+
+
+def test_adjusting_to_the_same_count_records_nothing():
+    stock = StockFactory(quantity=10)
+
+    services.stock_adjust(stock=stock, quantity=10, actor=None, reason="recount")
+
+    assert movements(stock) == []
+
+
+def test_a_transfer_moves_available_units_and_records_both_sides():
+    stock = StockFactory(quantity=10, allocated=7)
+    elsewhere = WarehouseFactory()
+
+    with pytest.raises(services.StockError):
+        services.stock_transfer(stock=stock, to_warehouse=elsewhere, quantity=4, actor=None)
+    source, target = services.stock_transfer(
+        stock=stock, to_warehouse=elsewhere, quantity=3, actor=None
+    )
+
+    assert stock_state(source, target) == [(7, 7), (3, 0)]
+    assert movements(source) == [(K.TRANSFERRED, -3, 0, f"stock:{target.pk}")]
+    assert movements(target) == [(K.TRANSFERRED, 3, 0, f"stock:{source.pk}")]
+
+
+def test_deleting_a_row_records_what_it_held_and_refuses_one_with_allocations():
+    stock = StockFactory(quantity=4)
+    held = StockFactory(quantity=4, allocated=1)
+
+    services.stock_delete(stock=stock, actor=None)
+    with pytest.raises(services.StockError):
+        services.stock_delete(stock=held, actor=None)
+
+    movement = StockMovement.objects.get()
+    assert (movement.kind, movement.quantity_delta, movement.stock) == (K.ADJUSTED, -4, None)
+    assert Stock.objects.filter(pk=held.pk).exists()
+
+
+def test_a_stock_change_refreshes_the_products_in_stock_flag_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    variant = VariantFactory()
+    product = variant.product
+    Product.objects.filter(pk=product.pk).update(in_stock=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.stock_receive(
+            warehouse=WarehouseFactory(), variant=variant, quantity=2, actor=None
+        )
+
+    product.refresh_from_db()
+    assert product.in_stock is True

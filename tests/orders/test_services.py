@@ -16,7 +16,7 @@ from cart.services import cart_add
 from cart.storage import storage_for
 from catalog.models import Product, ProductVariant
 from logistics.models import Allocation, ShippingMethod, Stock
-from orders import services, transitions
+from orders import selectors, services, transitions
 from orders.errors import CheckoutError, IllegalTransition, OrderError
 from orders.models import Order, OrderEvent, OrderEventType
 from orders.models import OrderStatus as S
@@ -527,10 +527,10 @@ def test_a_refund_request_before_shipping_is_refused_in_favour_of_cancelling(two
 def test_a_guest_finds_their_order_with_the_right_token_only(method):
     order = place(method, fill_cart((variant_in_stock(), 1)))
 
-    assert services.order_for_guest(number=order.number, token=order.guest_token) == order
-    assert services.order_for_guest(number=order.number, token="wrong") is None
-    assert services.order_for_guest(number=order.number, token="") is None
-    assert services.order_for_guest(number="NOPE", token=order.guest_token) is None
+    assert selectors.order_for_guest(number=order.number, token=order.guest_token) == order
+    assert selectors.order_for_guest(number=order.number, token="wrong") is None
+    assert selectors.order_for_guest(number=order.number, token="") is None
+    assert selectors.order_for_guest(number="NOPE", token=order.guest_token) is None
 
 
 def test_a_signed_in_shoppers_order_has_no_guest_link(method):
@@ -538,7 +538,7 @@ def test_a_signed_in_shoppers_order_has_no_guest_link(method):
     cart_add(user=user, session=SessionStore(), variant_id=variant_in_stock().pk, quantity=1)
     order = place(method, user=user)
 
-    assert services.order_for_guest(number=order.number, token="") is None
+    assert selectors.order_for_guest(number=order.number, token="") is None
 
 
 # --- Unpaid orders past their deadline ----------------------------------------------------------
@@ -786,3 +786,24 @@ def test_a_refund_records_its_amount(method):
         OrderEventType.REFUNDED,
         {"full": True, "amount": "62.00"},
     )
+
+
+# --- Stock movements ----------------------------------------------------------------------------
+def test_placing_and_shipping_an_order_write_stock_movements_with_the_actor():
+    from logistics.models import StockMovement
+    from logistics.models import StockMovementKind as K
+    from tests.accounts.factories import StaffFactory
+
+    order, first, _second = shared_order()
+    staff = StaffFactory(merchant=first.product.merchant)
+
+    services.order_ship(order=order, actor=staff, merchant_id=None)
+
+    line = order.lines.get(variant=first)
+    rows = StockMovement.objects.filter(variant=first).order_by("id")
+    assert [(m.kind, m.quantity_delta, m.allocated_delta) for m in rows] == [
+        (K.ALLOCATED, 0, 1),
+        (K.SHIPPED, -1, -1),
+    ]
+    assert {m.reference for m in rows} == {f"order-line:{line.pk}"}
+    assert rows[1].actor == staff

@@ -438,11 +438,11 @@ def test_stock_gone_at_the_very_last_moment_gives_the_services_message(
     # Another shopper's order takes the stock after the cart was read, just before allocation.
     real_allocate = services.stock.stock_allocate
 
-    def allocate_after_someone_else(*, requests):
+    def allocate_after_someone_else(*, requests, actor):
         from logistics.models import Stock
 
         Stock.objects.filter(variant=variant).update(allocated=1)
-        return real_allocate(requests=requests)
+        return real_allocate(requests=requests, actor=actor)
 
     monkeypatch.setattr(services.stock, "stock_allocate", allocate_after_someone_else)
     response = client.post(reverse("orders:place"), {"checkout_key": key})

@@ -1,0 +1,12 @@
+"""At login, the anonymous session cart joins the shopper's saved cart. Connected in apps.py."""
+
+from django.contrib import messages
+
+from .services import cart_merge_session_into_user
+
+
+def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    for note in cart_merge_session_into_user(user=user, session=request.session):
+        messages.warning(request, note)

@@ -1,0 +1,21 @@
+"""Catalog rows saved one at a time (admin, services) invalidate the storefront cache, and a
+variant saved or deleted re-checks its product's in-stock flag. Bulk updates bypass these; the
+services that make them refresh what they changed themselves. Connected in apps.py (the stock
+rows' own receivers are logistics')."""
+
+from django.db import transaction
+
+from .caching import bump_catalog_version
+from .models import ProductVariant
+
+
+def catalog_changed(sender, **kwargs) -> None:
+    transaction.on_commit(bump_catalog_version)
+
+
+def variant_changed(sender, instance: ProductVariant, **kwargs) -> None:
+    """A variant's activity decides whether its stock counts towards its product's flag."""
+    from .services import product_availability_refresh
+
+    product_id = instance.product_id
+    transaction.on_commit(lambda: product_availability_refresh(product_ids=[product_id]))
