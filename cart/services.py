@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
     Shopper = User | AnonymousUser | None
 
-__all__ = ["item_added"]  # still importable from here by receivers written before signals.py
 
 
 def _buyable_variant(variant_id: int) -> ProductVariant:

@@ -18,7 +18,7 @@ class RecommendationsConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.models.signals import post_save
 
-        from cart.services import item_added
+        from cart.signals import item_added
         from catalog.models import Review
         from catalog.signals import product_viewed
         from orders.signals import order_paid
