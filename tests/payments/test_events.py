@@ -134,3 +134,18 @@ def test_old_notes_become_typed_events_and_come_back(payment):
 
     assert sorted(payment.events.values_list("note", flat=True)) == sorted(n for *_, n in notes)
     assert not RefundEvent.objects.exists()
+
+
+def test_the_payment_admin_words_its_events(payment, admin_client):
+    _event(
+        payment,
+        from_status="pending",
+        to_status="paid",
+        type=PaymentEventType.PAID,
+        params={"gateway": "alipay", "trade_no": "2026120322001"},
+    )
+
+    page = admin_client.get(f"/admin/payments/payment/{payment.pk}/change/")
+
+    assert page.status_code == 200
+    assert "Paid at Alipay (trade 2026120322001)." in page.content.decode()
