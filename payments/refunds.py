@@ -394,10 +394,11 @@ def refund_submit(*, refund_id: int) -> Refund:
 
 
 def _refund_apply(refund_id: int, outcome: RefundOutcome) -> Refund:
-    order_id = Refund.objects.filter(pk=refund_id).values_list("payment__order_id", flat=True)[0]
+    order_id, payment_id = Refund.objects.filter(pk=refund_id).values_list(
+        "payment__order_id", "payment_id"
+    )[0]
     with transaction.atomic():
         order = order_locks.lock_order(order_id)
-        payment_id = Refund.objects.filter(pk=refund_id).values_list("payment_id", flat=True)[0]
         payment = locks.lock_payment(payment_id)
         refund = locks.lock_refund(refund_id)
         if refund.status != RefundStatus.PENDING:
