@@ -46,6 +46,7 @@ from orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderSta
 from orders.numbers import ALPHABET
 from payments.alipay_client import BEIJING as BEIJING_TZ
 from payments.alipay_client import beijing_timestamp, format_amount
+from payments.gateways import settled_trades_record
 from payments.models import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 from recommendations.models import Interaction, InteractionKind
 from recommendations.services.sales import product_sales_counts_refresh
@@ -1079,9 +1080,7 @@ class _History:
         for writer in writers:
             writer.flush()
         if settings.ALIPAY_SANDBOX and self.trades:
-            from payments.sandbox.gateway import record_settled_trades
-
-            record_settled_trades(self.trades)
+            settled_trades_record(gateway="alipay", trades=self.trades)
 
 
 def _history(run: _Run) -> None:

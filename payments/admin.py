@@ -31,6 +31,7 @@ from orders.errors import OrderError
 from orders.models import Order, OrderLine
 
 from . import refunds, risk_review, selectors, tasks
+from .events import payment_event_text, refund_event_text
 from .forms import RefundForm, ReviewForm
 from .gateways.base import GatewayError
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     Payment,
     PaymentEvent,
     Refund,
+    RefundEvent,
     RefundLine,
     RefundStatus,
     RiskAssessment,
@@ -79,7 +81,20 @@ class _ReadOnlyInline:
 
 class PaymentEventInline(_ReadOnlyInline, admin.TabularInline):
     model = PaymentEvent
-    fields = readonly_fields = ("created_at", "actor", "from_status", "to_status", "note")
+    fields = readonly_fields = ("created_at", "actor", "from_status", "to_status", "description")
+
+    @admin.display(description=_("what happened"))
+    def description(self, event: PaymentEvent) -> str:
+        return payment_event_text(event)
+
+
+class RefundEventInline(_ReadOnlyInline, admin.TabularInline):
+    model = RefundEvent
+    fields = readonly_fields = ("created_at", "actor", "from_status", "to_status", "description")
+
+    @admin.display(description=_("what happened"))
+    def description(self, event: RefundEvent) -> str:
+        return refund_event_text(event)
 
 
 class RefundInline(_ReadOnlyInline, admin.TabularInline):
@@ -173,7 +188,7 @@ class RefundAdmin(_OrderStaffAdmin):
         "created_at",
         "completed_at",
     )
-    inlines = [RefundLineInline]
+    inlines = [RefundLineInline, RefundEventInline]
 
     def get_queryset(self, request):
         # Scoped to the orders holding the viewer's lines, and within those to the refunds of

@@ -1,28 +1,154 @@
-"""The audit trail of payments and of what the gateway told us."""
+"""The audit trail of payments and refunds (one typed event per change, worded in the reader's
+language from its type and params) and of what the gateway told us."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import NotifyRecord, Payment, PaymentEvent
+from orders.models import OrderStatus
+from orders.selectors import GATEWAY_NAMES
+
+from .models import (
+    NotifyRecord,
+    Payment,
+    PaymentEvent,
+    PaymentEventType,
+    Refund,
+    RefundEvent,
+    RefundEventType,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Never stored: the signature is a credential-like blob and useless for audit once checked.
 SECRET_PARAMS = frozenset({"sign"})
 
 
+def _person(actor: User | None) -> User | None:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def payment_event_record(
-    *, payment: Payment, actor, from_status: str, to_status: str, note: str = ""
+    *,
+    payment: Payment,
+    actor: User | None,
+    from_status: str,
+    to_status: str,
+    type: str,
+    params: Mapping[str, object] | None = None,
+    note: str = "",
 ) -> PaymentEvent:
+    """Write one payment event. Changes of status are recorded by
+    services.payment_status_move; this is for the first (a payment started) and that one."""
     return PaymentEvent.objects.create(
         payment=payment,
         created_at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_person(actor),
         from_status=from_status,
         to_status=to_status,
+        type=type,
+        params=dict(params or {}),
         note=note[:500],
     )
+
+
+def refund_event_record(
+    *,
+    refund: Refund,
+    actor: User | None,
+    from_status: str,
+    to_status: str,
+    type: str,
+    params: Mapping[str, object] | None = None,
+    note: str = "",
+) -> RefundEvent:
+    """Write one refund event (services.refund_status_move for changes of status)."""
+    return RefundEvent.objects.create(
+        refund=refund,
+        created_at=timezone.now(),
+        actor=_person(actor),
+        from_status=from_status,
+        to_status=to_status,
+        type=type,
+        params=dict(params or {}),
+        note=note[:500],
+    )
+
+
+# --- Wording ------------------------------------------------------------------------------------
+# One sentence per type (and, for some, per params["reason"]), filled with the event's params.
+
+PAYMENT_TEXTS = {
+    (PaymentEventType.STARTED, ""): _("Payment started at %(gateway)s."),
+    (PaymentEventType.PAID, ""): _("Paid at %(gateway)s (trade %(trade_no)s)."),
+    (PaymentEventType.CLOSED, "gateway"): _("Closed by %(gateway)s (trade %(trade_no)s)."),
+    (PaymentEventType.CLOSED, "order_cancelled"): _(
+        "Trade closed at %(gateway)s: the order was cancelled."
+    ),
+    (PaymentEventType.NEEDS_REVIEW, "amount"): _(
+        "Held for review: %(gateway)s reported %(amount)s yuan for trade %(trade_no)s "
+        "(%(trade_status)s)."
+    ),
+    (PaymentEventType.NEEDS_REVIEW, "order"): _(
+        "Held for review: paid at %(gateway)s (trade %(trade_no)s) while the order was "
+        "%(order_status)s."
+    ),
+    (PaymentEventType.REFUNDED, ""): _(
+        "Refund %(out_request_no)s of %(amount)s yuan made (%(total)s yuan refunded in all)."
+    ),
+}
+
+REFUND_TEXTS = {
+    RefundEventType.REQUESTED: _("Refund of %(amount)s yuan requested."),
+    RefundEventType.SUCCEEDED: _("Made at the gateway: %(message)s"),
+    RefundEventType.FAILED: _("Refused by the gateway: %(message)s"),
+    RefundEventType.ORDER_NOT_UPDATED: _("Refund made, but the order was not updated: %(error)s"),
+}
+
+
+def _filled(template, params: Mapping[str, object]) -> str | None:
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _shown_params(params: Mapping[str, object]) -> dict[str, object]:
+    shown = dict(params)
+    if "gateway" in shown:
+        shown["gateway"] = GATEWAY_NAMES.get(str(shown["gateway"]), shown["gateway"])
+    if "order_status" in shown and shown["order_status"] in OrderStatus.values:
+        shown["order_status"] = OrderStatus(shown["order_status"]).label
+    return shown
+
+
+def payment_event_text(event: PaymentEvent) -> str:
+    """The event as a sentence in the active language; a note (or an event whose params do not
+    fit its sentence) shows its type's name and the note as written."""
+    params = event.params if isinstance(event.params, dict) else {}
+    template = PAYMENT_TEXTS.get((event.type, str(params.get("reason", ""))))
+    text = _filled(template, _shown_params(params)) if template is not None else None
+    if text is None:
+        text = str(event.get_type_display())
+    return f"{text} {event.note}" if event.note else text
+
+
+def refund_event_text(event: RefundEvent) -> str:
+    """payment_event_text for a refund's event; a person's note (the reason) follows it."""
+    params = event.params if isinstance(event.params, dict) else {}
+    template = REFUND_TEXTS.get(event.type)
+    text = _filled(template, params) if template is not None else None
+    if text is None:
+        text = str(event.get_type_display())
+    return f"{text} {event.note}" if event.note else text
 
 
 # What is kept of a rejected (unverified) notification: anyone can post one, so only these

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import MONEY, TimeStampedModel
+from common.models import MONEY, Event, TimeStampedModel
 
 
 class PaymentStatus(models.TextChoices):
@@ -49,22 +49,29 @@ class Payment(TimeStampedModel):
         return f"{self.out_trade_no} ({self.status})"
 
 
-class PaymentEvent(models.Model):
-    """One change of a payment: who (None for the gateway), when, from which status to which."""
+class PaymentEventType(models.TextChoices):
+    """What happened to a payment. The admin words each type in the reader's language with the
+    values in PaymentEvent.params (payments.events.payment_event_text)."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(_("when"), db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
+    STARTED = "started", _("Started")
+    PAID = "paid", _("Paid")
+    CLOSED = "closed", _("Closed")
+    NEEDS_REVIEW = "needs_review", _("Held for review")
+    REFUNDED = "refunded", _("Refunded")
+    # Anything else: a change recorded with a person's note.
+    NOTE = "note", _("Note")
+
+
+class PaymentEvent(Event):
+    """One change of a payment: who (None for the gateway), when, from which status to which,
+    what happened (`type`) and the values its sentence shows (`params`: gateway, trade_no ...)."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="events", verbose_name=_("payment")
     )
-    from_status = models.CharField(_("from"), max_length=24, blank=True)
-    to_status = models.CharField(_("to"), max_length=24)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    type = models.CharField(
+        _("type"), max_length=24, choices=PaymentEventType.choices, default=PaymentEventType.NOTE
+    )
 
     class Meta:
         ordering = ["payment", "created_at", "id"]
@@ -160,6 +167,39 @@ class Refund(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.out_request_no} ({self.status})"
+
+
+class RefundEventType(models.TextChoices):
+    """What happened to a refund, worded like PaymentEventType (payments.events.refund_event_text).
+    Its own trail rather than payment events carrying a refund id: a refund has statuses of its
+    own, and its events' from/to are those, while a payment event's are always the payment's."""
+
+    REQUESTED = "requested", _("Requested")
+    SUCCEEDED = "succeeded", _("Made")
+    FAILED = "failed", _("Refused")
+    # The money went back but the order could not be updated; a person looks at it.
+    ORDER_NOT_UPDATED = "order_not_updated", _("Order not updated")
+    NOTE = "note", _("Note")
+
+
+class RefundEvent(Event):
+    """One change of a refund: who, when, from which status to which, what happened (`type`,
+    with `params`) and, in `note`, what a person wrote (the reason given for the refund)."""
+
+    refund = models.ForeignKey(
+        Refund, on_delete=models.CASCADE, related_name="events", verbose_name=_("refund")
+    )
+    type = models.CharField(
+        _("type"), max_length=24, choices=RefundEventType.choices, default=RefundEventType.NOTE
+    )
+
+    class Meta:
+        ordering = ["refund", "created_at", "id"]
+        verbose_name = _("refund event")
+        verbose_name_plural = _("refund events")
+
+    def __str__(self) -> str:
+        return f"{self.refund.out_request_no}: {self.from_status or '-'} → {self.to_status}"
 
 
 class RefundLine(models.Model):

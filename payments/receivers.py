@@ -2,14 +2,14 @@
 
 from django.db import transaction
 
-from . import refunds, services
+from . import refunds, selectors
 
 
 def close_trades_of_cancelled_order(sender, order_id: int, **kwargs) -> None:
     """orders.signals.order_cancelled (sent after commit): close the order's open Alipay trade."""
     from .tasks import close_trade
 
-    for payment_id in services.pending_payment_ids(order_id=order_id):
+    for payment_id in selectors.pending_payment_ids(order_id=order_id):
         close_trade.delay(payment_id)
 
 

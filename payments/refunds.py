@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -49,10 +50,22 @@ from orders.models import Order, OrderLine, OrderStatus
 
 from . import locks
 from .errors import PaymentError
-from .events import payment_event_record
+from .events import refund_event_record
 from .gateways import gateway_for
 from .gateways.base import RefundOutcome, RefundRequest
-from .models import Payment, PaymentStatus, Refund, RefundLine, RefundStatus
+from .models import (
+    Payment,
+    PaymentEventType,
+    PaymentStatus,
+    Refund,
+    RefundEventType,
+    RefundLine,
+    RefundStatus,
+)
+from .services import payment_status_move, refund_status_move
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +154,7 @@ class RefundAllowance:
         return self.amount > 0
 
 
-def refund_allowance(*, order: Order, actor) -> RefundAllowance:
+def refund_allowance(*, order: Order, actor: User | None) -> RefundAllowance:
     """Whether and how much `actor` may refund of `order` through the refund form, by the same
     rules as refund_create, so that a button or form is offered only when it will be accepted."""
     payment = refundable_payment(order=order)
@@ -178,8 +191,8 @@ def refund_allowance(*, order: Order, actor) -> RefundAllowance:
 def refund_create(
     *,
     order: Order,
-    actor,
-    amount: Decimal | None,
+    actor: User | None,
+    amount: Decimal | str | None,
     reason: str,
     lines: list[RefundLineRequest] | None = None,
     restock: bool = False,
@@ -260,9 +273,9 @@ def _refund_record(
     reason: str,
     lines: list[RefundLineRequest],
     restock: bool,
-    actor,
+    actor: User | None,
 ) -> Refund:
-    """The Refund row with its lines and the payment's event; the caller holds the locks."""
+    """The Refund row with its lines and its "requested" event; the caller holds the locks."""
     number = Refund.objects.filter(payment=payment).count() + 1
     refund = Refund.objects.create(
         payment=payment,
@@ -276,19 +289,21 @@ def _refund_record(
     RefundLine.objects.bulk_create(
         [RefundLine(refund=refund, order_line_id=i.line_id, quantity=i.quantity) for i in lines]
     )
-    payment_event_record(
-        payment=payment,
+    refund_event_record(
+        refund=refund,
         actor=actor,
-        from_status=payment.status,
-        to_status=payment.status,
-        note=f"refund {refund.out_request_no} of {amount} requested: {reason}",
+        from_status="",
+        to_status=RefundStatus.PENDING,
+        type=RefundEventType.REQUESTED,
+        params={"amount": str(amount)},
+        note=reason,
     )
     return refund
 
 
 @transaction.atomic
 def refund_cancelled_lines(
-    *, order_id: int, line_ids: list[int], actor=None, reason: str = ""
+    *, order_id: int, line_ids: list[int], actor: User | None = None, reason: str = ""
 ) -> Refund | None:
     """Record the refund of lines their merchant cancelled before shipping
     (orders.services.order_lines_cancel, on orders' order_lines_cancelled signal, with
@@ -356,7 +371,7 @@ def refund_submit(*, refund_id: int) -> Refund:
     gateway refunds it once, and only the first answer is applied. GatewayError (unreachable,
     unknown outcome) propagates with the refund still pending."""
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        refund = locks.lock_refund(refund_id)
         if refund.status != RefundStatus.PENDING:
             return refund
         may_have_been_made = refund.attempts > 0
@@ -379,37 +394,34 @@ def refund_submit(*, refund_id: int) -> Refund:
 
 
 def _refund_apply(refund_id: int, outcome: RefundOutcome) -> Refund:
-    order_id = Refund.objects.filter(pk=refund_id).values_list("payment__order_id", flat=True)[0]
+    order_id, payment_id = Refund.objects.filter(pk=refund_id).values_list(
+        "payment__order_id", "payment_id"
+    )[0]
     with transaction.atomic():
         order = order_locks.lock_order(order_id)
-        refund = Refund.objects.select_related("payment").get(pk=refund_id)
-        payment = locks.lock_payment(refund.payment_id)
-        refund = Refund.objects.select_for_update().get(pk=refund_id)
+        payment = locks.lock_payment(payment_id)
+        refund = locks.lock_refund(refund_id)
         if refund.status != RefundStatus.PENDING:
             return refund
+        refund.payment = payment
         refund.gateway_message = outcome.message[:200]
         refund.gateway_total_refunded = outcome.total_refunded
         refund.completed_at = timezone.now()
         if not outcome.ok:
-            refund.status = RefundStatus.FAILED
-            refund.save(update_fields=["status", "gateway_message", "completed_at", "updated_at"])
-            payment_event_record(
-                payment=payment,
-                actor=None,
-                from_status=payment.status,
-                to_status=payment.status,
-                note=f"refund {refund.out_request_no} refused: {outcome.message}",
+            refund_status_move(
+                refund=refund,
+                to_status=RefundStatus.FAILED,
+                type=RefundEventType.FAILED,
+                params={"message": refund.gateway_message},
+                fields=("gateway_message", "completed_at"),
             )
             return refund
-        refund.status = RefundStatus.SUCCEEDED
-        refund.save(
-            update_fields=[
-                "status",
-                "gateway_message",
-                "gateway_total_refunded",
-                "completed_at",
-                "updated_at",
-            ]
+        refund_status_move(
+            refund=refund,
+            to_status=RefundStatus.SUCCEEDED,
+            type=RefundEventType.SUCCEEDED,
+            params={"message": refund.gateway_message},
+            fields=("gateway_message", "gateway_total_refunded", "completed_at"),
         )
         refunded = (
             Refund.objects.filter(payment=payment, status=RefundStatus.SUCCEEDED).aggregate(
@@ -418,15 +430,17 @@ def _refund_apply(refund_id: int, outcome: RefundOutcome) -> Refund:
             or ZERO
         )
         full = refunded >= payment.amount
-        from_status = payment.status
-        payment.status = PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED
-        payment.save(update_fields=["status", "updated_at"])
-        payment_event_record(
+        payment_status_move(
             payment=payment,
+            to_status=PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED,
+            type=PaymentEventType.REFUNDED,
             actor=refund.actor,
-            from_status=from_status,
-            to_status=payment.status,
-            note=f"refund {refund.out_request_no} of {refund.amount} made ({refunded} in all)",
+            params={
+                "refund_id": refund.pk,
+                "out_request_no": refund.out_request_no,
+                "amount": str(refund.amount),
+                "total": str(refunded.quantize(CENT)),
+            },
         )
         _order_refunded(order, refund, full)
     return refund
@@ -452,12 +466,13 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
             )
     except OrderError as error:
         logger.error("refund %s made but order %s not updated: %s", refund.pk, order.pk, error)
-        payment_event_record(
-            payment=refund.payment,
+        refund_event_record(
+            refund=refund,
             actor=None,
-            from_status=refund.payment.status,
-            to_status=refund.payment.status,
-            note=f"refund {refund.out_request_no}: order not updated: {error}",
+            from_status=refund.status,
+            to_status=refund.status,
+            type=RefundEventType.ORDER_NOT_UPDATED,
+            params={"error": str(error)[:400]},
         )
         return
     put_back = {r.variant_id: r.quantity for r in restocked}
@@ -470,7 +485,7 @@ def _order_refunded(order: Order, refund: Refund, full: bool) -> None:
     RefundLine.objects.bulk_update(refund_lines, ["restocked"])
 
 
-def _refund_cancelled_lines_left(cutoff) -> list[int]:
+def _refund_cancelled_lines_left(cutoff: datetime) -> list[int]:
     """Lines cancelled by their merchant before `cutoff` on a paid order, with no refund
     recorded for them (the receiver failed after the cancellation committed): recorded now."""
     counted = RefundLine.objects.filter(refund__status__in=COUNTED).values("order_line_id")
@@ -494,7 +509,7 @@ def _refund_cancelled_lines_left(cutoff) -> list[int]:
     return recorded
 
 
-def refunds_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
+def refunds_reconcile(*, older_than: timedelta, now: datetime | None = None) -> dict[str, int]:
     """The periodic backstop of refunds (the payments.reconcile task, `reconcile_payments`):
     an order cancelled after it was paid more than `older_than` ago whose refund was never
     recorded (refund_cancelled_order failed after the cancellation committed) gets it now; then

@@ -7,7 +7,8 @@ also decides who may act on an order shared between merchants."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -21,8 +22,11 @@ from orders import services as order_services
 from orders.errors import IllegalTransition
 from orders.models import Order, OrderEventType, OrderStatus
 
-from . import risk
+from . import locks, risk
 from .models import Payment, PaymentStatus, RiskAssessment, RiskDecision, RiskRule
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 LOOKBACK = timedelta(days=30)
 HISTORY_LIMIT = 500  # rows of history per question; a rule never needs more
@@ -67,7 +71,7 @@ def _times(queryset, field: str = "created_at") -> tuple:
     return tuple(queryset.order_by(f"-{field}").values_list(field, flat=True)[:HISTORY_LIMIT])
 
 
-def risk_order_facts(*, order: Order, now=None) -> risk.OrderFacts:
+def risk_order_facts(*, order: Order, now: datetime | None = None) -> risk.OrderFacts:
     """What the rules know about the order and who placed it (a guest: by email address)."""
     now = now or timezone.now()
     since = now - LOOKBACK
@@ -130,7 +134,7 @@ def risk_rules() -> list[risk.RuleConfig]:
     ]
 
 
-def risk_assess_order(*, order: Order, now=None) -> RiskAssessment | None:
+def risk_assess_order(*, order: Order, now: datetime | None = None) -> RiskAssessment | None:
     """Score an order awaiting payment, once: the first call records a RiskAssessment (later
     calls return it) and, at or above the threshold, holds the order for review. Orders in any
     other status are not scored (None)."""
@@ -165,7 +169,7 @@ def risk_assess_order(*, order: Order, now=None) -> RiskAssessment | None:
 
 def _locked_for_review(assessment: RiskAssessment) -> tuple[Order, RiskAssessment]:
     order = order_locks.lock_order(assessment.order_id)
-    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = locks.lock_risk_assessment(assessment.pk)
     if assessment.decision != RiskDecision.NEEDS_REVIEW:
         raise IllegalTransition(
             _("This order has already been reviewed: %(decision)s.")
@@ -174,7 +178,7 @@ def _locked_for_review(assessment: RiskAssessment) -> tuple[Order, RiskAssessmen
     return order, assessment
 
 
-def _decide(assessment: RiskAssessment, decision: str, actor, note: str) -> None:
+def _decide(assessment: RiskAssessment, decision: str, actor: User | None, note: str) -> None:
     assessment.decision = decision
     assessment.reviewer = actor if getattr(actor, "is_authenticated", False) else None
     assessment.reviewed_at = timezone.now()
@@ -185,7 +189,9 @@ def _decide(assessment: RiskAssessment, decision: str, actor, note: str) -> None
 
 
 @transaction.atomic
-def risk_review_approve(*, assessment: RiskAssessment, actor, note: str = "") -> RiskAssessment:
+def risk_review_approve(
+    *, assessment: RiskAssessment, actor: User | None, note: str = ""
+) -> RiskAssessment:
     """The order held for review may be paid: the shopper gets an email with a new deadline."""
     order, assessment = _locked_for_review(assessment)
     order_services.order_review_approve(order=order, actor=actor, note="review approved")
@@ -194,7 +200,9 @@ def risk_review_approve(*, assessment: RiskAssessment, actor, note: str = "") ->
 
 
 @transaction.atomic
-def risk_review_reject(*, assessment: RiskAssessment, actor, reason: str) -> RiskAssessment:
+def risk_review_reject(
+    *, assessment: RiskAssessment, actor: User | None, reason: str
+) -> RiskAssessment:
     """The order held for review is cancelled (its stock released, the shopper told)."""
     order, assessment = _locked_for_review(assessment)
     order_services.order_cancel(

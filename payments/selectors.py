@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,8 +16,11 @@ from django.utils import timezone
 from accounts.admin_scoping import sees_every_merchant
 from orders.models import Order, OrderLine, OrderStatus
 
-from .models import Payment, Refund
+from .models import Payment, Refund, RefundStatus
 from .models import PaymentStatus as P
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class PaymentState:
@@ -65,6 +69,42 @@ def payment_for_reference(*, out_trade_no: str) -> Payment | None:
     return Payment.objects.select_related("order").filter(out_trade_no=out_trade_no[:64]).first()
 
 
+def payment_locator(*, out_trade_no: str, gateway: str) -> tuple[int, int] | None:
+    """(payment id, order id) of the payment `gateway` knows by `out_trade_no`, if any."""
+    return (
+        Payment.objects.filter(out_trade_no=out_trade_no, gateway=gateway)
+        .values_list("pk", "order_id")
+        .first()
+    )
+
+
+def pending_payment_ids(*, order_id: int, newest: int | None = None) -> list[int]:
+    """The order's pending payments, oldest first; or only the `newest` few, newest first."""
+    pending = Payment.objects.filter(order_id=order_id, status=P.PENDING)
+    if newest is None:
+        return list(pending.order_by("pk").values_list("pk", flat=True))
+    return list(pending.order_by("-pk").values_list("pk", flat=True)[:newest])
+
+
+def pending_payment_trade(*, payment_id: int) -> tuple[int, str, str] | None:
+    """(order id, out_trade_no, gateway) of the payment if it is still pending."""
+    return (
+        Payment.objects.filter(pk=payment_id, status=P.PENDING)
+        .values_list("order_id", "out_trade_no", "gateway")
+        .first()
+    )
+
+
+def pending_payment_trades(*, created_before: dt.datetime) -> list[tuple[int, int, str, str]]:
+    """(payment id, order id, out_trade_no, gateway) of every payment still pending that was
+    created before `created_before`, oldest first."""
+    return list(
+        Payment.objects.filter(status=P.PENDING, created_at__lt=created_before)
+        .order_by("pk")
+        .values_list("pk", "order_id", "out_trade_no", "gateway")
+    )
+
+
 def guest_order_among(*, number: str, order_ids: list) -> Order | None:
     """The guest order `number` if it is one of `order_ids` (those this browser started paying)."""
     ids = [pk for pk in order_ids if isinstance(pk, int)]
@@ -73,7 +113,17 @@ def guest_order_among(*, number: str, order_ids: list) -> Order | None:
     return Order.objects.filter(number=number, user=None, pk__in=ids).first()
 
 
-def refunds_visible_to(*, user, refunds: QuerySet[Refund] | None = None) -> QuerySet[Refund]:
+def order_refunds_for_shopper(*, order: Order) -> list[Refund]:
+    """The order's refunds its shopper is told of: made, or on their way back, oldest first.
+    Refusals are the shop's to resolve."""
+    return list(
+        Refund.objects.filter(
+            payment__order=order, status__in=(RefundStatus.PENDING, RefundStatus.SUCCEEDED)
+        ).order_by("created_at", "pk")
+    )
+
+
+def refunds_visible_to(*, user: User, refunds: QuerySet[Refund] | None = None) -> QuerySet[Refund]:
     """The refunds a staff user may see and act on. The operator (a superuser): all of them.
     A merchant's staff: the refunds made for their merchant's lines, and the operator's
     whole-order refunds (no merchant) of orders whose lines are all theirs, since those

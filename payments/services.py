@@ -7,7 +7,9 @@ waits, then finds the payment paid and is recorded as a duplicate."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,9 +21,9 @@ from orders import locks as order_locks
 from orders import services as order_services
 from orders.models import Order, OrderStatus
 
-from . import locks
-from .errors import PaymentError
-from .events import notify_record, payment_event_record
+from . import locks, selectors, transitions
+from .errors import IllegalPaymentTransition, PaymentError
+from .events import notify_record, payment_event_record, refund_event_record
 from .gateways import DEFAULT_GATEWAY, PaymentGateway, gateway_for
 from .gateways.base import (
     GatewayError,
@@ -30,9 +32,13 @@ from .gateways.base import (
     TradeResult,
     TradeState,
 )
-from .models import Payment
+from .models import Payment, PaymentEvent, PaymentEventType, Refund, RefundEvent
 from .models import PaymentStatus as P
+from .models import RefundStatus as R
 from .notify_limits import notify_rejection_count, notify_rejections_exceeded
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +49,73 @@ def _gateway(code: str = GATEWAY) -> PaymentGateway:
     return gateway_for(code)
 
 
-def _set_status(payment: Payment, to_status: str, note: str, fields: tuple[str, ...] = ()) -> None:
-    from_status = payment.status
+# --- The one writer of each status -----------------------------------------------------------
+
+
+@transaction.atomic
+def payment_status_move(
+    *,
+    payment: Payment,
+    to_status: str,
+    type: str,
+    actor: User | None = None,
+    params: Mapping[str, object] | None = None,
+    fields: Iterable[str] = (),
+    note: str = "",
+) -> PaymentEvent:
+    """Move the payment to `to_status`, the only way its status changes: under the payment's row
+    lock (the caller takes its order's first, the project lock order in payments.locks), checked
+    against payments.transitions, saved with `fields` (other fields the caller set on `payment`),
+    and recorded as a PaymentEvent of `type` with `params`. An illegal move raises
+    IllegalPaymentTransition and changes nothing."""
+    from_status = locks.lock_payment(payment.pk).status
+    if not transitions.payment_can_move(from_status, to_status):
+        raise IllegalPaymentTransition(
+            _("This payment is %(status)s and cannot be changed to %(new)s.")
+            % {"status": P(from_status).label, "new": P(to_status).label}
+        )
     payment.status = to_status
     payment.save(update_fields=["status", "updated_at", *fields])
-    payment_event_record(
-        payment=payment, actor=None, from_status=from_status, to_status=to_status, note=note
+    return payment_event_record(
+        payment=payment,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        type=type,
+        params=params,
+        note=note,
+    )
+
+
+@transaction.atomic
+def refund_status_move(
+    *,
+    refund: Refund,
+    to_status: str,
+    type: str,
+    actor: User | None = None,
+    params: Mapping[str, object] | None = None,
+    fields: Iterable[str] = (),
+    note: str = "",
+) -> RefundEvent:
+    """payment_status_move for a refund: under its row lock (after its order's and payment's),
+    checked against payments.transitions, saved with `fields`, recorded as a RefundEvent."""
+    from_status = locks.lock_refund(refund.pk).status
+    if not transitions.refund_can_move(from_status, to_status):
+        raise IllegalPaymentTransition(
+            _("This refund is %(status)s and cannot be changed to %(new)s.")
+            % {"status": R(from_status).label, "new": R(to_status).label}
+        )
+    refund.status = to_status
+    refund.save(update_fields=["status", "updated_at", *fields])
+    return refund_event_record(
+        refund=refund,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        type=type,
+        params=params,
+        note=note,
     )
 
 
@@ -62,12 +129,7 @@ def _open_payment(order: Order) -> Payment:
             _("This order is %(status)s and cannot be changed to %(new)s.")
             % {"status": order.get_status_display(), "new": OrderStatus.PAID.label}
         )
-    payment = (
-        Payment.objects.select_for_update()
-        .filter(order=order, gateway=GATEWAY, status=P.PENDING, amount=order.total)
-        .order_by("-pk")
-        .first()
-    )
+    payment = locks.lock_pending_payment(order_id=order.pk, gateway=GATEWAY, amount=order.total)
     if payment is None:
         attempt = Payment.objects.filter(order=order).count() + 1
         payment = Payment.objects.create(
@@ -79,7 +141,12 @@ def _open_payment(order: Order) -> Payment:
             started_at=timezone.now(),
         )
         payment_event_record(
-            payment=payment, actor=None, from_status="", to_status=P.PENDING, note="started"
+            payment=payment,
+            actor=None,
+            from_status="",
+            to_status=P.PENDING,
+            type=PaymentEventType.STARTED,
+            params={"gateway": payment.gateway},
         )
     else:
         payment.started_at = timezone.now()
@@ -144,11 +211,7 @@ def payment_handle_notification(
         result = _gateway(gateway).verify_notification(params)
     except InvalidNotification as exc:
         return _reject(params, exc.reason, verified=False, client_ip=client_ip)
-    found = (
-        Payment.objects.filter(out_trade_no=result.reference, gateway=gateway)
-        .values_list("pk", "order_id")
-        .first()
-    )
+    found = selectors.payment_locator(out_trade_no=result.reference, gateway=gateway)
     if found is None:
         return _reject(result.params, "unknown out_trade_no", verified=True)
     payment_id, order_id = found
@@ -175,22 +238,37 @@ def _apply(order: Order, payment: Payment, result: TradeResult) -> str:
     reference = result.gateway_reference
     if result.amount != payment.amount:
         amount = result.params.get("total_amount", result.amount)
-        note = f"{payment.gateway} {reference} {result.raw_status}: amount {amount!r}"
         if payment.status in (P.PENDING, P.CLOSED):
-            _set_status(payment, P.NEEDS_REVIEW, note)
+            payment_status_move(
+                payment=payment,
+                to_status=P.NEEDS_REVIEW,
+                type=PaymentEventType.NEEDS_REVIEW,
+                params={
+                    "reason": "amount",
+                    "gateway": payment.gateway,
+                    "trade_no": reference,
+                    "trade_status": result.raw_status,
+                    "amount": str(amount)[:32],
+                },
+            )
         return "review: amount mismatch"
     if result.state == TradeState.PAID:
         return _settle(order, payment, reference)
     if result.state == TradeState.CLOSED:
         if payment.status == P.PENDING:
-            _set_status(payment, P.CLOSED, f"{payment.gateway} {reference} closed")
+            payment_status_move(
+                payment=payment,
+                to_status=P.CLOSED,
+                type=PaymentEventType.CLOSED,
+                params={"reason": "gateway", "gateway": payment.gateway, "trade_no": reference},
+            )
             return "closed"
         return f"ignored: closed while {payment.status}"
     return f"ignored: {result.raw_status or 'no trade_status'}"
 
 
 def _settle(order: Order, payment: Payment, trade_no: str) -> str:
-    prefix = payment.gateway
+    code = payment.gateway
     if payment.status == P.PAID:
         return "duplicate"
     if payment.status not in (P.PENDING, P.CLOSED):
@@ -200,15 +278,27 @@ def _settle(order: Order, payment: Payment, trade_no: str) -> str:
     if order.status != OrderStatus.PENDING_PAYMENT:
         # Money arrived for an order that was cancelled or already paid by another attempt:
         # a person decides (usually a refund).
-        _set_status(
-            payment,
-            P.NEEDS_REVIEW,
-            f"{prefix} {trade_no}: paid while order {order.status}",
+        payment_status_move(
+            payment=payment,
+            to_status=P.NEEDS_REVIEW,
+            type=PaymentEventType.NEEDS_REVIEW,
+            params={
+                "reason": "order",
+                "gateway": code,
+                "trade_no": trade_no,
+                "order_status": order.status,
+            },
             fields=("trade_no", "paid_at"),
         )
         return f"review: order {order.status}"
-    _set_status(payment, P.PAID, f"{prefix} {trade_no}", fields=("trade_no", "paid_at"))
-    order_services.order_mark_paid(order=order, actor=None, gateway=prefix, trade_no=trade_no)
+    payment_status_move(
+        payment=payment,
+        to_status=P.PAID,
+        type=PaymentEventType.PAID,
+        params={"gateway": code, "trade_no": trade_no},
+        fields=("trade_no", "paid_at"),
+    )
+    order_services.order_mark_paid(order=order, actor=None, gateway=code, trade_no=trade_no)
     return "settled"
 
 
@@ -234,14 +324,13 @@ def payment_close(*, payment_id: int) -> str:
         payment = locks.lock_payment(payment_id)
         if payment.status != P.PENDING:
             return "ignored"
-        _set_status(payment, P.CLOSED, f"{payment.gateway} trade closed: order cancelled")
+        payment_status_move(
+            payment=payment,
+            to_status=P.CLOSED,
+            type=PaymentEventType.CLOSED,
+            params={"reason": "order_cancelled", "gateway": payment.gateway},
+        )
     return "closed"
-
-
-def pending_payment_ids(*, order_id: int) -> list[int]:
-    return list(
-        Payment.objects.filter(order_id=order_id, status=P.PENDING).values_list("pk", flat=True)
-    )
 
 
 def _query_and_apply(
@@ -256,7 +345,7 @@ def _query_and_apply(
     return "left"
 
 
-def payments_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
+def payments_reconcile(*, older_than: timedelta, now: datetime | None = None) -> dict[str, int]:
     """Ask the gateway about payments still pending after `older_than` (a notify that never
     arrived) and apply what it says through the notify's own code path, recorded as
     "reconciled: ...": paid with the exact amount settles, closed closes, a trade not found or
@@ -264,9 +353,8 @@ def payments_reconcile(*, older_than: timedelta, now=None) -> dict[str, int]:
     cutoff = (now or timezone.now()) - older_than
     counts: dict[str, int] = {}
     gateways: dict[str, PaymentGateway] = {}
-    pending = Payment.objects.filter(status=P.PENDING, created_at__lt=cutoff)
-    for payment_id, order_id, out_trade_no, code in pending.order_by("pk").values_list(
-        "pk", "order_id", "out_trade_no", "gateway"
+    for payment_id, order_id, out_trade_no, code in selectors.pending_payment_trades(
+        created_before=cutoff
     ):
         gateway = gateways.get(code) or gateways.setdefault(code, _gateway(code))
         outcome = _query_and_apply(gateway, payment_id, order_id, out_trade_no, "reconciled: ")
@@ -290,11 +378,7 @@ def payment_refresh(*, payment_id: int, source: str) -> str:
     (the cache keeps the time), so pages that poll cannot hammer the gateway: a refresh within
     that time is "throttled". An unreachable gateway is "unreachable" (the notify and the
     reconciliation still come); a payment no longer pending is "not pending"."""
-    found = (
-        Payment.objects.filter(pk=payment_id, status=P.PENDING)
-        .values_list("order_id", "out_trade_no", "gateway")
-        .first()
-    )
+    found = selectors.pending_payment_trade(payment_id=payment_id)
     if found is None:
         return "not pending"
     order_id, out_trade_no, code = found
@@ -311,11 +395,7 @@ def payment_refresh(*, payment_id: int, source: str) -> str:
 
 def payments_refresh_pending(*, order_id: int, source: str) -> list[str]:
     """payment_refresh for the order's newest pending payments; their outcomes."""
-    pending = (
-        Payment.objects.filter(order_id=order_id, status=P.PENDING)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[:REFRESH_MAX_PAYMENTS]
-    )
+    pending = selectors.pending_payment_ids(order_id=order_id, newest=REFRESH_MAX_PAYMENTS)
     return [payment_refresh(payment_id=pk, source=source) for pk in pending]
 
 
@@ -329,11 +409,8 @@ def payment_handle_return(*, params: dict[str, str], gateway: str = GATEWAY) -> 
     except InvalidNotification as exc:
         logger.info("alipay return not verified (%s)", exc.reason)
         return f"rejected: {exc.reason}"
-    payment_id = (
-        Payment.objects.filter(out_trade_no=reference, gateway=gateway)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if payment_id is None:
+    found = selectors.payment_locator(out_trade_no=reference, gateway=gateway)
+    if found is None:
         return "rejected: unknown out_trade_no"
+    payment_id, _order_id = found
     return payment_refresh(payment_id=payment_id, source="returned")

@@ -17,7 +17,7 @@ urlpatterns = [
 ]
 if settings.ALIPAY_SANDBOX:
     # The local stand-in for Alipay's gateway; production refuses to switch it on.
-    urlpatterns += [path("alipay-sandbox/", include("payments.sandbox.urls"))]
+    urlpatterns += [path("alipay-sandbox/", include("alipay_sandbox.urls"))]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),

@@ -5,9 +5,9 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from ..models import Refund, RefundStatus
+from ..models import RefundStatus
 from ..refunds import RefundAllowance, refund_allowance
-from ..selectors import PaymentState, order_payment_state
+from ..selectors import PaymentState, order_payment_state, order_refunds_for_shopper
 
 register = template.Library()
 
@@ -16,11 +16,7 @@ register = template.Library()
 def order_refunds(order) -> dict:
     """The order's refunds a shopper should know of: made (with the date) and on their way back.
     One query; refusals are the shop's to resolve and are not shown."""
-    refunds = list(
-        Refund.objects.filter(
-            payment__order=order, status__in=(RefundStatus.PENDING, RefundStatus.SUCCEEDED)
-        ).order_by("created_at", "pk")
-    )
+    refunds = order_refunds_for_shopper(order=order)
     return {"refunds": refunds, "succeeded": RefundStatus.SUCCEEDED}
 
 

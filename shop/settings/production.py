@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SHOP_BASE_URL, content_security_policy, env
+from .base import INSTALLED_APPS, SHOP_BASE_URL, content_security_policy, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -32,7 +32,7 @@ X_FRAME_OPTIONS = "DENY"
 ALIPAY_SANDBOX = env.bool("ALIPAY_SANDBOX", default=False)
 if ALIPAY_SANDBOX:
     raise ImproperlyConfigured("ALIPAY_SANDBOX must not be enabled in production.")
-CELERY_IMPORTS = []
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "alipay_sandbox"]
 ALIPAY_APP_ID = env.str("ALIPAY_APP_ID", default="")
 ALIPAY_GATEWAY = env.str("ALIPAY_GATEWAY", default="https://openapi.alipay.com/gateway.do")
 ALIPAY_KEYS_DIR = None

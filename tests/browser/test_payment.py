@@ -42,8 +42,8 @@ def test_guest_pays_with_alipay_and_sees_the_order_paid(page, screenshot, settin
 
 def _paid_elsewhere(order) -> None:
     """The buyer pays the open trade at Alipay (on their phone, say); no notify comes."""
+    from alipay_sandbox.gateway import pay_trade
     from payments.models import Payment
-    from payments.sandbox.gateway import pay_trade
 
     pay_trade(Payment.objects.get(order=order).out_trade_no)
 

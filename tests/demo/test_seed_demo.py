@@ -301,7 +301,7 @@ def test_refunded_orders_have_their_refund_made_and_unpaid_ones_no_payment():
 
 
 def test_the_sandbox_knows_the_seeded_trades(sandbox_book):
-    from payments.sandbox.gateway import get_trade
+    from alipay_sandbox.gateway import get_trade
 
     seed()
 

@@ -193,7 +193,7 @@ def paid_order(sandbox_settings, live_server, browser):
 
 def sandbox_refunds(out_trade_no: str) -> dict[str, str]:
     """The sandbox's ledger of refunds for a trade: out_request_no -> amount."""
-    from payments.sandbox.gateway import get_trade
+    from alipay_sandbox.gateway import get_trade
 
     trade = get_trade(out_trade_no)
     return dict(trade["refunds"]) if trade else {}

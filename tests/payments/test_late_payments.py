@@ -11,7 +11,7 @@ import pytest
 from orders import services as order_services
 from orders.models import Order, OrderEvent
 from orders.models import OrderStatus as S
-from payments.models import NotifyRecord, Payment
+from payments.models import NotifyRecord, Payment, PaymentEventType
 from payments.models import PaymentStatus as P
 from payments.services import payment_close, payment_start, payments_reconcile
 from tests.orders.factories import place_order, variant_in_stock
@@ -78,7 +78,12 @@ def test_a_notify_for_a_cancelled_order_flags_the_payment_for_review(opened, bro
     assert payment.paid_at is not None
     assert Order.objects.get(pk=payment.order_id).status == S.CANCELLED
     assert _paid_events(payment.order_id) == 0
-    assert "paid while order cancelled" in payment.events.get(to_status=P.NEEDS_REVIEW).note
+    event = payment.events.get(to_status=P.NEEDS_REVIEW)
+    assert (event.type, event.params["reason"], event.params["order_status"]) == (
+        PaymentEventType.NEEDS_REVIEW,
+        "order",
+        S.CANCELLED,
+    )
     record = NotifyRecord.objects.get(out_trade_no=payment.out_trade_no)
     assert (record.verified, record.outcome) == (True, "review: order cancelled")
 
@@ -107,7 +112,8 @@ def test_a_notify_for_an_order_paid_by_another_attempt_flags_it_for_review(opene
     other.refresh_from_db()
     assert answer == "failure"
     assert payment.status == P.NEEDS_REVIEW and other.status == P.PAID
-    assert "paid while order paid" in payment.events.get(to_status=P.NEEDS_REVIEW).note
+    event = payment.events.get(to_status=P.NEEDS_REVIEW)
+    assert (event.params["reason"], event.params["order_status"]) == ("order", S.PAID)
     assert Order.objects.get(pk=payment.order_id).status == S.PAID
     assert _paid_events(payment.order_id) == 1  # paid once, by the other attempt
     record = NotifyRecord.objects.get(out_trade_no=payment.out_trade_no)

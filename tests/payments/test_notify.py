@@ -10,12 +10,12 @@ import urllib.request
 import pytest
 from django.db import connection
 
+from alipay_sandbox.gateway import notification_params, sandbox_private_key
 from orders.models import Order, OrderEvent
 from orders.models import OrderStatus as S
 from payments.alipay_client import sign_params
 from payments.models import NotifyRecord, Payment, PaymentEvent
 from payments.models import PaymentStatus as P
-from payments.sandbox.gateway import notification_params, sandbox_private_key
 from payments.services import payment_start
 from tests.orders.factories import place_order, variant_in_stock
 from tests.payments.conftest import RETURN_URL

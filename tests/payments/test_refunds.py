@@ -17,7 +17,14 @@ from orders.models import Order
 from orders.models import OrderStatus as S
 from payments import refunds, tasks
 from payments.gateways.base import GatewayError
-from payments.models import Payment, PaymentEvent, Refund, RefundStatus
+from payments.models import (
+    Payment,
+    PaymentEvent,
+    PaymentEventType,
+    Refund,
+    RefundEventType,
+    RefundStatus,
+)
 from payments.models import PaymentStatus as P
 from payments.refunds import RefundError, RefundLineRequest, refund_create, refund_submit
 from tests.orders.factories import place_order, variant_in_stock
@@ -279,8 +286,11 @@ def test_two_workers_submitting_the_same_refund_refund_once(paid_order):
     assert not errors
     assert results == [RefundStatus.SUCCEEDED, RefundStatus.SUCCEEDED]
     assert sandbox_refunds(payment_of(order).out_trade_no) == {made.out_request_no: "30.00"}
-    made_events = PaymentEvent.objects.filter(note__contains=f"refund {made.out_request_no} of")
-    assert made_events.filter(note__contains="made").count() == 1
+    made_events = PaymentEvent.objects.filter(
+        type=PaymentEventType.REFUNDED, params__out_request_no=made.out_request_no
+    )
+    assert made_events.count() == 1
+    assert made.events.filter(type=RefundEventType.SUCCEEDED).count() == 1
     assert statuses(order) == (S.PARTIALLY_REFUNDED, P.PARTIALLY_REFUNDED)
 
 

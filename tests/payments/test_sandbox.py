@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
+from alipay_sandbox.tasks import NotifyDeliveryError, deliver_notification
 from payments.alipay_client import AlipayConfig, AlipayGateway
 from payments.config import alipay_config
-from payments.sandbox.tasks import NotifyDeliveryError, deliver_notification
 from tests.payments.conftest import RETURN_URL
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -216,7 +216,7 @@ def test_production_settings_refuse_the_sandbox():
 
 
 def _sandbox_setting(module: str, **env: str) -> tuple[str, str]:
-    """ALIPAY_SANDBOX and CELERY_IMPORTS as the settings `module` makes them with `env` (and
+    """ALIPAY_SANDBOX and INSTALLED_APPS as the settings `module` makes them with `env` (and
     nothing of this process's DEBUG or ALIPAY_SANDBOX)."""
     clean = {
         k: v
@@ -226,7 +226,7 @@ def _sandbox_setting(module: str, **env: str) -> tuple[str, str]:
     code = (
         f"import os; os.environ['DJANGO_SETTINGS_MODULE']='{module}';"
         "from django.conf import settings;"
-        "print(settings.ALIPAY_SANDBOX); print(settings.CELERY_IMPORTS)"
+        "print(settings.ALIPAY_SANDBOX); print(settings.INSTALLED_APPS)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -237,8 +237,8 @@ def _sandbox_setting(module: str, **env: str) -> tuple[str, str]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    sandbox, imports = result.stdout.splitlines()
-    return sandbox, imports
+    sandbox, apps = result.stdout.splitlines()
+    return sandbox, apps
 
 
 @pytest.mark.parametrize(
@@ -265,8 +265,31 @@ def _sandbox_setting(module: str, **env: str) -> tuple[str, str]:
     ],
 )
 def test_the_sandbox_is_on_only_with_debug_or_when_asked_for(module, env, expected):
-    sandbox, imports = _sandbox_setting(module, **env)
+    sandbox, apps = _sandbox_setting(module, **env)
 
     assert sandbox == expected
-    # The worker delivers the sandbox's notifications only while the sandbox is on.
-    assert ("payments.sandbox.tasks" in imports) == (expected == "True")
+    # Its app (views, templates, the worker's notification task) is installed only while it is
+    # on, and once.
+    assert apps.count("'alipay_sandbox'") == (1 if expected == "True" else 0)
+
+
+def test_the_installed_sandbox_learns_settled_trades_through_payments(settings, tmp_path):
+    """The demo tells the sandbox of its history through payments' registry (it may not import
+    the sandbox app); a gateway without a local stand-in records nothing."""
+    from alipay_sandbox.gateway import get_trade
+    from payments.gateways import settled_trades_record
+
+    settings.ALIPAY_SANDBOX_DIR = tmp_path / "alipay-sandbox"
+    trade = {
+        "out_trade_no": "DEMO1-1",
+        "trade_no": "2026010122001400000000000001",
+        "subject": "Lumen DEMO1",
+        "total_amount": "12.00",
+        "gmt_create": "2026-01-01 10:00:00",
+        "gmt_payment": "2026-01-01 10:01:00",
+        "refunds": {},
+    }
+
+    assert settled_trades_record(gateway="alipay", trades=[trade]) == 1
+    assert settled_trades_record(gateway="wechat", trades=[trade]) == 0
+    assert get_trade("DEMO1-1")["status"] == "TRADE_SUCCESS"

@@ -15,7 +15,7 @@ from orders import services as order_services
 from orders.errors import OrderError
 from orders.models import OrderEvent, OrderEventType, OrderLine
 from orders.models import OrderStatus as S
-from payments.models import Payment, PaymentEvent, Refund, RefundStatus
+from payments.models import Payment, Refund, RefundEvent, RefundEventType, RefundStatus
 from payments.models import PaymentStatus as P
 from payments.refunds import RefundError, refund_create, refund_remaining, refund_submit
 from tests.accounts.factories import StaffFactory, UserFactory
@@ -113,7 +113,7 @@ def test_a_merchant_cancels_and_refunds_its_own_lines_and_the_order_goes_on(
         "out of stock at the warehouse",
     ) in events
     assert (OrderEventType.LINES_REFUNDED, {"amount": "80.00"}, "") in events
-    assert not PaymentEvent.objects.filter(note__contains="order not updated").exists()
+    assert not RefundEvent.objects.filter(type=RefundEventType.ORDER_NOT_UPDATED).exists()
 
 
 def test_the_cancelled_lines_stock_is_released_once_and_the_others_stays(shared, variants, staff_a):

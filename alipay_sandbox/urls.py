@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.sandbox import views
+from . import views
 
 app_name = "alipay_sandbox"
 

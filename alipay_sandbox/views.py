@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from payments.sandbox import gateway
-from payments.sandbox.tasks import deliver_notification
+from . import gateway
+from .tasks import deliver_notification
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
@@ -54,11 +54,11 @@ def _cashier(request: HttpRequest, trade: dict) -> HttpResponse:
         "qr_cells": _qr_like_cells(trade["trade_no"]),
         "qr_size": QR_MODULES + 2 * QR_QUIET,
     }
-    return render(request, "payments/sandbox/cashier.html", context)
+    return render(request, "alipay_sandbox/cashier.html", context)
 
 
 def _error_page(request: HttpRequest, exc: gateway.SandboxError) -> HttpResponse:
-    return render(request, "payments/sandbox/error.html", {"error": exc}, status=400)
+    return render(request, "alipay_sandbox/error.html", {"error": exc}, status=400)
 
 
 @csrf_exempt  # called by the SDK from the shop's server, signed instead
@@ -87,7 +87,7 @@ def cashier_action(request: HttpRequest, out_trade_no: str) -> HttpResponse:
     if trade is None:
         return _error_page(request, gateway._business("ACQ.TRADE_NOT_EXIST", "no such trade"))
     if request.POST.get("action") != "pay":
-        return render(request, "payments/sandbox/cancelled.html", {"trade": trade})
+        return render(request, "alipay_sandbox/cancelled.html", {"trade": trade})
     try:
         trade = gateway.pay_trade(out_trade_no)
         notify = gateway.notification_params(trade)

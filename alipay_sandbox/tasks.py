@@ -18,7 +18,7 @@ class NotifyDeliveryError(Exception):
 
 
 @shared_task(
-    name="payments.sandbox.deliver_notification",
+    name="alipay_sandbox.deliver_notification",
     ignore_result=True,
     autoretry_for=(NotifyDeliveryError,),
     retry_backoff=15,
