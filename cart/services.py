@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     Shopper = User | AnonymousUser | None
 
 
-
 def _buyable_variant(variant_id: int) -> ProductVariant:
     variant = (
         ProductVariant.objects.select_related("product")

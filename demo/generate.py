@@ -41,13 +41,22 @@ from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
-from logistics.models import ShippingMethod, Stock, Warehouse
+from logistics.models import ShippingMethod, Stock, StockMovement, Warehouse
 from orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from orders.numbers import ALPHABET
 from payments.alipay_client import BEIJING as BEIJING_TZ
 from payments.alipay_client import beijing_timestamp, format_amount
 from payments.gateways import settled_trades_record
-from payments.models import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
+from payments.models import (
+    Payment,
+    PaymentEvent,
+    PaymentEventType,
+    PaymentStatus,
+    Refund,
+    RefundEvent,
+    RefundEventType,
+    RefundStatus,
+)
 from recommendations.models import Interaction, InteractionKind
 from recommendations.services.sales import product_sales_counts_refresh
 
@@ -134,8 +143,8 @@ def demo_flush(*, report: Callable[[str], None] | None = None) -> dict[str, int]
     people = _demo_shoppers() | staff
     # Emptied whole, children before parents.
     whole = [
-        Interaction, Review, PaymentEvent, Refund, Payment, OrderEvent, OrderLine, Order, Stock,
-        ProductImage, ProductVariant, Product, Brand, Category,
+        Interaction, Review, PaymentEvent, RefundEvent, Refund, Payment, OrderEvent, OrderLine,
+        Order, StockMovement, Stock, ProductImage, ProductVariant, Product, Brand, Category,
     ]  # fmt: skip
     steps = [
         (Warehouse, Warehouse.objects.filter(code__in=[w.code for w in vocabulary.WAREHOUSES])),
@@ -724,11 +733,16 @@ _PAYMENT_FIELDS = (
     "id", "created_at", "updated_at", "order_id", "gateway", "amount", "currency", "out_trade_no",
     "trade_no", "status", "paid_at",
 )  # fmt: skip
-_PAYMENT_EVENT_FIELDS = ("payment_id", "created_at", "actor_id", "from_status", "to_status", "note")
+_PAYMENT_EVENT_FIELDS = (
+    "payment_id", "created_at", "actor_id", "from_status", "to_status", "type", "params", "note",
+)  # fmt: skip
+_REFUND_EVENT_FIELDS = (
+    "refund_id", "created_at", "actor_id", "from_status", "to_status", "type", "params", "note",
+)  # fmt: skip
 _REFUND_FIELDS = (
-    "created_at", "updated_at", "payment_id", "merchant_id", "amount", "reason", "out_request_no",
-    "status", "restock", "actor_id", "attempts", "gateway_message", "gateway_total_refunded",
-    "completed_at",
+    "id", "created_at", "updated_at", "payment_id", "merchant_id", "amount", "reason",
+    "out_request_no", "status", "restock", "actor_id", "attempts", "gateway_message",
+    "gateway_total_refunded", "completed_at",
 )  # fmt: skip
 _REVIEW_FIELDS = (
     "created_at", "updated_at", "product_id", "user_id", "rating", "title", "body",
@@ -819,6 +833,8 @@ class _History:
         self.payments = run.writer(Payment, _PAYMENT_FIELDS)
         self.payment_events = run.writer(PaymentEvent, _PAYMENT_EVENT_FIELDS)
         self.refunds = run.writer(Refund, _REFUND_FIELDS)
+        self.refund_events = run.writer(RefundEvent, _REFUND_EVENT_FIELDS)
+        self.refund_id = next_id(Refund)
         self.payment_id = next_id(Payment)
         # The sandbox's view of the same trades (record_settled_trades), and the random digits
         # of their Alipay trade numbers, drawn apart so the rest of the history stays the same.
@@ -971,22 +987,39 @@ class _History:
             payment_id, started, last, order_id, "alipay", total, "CNY", out_trade_no, trade_no,
             status, paid_at,
         ))  # fmt: skip
-        self.payment_events.add((payment_id, started, None, "", PaymentStatus.PENDING, "started"))
-        self.payment_events.add(
-            (payment_id, paid_at, None, PaymentStatus.PENDING, PaymentStatus.PAID,
-             f"alipay {trade_no}")
-        )  # fmt: skip
+        # As the services record them (payments.services: payment_start, the notify).
+        self.payment_events.add((
+            payment_id, started, None, "", PaymentStatus.PENDING, PaymentEventType.STARTED,
+            {"gateway": "alipay"}, "",
+        ))  # fmt: skip
+        self.payment_events.add((
+            payment_id, paid_at, None, PaymentStatus.PENDING, PaymentStatus.PAID,
+            PaymentEventType.PAID, {"gateway": "alipay", "trade_no": trade_no}, "",
+        ))  # fmt: skip
         refunds = {}
         if refunded is not None:
             at = run.when(refunded)
             out_request_no = f"{out_trade_no}-R1"
+            refund_id = self.refund_id
+            self.refund_id += 1
             self.refunds.add((
-                at, at, payment_id, None, total, "refund requested", out_request_no,
+                refund_id, at, at, payment_id, None, total, "refund requested", out_request_no,
                 RefundStatus.SUCCEEDED, False, None, 1, "Success", total, at,
+            ))  # fmt: skip
+            # As payments.refunds records a full refund made at the gateway.
+            self.refund_events.add((
+                refund_id, at, None, "", RefundStatus.PENDING, RefundEventType.REQUESTED,
+                {"amount": str(total)}, "refund requested",
+            ))  # fmt: skip
+            self.refund_events.add((
+                refund_id, at, None, RefundStatus.PENDING, RefundStatus.SUCCEEDED,
+                RefundEventType.SUCCEEDED, {"message": "Success"}, "",
             ))  # fmt: skip
             self.payment_events.add((
                 payment_id, at, None, PaymentStatus.PAID, PaymentStatus.REFUNDED,
-                f"refund {out_request_no} of {total} made ({total} in all)",
+                PaymentEventType.REFUNDED,
+                {"refund_id": refund_id, "out_request_no": out_request_no, "amount": str(total),
+                 "total": str(total)}, "",
             ))  # fmt: skip
             refunds[out_request_no] = format_amount(total)
         self.trades.append({
@@ -1075,6 +1108,7 @@ class _History:
     def flush(self) -> None:
         writers = (
             self.orders, self.lines, self.events, self.payments, self.payment_events, self.refunds,
+            self.refund_events,
             self.reviews, self.interactions,
         )  # fmt: skip
         for writer in writers:
@@ -1112,22 +1146,25 @@ def _history(run: _Run) -> None:
 
 # --- Stage: aggregates ----------------------------------------------------------------------------
 def _finish(run: _Run) -> None:
-    reset_sequences([User, Product, ProductVariant, Order, Payment])
-    run.count("products refreshed", product_stats_refresh())
-    run.count("sales counts set", product_sales_counts_refresh())
-    bump_catalog_version()
+    reset_sequences([User, Product, ProductVariant, Order, Payment, Refund])
     if connection.vendor == "postgresql":
         tables = [
             m._meta.db_table
             for m in (
                 Product, ProductVariant, Stock, ProductImage, Review, Order, OrderLine,
-                OrderEvent, Payment, PaymentEvent, Refund, Interaction, User, Address, Category,
+                OrderEvent, Payment, PaymentEvent, Refund, RefundEvent, Interaction, User,
+                Address, Category,
             )
         ]  # fmt: skip
-        # Fresh statistics for the planner; VACUUM also sets the visibility map, without which
-        # PostgreSQL cannot use index-only scans. VACUUM cannot run inside a transaction (as in
-        # tests), ANALYZE can.
+        # Fresh statistics for the planner, before the aggregates below: planned on the empty
+        # tables' statistics, their per-product subqueries hash every paid order once per
+        # product (half an hour at 100,000 products). VACUUM also sets the visibility map,
+        # without which PostgreSQL cannot use index-only scans. VACUUM cannot run inside a
+        # transaction (as in tests), ANALYZE can.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"{command} {connection.ops.quote_name(table)}")
+    run.count("products refreshed", product_stats_refresh())
+    run.count("sales counts set", product_sales_counts_refresh())
+    bump_catalog_version()

@@ -557,10 +557,6 @@ def order_reorder(*, order: Order, user: Actor, session: SessionBase) -> tuple[i
     return added, skipped
 
 
-# A read, kept here under its old name for the callers that still look for it here.
-order_for_guest = selectors.order_for_guest
-
-
 def orders_cancel_expired_unpaid(*, now: datetime | None = None, limit: int = 500) -> int:
     """Cancel unpaid orders past their payment deadline and release their stock. Safe to run
     twice at once: each order is re-read under its row lock (or skipped while another worker

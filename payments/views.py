@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from orders import selectors as order_selectors
-from orders import services as order_services
 from orders.models import Order, OrderStatus
 
 from . import selectors
@@ -108,7 +107,7 @@ def alipay_start(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 def alipay_start_guest(request: HttpRequest, number: str, token: str) -> HttpResponse:
-    order = order_services.order_for_guest(number=number, token=token)
+    order = order_selectors.order_for_guest(number=number, token=token)
     if order is None:
         raise Http404("No such order")
     started = request.session.get(GUEST_PAYMENTS_SESSION_KEY, [])
@@ -195,4 +194,4 @@ def payment_status(request: HttpRequest, number: str) -> JsonResponse:
 @never_cache
 def payment_status_guest(request: HttpRequest, number: str, token: str) -> JsonResponse:
     """payment_status for the holder of a guest order's secret link."""
-    return _status(order_services.order_for_guest(number=number, token=token))
+    return _status(order_selectors.order_for_guest(number=number, token=token))

@@ -20,7 +20,17 @@ from catalog.services import product_availability_refresh
 from demo import generate, vocabulary
 from logistics.models import Stock
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
-from payments.models import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
+from payments.events import payment_event_text, refund_event_text
+from payments.models import (
+    Payment,
+    PaymentEvent,
+    PaymentEventType,
+    PaymentStatus,
+    Refund,
+    RefundEvent,
+    RefundEventType,
+    RefundStatus,
+)
 from recommendations.models import Interaction
 
 pytestmark = pytest.mark.django_db
@@ -298,6 +308,25 @@ def test_refunded_orders_have_their_refund_made_and_unpaid_ones_no_payment():
     )
     assert not made.exclude(amount=F("payment__amount")).exists()
     assert not Payment.objects.filter(order__paid_at__isnull=True).exists()
+
+
+def test_payment_and_refund_events_are_typed_and_worded_as_the_services_word_them():
+    seed()
+
+    assert not PaymentEvent.objects.filter(type=PaymentEventType.NOTE).exists()
+    assert not RefundEvent.objects.filter(type=RefundEventType.NOTE).exists()
+    paid = PaymentEvent.objects.filter(type=PaymentEventType.PAID).select_related("payment")[0]
+    assert payment_event_text(paid) == f"Paid at Alipay (trade {paid.payment.trade_no})."
+    refund = Refund.objects.filter(status=RefundStatus.SUCCEEDED).first()
+    assert refund is not None
+    assert [e.type for e in refund.events.all()] == [
+        RefundEventType.REQUESTED,
+        RefundEventType.SUCCEEDED,
+    ]
+    requested = refund.events.all()[0]
+    assert refund_event_text(requested).startswith(f"Refund of {refund.amount} yuan requested.")
+    refunded = PaymentEvent.objects.get(payment=refund.payment, type=PaymentEventType.REFUNDED)
+    assert refunded.params["out_request_no"] == refund.out_request_no
 
 
 def test_the_sandbox_knows_the_seeded_trades(sandbox_book):
