@@ -8,6 +8,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -
 COPY requirements/base.txt requirements/base.txt
 RUN pip install --no-cache-dir -r requirements/base.txt
 COPY pyproject.toml README.md ./
+COPY common ./common
 COPY shop ./shop
 COPY accounts ./accounts
 COPY catalog ./catalog
@@ -18,6 +19,7 @@ COPY recommendations ./recommendations
 COPY support ./support
 COPY logistics ./logistics
 COPY search ./search
+COPY demo ./demo
 RUN pip install --no-cache-dir --no-deps .
 COPY . .
 # collectstatic needs settings but no secrets of its own.

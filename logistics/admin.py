@@ -170,8 +170,8 @@ class StockInline(MerchantScopedInline, admin.TabularInline):
     fields = ("warehouse", "quantity", "allocated", "available", "reason")
     readonly_fields = ("allocated", "available")
     # By primary key: StockForm locks each row as it is cleaned, and the project's lock order
-    # for stock rows is by pk (docs/architecture-locks.md), so this cannot deadlock with an
-    # allocation.
+    # for stock rows is by pk (docs/architecture.md, "The lock order"), so this cannot deadlock
+    # with an allocation.
     ordering = ("id",)
     extra = 0
 

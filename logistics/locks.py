@@ -1,5 +1,5 @@
 """Row locks on stock, by primary key, after the order's and its lines' locks: the project's one
-lock order is written in docs/architecture-locks.md."""
+lock order is written in docs/architecture.md ("The lock order")."""
 
 from collections.abc import Iterable
 

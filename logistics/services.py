@@ -5,7 +5,7 @@ it touches, and refreshes the products' in-stock flags (catalog) once the change
 
 The allocation functions run inside the caller's transaction (orders, which has locked the order
 and its lines first); the others own theirs. Row locks: locks.py, in the project's lock order
-(docs/architecture-locks.md)."""
+(docs/architecture.md ("The lock order"))."""
 
 from __future__ import annotations
 

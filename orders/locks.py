@@ -1,5 +1,5 @@
 """Row locks for orders. The project's one lock order (Order, Payment, OrderLine, Stock) is
-written in docs/architecture-locks.md; every locks module follows it."""
+written in docs/architecture.md ("The lock order"); every locks module follows it."""
 
 from __future__ import annotations
 

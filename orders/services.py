@@ -1,9 +1,9 @@
 """Orders: placing one from the cart, and every change of its status afterwards.
 
 Each service owns its transaction and row locks (locks.py, in the project's lock order:
-docs/architecture-locks.md), checks the state machine (transitions.py), records an OrderEvent,
-and queues emails only after commit. Stock changes go through logistics.services, which records
-their movements and refreshes the products' in-stock flags after commit."""
+docs/architecture.md, "The lock order"), checks the state machine (transitions.py), records an
+OrderEvent, and queues emails only after commit. Stock changes go through logistics.services,
+which records their movements and refreshes the products' in-stock flags after commit."""
 
 from __future__ import annotations
 

@@ -1,14 +1,7 @@
-"""Row locks for payments.
-
-The project takes row locks in one order, so that two transactions never wait on each other:
-Order (orders.locks.lock_order), then the payments rows of that order, Payment before Refund
-(a refund is applied under its order's, then its payment's, then its own lock) and
-RiskAssessment (taken after the Order, never together with a Payment or Refund), then
-OrderLine (orders.locks.lock_lines, by pk), then Stock rows by pk (logistics.locks), which
-orders.services takes when a refund or a rejected review returns units to stock. Within one
-model, rows are locked by pk. A function here takes only its own row: the caller takes the
-Order's first.
-"""
+"""Row locks for payments: Payment before Refund, each under its order's lock (the caller takes
+the Order first); RiskAssessment after the Order, never together with a Payment or Refund. The
+project-wide order is in docs/architecture.md ("The lock order"). A function here takes only its
+own row."""
 
 from __future__ import annotations
 
