@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -293,15 +293,27 @@ def order_merchant_ids(*, order: Order) -> set[int]:
     )
 
 
+def _other_merchants_lines(*, merchant_id: int, order: Order | OuterRef) -> QuerySet[OrderLine]:
+    return OrderLine.objects.filter(order=order, cancelled_at__isnull=True).exclude(
+        merchant_id=merchant_id
+    )
+
+
 def order_is_merchants_alone(*, order: Order, merchant_id: int) -> bool:
     """The one rule for "the whole order belongs to one merchant": no line still in the order
     is another merchant's. Only then may that merchant's staff act on the order as a whole
-    (cancel, deliver, complete, decline a refund); a shared order is the shop operator's."""
-    return not (
-        OrderLine.objects.filter(order=order, cancelled_at__isnull=True)
-        .exclude(merchant_id=merchant_id)
-        .exists()
-    )
+    (cancel, deliver, complete, decline a refund); a shared order is the shop operator's.
+    orders_merchants_alone_q is the same rule for a query over many orders."""
+    return not _other_merchants_lines(merchant_id=merchant_id, order=order).exists()
+
+
+def orders_merchants_alone_q(*, merchant_id: int, order_path: str = "pk") -> Q:
+    """order_is_merchants_alone as a filter, for a query whose `order_path` leads to the order
+    (e.g. "payment__order_id" on refunds): the order holds lines of this merchant and none still
+    in it is another merchant's."""
+    mine = OrderLine.objects.filter(order=OuterRef(order_path), merchant_id=merchant_id)
+    others = _other_merchants_lines(merchant_id=merchant_id, order=OuterRef(order_path))
+    return Q(Exists(mine)) & ~Q(Exists(others))
 
 
 def order_single_merchant_id(*, order: Order) -> int | None:

@@ -9,12 +9,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.admin_scoping import sees_every_merchant
-from orders.models import Order, OrderLine, OrderStatus
+from orders.models import Order, OrderStatus
+from orders.selectors import orders_merchants_alone_q
 
 from .models import Payment, Refund, RefundStatus
 from .models import PaymentStatus as P
@@ -135,13 +136,10 @@ def refunds_visible_to(*, user: User, refunds: QuerySet[Refund] | None = None) -
     merchant_id = getattr(user, "merchant_id", None)
     if merchant_id is None:
         return refunds.none()
-    someone_elses = OrderLine.objects.filter(order_id=OuterRef("payment__order_id")).exclude(
-        merchant_id=merchant_id
-    )
-    holds_mine = OrderLine.objects.filter(
-        order_id=OuterRef("payment__order_id"), merchant_id=merchant_id
-    )
     return refunds.filter(
         Q(merchant_id=merchant_id)
-        | (Q(merchant__isnull=True) & Exists(holds_mine) & ~Exists(someone_elses))
+        | (
+            Q(merchant__isnull=True)
+            & orders_merchants_alone_q(merchant_id=merchant_id, order_path="payment__order_id")
+        )
     )

@@ -3,6 +3,7 @@
 import pytest
 
 from orders import selectors, services
+from orders.models import Order
 from tests.orders.test_services import shared_order
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +32,30 @@ def test_once_a_merchant_cancels_its_lines_the_order_is_the_others_alone():
     assert selectors.order_single_merchant_id(order=order) == b
     assert selectors.order_is_merchants_alone(order=order, merchant_id=b)
     assert not selectors.order_is_merchants_alone(order=order, merchant_id=a)
+
+
+def _alone_by_query(order, merchant_id: int) -> bool:
+    return (
+        Order.objects.filter(pk=order.pk)
+        .filter(selectors.orders_merchants_alone_q(merchant_id=merchant_id))
+        .exists()
+    )
+
+
+def test_the_rule_as_a_query_filter_says_what_the_rule_says():
+    from tests.accounts.factories import StaffFactory
+
+    order, first, second = shared_order()
+    a, b = first.product.merchant_id, second.product.merchant_id
+    assert not _alone_by_query(order, a) and not _alone_by_query(order, b)
+
+    services.order_lines_cancel(
+        order=order, actor=StaffFactory(merchant_id=a), merchant_id=a, reason="out of stock"
+    )
+
+    assert _alone_by_query(order, b) == selectors.order_is_merchants_alone(
+        order=order, merchant_id=b
+    )
+    assert _alone_by_query(order, b)
+    # The merchant that withdrew holds nothing in the order any more: not theirs at all.
+    assert not _alone_by_query(order, a)
