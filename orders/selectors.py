@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -19,6 +20,12 @@ from logistics.models import ShippingMethod
 
 from . import transitions
 from .models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 
 ORDERS_PER_PAGE = 20
 
@@ -106,7 +113,7 @@ def _details(orders: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_history(*, user, page_number=1) -> Page:
+def order_history(*, user: User, page_number: int | str = 1) -> Page:
     """A page of the user's orders, newest first, each with its number of items: two queries
     (count and page) whatever the page holds."""
     orders = (
@@ -118,7 +125,7 @@ def order_history(*, user, page_number=1) -> Page:
     return Paginator(orders, ORDERS_PER_PAGE).get_page(page_number)
 
 
-def order_for_user(*, user, number: str) -> Order | None:
+def order_for_user(*, user: User, number: str) -> Order | None:
     """One of the user's own orders with its lines and events, or None (also for someone else's
     order: the caller answers 404 either way)."""
     if user is None or not user.is_authenticated:
@@ -126,7 +133,7 @@ def order_for_user(*, user, number: str) -> Order | None:
     return _details(Order.objects.filter(user=user, number=number)).first()
 
 
-def order_owned_by(*, user, number: str) -> Order | None:
+def order_owned_by(*, user: User, number: str) -> Order | None:
     """The user's own order (without its lines), for the actions on it; None for anyone else's."""
     return Order.objects.filter(user=user, number=number).first()
 
@@ -262,14 +269,14 @@ def checkout_shipping_methods() -> list[ShippingMethod]:
     return list(ShippingMethod.objects.filter(is_active=True))
 
 
-def checkout_shipping_method(*, pk) -> ShippingMethod | None:
+def checkout_shipping_method(*, pk: int | str | None) -> ShippingMethod | None:
     """The delivery option chosen earlier in this checkout, if it is still offered."""
     if not pk:
         return None
     return ShippingMethod.objects.filter(pk=pk, is_active=True).first()
 
 
-def checkout_saved_addresses(*, user) -> list[Address]:
+def checkout_saved_addresses(*, user: User | AnonymousUser | None) -> list[Address]:
     """The user's address book, default first; empty for guests."""
     if user is None or not user.is_authenticated:
         return []

@@ -5,15 +5,20 @@ own row."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .models import Payment, Refund, RiskAssessment
 from .models import PaymentStatus as P
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 def lock_payment(payment_id: int) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment_id)
 
 
-def lock_pending_payment(*, order_id: int, gateway: str, amount) -> Payment | None:
+def lock_pending_payment(*, order_id: int, gateway: str, amount: Decimal) -> Payment | None:
     """The newest pending payment of the order at `gateway` for `amount`, locked, if any."""
     return (
         Payment.objects.select_for_update()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -17,6 +18,10 @@ from .lists import history_row
 from .live import live_version, loaded_model
 from .slots import Slot, for_you
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
 log = logging.getLogger(__name__)
 
 
@@ -26,7 +31,7 @@ class Explained:
     because: list[tuple[str, float]]  # (product name, contribution)
 
 
-def explain_for_user(*, user, limit: int = 10) -> tuple[Slot, list[Explained]]:
+def explain_for_user(*, user: User, limit: int = 10) -> tuple[Slot, list[Explained]]:
     """What the home page shows this shopper, and for each pick the products in their history
     that led there (implicit's explain: each history item's share of the score)."""
     slot = for_you(user=user, session_key=None, limit=limit)

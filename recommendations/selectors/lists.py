@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.core.cache import cache
@@ -24,6 +25,10 @@ from ..models import (
 from ..store import LIST_SECONDS, lists_read, neighbours_key, top_key
 from .live import LiveVersion, loaded_model
 from .shopper import history
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +77,7 @@ def _same_category(product_id: int) -> list[int]:
     )
 
 
-def stored_top(version: LiveVersion, user) -> list[int] | None:
+def stored_top(version: LiveVersion, user: User) -> list[int] | None:
     """The shopper's list precomputed at training (None: not active enough to have one)."""
     (text,) = lists_read("top", version.id, [user.pk])
     if text is not None:
@@ -90,7 +95,7 @@ def stored_top(version: LiveVersion, user) -> list[int] | None:
     return value if value != 0 else None
 
 
-def personal_ids(*, user, version: LiveVersion, seen: History | None = None) -> list[int]:
+def personal_ids(*, user: User, version: LiveVersion, seen: History | None = None) -> list[int]:
     """A signed-in shopper's ranked product ids: the list precomputed at training, or, when their
     history changed since, one ranked from a vector recomputed from the whole history (cached
     until it changes again); a shopper learnt but not active lately is ranked from their stored

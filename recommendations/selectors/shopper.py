@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
@@ -15,12 +16,18 @@ from ..models import (
 )
 from .live import VIEW_KINDS
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
 log = logging.getLogger(__name__)
 
 NO_HISTORY = History()
 
 
-def history_filter(user, session_key: str | None) -> dict | None:
+def history_filter(user: User | AnonymousUser | None, session_key: str | None) -> dict | None:
     if user is not None and user.is_authenticated:
         return {"user": user}
     if session_key:
@@ -28,7 +35,7 @@ def history_filter(user, session_key: str | None) -> dict | None:
     return None
 
 
-def history(*, user, session_key: str | None) -> History:
+def history(*, user: User | AnonymousUser | None, session_key: str | None) -> History:
     """The shopper's history, from the cache (kept up to date as interactions are recorded) or
     two indexed queries."""
     where = history_filter(user, session_key)
@@ -65,7 +72,7 @@ def _history_build(where: dict) -> History:
     )
 
 
-def purchased_ids(user) -> set[int]:
+def purchased_ids(user: User | AnonymousUser | None) -> set[int]:
     if user is None or not user.is_authenticated:
         return set()
     return set(history(user=user, session_key=None).bought)

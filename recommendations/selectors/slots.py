@@ -7,6 +7,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
@@ -24,6 +25,12 @@ from .lists import neighbour_lists, personal_ids, trending_ids
 from .live import LiveVersion, live_version
 from .shopper import history, history_filter
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +43,7 @@ class Serving:
     signed_in: bool
 
 
-def serving_state(*, user, session_key: str | None) -> Serving:
+def serving_state(*, user: User | AnonymousUser | None, session_key: str | None) -> Serving:
     """The live version, the settings, the shopper's history and the catalog version: one
     `get_many` when they are cached (each is loaded on its own otherwise)."""
     where = history_filter(user, session_key)
@@ -66,7 +73,7 @@ class Slot:
 
 def recently_viewed(
     *,
-    user,
+    user: User | AnonymousUser | None,
     session_key: str | None,
     exclude: Iterable[int] = (),
     limit: int = 6,
@@ -86,7 +93,13 @@ def _hidden(state: Serving) -> set[int]:
     return set()
 
 
-def for_you(*, user, session_key: str | None, limit: int = 8, state: Serving | None = None) -> Slot:
+def for_you(
+    *,
+    user: User | AnonymousUser | None,
+    session_key: str | None,
+    limit: int = 8,
+    state: Serving | None = None,
+) -> Slot:
     """Home page: personal picks for a shopper the model knows (or whose history it can fold
     in); otherwise what is trending, nudged towards the categories viewed in this session (or
     the shopper's profile)."""
@@ -121,7 +134,7 @@ class ProductSlots:
 def product_slots(
     *,
     product_id: int,
-    user=None,
+    user: User | AnonymousUser | None = None,
     session_key: str | None = None,
     limit: int = 6,
     state: Serving | None = None,
@@ -168,7 +181,11 @@ def product_slots(
 
 
 def complete_purchase(
-    *, product_ids: Sequence[int], user, limit: int = 6, state: Serving | None = None
+    *,
+    product_ids: Sequence[int],
+    user: User | AnonymousUser | None,
+    limit: int = 6,
+    state: Serving | None = None,
 ) -> list[Card]:
     """Cart page: products that go with the whole cart: the precomputed co-purchases and
     neighbours of every cart item, merged so that products close to several items rank first
