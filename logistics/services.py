@@ -153,7 +153,7 @@ def stock_receive(
     """Units of `variant` arrived at `warehouse`: add them to what it holds, creating the stock
     row if the warehouse did not stock the variant yet (`quantity` 0 only creates the row)."""
     if quantity < 0:
-        raise ValueError("cannot receive a negative quantity")
+        raise StockError(_("The number of units received cannot be negative."))
     row = _locked_row_for(warehouse=warehouse, variant=variant)
     row.quantity += quantity
     _save([row], ["quantity"])
@@ -190,7 +190,7 @@ def stock_transfer(
     """Move `quantity` available units of a stock row to another warehouse (its row of the same
     variant, created if new). Returns (from row, to row)."""
     if to_warehouse.pk == stock.warehouse_id or quantity <= 0:
-        raise ValueError("a transfer moves at least one unit to another warehouse")
+        raise StockError(_("A transfer moves at least one unit to another warehouse."))
     Stock.objects.bulk_create(
         [Stock(warehouse=to_warehouse, variant_id=stock.variant_id)], ignore_conflicts=True
     )

@@ -276,6 +276,24 @@ def test_a_transfer_moves_available_units_and_records_both_sides():
     assert movements(target) == [(K.TRANSFERRED, 3, 0, f"stock:{source.pk}")]
 
 
+def test_a_transfer_to_the_same_warehouse_or_of_nothing_and_a_negative_receipt_are_refused():
+    stock = StockFactory(quantity=10)
+
+    for to_warehouse, quantity in ((stock.warehouse, 2), (WarehouseFactory(), 0)):
+        with pytest.raises(services.StockError):
+            services.stock_transfer(
+                stock=stock, to_warehouse=to_warehouse, quantity=quantity, actor=None
+            )
+    with pytest.raises(services.StockError):
+        services.stock_receive(
+            warehouse=stock.warehouse, variant=stock.variant, quantity=-1, actor=None
+        )
+
+    stock.refresh_from_db()
+    assert stock.quantity == 10
+    assert not StockMovement.objects.exists()
+
+
 def test_deleting_a_row_records_what_it_held_and_refuses_one_with_allocations():
     stock = StockFactory(quantity=4)
     held = StockFactory(quantity=4, allocated=1)
