@@ -1,5 +1,6 @@
-"""Row locks for accounts. A user is locked before anything of theirs (addresses first of all),
-whichever app locks it, so that edits of one shopper's data run one after the other."""
+"""Row locks for accounts: a user's row, locked before their addresses are edited, so that edits
+of one shopper's data run one after the other. Such a transaction locks nothing else (the
+project's lock order: docs/architecture.md, "The lock order")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Row locks of the recommender (select_for_update), taken in one order: the version being
-published first, then the live one(s)."""
+published first, then the live one(s). Such a transaction locks nothing else (the project's lock
+order: docs/architecture.md, "The lock order")."""
 
 from __future__ import annotations
 
