@@ -50,10 +50,7 @@ run: $(STAMP)
 	HOST=$(HOST) $(BIN)/honcho -f Procfile start --port $(PORT)
 
 ## test: lint, migrations, deploy checks, then the suite on SQLite and on PostgreSQL + Redis
-# The two passes use different databases, brokers and Redis keys, so they run side by side (one
-# per core); each pass's output is printed whole when it ends.
-test: $(STAMP) browser-deps lint
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-services
+test: $(STAMP) browser-deps lint test-sqlite test-services
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
