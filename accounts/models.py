@@ -99,6 +99,8 @@ class Address(TimeStampedModel):
     province = models.CharField(_("province"), max_length=20)
     city = models.CharField(_("city"), max_length=40)
     district = models.CharField(_("district"), max_length=40)
+    # The district's code in the national division table (regions.py), set by the address form.
+    region_code = models.CharField(_("district code"), max_length=6, blank=True)
     street = models.CharField(_("street address"), max_length=200)
     postal_code = models.CharField(_("postal code"), max_length=6)
     is_default = models.BooleanField(_("default address"), default=False)

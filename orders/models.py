@@ -66,6 +66,12 @@ class Order(TimeStampedModel):
     district = models.CharField(_("district"), max_length=40, blank=True)
     street = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    # The district's code in the national division table (accounts.regions), for coordinates.
+    region_code = models.CharField(_("district code"), max_length=6, blank=True)
+    # The delivery date promised at checkout and, for local delivery, the slot the shopper chose.
+    promised_date = models.DateField(_("promised delivery date"), null=True, blank=True)
+    delivery_window_start = models.DateTimeField(_("deliver from"), null=True, blank=True)
+    delivery_window_end = models.DateTimeField(_("deliver by"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     # Unpaid orders hold their stock until then (ORDER_PAYMENT_TIMEOUT after placing).
     expires_at = models.DateTimeField(_("pay by"), null=True, blank=True)

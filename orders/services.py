@@ -54,6 +54,7 @@ class ShippingAddress:
     district: str
     street: str
     postal_code: str
+    region_code: str = ""  # the district's code (accounts.regions)
 
     @classmethod
     def from_address(cls, address: Address) -> ShippingAddress:

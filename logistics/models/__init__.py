@@ -1,0 +1,35 @@
+"""The logistics tables, one module a subject: stock and its movements (stock.py), delivery
+methods, zones and rates (rates.py), shipments and their tracking events (shipments.py), delivery
+route plans (routes.py)."""
+
+from .shipments import (
+    Carrier,
+    Shipment,
+    ShipmentEvent,
+    ShipmentEventType,
+    ShipmentLine,
+    ShipmentStatus,
+)
+from .stock import (
+    Allocation,
+    ShippingMethod,
+    Stock,
+    StockMovement,
+    StockMovementKind,
+    Warehouse,
+)
+
+__all__ = [
+    "Allocation",
+    "Carrier",
+    "Shipment",
+    "ShipmentEvent",
+    "ShipmentEventType",
+    "ShipmentLine",
+    "ShipmentStatus",
+    "ShippingMethod",
+    "Stock",
+    "StockMovement",
+    "StockMovementKind",
+    "Warehouse",
+]
