@@ -315,7 +315,7 @@ class AwaitingShipmentFilter(admin.SimpleListFilter):
     """Paid or partly shipped orders with lines still to ship: the viewer's own lines for
     merchant staff, anyone's for the operator."""
 
-    title = _("shipping")
+    title = _("shipping status")
     parameter_name = "awaiting_shipment"
 
     def lookups(self, request, model_admin):
