@@ -129,7 +129,10 @@ class CheckoutForm(forms.Form):
         if saved is not None:
             return ShippingAddress.from_address(saved)
         return ShippingAddress(
-            **{f: self.new_address.cleaned_data[f] for f in ShippingAddress.__dataclass_fields__}
+            **{
+                f: self.new_address.cleaned_data.get(f, "")
+                for f in ShippingAddress.__dataclass_fields__
+            }
         )
 
     def address_to_save(self) -> Address | None:

@@ -22,9 +22,9 @@ from catalog.models import ProductVariant
 from catalog.services import product_availability_refresh
 from common.errors import DomainError
 
-from . import locks
-from .models import Allocation, Stock, StockMovement, Warehouse
-from .models import StockMovementKind as K
+from .. import locks
+from ..models import Allocation, Stock, StockMovement, Warehouse
+from ..models import StockMovementKind as K
 
 if TYPE_CHECKING:
     from accounts.models import User

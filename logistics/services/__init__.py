@@ -1,0 +1,38 @@
+"""The logistics services, the only writers of its tables: stock and its movements (stock.py);
+more modules join as the app grows. Callers import the package: `from logistics import services`."""
+
+from .stock import (
+    InsufficientStock,
+    LineRequest,
+    Move,
+    Restocked,
+    ReturnedUnits,
+    StockError,
+    available_by_variant,
+    stock_adjust,
+    stock_allocate,
+    stock_deduct_shipped,
+    stock_delete,
+    stock_receive,
+    stock_release,
+    stock_release_and_restock,
+    stock_transfer,
+)
+
+__all__ = [
+    "InsufficientStock",
+    "LineRequest",
+    "Move",
+    "Restocked",
+    "ReturnedUnits",
+    "StockError",
+    "available_by_variant",
+    "stock_adjust",
+    "stock_allocate",
+    "stock_deduct_shipped",
+    "stock_delete",
+    "stock_receive",
+    "stock_release",
+    "stock_release_and_restock",
+    "stock_transfer",
+]
