@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from faker import Faker
 
+from accounts import regions
 from accounts.models import Address, Merchant, User
 from accounts.permissions import grant_merchant_staff_permissions
 from catalog.caching import bump_catalog_version
@@ -327,7 +328,7 @@ _USER_FIELDS = (
 )  # fmt: skip
 _ADDRESS_FIELDS = (
     "created_at", "updated_at", "user_id", "recipient", "phone", "province", "city", "district",
-    "street", "postal_code", "is_default",
+    "street", "postal_code", "region_code", "is_default",
 )  # fmt: skip
 
 
@@ -389,9 +390,10 @@ def _people(run: _Run) -> None:
                 phone or _mobile(rng),
                 city.province,
                 city.city,
-                rng.choice(city.districts),
+                district := rng.choice(city.districts),
                 _street(rng),
                 f"{city.postal}{rng.randrange(1000):03d}",
+                regions.resolve(city.province, city.city, district).code,
             )
             created = run.when(join_age - rng.uniform(0, min(join_age, 30 * DAY)))
             addresses.add((created, created, user_id, *place, k == 0))
@@ -721,7 +723,7 @@ def _pictures(run: _Run) -> None:
 _ORDER_FIELDS = (
     "id", "number", "created_at", "updated_at", "user_id", "email", "status", "currency",
     "subtotal", "shipping_total", "discount_total", "total", "recipient", "phone", "province",
-    "city", "district", "street", "postal_code", "paid_at", "shipping_method_id",
+    "city", "district", "street", "postal_code", "region_code", "paid_at", "shipping_method_id",
     "shipping_method_name", "guest_token", "language",
 )  # fmt: skip
 _LINE_FIELDS = (
@@ -1041,9 +1043,10 @@ class _History:
             _mobile(rng),
             city.province,
             city.city,
-            rng.choice(city.districts),
+            district := rng.choice(city.districts),
             _street(rng),
             f"{city.postal}{rng.randrange(1000):03d}",
+            regions.resolve(city.province, city.city, district).code,
         )
 
     def review(self, user: int, product: int, age: float) -> None:
