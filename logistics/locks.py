@@ -3,7 +3,7 @@ lock order is written in docs/architecture.md ("The lock order")."""
 
 from collections.abc import Iterable
 
-from .models import Stock
+from .models import Shipment, Stock
 
 
 def lock_stock_for_variants(variant_ids: Iterable[int]) -> list[Stock]:
@@ -26,3 +26,17 @@ def lock_stock_rows(stock_ids: Iterable[int]) -> dict[int, Stock]:
 def lock_stock_row(stock_id: int) -> Stock | None:
     """Lock one stock row; None if it is gone."""
     return lock_stock_rows([stock_id]).get(stock_id)
+
+
+def lock_shipment(shipment_id: int) -> Shipment:
+    """Lock one shipment (after its order and the order's lines, before stock rows)."""
+    return Shipment.objects.select_for_update(of=("self",)).get(pk=shipment_id)
+
+
+def lock_shipments(shipment_ids: Iterable[int]) -> list[Shipment]:
+    """Lock these shipments, in pk order."""
+    return list(
+        Shipment.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(set(shipment_ids)))
+        .order_by("pk")
+    )

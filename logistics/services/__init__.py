@@ -1,6 +1,8 @@
-"""The logistics services, the only writers of its tables: stock and its movements (stock.py);
-more modules join as the app grows. Callers import the package: `from logistics import services`."""
+"""The logistics services, the only writers of its tables: stock and its movements (stock.py),
+shipments and their events (shipments.py). Callers import the package:
+`from logistics import services`."""
 
+from .shipments import ShipmentError, shipment_event_record, shipment_status_move
 from .stock import (
     InsufficientStock,
     LineRequest,
@@ -25,8 +27,11 @@ __all__ = [
     "Move",
     "Restocked",
     "ReturnedUnits",
+    "ShipmentError",
     "StockError",
     "available_by_variant",
+    "shipment_event_record",
+    "shipment_status_move",
     "stock_adjust",
     "stock_allocate",
     "stock_deduct_shipped",
