@@ -50,7 +50,11 @@ run: $(STAMP)
 	HOST=$(HOST) $(BIN)/honcho -f Procfile start --port $(PORT)
 
 ## test: lint, migrations, deploy checks, then the suite on SQLite and on PostgreSQL + Redis
-test: $(STAMP) browser-deps lint test-sqlite test-services
+# The two passes use different databases, brokers, Redis keys and var/ folders (trained models,
+# the training lock, the sandbox's trade book, media), so they run side by side, one per core;
+# each pass's output is printed whole when it ends.
+test: $(STAMP) browser-deps lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-services
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -62,12 +66,14 @@ lint: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "== test suite on SQLite (embedded default) =="
-	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL -u CELERY_BROKER_URL SHOP_TEST_PASS=embedded $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL -u CELERY_BROKER_URL SHOP_TEST_PASS=embedded \
+		SHOP_VAR_DIR=$(CURDIR)/var/test-embedded $(BIN)/pytest $(PYTEST_ARGS)
 
 test-services: $(STAMP)
 	@if $(BIN)/python scripts/services_up.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		echo "== test suite on PostgreSQL + Redis =="; \
-		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SHOP_TEST_PASS=services $(BIN)/pytest $(PYTEST_ARGS); \
+		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SHOP_TEST_PASS=services \
+			SHOP_VAR_DIR=$(CURDIR)/var/test-services $(BIN)/pytest $(PYTEST_ARGS); \
 	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
 		echo "== PostgreSQL or Redis not usable (above), and REQUIRE_SERVICES=1: failing =="; exit 1; \
 	else \
