@@ -295,3 +295,7 @@ class ProductVariantStockAdmin(ProductVariantAdmin):
 
 admin.site.unregister(ProductVariant)
 admin.site.register(ProductVariant, ProductVariantStockAdmin)
+
+
+# Delivery route plans: their own module, registered on import.
+from . import admin_routes  # noqa: E402, F401

@@ -2,6 +2,7 @@
 methods, zones and rates (rates.py), shipments and their tracking events (shipments.py), delivery
 route plans (routes.py)."""
 
+from .routes import RoutePlan, RoutePlanStatus, RouteStop, RouteVehicle, UnservedReason
 from .shipments import (
     Carrier,
     Shipment,
@@ -22,6 +23,10 @@ from .stock import (
 __all__ = [
     "Allocation",
     "Carrier",
+    "RoutePlan",
+    "RoutePlanStatus",
+    "RouteStop",
+    "RouteVehicle",
     "Shipment",
     "ShipmentEvent",
     "ShipmentEventType",
@@ -31,5 +36,6 @@ __all__ = [
     "Stock",
     "StockMovement",
     "StockMovementKind",
+    "UnservedReason",
     "Warehouse",
 ]

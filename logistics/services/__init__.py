@@ -1,7 +1,8 @@
 """The logistics services, the only writers of its tables: stock and its movements (stock.py),
-shipments and their events (shipments.py). Callers import the package:
-`from logistics import services`."""
+shipments and their events (shipments.py), delivery route plans (routes.py). Callers import the
+package: `from logistics import services`."""
 
+from .routes import RoutePlanError, route_plan_confirm, route_plan_create
 from .shipments import ShipmentError, shipment_event_record, shipment_status_move
 from .stock import (
     InsufficientStock,
@@ -27,9 +28,12 @@ __all__ = [
     "Move",
     "Restocked",
     "ReturnedUnits",
+    "RoutePlanError",
     "ShipmentError",
     "StockError",
     "available_by_variant",
+    "route_plan_confirm",
+    "route_plan_create",
     "shipment_event_record",
     "shipment_status_move",
     "stock_adjust",

@@ -207,6 +207,29 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5.0,
     },
 }
+# --- Delivery route planning (logistics.routing, manage.py plan_routes) -------------------------
+# The vans' working day, the minutes spent at each door, how road distances and driving times
+# are estimated from coordinates (great-circle distance x road factor, at an average speed), and
+# how long the solver searches (PyVRP; docs/routing.md).
+ROUTES_SHIFT_START = env.str("ROUTES_SHIFT_START", default="08:00")
+ROUTES_SHIFT_END = env.str("ROUTES_SHIFT_END", default="20:00")
+ROUTES_SERVICE_MINUTES = env.int("ROUTES_SERVICE_MINUTES", default=5)
+ROUTES_ROAD_FACTOR = env.float("ROUTES_ROAD_FACTOR", default=1.3)
+ROUTES_SPEED_KMH = env.float("ROUTES_SPEED_KMH", default=25.0)
+ROUTES_TIME_LIMIT = env.float("ROUTES_TIME_LIMIT", default=5.0)
+# Off unless ROUTES_DAILY_AT ("HH:MM", local time) is set: then every morning at that time a
+# draft plan of the day for each warehouse with local deliveries and no confirmed plan, with this
+# fleet. Ops confirm (or re-plan) it in admin.
+ROUTES_DAILY_AT = env.str("ROUTES_DAILY_AT", default="")
+ROUTES_DAILY_VEHICLES = env.int("ROUTES_DAILY_VEHICLES", default=4)
+ROUTES_DAILY_CAPACITY_KG = env.float("ROUTES_DAILY_CAPACITY_KG", default=800.0)
+if ROUTES_DAILY_AT:
+    _hour, _minute = (int(part) for part in ROUTES_DAILY_AT.split(":"))
+    CELERY_BEAT_SCHEDULE["logistics-plan-routes-today"] = {
+        "task": "logistics.plan_routes_today",
+        "schedule": crontab(hour=_hour, minute=_minute),
+    }
+
 # Recommendation slots and interaction recording; off turns both off (benchmarks compare).
 RECOMMENDATIONS_ENABLED = env.bool("RECOMMENDATIONS_ENABLED", default=True)
 

@@ -1,0 +1,78 @@
+"""Celery tasks of logistics: thin wrappers around services, taking ids."""
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import services
+from .models import RoutePlan, RoutePlanStatus, Warehouse
+
+logger = logging.getLogger(__name__)
+
+
+# --- Delivery route plans -----------------------------------------------------------------------
+
+
+@shared_task(name="logistics.plan_routes", ignore_result=True, acks_late=True)
+def plan_routes(
+    warehouse_id: int,
+    date: str,
+    vehicles: int,
+    capacity_kg: str,
+    actor_id: int | None = None,
+    time_limit: float | None = None,
+) -> int | None:
+    """Plan a day's routes from one warehouse (date "YYYY-MM-DD", capacity in kg as text).
+    Idempotent: running it again replaces the day's draft plan, and a retry or a duplicate
+    delivery leaves one draft. Returns the plan's id, or None when there is nothing to plan."""
+    warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
+    if warehouse is None:
+        logger.warning("warehouse %s is gone; routes of %s not planned", warehouse_id, date)
+        return None
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        plan = services.route_plan_create(
+            warehouse=warehouse,
+            date=dt.date.fromisoformat(date),
+            vehicles=vehicles,
+            capacity=capacity_kg,
+            actor=actor,
+            time_limit=time_limit,
+        )
+    except services.RoutePlanError as error:
+        logger.info("routes of %s on %s not planned: %s", warehouse.code, date, error)
+        return None
+    logger.info("planned routes of %s on %s: plan %s", warehouse.code, date, plan.pk)
+    return plan.pk
+
+
+@shared_task(name="logistics.plan_routes_today", ignore_result=True, acks_late=True)
+def plan_routes_today() -> int:
+    """Periodic (morning, only when ROUTES_DAILY_AT is set): a draft plan of today's local
+    deliveries for every active warehouse with coordinates and no confirmed plan of the day,
+    with ROUTES_DAILY_VEHICLES vans of ROUTES_DAILY_CAPACITY_KG kg. Returns how many planned."""
+    today = timezone.localdate()
+    confirmed = RoutePlan.objects.filter(date=today, status=RoutePlanStatus.CONFIRMED)
+    warehouses = (
+        Warehouse.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
+        .exclude(pk__in=confirmed.values("warehouse_id"))
+        .order_by("pk")
+    )
+    planned = 0
+    for warehouse in warehouses:
+        if not services.routes.route_shipments_for_day(warehouse=warehouse, date=today).exists():
+            continue
+        planned += (
+            plan_routes(
+                warehouse.pk,
+                today.isoformat(),
+                settings.ROUTES_DAILY_VEHICLES,
+                str(settings.ROUTES_DAILY_CAPACITY_KG),
+            )
+            is not None
+        )
+    return planned
