@@ -13,7 +13,6 @@ from logistics.routing import (
     UNREACHABLE,
     Depot,
     Fleet,
-    Matrix,
     Shift,
     Stop,
     nearest_neighbour,
