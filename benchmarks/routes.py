@@ -7,12 +7,13 @@ a two-hour slot, vans about 85% full; seeded) of 50, 200 and 500 stops, and on C
 Every plan is checked (logistics.routing.check: each stop once, capacities, windows, the shift).
 
     .venv/bin/python benchmarks/routes.py [--budget 5] [--reference 60] [--sizes 50,200,500]
-        [--vrplib FILE [--sol FILE]] [--seed 1] [--no-reference]
+        [--vrplib FILE [--sol FILE]] [--seeds 1,2,3] [--no-reference]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 import time
@@ -93,14 +94,17 @@ def show(problem, rows, *, unit: str, scale: float, best: float | None) -> dict:
     return figures
 
 
-def generated(args) -> None:
-    for size in args.sizes:
+def generated(args) -> list[tuple]:
+    """Each size and seed; returns the PyVRP figures the targets are about."""
+    summary = []
+    for size, seed in itertools.product(args.sizes, args.seeds):
+        args.seed = seed
         vehicles = math.ceil(size / 20)
-        problem = generated_day(size, vehicles, seed=args.seed)
+        problem = generated_day(size, vehicles, seed=seed)
         windows = sum(1 for stop in problem.stops if stop.window)
         print(
             f"\n== generated day: {size} stops ({windows} with a slot), {vehicles} vans of "
-            f"{problem.fleet.capacity / 1000:.1f} kg, shift 08:00-20:00, seed {args.seed} =="
+            f"{problem.fleet.capacity / 1000:.1f} kg, shift 08:00-20:00, seed {seed} =="
         )
         rows = measure(problem, args)
         figures = show(problem, rows, unit="km", scale=1000, best=None)
@@ -110,12 +114,31 @@ def generated(args) -> None:
             f"time {seconds:.1f} s {'<' if seconds < 10 else '>='} 10 s",
             f"{(1 - plan.distance / nn.distance) * 100:.1f}% shorter than NN (target >= 15%)",
         ]
+        gap = None
         if args.reference:
             reference = figures[f"OR-Tools {args.reference:g} s (reference)"][0]
             gap = (plan.distance / reference.distance - 1) * 100
             verdict.append(f"{gap:+.2f}% vs OR-Tools {args.reference:g} s (target <= +2%)")
         verdict.append("valid" if not problems else "INVALID")
         print("PyVRP: " + "; ".join(verdict))
+        ortools = figures[f"OR-Tools {args.budget:g} s"][0]
+        summary.append(
+            (size, seed, seconds, (1 - plan.distance / nn.distance) * 100,
+             (plan.distance / ortools.distance - 1) * 100, gap, not problems)
+        )  # fmt: skip
+    return summary
+
+
+def summarise(summary: list[tuple], args) -> None:
+    if not summary:
+        return
+    print(f"\n== PyVRP at {args.budget:g} s, every generated day ==")
+    print(f"{'stops':>5} {'seed':>4} {'wall s':>7} {'shorter than NN':>16} "
+          f"{'vs OR-Tools same budget':>24} {'vs OR-Tools ref':>16}  valid")  # fmt: skip
+    for size, seed, seconds, vs_nn, vs_same, vs_ref, valid in summary:
+        ref = f"{vs_ref:+.2f}%" if vs_ref is not None else "-"
+        print(f"{size:>5} {seed:>4} {seconds:>7.2f} {vs_nn:>15.1f}% {vs_same:>+23.2f}% "
+              f"{ref:>16}  {'yes' if valid else 'NO'}")  # fmt: skip
 
 
 def instances(args) -> None:
@@ -140,17 +163,20 @@ def main() -> None:
     parser.add_argument("--reference", type=float, default=60.0, help="OR-Tools reference (60)")
     parser.add_argument("--no-reference", dest="reference", action="store_const", const=0.0)
     parser.add_argument("--sizes", default="50,200,500")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1", help="generated days' seeds, e.g. 1,2,3")
     parser.add_argument("--vrplib", action="append", help="a CVRPLIB .vrp file (repeatable)")
     parser.add_argument("--sol", help="its .sol (default: beside it, same name)")
     args = parser.parse_args()
     args.sizes = [int(size) for size in args.sizes.split(",") if size]
+    args.seeds = [int(seed) for seed in args.seeds.split(",") if seed]
+    args.seed = args.seeds[0]
     if args.vrplib:
         args.sizes = [] if "--sizes" not in sys.argv else args.sizes
     else:
         args.vrplib = [str(path) for path in DEFAULT_INSTANCES]
-    generated(args)
+    summary = generated(args)
     instances(args)
+    summarise(summary, args)
 
 
 if __name__ == "__main__":

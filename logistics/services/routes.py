@@ -141,7 +141,9 @@ def route_plan_create(
 
     day_start = timezone.make_aware(dt.datetime.combine(date, dt.time.min))
     located = [
-        s for s in shipments if s.destination_latitude is not None and s.destination_longitude
+        s
+        for s in shipments
+        if s.destination_latitude is not None and s.destination_longitude is not None
     ]
     no_location = [s for s in shipments if s not in located]
     service_minutes = int(settings.ROUTES_SERVICE_MINUTES)

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -338,6 +340,21 @@ def test_the_plan_list_and_confirming_from_it(client, operator, plan):
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.status, plan.confirmed_by) == (RoutePlanStatus.CONFIRMED, operator)
+
+
+def test_the_plan_list_costs_the_same_queries_however_many_plans(
+    client, operator, plan, django_assert_max_num_queries
+):
+    url = reverse("admin:logistics_routeplan_changelist")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    services.route_plan_confirm(plan=plan, actor=None)
+    for _ in range(3):  # each confirmed in turn, superseding the one before
+        services.route_plan_confirm(plan=create(plan.warehouse), actor=None)
+    assert RoutePlan.objects.count() == 4
+
+    with django_assert_max_num_queries(len(one)):
+        assert client.get(url).status_code == 200
 
 
 def test_merchant_staff_do_not_see_route_plans(client, plan):
