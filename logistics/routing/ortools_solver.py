@@ -101,16 +101,18 @@ def _solve(problem: Problem, stops: list[int], *, optional: bool, time_limit: fl
 
 
 def solve(problem: Problem, *, time_limit: float = 5.0) -> Plan:
+    """One search of `time_limit` seconds. Every stop is optional at the same prize as in
+    solver.py (far above any detour): OR-Tools' cheapest-arc start often finds no first
+    solution when windows are tight and every stop is required, and a second search would give
+    it twice PyVRP's time."""
     started = time.perf_counter()
     unreachable = set(unreachable_stops(problem))
     stops = [i for i in range(len(problem.stops)) if i not in unreachable]
     unserved = [Unserved(i, UNREACHABLE) for i in sorted(unreachable)]
-    sequences, left = ([], []) if not stops else (None, stops)
+    sequences, left = [], stops
     if stops:
-        sequences, left = _solve(problem, stops, optional=False, time_limit=time_limit)
-        if sequences is None:
-            sequences, left = _solve(problem, stops, optional=True, time_limit=time_limit)
-            sequences = sequences or []
+        sequences, left = _solve(problem, stops, optional=True, time_limit=time_limit)
+        sequences = sequences or []
     unserved += [Unserved(i, NO_ROOM) for i in left]
     return plan_build(
         problem,
