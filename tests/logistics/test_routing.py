@@ -241,3 +241,18 @@ def test_the_map_draws_each_route_and_escapes_labels():
     assert svg.count('class="unserved"') == 1
     assert "Van 1 &lt;a&gt;" in svg and "<a>" not in svg
     assert "style=" not in svg
+
+
+def test_the_production_path_does_not_import_ortools():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from logistics import routing; from logistics.routing import generate; "
+        "routing.solve(generate.generated_day(10, 1), time_limit=None, max_iterations=10); "
+        "print('ortools' in sys.modules, 'django' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "False"]
