@@ -93,7 +93,9 @@ class RegionChoiceField(forms.ChoiceField):
 
 
 def _region_choices(places: list[regions.Region], placeholder) -> tuple[list, dict[str, str]]:
-    return [("", placeholder), *((p.name, p.name) for p in places)], {p.name: p.code for p in places}
+    """A select's choices (the names, after a placeholder) and each name's code."""
+    choices = [("", placeholder), *((p.name, p.name) for p in places)]
+    return choices, {p.name: p.code for p in places}
 
 
 class AddressForm(forms.ModelForm):

@@ -122,5 +122,7 @@ def region_children(request: HttpRequest, code: str) -> JsonResponse:
     {"regions": [{"code": ..., "name": ...}, ...]}; 404 with an error for an unknown code."""
     places = regions.children(code)
     if places is None:
-        return JsonResponse({"error": _("There is no province or city with this code.")}, status=404)
+        return JsonResponse(
+            {"error": _("There is no province or city with this code.")}, status=404
+        )
     return JsonResponse({"regions": [{"code": p.code, "name": p.name} for p in places]})

@@ -1,6 +1,13 @@
-"""The logistics services, the only writers of its tables: stock and its movements (stock.py);
-more modules join as the app grows. Callers import the package: `from logistics import services`."""
+"""The logistics services, the only writers of its tables: stock and its movements (stock.py),
+low-stock thresholds and their alerts (low_stock.py); more modules join as the app grows.
+Callers import the package: `from logistics import services`."""
 
+from .low_stock import (
+    low_stock_alert_claim,
+    low_stock_alert_release,
+    low_stock_flag,
+    stock_threshold_set,
+)
 from .stock import (
     InsufficientStock,
     LineRequest,
@@ -27,6 +34,9 @@ __all__ = [
     "ReturnedUnits",
     "StockError",
     "available_by_variant",
+    "low_stock_alert_claim",
+    "low_stock_alert_release",
+    "low_stock_flag",
     "stock_adjust",
     "stock_allocate",
     "stock_deduct_shipped",
@@ -34,5 +44,6 @@ __all__ = [
     "stock_receive",
     "stock_release",
     "stock_release_and_restock",
+    "stock_threshold_set",
     "stock_transfer",
 ]

@@ -45,9 +45,7 @@ def test_the_pickers_cascade_and_the_address_is_saved_with_its_code(page, screen
     # A city that is its own one district is chosen as its district at once
     page.select_option("select[name=province]", "广东省")
     page.select_option("select[name=city]", "东莞市")
-    page.wait_for_function(
-        "document.querySelector('select[name=district]').value === '东莞市'"
-    )
+    page.wait_for_function("document.querySelector('select[name=district]').value === '东莞市'")
     page.select_option("select[name=city]", "深圳市")
     page.select_option("select[name=district]", "南山区")
     page.fill("input[name=street]", "科技园路 1 号")
