@@ -402,13 +402,22 @@ class StockMovementAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         "quantity_delta",
         "allocated_delta",
         "reason",
-        "reference",
+        "reference_link",
         "actor",
     )
     list_filter = ("kind", "warehouse")
     list_select_related = ("warehouse", "actor")
     search_fields = ("sku", "reference", "reason")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("reference"), ordering="reference")
+    def reference_link(self, movement: StockMovement) -> str:
+        """A transfer's other stock row, linked; an order line's reference as it is."""
+        kind, _sep, pk = movement.reference.partition(":")
+        if kind == "stock" and pk.isdigit():
+            url = reverse(f"{self.admin_site.name}:logistics_stock_change", args=[int(pk)])
+            return format_html('<a href="{}">{}</a>', url, movement.reference)
+        return movement.reference
 
     def lookup_allowed(self, lookup, value, request=None):
         # ?stock=<id>: one row's history, linked from the stock page.

@@ -629,3 +629,12 @@ def test_region_children_of_an_unknown_code_is_a_json_404(client, code):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]
+
+
+def test_the_address_book_asks_to_fix_an_address_its_names_do_not_place(logged_in, user):
+    AddressFactory(user=user, region_code="", district="朝阳区")  # not a district of Shanghai
+    AddressFactory(user=user, recipient="好地址", region_code="310115")
+
+    html = logged_in.get(reverse("accounts:addresses")).content.decode()
+
+    assert html.count("Its city or district is not in our list of places") == 1

@@ -59,7 +59,7 @@ def test_a_transfer_moves_units_with_who_and_why(client, staff, own_row):
         (-4, staff, "rebalance for 618"),
         (4, staff, "rebalance for 618"),
     ]
-    assert "Moved 4 units of OWN-1" in [str(m) for m in get_messages(response.wsgi_request)][0]
+    assert "Moved 4 units of OWN-1" in next(str(m) for m in get_messages(response.wsgi_request))
 
 
 def test_a_transfer_of_more_than_is_available_says_how_many_can_move(client, own_row):
@@ -171,3 +171,16 @@ def test_the_low_filter_lists_rows_at_or_below_their_threshold(client, staff, ow
 
     shown = list(response.context["cl"].result_list)
     assert shown == [inherits]  # own_row has no threshold at all
+
+
+def test_the_movement_log_links_a_transfer_to_the_other_row(client, own_row):
+    destination = WarehouseFactory()
+    client.post(
+        transfer_url(own_row), {"to_warehouse": destination.pk, "quantity": 1, "reason": "move"}
+    )
+    target = Stock.objects.get(warehouse=destination)
+
+    html = client.get(reverse("admin:logistics_stockmovement_changelist")).content.decode()
+
+    assert reverse("admin:logistics_stock_change", args=[target.pk]) in html
+    assert reverse("admin:logistics_stock_change", args=[own_row.pk]) in html

@@ -52,9 +52,7 @@ def test_falling_to_the_threshold_sends_one_email_and_falling_further_none(
     assert row.low_stock_since is not None
 
 
-def test_going_back_above_and_low_again_is_a_new_crossing(
-    row, django_capture_on_commit_callbacks
-):
+def test_going_back_above_and_low_again_is_a_new_crossing(row, django_capture_on_commit_callbacks):
     adjust(row, 2, django_capture_on_commit_callbacks)
     adjust(row, 8, django_capture_on_commit_callbacks)
     row.refresh_from_db()
