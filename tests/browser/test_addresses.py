@@ -1,6 +1,7 @@
 """The address book's province -> city -> district pickers in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Address
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -34,6 +35,13 @@ def test_the_pickers_cascade_and_the_address_is_saved_with_its_code(page, screen
     assert "杭州市" not in option_texts(page, "city")
     assert page.get_by_label("City").is_visible()  # the label still names the select
 
+    # With the keyboard alone: the arrow key on the focused city select picks 广州市, whose
+    # districts follow
+    page.focus("select[name=city]")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("select[name=city]")).to_have_value("广州市")
+    page.wait_for_selector("select[name=district] option[value=天河区]", state="attached")
+
     # Choosing a city fills the districts; changing the province empties both again
     page.select_option("select[name=city]", "深圳市")
     page.wait_for_selector("select[name=district] option[value=南山区]", state="attached")
@@ -45,7 +53,7 @@ def test_the_pickers_cascade_and_the_address_is_saved_with_its_code(page, screen
     # A city that is its own one district is chosen as its district at once
     page.select_option("select[name=province]", "广东省")
     page.select_option("select[name=city]", "东莞市")
-    page.wait_for_function("document.querySelector('select[name=district]').value === '东莞市'")
+    expect(page.locator("select[name=district]")).to_have_value("东莞市")
     page.select_option("select[name=city]", "深圳市")
     page.select_option("select[name=district]", "南山区")
     page.fill("input[name=street]", "科技园路 1 号")
