@@ -218,18 +218,18 @@ class StockTransferForm(forms.Form):
     """Move available units of one stock row to another warehouse (services.stock_transfer)."""
 
     to_warehouse = forms.ModelChoiceField(
-        label=_("to warehouse"),
+        label=_("To warehouse"),
         queryset=Warehouse.objects.none(),
         empty_label=_("Choose a warehouse"),
         error_messages={"invalid_choice": _("Choose another active warehouse.")},
     )
     quantity = forms.IntegerField(
-        label=_("units"),
+        label=_("Units to move"),
         min_value=1,
         error_messages={"min_value": _("A transfer moves at least one unit.")},
     )
     reason = forms.CharField(
-        label=_("reason"),
+        label=_("Reason"),
         max_length=200,
         help_text=_("Why the units move, for the stock's history."),
         error_messages={"required": _("Say why the units move, for the stock's history.")},
@@ -345,7 +345,7 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/logistics/stock/transfer.html", context)
 
-    @admin.display(description=_("low-stock threshold"))
+    @admin.display(description=_("threshold"))
     def threshold(self, obj: Stock) -> str:
         value = obj.threshold_with(obj.warehouse.low_stock_threshold)
         if value is None:
