@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import regions
@@ -64,11 +65,49 @@ class ProfileForm(forms.ModelForm):
         return phone
 
 
+class RegionSelect(forms.Select):
+    """A <select> of place names whose options carry their region code (`data-code`), so
+    region-picker.js can fetch the places inside the chosen one."""
+
+    def __init__(self, attrs=None, choices=(), codes: dict[str, str] | None = None):
+        super().__init__(attrs, choices)
+        self.codes = codes or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        code = self.codes.get(str(value))
+        if code:
+            option["attrs"]["data-code"] = code
+        return option
+
+
+class RegionChoiceField(forms.ChoiceField):
+    """A place picked from the region table. Whether it lies in the place above it is checked by
+    the form as a whole (AddressForm.clean), which can say so in words; the field itself checks
+    only that something was chosen."""
+
+    widget = RegionSelect
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+def _region_choices(places: list[regions.Region], placeholder) -> tuple[list, dict[str, str]]:
+    """A select's choices (the names, after a placeholder) and each name's code."""
+    choices = [("", placeholder), *((p.name, p.name) for p in places)]
+    return choices, {p.name: p.code for p in places}
+
+
 class AddressForm(forms.ModelForm):
-    province = forms.ChoiceField(
-        label=_("Province"),
-        choices=[("", _("Choose a province")), *[(p, p) for p in regions.PROVINCES]],
-    )
+    """A delivery address. Province, city and district are picked from the region table
+    (accounts.regions): the city's choices are the chosen province's cities and the district's
+    the chosen city's districts (region-picker.js refills them in the browser), and the three
+    must make a district of the table, whose code is stored as `region_code`. The names are
+    stored in Chinese, as the courier reads them."""
+
+    province = RegionChoiceField(label=_("Province"))
+    city = RegionChoiceField(label=_("City"))
+    district = RegionChoiceField(label=_("District"))
     phone = _phone_field(required=True)
 
     class Meta:
@@ -92,6 +131,34 @@ class AddressForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province = regions.province_by_name(self._chosen("province"))
+        city = regions.city_by_name(province.code, self._chosen("city")) if province else None
+        for name, places, placeholder in (
+            ("province", regions.provinces(), _("Choose a province")),
+            ("city", regions.cities(province.code) if province else [], _("Choose a city")),
+            ("district", regions.districts(city.code) if city else [], _("Choose a district")),
+        ):
+            field = self.fields[name]
+            field.choices, field.widget.codes = _region_choices(places, placeholder)
+        # What region-picker.js needs: which select each one refills, and where to ask.
+        self.fields["province"].widget.attrs["data-region-children"] = self["city"].auto_id
+        self.fields["city"].widget.attrs["data-region-children"] = self["district"].auto_id
+        for name in ("province", "city", "district"):
+            self.fields[name].widget.attrs["data-region-url"] = reverse(
+                "accounts:region_children", args=["000000"]
+            )
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+    def _chosen(self, name: str) -> str:
+        """The place name the form shows for `name`: posted, else initial (an address edited)."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix(name))
+        else:
+            value = self.get_initial_for_field(self.fields[name], name)
+        return str(value or "").strip()
+
     def clean_phone(self) -> str:
         phone = regions.normalise_mobile(self.cleaned_data.get("phone", ""))
         if not regions.is_mobile(phone):
@@ -110,6 +177,9 @@ class AddressForm(forms.ModelForm):
             raise forms.ValidationError(_("This field is required."))
         return value
 
+    def clean_province(self) -> str:
+        return self._clean_place("province")
+
     def clean_city(self) -> str:
         return self._clean_place("city")
 
@@ -118,3 +188,33 @@ class AddressForm(forms.ModelForm):
 
     def clean_street(self) -> str:
         return self._clean_place("street")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        names = [cleaned_data.get(f) for f in ("province", "city", "district")]
+        if not all(names):
+            return cleaned_data  # the missing one already has its message
+        try:
+            place = regions.resolve(*names)
+        except regions.RegionError as error:
+            self.add_error(error.field, region_error_message(error))
+            return cleaned_data
+        cleaned_data["region_code"] = place.code
+        self.instance.region_code = place.code
+        return cleaned_data
+
+
+def region_error_message(error: regions.RegionError) -> str:
+    """What to tell a shopper whose province, city or district the region table does not have
+    there: "朝阳区 is not a district of 广东省深圳市"."""
+    if error.field == "province":
+        return _("%(name)s is not a province of mainland China.") % {"name": error.value}
+    if error.field == "city":
+        return _("%(name)s is not a city of %(place)s.") % {
+            "name": error.value,
+            "place": error.parent,
+        }
+    return _("%(name)s is not a district of %(place)s.") % {
+        "name": error.value,
+        "place": error.parent,
+    }

@@ -175,6 +175,25 @@ def province_of(district_code: str) -> Region | None:
     return province(district_code[:2] + "0000") if district_code else None
 
 
+def province_by_name(name: str) -> Region | None:
+    return next((p for p in _table().provinces if p.name == name), None)
+
+
+def city_by_name(province_code: str, name: str) -> Region | None:
+    """The city of this name in the province with this code."""
+    return next((c for c in _table().cities.get(province_code, ()) if c.name == name), None)
+
+
+def children(code: str) -> list[Region] | None:
+    """The places directly inside the one with this code: a province's cities, a city's
+    districts; None for a code that is neither."""
+    if province(code) is not None:
+        return cities(code)
+    if city(code) is not None:
+        return districts(code)
+    return None
+
+
 def resolve(province_name: str, city_name: str, district_name: str) -> Region:
     """The district these three names make, or RegionError naming the first that does not fit
     (field "province", "city" or "district", with the place it was looked for in)."""
@@ -187,7 +206,9 @@ def resolve(province_name: str, city_name: str, district_name: str) -> Region:
         raise RegionError("city", city_name, prov.name)
     place = next((d for d in table.districts[town.code] if d.name == district_name), None)
     if place is None:
-        raise RegionError("district", district_name, f"{prov.name}{town.name}")
+        # A municipality's one city has the municipality's name: "北京市", not "北京市北京市".
+        where = prov.name if town.name == prov.name else f"{prov.name}{town.name}"
+        raise RegionError("district", district_name, where)
     return place
 
 

@@ -47,4 +47,5 @@ urlpatterns = [
     path("addresses/<int:pk>/", views.address_edit, name="address_edit"),
     path("addresses/<int:pk>/delete/", views.address_delete, name="address_delete"),
     path("addresses/<int:pk>/default/", views.address_make_default, name="address_default"),
+    path("regions/<str:code>/children/", views.region_children, name="region_children"),
 ]

@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from common.origin import local_path
 
-from . import selectors, services
+from . import regions, selectors, services
 from .forms import AddressForm, LoginForm, ProfileForm, RegisterForm
 from .models import Address
 
@@ -108,3 +109,20 @@ def address_make_default(request: HttpRequest, pk: int) -> HttpResponse:
     services.address_make_default(user=request.user, address=address)
     messages.success(request, _("Default address changed."))
     return redirect("accounts:addresses")
+
+
+# The region table changes with a new release of the division codes, i.e. with a deploy.
+REGION_MAX_AGE = 60 * 60 * 24
+
+
+@require_GET
+@cache_control(public=True, max_age=REGION_MAX_AGE)
+def region_children(request: HttpRequest, code: str) -> JsonResponse:
+    """The cities of a province or the districts of a city, for the address form's pickers:
+    {"regions": [{"code": ..., "name": ...}, ...]}; 404 with an error for an unknown code."""
+    places = regions.children(code)
+    if places is None:
+        return JsonResponse(
+            {"error": _("There is no province or city with this code.")}, status=404
+        )
+    return JsonResponse({"regions": [{"code": p.code, "name": p.name} for p in places]})

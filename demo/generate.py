@@ -42,7 +42,7 @@ from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
-from logistics.models import ShippingMethod, Stock, StockMovement, Warehouse
+from logistics.models import ShippingMethod, Stock, StockMovement, StockMovementKind, Warehouse
 from orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
 from orders.numbers import ALPHABET
 from payments.alipay_client import BEIJING as BEIJING_TZ
@@ -277,6 +277,11 @@ def _reference_data(run: _Run) -> None:
                 "latitude": Decimal(spec.latitude),
                 "longitude": Decimal(spec.longitude),
                 "is_active": True,
+                "low_stock_threshold": (
+                    WAREHOUSE_THRESHOLDS[len(run.warehouse_ids)]
+                    if len(run.warehouse_ids) < len(WAREHOUSE_THRESHOLDS)
+                    else None
+                ),
             },
         )
         run.warehouse_ids.append(warehouse.pk)
@@ -450,7 +455,15 @@ _VARIANT_FIELDS = (
     "id", "created_at", "updated_at", "product_id", "sku", "attributes", "price",
     "compare_at_price", "weight_grams", "is_active", "position",
 )  # fmt: skip
-_STOCK_FIELDS = ("created_at", "updated_at", "warehouse_id", "variant_id", "quantity", "allocated")
+_STOCK_FIELDS = (
+    "created_at", "updated_at", "warehouse_id", "variant_id", "quantity", "allocated",
+    "low_stock_threshold", "low_stock_since", "low_stock_notified_at",
+)  # fmt: skip
+# Low-stock thresholds: the two busiest warehouses have a default, the others none; one variant in
+# OWN_THRESHOLD_EVERY sets its own, higher one (a best seller the merchant keeps deep).
+WAREHOUSE_THRESHOLDS = (5, 3)
+OWN_THRESHOLD, OWN_THRESHOLD_EVERY = 20, 40
+OPENING_STOCK_REASON = "opening stock"
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -523,6 +536,9 @@ def _products(run: _Run) -> None:
     variants = run.writer(ProductVariant, _VARIANT_FIELDS)
     stock = run.writer(Stock, _STOCK_FIELDS)
     warehouse_odds = (0.85, 0.6, 0.45, 0.3)
+    warehouse_threshold = dict(
+        Warehouse.objects.filter(pk__in=run.warehouse_ids).values_list("pk", "low_stock_threshold")
+    )
     variant_id = first_variant
     run.product_ids, run.product_names, run.product_variants = [], [], []
     for index, words in enumerate(words_of):
@@ -554,7 +570,13 @@ def _products(run: _Run) -> None:
             ]
             for warehouse_id in places or [run.warehouse_ids[0]]:
                 quantity = 0 if sold_out or rng.random() < 0.08 else rng.randint(1, 200)
-                stock.add((created, now, warehouse_id, variant_id, quantity, 0))
+                own = OWN_THRESHOLD if variant_id % OWN_THRESHOLD_EVERY == 0 else None
+                threshold = own if own is not None else warehouse_threshold.get(warehouse_id)
+                # Already low when the demo opens: as if its alert had gone out then.
+                low_since = now if threshold is not None and quantity <= threshold else None
+                stock.add((
+                    created, now, warehouse_id, variant_id, quantity, 0, own, low_since, low_since,
+                ))  # fmt: skip
                 in_stock = in_stock or (active and quantity > 0)
             if active:
                 buyable.append((variant_id, sku, price))
@@ -571,10 +593,37 @@ def _products(run: _Run) -> None:
         run.product_variants.append(buyable)
     for writer in (products, variants, stock):
         writer.flush()
+    _opening_stock_movements(run, first_variant, variant_id)
     run.leaf_of, run.traits, run.product_age, run.merchant_of = leaf_of, traits, age_of, merchant_of
     run.count("products", products.count)
     run.count("variants", variants.count)
     run.count("stock rows", stock.count)
+
+
+def _opening_stock_movements(run: _Run, first_variant: int, end_variant: int) -> None:
+    """The stock's history starts with what each row received when its product was listed, by
+    the merchant's staff login: one `received` movement per row that holds any units. One
+    INSERT ... SELECT, since the stock rows' ids are the database's."""
+    movement, stock = StockMovement._meta.db_table, Stock._meta.db_table
+    variant, product = ProductVariant._meta.db_table, Product._meta.db_table
+    user = User._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {movement} (created_at, stock_id, warehouse_id, variant_id, sku, kind,
+                quantity_delta, allocated_delta, reason, reference, actor_id)
+            SELECT s.created_at, s.id, s.warehouse_id, s.variant_id, v.sku, %s, s.quantity, 0,
+                %s, '',
+                (SELECT MIN(u.id) FROM {user} u WHERE u.merchant_id = p.merchant_id
+                 AND u.is_staff)
+            FROM {stock} s
+            JOIN {variant} v ON v.id = s.variant_id
+            JOIN {product} p ON p.id = v.product_id
+            WHERE s.variant_id >= %s AND s.variant_id < %s AND s.quantity > 0
+            """,
+            [StockMovementKind.RECEIVED.value, OPENING_STOCK_REASON, first_variant, end_variant],
+        )
+        run.count("stock movements", cursor.rowcount)
 
 
 def _choose_featured(rng, leaves, leaf_of, traits, count: int) -> set[int]:

@@ -5,9 +5,12 @@ variant's admin page, with its stock rows, is registered here: the catalog knows
 stock."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +20,9 @@ from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, Su
 from catalog.admin import ProductVariantAdmin
 from catalog.models import ProductVariant
 
-from . import locks, services
+from . import locks, selectors, services
 from .models import Allocation, ShippingMethod, Stock, StockMovement, Warehouse
+from .services import StockError
 
 # The reason an admin edit records when staff give none.
 ADMIN_EDIT_REASON = "admin"
@@ -39,7 +43,7 @@ class StockForm(forms.ModelForm):
 
     class Meta:
         model = Stock
-        fields = ("warehouse", "variant", "quantity")
+        fields = ("warehouse", "variant", "quantity", "low_stock_threshold")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +100,22 @@ def stock_form_save(request, form: StockForm, *, variant: ProductVariant | None 
         row = services.stock_adjust(
             stock=stock, quantity=quantity, actor=request.user, reason=reason
         )
-    for name in ("id", "warehouse_id", "variant_id", "quantity", "allocated", "created_at"):
+    if "low_stock_threshold" in form.cleaned_data and (
+        stock._state.adding or "low_stock_threshold" in form.changed_data
+    ):
+        row = services.stock_threshold_set(
+            stock=row, threshold=form.cleaned_data["low_stock_threshold"], actor=request.user
+        )
+    for name in (
+        "id",
+        "warehouse_id",
+        "variant_id",
+        "quantity",
+        "allocated",
+        "low_stock_threshold",
+        "low_stock_since",
+        "created_at",
+    ):
         setattr(stock, name, getattr(row, name))
     stock.updated_at = row.updated_at
     stock._state.adding = False
@@ -106,7 +125,7 @@ def stock_form_save(request, form: StockForm, *, variant: ProductVariant | None 
 
 @admin.register(Warehouse)
 class WarehouseAdmin(SuperuserWritesAdmin, admin.ModelAdmin):
-    list_display = ("code", "name", "province", "city", "is_active")
+    list_display = ("code", "name", "province", "city", "low_stock_threshold", "is_active")
     list_filter = ("is_active", "province")
     search_fields = ("code", "name", "city")
 
@@ -167,7 +186,7 @@ class StockInline(MerchantScopedInline, admin.TabularInline):
     model = Stock
     form = StockForm
     merchant_path = "variant__product__merchant"
-    fields = ("warehouse", "quantity", "allocated", "available", "reason")
+    fields = ("warehouse", "quantity", "allocated", "available", "low_stock_threshold", "reason")
     readonly_fields = ("allocated", "available")
     # By primary key: StockForm locks each row as it is cleaned, and the project's lock order
     # for stock rows is by pk (docs/architecture.md, "The lock order"), so this cannot deadlock
@@ -180,22 +199,165 @@ class StockInline(MerchantScopedInline, admin.TabularInline):
         return obj.available if obj.pk else "-"
 
 
+class LowStockFilter(admin.SimpleListFilter):
+    """Rows at or below their low-stock threshold (their own, else their warehouse's)."""
+
+    title = _("low stock")
+    parameter_name = "low"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("At or below threshold"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return selectors.low_stock(queryset)
+        return queryset
+
+
+class StockTransferForm(forms.Form):
+    """Move available units of one stock row to another warehouse (services.stock_transfer)."""
+
+    to_warehouse = forms.ModelChoiceField(
+        label=_("To warehouse"),
+        queryset=Warehouse.objects.none(),
+        empty_label=_("Choose a warehouse"),
+        error_messages={"invalid_choice": _("Choose another active warehouse.")},
+    )
+    quantity = forms.IntegerField(
+        label=_("Units to move"),
+        min_value=1,
+        error_messages={"min_value": _("A transfer moves at least one unit.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Why the units move, for the stock's history."),
+        error_messages={"required": _("Say why the units move, for the stock's history.")},
+    )
+
+    def __init__(self, *args, stock: Stock, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stock = stock
+        self.fields["to_warehouse"].queryset = Warehouse.objects.filter(is_active=True).exclude(
+            pk=stock.warehouse_id
+        )
+
+    def clean_quantity(self) -> int:
+        quantity = self.cleaned_data["quantity"]
+        if quantity > self.stock.available:
+            raise forms.ValidationError(
+                _(
+                    "Only %(available)s units can be moved: %(allocated)s of the %(on_hand)s on "
+                    "hand are allocated to orders."
+                ),
+                code="too_many",
+                params={
+                    "available": self.stock.available,
+                    "allocated": self.stock.allocated,
+                    "on_hand": self.stock.quantity,
+                },
+            )
+        return quantity
+
+
 @admin.register(Stock)
 class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     form = StockForm
     merchant_path = "variant__product__merchant"
-    list_display = ("variant_sku", "product", "warehouse", "quantity", "allocated", "available")
-    list_filter = ("warehouse",)
+    list_display = (
+        "variant_sku",
+        "product",
+        "warehouse",
+        "quantity",
+        "allocated",
+        "available",
+        "threshold",
+        "transfer_link",
+    )
+    list_filter = (LowStockFilter, "warehouse")
     list_select_related = ("variant__product", "warehouse")
     search_fields = ("variant__sku",)
     autocomplete_fields = ("variant",)
-    fields = ("warehouse", "variant", "quantity", "reason", "allocated", "available", "history")
-    readonly_fields = ("allocated", "available", "history")
+    fields = (
+        "warehouse",
+        "variant",
+        "quantity",
+        "reason",
+        "allocated",
+        "available",
+        "low_stock_threshold",
+        "low_stock_since",
+        "history",
+    )
+    readonly_fields = ("allocated", "available", "low_stock_since", "history")
     inlines = (AllocationInline,)
 
     def get_inlines(self, request, obj):
         # A new stock row has no allocations; and the add form then posts no inline data.
         return self.inlines if obj is not None else ()
+
+    def get_urls(self):
+        transfer = path(
+            "<path:object_id>/transfer/",
+            self.admin_site.admin_view(self.transfer_view),
+            name="logistics_stock_transfer",
+        )
+        return [transfer, *super().get_urls()]
+
+    def transfer_view(self, request, object_id):
+        """Move units of this row to another warehouse, with a reason, as the staff user."""
+        stock = self.get_object(request, object_id)  # another merchant's row: 404
+        if not self.has_change_permission(request, stock):
+            raise PermissionDenied
+        form = StockTransferForm(request.POST or None, stock=stock)
+        if request.method == "POST" and form.is_valid():
+            try:
+                source, _target = services.stock_transfer(
+                    stock=stock,
+                    to_warehouse=form.cleaned_data["to_warehouse"],
+                    quantity=form.cleaned_data["quantity"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except StockError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request,
+                    _("Moved %(quantity)s units of %(sku)s from %(source)s to %(target)s.")
+                    % {
+                        "quantity": form.cleaned_data["quantity"],
+                        "sku": stock.variant.sku,
+                        "source": stock.warehouse.name,
+                        "target": form.cleaned_data["to_warehouse"].name,
+                    },
+                    messages.SUCCESS,
+                )
+                return redirect(f"{self.admin_site.name}:logistics_stock_change", source.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": stock,
+            "title": _("Transfer %(sku)s from %(warehouse)s")
+            % {"sku": stock.variant.sku, "warehouse": stock.warehouse.name},
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/logistics/stock/transfer.html", context)
+
+    @admin.display(description=_("threshold"))
+    def threshold(self, obj: Stock) -> str:
+        value = obj.threshold_with(obj.warehouse.low_stock_threshold)
+        if value is None:
+            return "-"
+        if obj.available <= value:
+            return format_html('<strong class="low-stock">{} · {}</strong>', value, _("low"))
+        return str(value)
+
+    @admin.display(description=_("transfer"))
+    def transfer_link(self, obj: Stock) -> str:
+        url = reverse(f"{self.admin_site.name}:logistics_stock_transfer", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Transfer"))
 
     @admin.display(description=_("SKU"), ordering="variant__sku")
     def variant_sku(self, obj: Stock) -> str:
@@ -240,13 +402,22 @@ class StockMovementAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         "quantity_delta",
         "allocated_delta",
         "reason",
-        "reference",
+        "reference_link",
         "actor",
     )
     list_filter = ("kind", "warehouse")
     list_select_related = ("warehouse", "actor")
     search_fields = ("sku", "reference", "reason")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("reference"), ordering="reference")
+    def reference_link(self, movement: StockMovement) -> str:
+        """A transfer's other stock row, linked; an order line's reference as it is."""
+        kind, _sep, pk = movement.reference.partition(":")
+        if kind == "stock" and pk.isdigit():
+            url = reverse(f"{self.admin_site.name}:logistics_stock_change", args=[int(pk)])
+            return format_html('<a href="{}">{}</a>', url, movement.reference)
+        return movement.reference
 
     def lookup_allowed(self, lookup, value, request=None):
         # ?stock=<id>: one row's history, linked from the stock page.

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import services
-from .models import RoutePlan, RoutePlanStatus, Warehouse
+from . import notifications, services
+from .models import RoutePlan, RoutePlanStatus, Stock, Warehouse
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +76,24 @@ def plan_routes_today() -> int:
             is not None
         )
     return planned
+
+
+@shared_task(name="logistics.send_low_stock_alert", ignore_result=True, acks_late=True)
+def send_low_stock_alert(stock_id: int) -> int:
+    """Email a stock row's staff that it went low, once per crossing: a retry, a duplicate or a
+    row that is no longer low sends nothing. Returns how many emails were sent."""
+    since = services.low_stock_alert_claim(stock_id=stock_id)
+    if since is None:
+        logger.info("stock %s: not low, or its crossing was alerted already", stock_id)
+        return 0
+    stock = (
+        Stock.objects.select_related("variant__product", "warehouse").filter(pk=stock_id).first()
+    )
+    if stock is None:
+        return 0
+    threshold = stock.threshold_with(stock.warehouse.low_stock_threshold)
+    try:
+        return notifications.send_low_stock_email(stock=stock, threshold=threshold)
+    except Exception:
+        services.low_stock_alert_release(stock_id=stock_id, since=since)
+        raise

@@ -3,12 +3,14 @@ whether the order can be placed or changed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import AddressForm
+from accounts import regions
+from accounts.forms import AddressForm, region_error_message
 from accounts.models import Address
 from logistics.models import ShippingMethod
 
@@ -117,6 +119,26 @@ class CheckoutForm(forms.Form):
             valid = self.new_address.is_valid() and valid
         return valid
 
+    def clean_address(self) -> str:
+        """A saved address must name a district of the region table. One saved before the
+        table was used, whose names do not make a district, is refused with what is wrong, to
+        be edited in the address book or replaced by a new one."""
+        wanted = self.cleaned_data["address"]
+        saved = next((a for a in self.saved_addresses if str(a.pk) == wanted), None)
+        if saved is None or saved.region_code:
+            return wanted
+        try:
+            regions.resolve(saved.province, saved.city, saved.district)
+        except regions.RegionError as error:
+            raise forms.ValidationError(
+                _(
+                    "We cannot deliver to this address as it is written: %(problem)s Please edit "
+                    "it in your address book or enter a new address."
+                )
+                % {"problem": region_error_message(error)}
+            ) from None
+        return wanted
+
     def chosen_saved_address(self) -> Address | None:
         if self.wants_new_address:
             return None
@@ -127,7 +149,11 @@ class CheckoutForm(forms.Form):
         """The address to deliver to (after is_valid)."""
         saved = self.chosen_saved_address()
         if saved is not None:
-            return ShippingAddress.from_address(saved)
+            address = ShippingAddress.from_address(saved)
+            if not address.region_code:  # saved before the region table; clean_address checked
+                place = regions.resolve(address.province, address.city, address.district)
+                address = replace(address, region_code=place.code)
+            return address
         return ShippingAddress(
             **{
                 f: self.new_address.cleaned_data.get(f, "")

@@ -19,6 +19,15 @@ class Warehouse(TimeStampedModel):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low-stock threshold"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A stock row here is low when its available units are at or below this number, "
+            "unless the row sets its own. Leave empty for no alerts."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -44,6 +53,20 @@ class Stock(TimeStampedModel):
     )
     quantity = models.PositiveIntegerField(_("on hand"), default=0)
     allocated = models.PositiveIntegerField(_("allocated"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low-stock threshold"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Low when the available units are at or below this number. Leave empty to use the "
+            "warehouse's."
+        ),
+    )
+    # When the row last went from above its threshold to at or below it (set by the stock
+    # services, cleared when it goes back above), and the crossing staff were emailed about
+    # (set by the alert task): one email per crossing.
+    low_stock_since = models.DateTimeField(_("low since"), null=True, blank=True, editable=False)
+    low_stock_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["warehouse", "variant"]
@@ -66,6 +89,12 @@ class Stock(TimeStampedModel):
     @property
     def available(self) -> int:
         return self.quantity - self.allocated
+
+    def threshold_with(self, warehouse_threshold: int | None) -> int | None:
+        """The row's own threshold, else its warehouse's; None: no alerts for this row."""
+        if self.low_stock_threshold is not None:
+            return self.low_stock_threshold
+        return warehouse_threshold
 
 
 class Allocation(models.Model):

@@ -25,6 +25,7 @@ from common.errors import DomainError
 from .. import locks
 from ..models import Allocation, Stock, StockMovement, Warehouse
 from ..models import StockMovementKind as K
+from .low_stock import low_stock_flag
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -69,8 +70,9 @@ class Move:
 
 
 def _record(moves: list[Move], *, actor: User | None, reason: str = "") -> list[StockMovement]:
-    """Write the movements (one INSERT) and, after commit, refresh the in-stock flags of the
-    products whose stock they changed."""
+    """Write the movements (one INSERT), mark the rows they took to or above their low-stock
+    threshold (low_stock.py: an alert once per crossing) and, after commit, refresh the in-stock
+    flags of the products whose stock they changed."""
     moves = [m for m in moves if m.quantity_delta or m.allocated_delta]
     if not moves:
         return []
@@ -96,6 +98,7 @@ def _record(moves: list[Move], *, actor: User | None, reason: str = "") -> list[
             for m in moves
         ]
     )
+    low_stock_flag(m.stock for m in moves)
     _after_commit_refresh(variant_ids)
     return created
 

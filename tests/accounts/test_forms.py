@@ -153,3 +153,92 @@ def test_address_form_rejects_invalid_field(field, value):
     # When validated / Then exactly that field has an error
     assert not form.is_valid()
     assert list(form.errors) == [field]
+
+
+# --- AddressForm: the region table ---------------------------------------------------------------
+
+
+def test_address_form_refuses_district_of_another_city_on_the_district_field():
+    # Given Beijing's 朝阳区 typed as a district of Shenzhen
+    form = AddressForm(
+        data={**VALID_ADDRESS, "province": "广东省", "city": "深圳市", "district": "朝阳区"}
+    )
+
+    # When validated / Then only the district is refused, saying where it was looked for
+    assert not form.is_valid()
+    assert form.errors == {"district": ["朝阳区 is not a district of 广东省深圳市."]}
+
+
+def test_address_form_refuses_city_of_another_province_on_the_city_field():
+    # Given Hangzhou typed as a city of Guangdong
+    form = AddressForm(data={**VALID_ADDRESS, "province": "广东省", "city": "杭州市"})
+
+    # When validated / Then the city is refused
+    assert not form.is_valid()
+    assert form.errors == {"city": ["杭州市 is not a city of 广东省."]}
+
+
+def test_address_form_region_message_in_chinese():
+    # Given the Chinese storefront
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        form = AddressForm(
+            data={**VALID_ADDRESS, "province": "广东省", "city": "深圳市", "district": "朝阳区"}
+        )
+        # When validated / Then the message is in Chinese
+        assert not form.is_valid()
+        message = form.errors["district"][0]
+    assert "朝阳区" in message and "广东省深圳市" in message
+    assert "is not" not in message
+
+
+@pytest.mark.parametrize(
+    ("province", "city", "district", "code"),
+    [
+        ("北京市", "北京市", "朝阳区", "110105"),  # a municipality: one city named like it
+        ("湖北省", "仙桃市", "仙桃市", "429004"),  # a county-level city under its province
+        ("广东省", "东莞市", "东莞市", "441900"),  # a city with no districts
+        ("浙江省", "杭州市", "西湖区", "330106"),
+    ],
+)
+def test_address_form_accepts_the_table_places_and_stores_the_code(province, city, district, code):
+    # Given a place the table has
+    form = AddressForm(
+        data={**VALID_ADDRESS, "province": province, "city": city, "district": district}
+    )
+
+    # When validated and saved
+    assert form.is_valid(), form.errors
+    address = form.save(commit=False)
+
+    # Then the district's code is kept with the Chinese names
+    assert form.cleaned_data["region_code"] == code
+    assert (address.province, address.city, address.district) == (province, city, district)
+    assert address.region_code == code
+
+
+def test_address_form_offers_the_chosen_province_cities_and_city_districts():
+    # Given a form posted with a district that is not in the city
+    form = AddressForm(
+        data={**VALID_ADDRESS, "province": "广东省", "city": "深圳市", "district": "朝阳区"}
+    )
+
+    # When it is shown again
+    city_choices = [value for value, _ in form.fields["city"].choices]
+    district_choices = [value for value, _ in form.fields["district"].choices]
+
+    # Then the city select offers Guangdong's cities and the district select Shenzhen's districts
+    assert "深圳市" in city_choices and "杭州市" not in city_choices
+    assert "南山区" in district_choices and "朝阳区" not in district_choices
+
+
+def test_address_form_editing_an_address_offers_its_city_districts():
+    # Given a saved address in Shanghai, edited
+    from tests.accounts.factories import AddressFactory
+
+    form = AddressForm(instance=AddressFactory())
+
+    # Then the district select offers Shanghai's districts, the saved one chosen
+    html = str(form["district"])
+    assert '<option value="浦东新区" selected data-code="310115">' in html

@@ -559,13 +559,82 @@ def test_account_menu_marks_current_section(logged_in, url_name, current_link):
     assert menu.count("aria-current") == 1
 
 
-def test_address_form_has_province_select_and_text_inputs(logged_in):
+def test_address_form_has_region_selects_and_text_inputs(logged_in):
     # When the user opens the new-address form
     content = logged_in.get(reverse("accounts:address_create")).content.decode()
 
-    # Then province is a select of the provinces, the rest text inputs in a grid
-    assert '<select name="province"' in content
-    assert '<option value="浙江省">浙江省</option>' in content
-    for name in ("city", "district", "street", "postal_code", "phone"):
+    # Then province, city and district are selects (the province's options carry their code,
+    # the city and district wait for a choice above them); the rest are text inputs in a grid
+    assert '<option value="浙江省" data-code="330000">浙江省</option>' in content
+    for name in ("city", "district"):
+        assert re.search(rf'<select name="{name}"[^>]*data-region-url=', content), name
+    for name in ("street", "postal_code", "phone"):
         assert re.search(rf'<input type="text" name="{name}"', content), name
     assert 'class="form-grid"' in content
+
+
+# --- The region table: storing the code, the pickers' JSON ----------------------------------------
+
+
+def test_address_create_stores_the_district_code(logged_in, user):
+    # When the user saves an address in Hangzhou's 西湖区
+    logged_in.post(reverse("accounts:address_create"), VALID_ADDRESS)
+
+    # Then its district's code is stored with the names
+    assert Address.objects.get(user=user).region_code == "330106"
+
+
+def test_address_create_with_a_district_of_another_city_explains_and_reoffers(logged_in, user):
+    # When the user posts Beijing's 朝阳区 as a district of Shenzhen
+    response = logged_in.post(
+        reverse("accounts:address_create"),
+        {**VALID_ADDRESS, "province": "广东省", "city": "深圳市", "district": "朝阳区"},
+    )
+
+    # Then nothing is saved, the district says why, and it offers Shenzhen's districts
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Address.objects.filter(user=user).exists()
+    assert "朝阳区 is not a district of 广东省深圳市." in html
+    assert '<option value="南山区" data-code="440305">' in html
+
+
+def test_region_children_lists_a_province_cities(client):
+    response = client.get(reverse("accounts:region_children", args=["440000"]))
+
+    body = response.json()
+    assert response.status_code == 200
+    assert {"code": "440300", "name": "深圳市"} in body["regions"]
+    assert all(place["code"].startswith("44") for place in body["regions"])
+    assert "max-age=86400" in response["Cache-Control"]
+
+
+def test_region_children_lists_a_city_districts(client):
+    response = client.get(reverse("accounts:region_children", args=["440300"]))
+
+    assert {"code": "440305", "name": "南山区"} in response.json()["regions"]
+
+
+def test_region_children_of_a_city_that_is_its_own_district(client):
+    response = client.get(reverse("accounts:region_children", args=["441900"]))
+
+    assert response.json()["regions"] == [{"code": "441900", "name": "东莞市"}]
+
+
+@pytest.mark.parametrize("code", ["999999", "440305", "abc"])
+def test_region_children_of_an_unknown_code_is_a_json_404(client, code):
+    # A district has no children; the others are no places at all
+    response = client.get(reverse("accounts:region_children", args=[code]))
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]
+
+
+def test_the_address_book_asks_to_fix_an_address_its_names_do_not_place(logged_in, user):
+    AddressFactory(user=user, region_code="", district="朝阳区")  # not a district of Shanghai
+    AddressFactory(user=user, recipient="好地址", region_code="310115")
+
+    html = logged_in.get(reverse("accounts:addresses")).content.decode()
+
+    assert html.count("Its city or district is not in our list of places") == 1

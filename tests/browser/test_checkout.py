@@ -71,8 +71,8 @@ def test_anonymous_cart_is_merged_at_login_and_checked_out(page, screenshot, sho
     page.fill("input[name=new-recipient]", "王小明")
     page.fill("input[name=new-phone]", "138 1234 5678")
     page.select_option("select[name=new-province]", "浙江省")
-    page.fill("input[name=new-city]", "杭州市")
-    page.fill("input[name=new-district]", "西湖区")
+    page.select_option("select[name=new-city]", "杭州市")  # filled once the province is chosen
+    page.select_option("select[name=new-district]", "西湖区")
     page.fill("input[name=new-street]", "文三路 90 号")
     page.fill("input[name=new-postal_code]", "310012")
     screenshot(page, "checkout")

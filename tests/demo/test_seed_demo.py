@@ -18,7 +18,9 @@ from catalog.attributes import SWATCHES
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_availability_refresh
 from demo import generate, vocabulary
-from logistics.models import Stock
+from logistics import selectors as logistics_selectors
+from logistics.models import Stock, StockMovement
+from logistics.models import StockMovementKind as K
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from payments.events import payment_event_text, refund_event_text
 from payments.models import (
@@ -139,6 +141,38 @@ def test_stock_is_spread_over_warehouses_and_the_in_stock_flag_matches_it():
     product_availability_refresh()
 
     assert dict(Product.objects.values_list("id", "in_stock")) == flags
+
+
+def test_stock_history_opens_with_what_each_row_received_by_its_merchant_staff():
+    seed()
+
+    movements = StockMovement.objects.select_related("actor", "variant__product")
+    assert movements.exists()
+    assert set(movements.values_list("kind", flat=True)) == {K.RECEIVED}
+    for movement in movements[:50]:
+        assert movement.actor.is_staff
+        assert movement.actor.merchant_id == movement.variant.product.merchant_id
+        assert movement.reason == generate.OPENING_STOCK_REASON
+    # What the history adds up to is what each row holds
+    held = dict(Stock.objects.filter(quantity__gt=0).values_list("pk", "quantity"))
+    received = dict(
+        movements.values("stock").annotate(n=Sum("quantity_delta")).values_list("stock", "n")
+    )
+    assert received == held
+
+
+def test_a_few_stock_rows_are_low_and_count_as_already_alerted():
+    seed()
+
+    low = logistics_selectors.low_stock()
+    assert 0 < low.count() < Stock.objects.count() / 4
+    assert not low.filter(low_stock_since__isnull=True).exists()
+    assert (
+        not Stock.objects.exclude(low_stock_notified_at=F("low_stock_since"))
+        .filter(low_stock_since__isnull=False)
+        .exists()
+    )
+    assert Stock.objects.filter(low_stock_threshold__isnull=False).exists()
 
 
 def test_every_shopper_with_addresses_has_exactly_one_default_in_chinese_form():

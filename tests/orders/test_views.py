@@ -287,7 +287,8 @@ def test_delivery_is_free_from_the_threshold(client, standard, express):
         ({"email": ""}, "email", "This field is required."),
         ({"new-phone": "12345"}, "phone", "Enter an 11-digit mobile number"),
         ({"new-postal_code": "31"}, "postal_code", "A postal code has 6 digits"),
-        ({"new-province": "Atlantis"}, "province", "Select a valid choice."),
+        ({"new-province": "Atlantis"}, "province", "Atlantis is not a province of mainland"),
+        ({"new-district": "朝阳区"}, "district", "朝阳区 is not a district of 浙江省杭州市."),
         ({"new-street": "  "}, "street", "This field is required."),
     ],
 )
