@@ -11,14 +11,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, SuperuserWritesAdmin
 from catalog.admin import ProductVariantAdmin
 from catalog.models import ProductVariant
 
 from . import locks, services
-from .models import Allocation, ShippingMethod, Stock, StockMovement, Warehouse
+from .models import Allocation, Stock, StockMovement, Warehouse
 
 # The reason an admin edit records when staff give none.
 ADMIN_EDIT_REASON = "admin"
@@ -109,16 +108,6 @@ class WarehouseAdmin(SuperuserWritesAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "province", "city", "is_active")
     list_filter = ("is_active", "province")
     search_fields = ("code", "name", "city")
-
-
-@admin.register(ShippingMethod)
-class ShippingMethodAdmin(SuperuserWritesAdmin, TranslationAdmin):
-    """Delivery options offered at checkout, named and described in both languages."""
-
-    list_display = ("name", "price", "free_above", "is_active", "position")
-    list_editable = ("is_active", "position")  # Django offers them only to who may change
-    search_fields = ("code", "name_en", "name_zh_hans")
-    fields = ("code", "name", "description", "price", "free_above", "is_active", "position")
 
 
 class AllocationInline(MerchantScopedInline, admin.TabularInline):
@@ -295,3 +284,5 @@ class ProductVariantStockAdmin(ProductVariantAdmin):
 
 admin.site.unregister(ProductVariant)
 admin.site.register(ProductVariant, ProductVariantStockAdmin)
+
+from . import admin_rates  # noqa: E402, F401  (delivery methods, zones, rates, non-working days)

@@ -2,6 +2,7 @@
 methods, zones and rates (rates.py), shipments and their tracking events (shipments.py), delivery
 route plans (routes.py)."""
 
+from .rates import MethodKind, NonWorkingDay, ShippingMethod, ShippingRate, ShippingZone
 from .shipments import (
     Carrier,
     Shipment,
@@ -12,7 +13,6 @@ from .shipments import (
 )
 from .stock import (
     Allocation,
-    ShippingMethod,
     Stock,
     StockMovement,
     StockMovementKind,
@@ -22,12 +22,16 @@ from .stock import (
 __all__ = [
     "Allocation",
     "Carrier",
+    "MethodKind",
+    "NonWorkingDay",
     "Shipment",
     "ShipmentEvent",
     "ShipmentEventType",
     "ShipmentLine",
     "ShipmentStatus",
     "ShippingMethod",
+    "ShippingRate",
+    "ShippingZone",
     "Stock",
     "StockMovement",
     "StockMovementKind",
