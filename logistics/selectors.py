@@ -27,9 +27,11 @@ from .models import (
 ZERO = Decimal("0.00")
 
 
-def shipping_method_active(*, pk: int) -> ShippingMethod | None:
-    """The delivery option if it is still offered."""
-    return ShippingMethod.objects.filter(pk=pk, is_active=True).first()
+def shipping_method_active(*, pk: int | str | None) -> ShippingMethod | None:
+    """The delivery option if it is still offered (None for anything that is not an id)."""
+    if pk is None or not str(pk).isdigit():
+        return None
+    return ShippingMethod.objects.filter(pk=int(pk), is_active=True).first()
 
 
 def allocations_of_lines(*, line_ids: Iterable[int]) -> list[Allocation]:

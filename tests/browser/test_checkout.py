@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from logistics.models import ShippingMethod
+from logistics.models import ShippingMethod, ShippingRate
 from orders.models import Order, OrderStatus
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.catalog.factories import ProductFactory, ProductImageFactory, VariantFactory
@@ -17,10 +17,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def shop():
     warehouse = WarehouseFactory(code="sh", name="Shanghai")
     # Transactional tests empty every table between tests, including rows data migrations made.
-    ShippingMethod.objects.get_or_create(
+    method, _ = ShippingMethod.objects.get_or_create(
         code="standard",
-        defaults={"name": "Standard delivery", "name_en": "Standard delivery",
-                  "price": Decimal("12.00"), "free_above": Decimal("199.00")},
+        defaults={"name": "Standard delivery", "name_en": "Standard delivery"},
+    )
+    ShippingRate.objects.get_or_create(
+        method=method, max_weight_grams=1000,
+        defaults={"price": Decimal("12.00"), "free_above": Decimal("199.00")},
     )  # fmt: skip
     tee = ProductFactory(name_en="Organic Cotton Tee", slug="tee", price=Decimal("129.00"))
     mug = ProductFactory(name_en="Stoneware Mug", slug="mug", price=Decimal("49.00"))
