@@ -119,9 +119,17 @@ class CheckoutForm(forms.Form):
         """The address choice to show as checked (what was posted, else the initial one)."""
         return str(self["address"].value() or "") if "address" in self.fields else NEW_ADDRESS
 
+    # The options list refreshed for a changed address (views.checkout_delivery_options) keeps
+    # the choice if it still serves the address, else checks the first option.
+    preselect_first_option = False
+
     @property
     def selected_shipping_method(self) -> str:
-        return str(self["shipping_method"].value() or "")
+        chosen = str(self["shipping_method"].value() or "")
+        offered = [str(o.method.pk) for o in self.options]
+        if self.preselect_first_option and offered and chosen not in offered:
+            return offered[0]
+        return chosen
 
     @property
     def selected_slot(self) -> str:

@@ -140,6 +140,7 @@ def checkout_delivery_options(request: HttpRequest) -> HttpResponse:
     if cart.is_empty:
         return HttpResponse(_("Your cart is empty."), status=400, content_type="text/plain")
     form = _checkout_form(request, cart, request.GET)
+    form.preselect_first_option = True
     return render(request, "orders/_delivery_options.html", {"form": form})
 
 

@@ -78,6 +78,9 @@ def test_anonymous_cart_is_merged_at_login_and_checked_out(page, screenshot, sho
     page.fill("input[name=new-district]", "西湖区")
     page.fill("input[name=new-street]", "文三路 90 号")
     page.fill("input[name=new-postal_code]", "310012")
+    # The delivery options for the address typed come in, the first one checked.
+    page.wait_for_selector("input[name=shipping_method]:checked")
+    assert "Arrives" in page.locator("[data-delivery-options]").inner_text()
     screenshot(page, "checkout")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/checkout/review/")
@@ -88,7 +91,7 @@ def test_anonymous_cart_is_merged_at_login_and_checked_out(page, screenshot, sho
     page.wait_for_url("**/orders/*/")
     order = Order.objects.get(user=shop["user"])
     assert order.status == OrderStatus.PENDING_PAYMENT
-    assert order.total == Decimal("200.00")
+    assert order.total == Decimal("212.00")  # two merchants: two parcels at ¥12
     assert page.get_by_text("Pending payment").first.is_visible()
     assert order.number in page.locator("main").inner_text()
     screenshot(page, "order")
