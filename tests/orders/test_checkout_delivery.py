@@ -211,3 +211,15 @@ def test_the_review_and_the_order_show_the_promised_date(
     assert f"Arrives {shown}" in review.content.decode()
     assert f"Expected delivery:</strong> {shown}" in page.content.decode()
     assert f"Expected delivery: {shown}" in mail.outbox[0].body
+
+
+def test_the_refreshed_options_check_the_first_and_show_no_error_before_anything_is_sent(
+    client, methods, variant
+):
+    guest_cart(client, variant)
+
+    response = client.get(reverse("orders:checkout_delivery_options"), new_address(HANGZHOU))
+
+    html = response.content.decode()
+    assert f'value="{methods["express"].pk}" checked' in html
+    assert "Please choose a delivery option" not in html
