@@ -28,7 +28,7 @@ from logistics import services as stock
 from logistics.selectors import DeliveryOption, QuoteItem, Slot
 
 from . import locks, selectors, signals, transitions
-from .errors import CheckoutError, IllegalTransition, OrderError
+from .errors import CheckoutError, DeliveryUnavailable, IllegalTransition, OrderError
 from .events import order_event_record
 from .models import Order, OrderLine
 from .models import OrderEventType as T
@@ -125,7 +125,7 @@ def checkout_delivery(
     local delivery without an open slot."""
     code = address_region_code(address)
     if not code:
-        raise CheckoutError(
+        raise DeliveryUnavailable(
             _(
                 "We could not find the district of this address. "
                 "Please check the province, city and district."
@@ -133,12 +133,12 @@ def checkout_delivery(
         )
     method = logistics_selectors.shipping_method_active(pk=shipping_method_id)
     if method is None:
-        raise CheckoutError(_("Please choose a delivery option."))
+        raise DeliveryUnavailable(_("Please choose a delivery option."))
     options = logistics_selectors.delivery_options(
         region_code=code, items=checkout_items(cart), now=now, method_id=method.pk
     )
     if not options:
-        raise CheckoutError(
+        raise DeliveryUnavailable(
             _("%(method)s does not deliver to %(place)s. Please choose another delivery option.")
             % {"method": method.name, "place": f"{address.city}{address.district}"}
         )
@@ -147,7 +147,7 @@ def checkout_delivery(
     if option.is_local:
         slot = option.slot(slot_key)
         if slot is None:
-            raise CheckoutError(
+            raise DeliveryUnavailable(
                 _("Please choose a delivery slot for %(method)s.") % {"method": method.name}
                 if not slot_key
                 else _("That delivery slot is no longer available. Please choose another one.")
@@ -191,7 +191,7 @@ def order_place(
     if existing is not None:
         return existing
     if logistics_selectors.shipping_method_active(pk=shipping_method_id) is None:
-        raise CheckoutError(_("Please choose a delivery option."))
+        raise DeliveryUnavailable(_("Please choose a delivery option."))
     place = _Placing(user, session, email, address, shipping_method_id, delivery_slot, now)
     try:
         with transaction.atomic():

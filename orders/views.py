@@ -25,7 +25,7 @@ from accounts.services import address_save
 from cart.selectors import CartView, cart_view
 
 from . import selectors, services
-from .errors import CheckoutError, OrderError
+from .errors import CheckoutError, DeliveryUnavailable, OrderError
 from .forms import NEW_ADDRESS, CheckoutForm, RefundRequestForm
 from .models import Order, OrderStatus
 
@@ -221,6 +221,9 @@ def place(request: HttpRequest) -> HttpResponse:
             # The connecting address, never a forwarded header a client could write itself.
             client_ip=request.META.get("REMOTE_ADDR") or None,
         )
+    except DeliveryUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("orders:checkout")
     except CheckoutError as error:
         messages.error(request, str(error))
         return redirect("cart:detail")

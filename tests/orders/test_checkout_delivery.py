@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import formats, translation
@@ -223,3 +224,19 @@ def test_the_refreshed_options_check_the_first_and_show_no_error_before_anything
     html = response.content.decode()
     assert f'value="{methods["express"].pk}" checked' in html
     assert "Please choose a delivery option" not in html
+
+
+def test_a_method_that_stopped_serving_the_address_after_review_sends_back_to_delivery(
+    client, methods, variant
+):
+    guest_cart(client, variant)
+    details = {"email": "guest@example.com", **new_address(HANGZHOU)}
+    client.post(reverse("orders:checkout"), {**details, "shipping_method": methods["express"].pk})
+    key = client.get(reverse("orders:checkout_review")).context["checkout_key"]
+    ShippingRate.objects.filter(method=methods["express"]).delete()
+
+    response = client.post(reverse("orders:place"), {"checkout_key": key})
+
+    assert response.url == reverse("orders:checkout")
+    assert any("does not deliver to" in str(m) for m in get_messages(response.wsgi_request))
+    assert not Order.objects.exists()
