@@ -169,13 +169,15 @@ def delivery_options(
     items: Iterable[QuoteItem],
     now: datetime | None = None,
     method_id: int | None = None,
+    shipped_from: Iterable[quoting.Take] | None = None,
 ) -> list[DeliveryOption]:
     """The active methods that deliver these items to the district `region_code`, each with its
     price, the date it arrives and its parcels (one per merchant per warehouse, the warehouses
     chosen as stock_allocate will: quoting.plan_shipments) and, for local delivery, the slots on
     that date. A method that has no rate for the address (or, local, whose radius it is outside
     of) is left out; so are all when the stock cannot cover the items. `method_id`: only that
-    method (to re-check a choice)."""
+    method (to re-check a choice). `shipped_from`: the units already allocated, where from
+    (the quote of a placed order is made from the warehouses that really ship it)."""
     items = [i for i in items if i.quantity > 0]
     destination = destination_point(region_code)
     province = regions.province_of(region_code) if destination is not None else None
@@ -190,7 +192,12 @@ def delivery_options(
         value_of[item.merchant_id] += item.line_total
     order_value = sum(value_of.values(), ZERO)
     warehouses, stock = warehouse_stock(variant_ids=list(wanted), destination=destination)
-    plan = quoting.plan_shipments(wanted, stock)
+    if shipped_from is not None:
+        takes = tuple(shipped_from)
+        rule = "single" if len({t.warehouse_id for t in takes}) == 1 else "split"
+        plan = quoting.Plan(takes, rule, {w.warehouse_id: w.distance_km for w in stock})
+    else:
+        plan = quoting.plan_shipments(wanted, stock)
     if plan is None:
         return []
     weights = dict(

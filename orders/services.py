@@ -25,6 +25,7 @@ from cart.selectors import CartView, cart_view
 from cart.services import cart_add, cart_clear
 from logistics import selectors as logistics_selectors
 from logistics import services as stock
+from logistics.quoting import Take
 from logistics.selectors import DeliveryOption, QuoteItem, Slot
 
 from . import locks, selectors, signals, transitions
@@ -273,7 +274,7 @@ def _place(place: _Placing, checkout_key: str, language: str, client_ip: str | N
         ]
     )
     try:
-        stock.stock_allocate(
+        allocations = stock.stock_allocate(
             requests=[stock.LineRequest(line.pk, line.variant_id, line.quantity) for line in lines],
             actor=user,
             destination=address.region_code,
@@ -284,12 +285,42 @@ def _place(place: _Placing, checkout_key: str, language: str, client_ip: str | N
             _("Sorry, not enough stock left for: %(items)s. Please update your cart.")
             % {"items": ", ".join(names)}
         ) from short
+    _requote_from_allocations(order, cart, delivery, allocations, place.now)
     order_event_record(
         order=order, actor=user, from_status="", to_status=S.PENDING_PAYMENT, type=T.PLACED
     )
     cart_clear(user=user, session=session)
     _queue_email(order, "placed")
     return order
+
+
+def _requote_from_allocations(order, cart, delivery, allocations, now) -> None:
+    """The quote was made from the stock read before the allocation locked it; should another
+    order have taken units in between, the order ships from other warehouses: quote again from
+    those and keep that price and date (or refuse, if the method cannot serve them: a local
+    delivery that now needs two warehouses)."""
+    takes = [Take(a.stock.warehouse_id, a.stock.variant_id, a.quantity) for a in allocations]
+    planned = {(p.merchant_id, p.warehouse_id) for p in delivery.option.parcels}
+    merchant_of = {line.variant.pk: line.product.merchant_id for line in cart.lines}
+    if {(merchant_of[t.variant_id], t.warehouse_id) for t in takes} == planned:
+        return
+    options = logistics_selectors.delivery_options(
+        region_code=order.region_code,
+        items=checkout_items(cart),
+        now=now,
+        method_id=delivery.option.method.pk,
+        shipped_from=takes,
+    )
+    if not options or (delivery.slot and options[0].slot(delivery.slot.key) is None):
+        raise DeliveryUnavailable(
+            _("%(method)s can no longer deliver this order. Please choose another delivery option.")
+            % {"method": delivery.option.method.name}
+        )
+    option = options[0]
+    order.shipping_total = option.price
+    order.total = order.subtotal + option.price - order.discount_total
+    order.promised_date = option.eta
+    order.save(update_fields=["shipping_total", "total", "promised_date", "updated_at"])
 
 
 def _move(

@@ -10,15 +10,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, translation
 
-from logistics.models import ShippingRate, StockMovement
+from logistics.models import ShippingRate, Stock, StockMovement
 from orders import services
 from orders.errors import CheckoutError
 from orders.models import Order
 from tests.catalog.factories import VariantFactory
-from tests.logistics.factories import StockFactory, delivery_methods, warehouse_pudong
+from tests.logistics.factories import (
+    StockFactory,
+    delivery_methods,
+    warehouse_guangzhou,
+    warehouse_pudong,
+)
 from tests.orders.factories import fill_cart
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +246,40 @@ def test_a_method_that_stopped_serving_the_address_after_review_sends_back_to_de
     assert response.url == reverse("orders:checkout")
     assert any("does not deliver to" in str(m) for m in get_messages(response.wsgi_request))
     assert not Order.objects.exists()
+
+
+@pytest.fixture
+def near_unit_taken_before_allocation(monkeypatch):
+    """Another order takes the Pudong warehouse's units after the quote, just before this
+    order's allocation."""
+    real_allocate = services.stock.stock_allocate
+
+    def allocate_after_someone_else(**kwargs):
+        Stock.objects.filter(warehouse__code="sh-pudong").update(allocated=F("quantity"))
+        return real_allocate(**kwargs)
+
+    monkeypatch.setattr(services.stock, "stock_allocate", allocate_after_someone_else)
+
+
+@pytest.fixture
+def also_in_guangzhou(variant):
+    StockFactory(variant=variant, warehouse=warehouse_guangzhou(), quantity=5)
+
+
+@pytest.mark.usefixtures("also_in_guangzhou", "near_unit_taken_before_allocation")
+def test_an_order_that_ends_up_shipping_from_farther_away_promises_that_date(methods, variant):
+    order = place(variant, HANGZHOU, methods["express"])
+
+    assert order.promised_date == date(2027, 3, 6)  # from Guangzhou: two days, not one
+    assert order.shipping_total == Decimal("12.00")
+    order.refresh_from_db()
+    assert order.promised_date == date(2027, 3, 6)
+
+
+@pytest.mark.usefixtures("also_in_guangzhou", "near_unit_taken_before_allocation")
+def test_local_delivery_is_refused_when_the_nearby_units_went_before_allocation(methods, variant):
+    with pytest.raises(CheckoutError, match="can no longer deliver"):
+        place(variant, PUDONG, methods["local"], slot="2027-03-04T15:00")
+
+    assert not Order.objects.exists()
+    assert not Stock.objects.filter(warehouse__code="gz-baiyun", allocated__gt=0).exists()
