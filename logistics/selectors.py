@@ -212,6 +212,10 @@ def delivery_options(
         for z in ShippingZone.objects.all()
     ]
     calendar = _calendar(now.date())
+    # Remote regions take longer whatever the method: the extra days are the province's zone's;
+    # the price is that of the first zone the method has rates for.
+    place_zone = quoting.zone_for(province.code, zones)
+    extra_days = place_zone.extra_days if place_zone else 0
     options = []
     for method in methods:
         rows = [
@@ -240,7 +244,7 @@ def delivery_options(
                 break
             shipped = quoting.ship_date(now, _handling(warehouses[warehouse_id]), calendar)
             transit = method.speed.transit_days(
-                plan.distances.get(warehouse_id), extra_days=zone.extra_days if zone else 0
+                plan.distances.get(warehouse_id), extra_days=extra_days
             )
             if method.is_local:
                 transit = method.base_days

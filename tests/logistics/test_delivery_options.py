@@ -229,3 +229,14 @@ def test_allocation_splits_by_the_fewest_shipments_and_records_it():
 
 def test_a_warehouses_cutoff_is_a_time_of_day():
     assert warehouse_pudong().cutoff_time == time(16, 0)
+
+
+def test_a_remote_zone_adds_its_days_even_to_a_method_priced_for_anywhere(methods):
+    variant = stocked(warehouse_pudong())
+    ShippingRate.objects.filter(method=methods["express"]).update(zone=None)
+    ShippingRate.objects.filter(method=methods["express"]).exclude(price="12.00").delete()
+
+    express = options(TIANSHAN_URUMQI, item(variant))["t-express"]
+
+    assert express.price == Decimal("12.00")
+    assert express.eta == date(2027, 3, 10)  # 4 days on the road, +2 for the remote zone
