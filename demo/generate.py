@@ -63,6 +63,7 @@ from recommendations.services.sales import product_sales_counts_refresh
 
 from . import behaviour, images, vocabulary
 from .bulk import TableWriter, can_copy, next_id, purge, reset_sequences, truncate
+from .delivery import delivery_setup
 
 logger = logging.getLogger(__name__)
 
@@ -286,6 +287,8 @@ def _reference_data(run: _Run) -> None:
         )
         run.warehouse_ids.append(warehouse.pk)
     run.count("warehouses", len(vocabulary.WAREHOUSES))
+    for name, value in delivery_setup().items():
+        run.count(name, value)
 
     # The category tree: 8 top-level categories, their leaves underneath. Products live in leaves.
     run.top_category_ids = []

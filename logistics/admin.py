@@ -14,14 +14,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, SuperuserWritesAdmin
 from catalog.admin import ProductVariantAdmin
 from catalog.models import ProductVariant
 
 from . import locks, selectors, services
-from .models import Allocation, ShippingMethod, Stock, StockMovement, Warehouse
+from .models import Allocation, Stock, StockMovement, Warehouse
 from .services import StockError
 
 # The reason an admin edit records when staff give none.
@@ -128,16 +127,6 @@ class WarehouseAdmin(SuperuserWritesAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "province", "city", "low_stock_threshold", "is_active")
     list_filter = ("is_active", "province")
     search_fields = ("code", "name", "city")
-
-
-@admin.register(ShippingMethod)
-class ShippingMethodAdmin(SuperuserWritesAdmin, TranslationAdmin):
-    """Delivery options offered at checkout, named and described in both languages."""
-
-    list_display = ("name", "price", "free_above", "is_active", "position")
-    list_editable = ("is_active", "position")  # Django offers them only to who may change
-    search_fields = ("code", "name_en", "name_zh_hans")
-    fields = ("code", "name", "description", "price", "free_above", "is_active", "position")
 
 
 class AllocationInline(MerchantScopedInline, admin.TabularInline):
@@ -468,5 +457,6 @@ admin.site.unregister(ProductVariant)
 admin.site.register(ProductVariant, ProductVariantStockAdmin)
 
 
-# Delivery route plans: their own module, registered on import.
-from . import admin_routes  # noqa: E402, F401
+# Delivery methods, zones, rates and non-working days; delivery route plans: their own modules,
+# registered on import.
+from . import admin_rates, admin_routes  # noqa: E402, F401

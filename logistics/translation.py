@@ -2,9 +2,19 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ShippingMethod
+from .models import NonWorkingDay, ShippingMethod, ShippingZone
 
 
 @register(ShippingMethod)
 class ShippingMethodTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(ShippingZone)
+class ShippingZoneTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(NonWorkingDay)
+class NonWorkingDayTranslation(TranslationOptions):
+    fields = ("name",)

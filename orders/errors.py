@@ -11,3 +11,8 @@ class IllegalTransition(OrderError):
 
 class CheckoutError(OrderError):
     pass
+
+
+class DeliveryUnavailable(CheckoutError):
+    """The delivery chosen cannot be used for this address now (the method does not serve it,
+    or the slot has gone): the shopper chooses again at the delivery step."""

@@ -4,7 +4,6 @@ whether the order can be placed or changed."""
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import regions
 from accounts.forms import AddressForm, region_error_message
 from accounts.models import Address
-from logistics.models import ShippingMethod
+from logistics import selectors as logistics_selectors
+from logistics.selectors import DeliveryOption, Slot
 
 from .services import ShippingAddress
 
@@ -44,16 +44,14 @@ class CheckoutForm(forms.Form):
     save_address = forms.BooleanField(
         label=_("Save this address to my address book"), required=False
     )
-    shipping_method = forms.ModelChoiceField(
+    # The options are those that serve the address chosen (or typed) in this same form, quoted
+    # by the view for it (orders.services.checkout_delivery_options); a choice that does not
+    # serve it is an error, and the options shown are the ones that do.
+    shipping_method = forms.CharField(
         label=_("Delivery option"),
-        queryset=ShippingMethod.objects.none(),
-        empty_label=None,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Please choose a delivery option."),
-            "invalid_choice": _("Please choose one of the delivery options shown."),
-        },
+        error_messages={"required": _("Please choose a delivery option.")},
     )
+    delivery_slot = forms.CharField(label=_("Delivery slot"), required=False)
 
     def __init__(
         self,
@@ -61,18 +59,13 @@ class CheckoutForm(forms.Form):
         *,
         user,
         saved_addresses: list[Address],
-        methods: list[ShippingMethod],
-        subtotal: Decimal,
+        options: list[DeliveryOption],
         initial: dict | None = None,
     ):
         super().__init__(data, initial=initial)
         self.signed_in = user is not None and user.is_authenticated
         self.saved_addresses = saved_addresses if self.signed_in else []
-        self.methods = methods
-        self.subtotal = subtotal
-        self.fields["shipping_method"].queryset = ShippingMethod.objects.filter(
-            pk__in=[m.pk for m in methods]
-        )
+        self.options = options
         if self.signed_in:
             del self.fields["email"]
         else:
@@ -93,19 +86,57 @@ class CheckoutForm(forms.Form):
             use_required_attribute=not self.saved_addresses,
         )
 
-    @property
-    def shipping_options(self) -> list[tuple[ShippingMethod, Decimal]]:
-        """Each delivery option with what it costs for this cart."""
-        return [(m, m.cost_for(self.subtotal)) for m in self.methods]
+    def clean_shipping_method(self) -> DeliveryOption:
+        wanted = self.cleaned_data["shipping_method"]
+        option = next((o for o in self.options if str(o.method.pk) == wanted), None)
+        if option is None:
+            if not self.options:
+                raise forms.ValidationError(
+                    _("No delivery option serves this address. Please check the address.")
+                )
+            if logistics_selectors.shipping_method_active(pk=wanted) is not None:
+                raise forms.ValidationError(
+                    _(
+                        "The delivery option you chose does not deliver to this address. "
+                        "Please choose one of the options shown."
+                    )
+                )
+            raise forms.ValidationError(_("Please choose one of the delivery options shown."))
+        return option
+
+    def clean(self):
+        cleaned = super().clean()
+        option = cleaned.get("shipping_method")
+        if option is not None and option.is_local:
+            slot = option.slot(cleaned.get("delivery_slot"))
+            if slot is None:
+                self.add_error("delivery_slot", _("Please choose a delivery slot."))
+            cleaned["slot"] = slot
+        return cleaned
+
+    def chosen_slot(self) -> Slot | None:
+        return self.cleaned_data.get("slot")
 
     @property
     def selected_address(self) -> str:
         """The address choice to show as checked (what was posted, else the initial one)."""
         return str(self["address"].value() or "") if "address" in self.fields else NEW_ADDRESS
 
+    # The options list refreshed for a changed address (views.checkout_delivery_options) keeps
+    # the choice if it still serves the address, else checks the first option.
+    preselect_first_option = False
+
     @property
     def selected_shipping_method(self) -> str:
-        return str(self["shipping_method"].value() or "")
+        chosen = str(self["shipping_method"].value() or "")
+        offered = [str(o.method.pk) for o in self.options]
+        if self.preselect_first_option and offered and chosen not in offered:
+            return offered[0]
+        return chosen
+
+    @property
+    def selected_slot(self) -> str:
+        return str(self["delivery_slot"].value() or "")
 
     @property
     def wants_new_address(self) -> bool:

@@ -8,7 +8,7 @@ which records their movements and refreshes the products' in-stock flags after c
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,16 +18,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import regions
 from accounts.permissions import merchant_acting_for
 from cart.errors import CartError
 from cart.selectors import CartView, cart_view
 from cart.services import cart_add, cart_clear
 from logistics import selectors as logistics_selectors
 from logistics import services as stock
-from logistics.models import ShippingMethod
+from logistics.quoting import Take
+from logistics.selectors import DeliveryOption, QuoteItem, Slot
 
 from . import locks, selectors, signals, transitions
-from .errors import CheckoutError, IllegalTransition, OrderError
+from .errors import CheckoutError, DeliveryUnavailable, IllegalTransition, OrderError
 from .events import order_event_record
 from .models import Order, OrderLine
 from .models import OrderEventType as T
@@ -72,10 +74,91 @@ class Totals:
         return self.subtotal + self.shipping - self.discount
 
 
-def checkout_totals(*, cart: CartView, shipping_method: ShippingMethod) -> Totals:
+def address_region_code(address: ShippingAddress) -> str:
+    """The address's district code: as stored, else found from its province, city and district
+    names (addresses saved before codes were kept); "" when the names make no district."""
+    if address.region_code:
+        return address.region_code
+    try:
+        return regions.resolve(address.province, address.city, address.district).code
+    except regions.RegionError:
+        return ""
+
+
+def checkout_items(cart: CartView) -> list[QuoteItem]:
+    """The cart's lines as delivery quoting takes them."""
+    return [
+        QuoteItem(line.variant.pk, line.product.merchant_id, line.quantity, line.line_total)
+        for line in cart.lines
+    ]
+
+
+def checkout_delivery_options(
+    *, cart: CartView, address: ShippingAddress, now: datetime | None = None
+) -> list[DeliveryOption]:
+    """The delivery options that serve this address for this cart, priced and dated."""
+    code = address_region_code(address)
+    if not code:
+        return []
+    return logistics_selectors.delivery_options(
+        region_code=code, items=checkout_items(cart), now=now
+    )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The delivery chosen at checkout, as the server quotes it now."""
+
+    option: DeliveryOption
+    slot: Slot | None = None
+
+
+def checkout_delivery(
+    *,
+    cart: CartView,
+    address: ShippingAddress,
+    shipping_method_id: int | str | None,
+    slot_key: str = "",
+    now: datetime | None = None,
+) -> Delivery:
+    """Re-quote the chosen method for this address and cart, or CheckoutError saying why it
+    cannot be used: no district found, the method does not deliver there (or is gone), or a
+    local delivery without an open slot."""
+    code = address_region_code(address)
+    if not code:
+        raise DeliveryUnavailable(
+            _(
+                "We could not find the district of this address. "
+                "Please check the province, city and district."
+            )
+        )
+    method = logistics_selectors.shipping_method_active(pk=shipping_method_id)
+    if method is None:
+        raise DeliveryUnavailable(_("Please choose a delivery option."))
+    options = logistics_selectors.delivery_options(
+        region_code=code, items=checkout_items(cart), now=now, method_id=method.pk
+    )
+    if not options:
+        raise DeliveryUnavailable(
+            _("%(method)s does not deliver to %(place)s. Please choose another delivery option.")
+            % {"method": method.name, "place": f"{address.city}{address.district}"}
+        )
+    option = options[0]
+    slot = None
+    if option.is_local:
+        slot = option.slot(slot_key)
+        if slot is None:
+            raise DeliveryUnavailable(
+                _("Please choose a delivery slot for %(method)s.") % {"method": method.name}
+                if not slot_key
+                else _("That delivery slot is no longer available. Please choose another one.")
+            )
+    return Delivery(option, slot)
+
+
+def checkout_totals(*, cart: CartView, delivery: DeliveryOption) -> Totals:
     """What the shopper pays, from current prices only (nothing the browser sends)."""
-    subtotal = cart.subtotal
-    return Totals(subtotal=subtotal, shipping=shipping_method.cost_for(subtotal), discount=ZERO)
+    return Totals(subtotal=cart.subtotal, shipping=delivery.price, discount=ZERO)
 
 
 def _queue_email(order: Order, kind: str) -> None:
@@ -94,22 +177,26 @@ def order_place(
     checkout_key: str,
     language: str,
     client_ip: str | None = None,
+    delivery_slot: str = "",
+    now: datetime | None = None,
 ) -> Order:
     """Turn the cart into an order awaiting payment, allocating its stock.
 
-    All or nothing: if any line cannot be served from the stock on hand now, no order is created
-    and CheckoutError says which items. The same `checkout_key` (one per checkout form) always
-    gives the same order, so a double submission creates exactly one.
+    The delivery is quoted again here (price, promised date, and for local delivery the slot,
+    `delivery_slot` being its key): a method that does not serve the address, or a slot no longer
+    open, is a CheckoutError. All or nothing: if any line cannot be served from the stock on hand
+    now, no order is created and CheckoutError says which items. The same `checkout_key` (one
+    per checkout form) always gives the same order, so a double submission creates exactly one.
     """
     existing = selectors.order_by_checkout_key(checkout_key=checkout_key)
     if existing is not None:
         return existing
-    method = logistics_selectors.shipping_method_active(pk=shipping_method_id)
-    if method is None:
-        raise CheckoutError(_("Please choose a delivery option."))
+    if logistics_selectors.shipping_method_active(pk=shipping_method_id) is None:
+        raise DeliveryUnavailable(_("Please choose a delivery option."))
+    place = _Placing(user, session, email, address, shipping_method_id, delivery_slot, now)
     try:
         with transaction.atomic():
-            order = _place(user, session, email, address, method, checkout_key, language, client_ip)
+            order = _place(place, checkout_key, language, client_ip)
     except (IntegrityError, CheckoutError):
         # The same form submitted twice at once: the other request created the order (and may
         # have emptied the cart between the look-up above and this one reading it).
@@ -120,22 +207,34 @@ def order_place(
     return order
 
 
-def _place(
-    user: Actor,
-    session: SessionBase,
-    email: str,
-    address: ShippingAddress,
-    method: ShippingMethod,
-    checkout_key: str,
-    language: str,
-    client_ip: str | None,
-) -> Order:
+@dataclass(frozen=True)
+class _Placing:
+    user: Actor
+    session: SessionBase
+    email: str
+    address: ShippingAddress
+    shipping_method_id: int
+    delivery_slot: str
+    now: datetime | None
+
+
+def _place(place: _Placing, checkout_key: str, language: str, client_ip: str | None) -> Order:
+    user, session, email = place.user, place.session, place.email
     cart = cart_view(user=user, session=session)
     if cart.is_empty:
         raise CheckoutError(_("Your cart is empty."))
     if cart.blocking_problems:
         raise CheckoutError(_("Some items in your cart need your attention before you can order."))
-    totals = checkout_totals(cart=cart, shipping_method=method)
+    address = replace(place.address, region_code=address_region_code(place.address))
+    delivery = checkout_delivery(
+        cart=cart,
+        address=address,
+        shipping_method_id=place.shipping_method_id,
+        slot_key=place.delivery_slot,
+        now=place.now,
+    )
+    method = delivery.option.method
+    totals = checkout_totals(cart=cart, delivery=delivery.option)
     now = timezone.now()
     signed_in = user is not None and user.is_authenticated
     order = Order.objects.create(
@@ -148,6 +247,9 @@ def _place(
         total=totals.total,
         shipping_method=method,
         shipping_method_name=method.name,
+        promised_date=delivery.option.eta,
+        delivery_window_start=delivery.slot.start if delivery.slot else None,
+        delivery_window_end=delivery.slot.end if delivery.slot else None,
         expires_at=now + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES),
         guest_token="" if signed_in else secrets.token_urlsafe(24),
         checkout_key=checkout_key,
@@ -172,9 +274,10 @@ def _place(
         ]
     )
     try:
-        stock.stock_allocate(
+        allocations = stock.stock_allocate(
             requests=[stock.LineRequest(line.pk, line.variant_id, line.quantity) for line in lines],
             actor=user,
+            destination=address.region_code,
         )
     except stock.InsufficientStock as short:
         names = sorted({line.product_name for line in lines if line.variant_id in short.shortages})
@@ -182,12 +285,42 @@ def _place(
             _("Sorry, not enough stock left for: %(items)s. Please update your cart.")
             % {"items": ", ".join(names)}
         ) from short
+    _requote_from_allocations(order, cart, delivery, allocations, place.now)
     order_event_record(
         order=order, actor=user, from_status="", to_status=S.PENDING_PAYMENT, type=T.PLACED
     )
     cart_clear(user=user, session=session)
     _queue_email(order, "placed")
     return order
+
+
+def _requote_from_allocations(order, cart, delivery, allocations, now) -> None:
+    """The quote was made from the stock read before the allocation locked it; should another
+    order have taken units in between, the order ships from other warehouses: quote again from
+    those and keep that price and date (or refuse, if the method cannot serve them: a local
+    delivery that now needs two warehouses)."""
+    takes = [Take(a.stock.warehouse_id, a.stock.variant_id, a.quantity) for a in allocations]
+    planned = {(p.merchant_id, p.warehouse_id) for p in delivery.option.parcels}
+    merchant_of = {line.variant.pk: line.product.merchant_id for line in cart.lines}
+    if {(merchant_of[t.variant_id], t.warehouse_id) for t in takes} == planned:
+        return
+    options = logistics_selectors.delivery_options(
+        region_code=order.region_code,
+        items=checkout_items(cart),
+        now=now,
+        method_id=delivery.option.method.pk,
+        shipped_from=takes,
+    )
+    if not options or (delivery.slot and options[0].slot(delivery.slot.key) is None):
+        raise DeliveryUnavailable(
+            _("%(method)s can no longer deliver this order. Please choose another delivery option.")
+            % {"method": delivery.option.method.name}
+        )
+    option = options[0]
+    order.shipping_total = option.price
+    order.total = order.subtotal + option.price - order.discount_total
+    order.promised_date = option.eta
+    order.save(update_fields=["shipping_total", "total", "promised_date", "updated_at"])
 
 
 def _move(

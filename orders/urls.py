@@ -8,6 +8,11 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/review/", views.checkout_review, name="checkout_review"),
     path("checkout/place/", views.place, name="place"),
+    path(
+        "checkout/delivery-options/",
+        views.checkout_delivery_options,
+        name="checkout_delivery_options",
+    ),
     path("orders/", views.order_list, name="list"),
     path("orders/guest/<str:number>/<str:token>/", views.guest_detail, name="guest_detail"),
     path("orders/guest/<str:number>/<str:token>/cancel/", views.guest_cancel, name="guest_cancel"),

@@ -25,7 +25,7 @@ from accounts.services import address_save
 from cart.selectors import CartView, cart_view
 
 from . import selectors, services
-from .errors import CheckoutError, OrderError
+from .errors import CheckoutError, DeliveryUnavailable, OrderError
 from .forms import NEW_ADDRESS, CheckoutForm, RefundRequestForm
 from .models import Order, OrderStatus
 
@@ -48,10 +48,11 @@ def _cart_not_ready(request: HttpRequest, cart: CartView) -> HttpResponse | None
     return None
 
 
-def _checkout_initial(state: dict, saved_addresses: list, methods: list) -> dict:
-    initial: dict = {"shipping_method": state.get("shipping_method_id")}
-    if not initial["shipping_method"] and methods:
-        initial["shipping_method"] = methods[0].pk
+def _checkout_initial(state: dict, saved_addresses: list) -> dict:
+    initial: dict = {
+        "shipping_method": state.get("shipping_method_id"),
+        "delivery_slot": state.get("delivery_slot", ""),
+    }
     if state.get("email"):
         initial["email"] = state["email"]
     saved_ids = {a.pk for a in saved_addresses}
@@ -65,38 +66,82 @@ def _checkout_initial(state: dict, saved_addresses: list, methods: list) -> dict
     return initial
 
 
+_ADDRESS_FIELDS = services.ShippingAddress.__dataclass_fields__
+
+
+def _address_to_quote(
+    data, initial: dict, saved_addresses: list
+) -> services.ShippingAddress | None:
+    """The address the delivery options are quoted for: the saved one chosen, or the new one
+    as typed so far (province, city and district are enough), from the posted or queried
+    `data`, else from the form's initial values."""
+    if data is not None and ("address" in data or not saved_addresses):
+        choice = data.get("address", NEW_ADDRESS)
+        typed = {f: data.get(f"new-{f}", "").strip() for f in _ADDRESS_FIELDS}
+    else:
+        choice = initial.get("address", NEW_ADDRESS)
+        typed = {f: str((initial.get("new_address") or {}).get(f, "")) for f in _ADDRESS_FIELDS}
+    if choice != NEW_ADDRESS:
+        saved = next((a for a in saved_addresses if str(a.pk) == str(choice)), None)
+        return services.ShippingAddress.from_address(saved) if saved is not None else None
+    if not (typed["province"] and typed["city"] and typed["district"]):
+        return None
+    return services.ShippingAddress(**typed)
+
+
+def _checkout_form(request: HttpRequest, cart: CartView, data) -> CheckoutForm:
+    saved_addresses = selectors.checkout_saved_addresses(user=request.user)
+    state = request.session.get(CHECKOUT_SESSION_KEY, {})
+    initial = _checkout_initial(state, saved_addresses)
+    address = _address_to_quote(data, initial, saved_addresses)
+    options = services.checkout_delivery_options(cart=cart, address=address) if address else []
+    if options and not initial["shipping_method"]:
+        initial["shipping_method"] = options[0].method.pk
+    form = CheckoutForm(
+        data, user=request.user, saved_addresses=saved_addresses, options=options, initial=initial
+    )
+    form.address_known = address is not None
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 def checkout(request: HttpRequest) -> HttpResponse:
     cart = cart_view(user=request.user, session=request.session)
     if (back := _cart_not_ready(request, cart)) is not None:
         return back
-    saved_addresses = selectors.checkout_saved_addresses(user=request.user)
-    methods = selectors.checkout_shipping_methods()
-    state = request.session.get(CHECKOUT_SESSION_KEY, {})
-    form = CheckoutForm(
-        request.POST if request.method == "POST" else None,
-        user=request.user,
-        saved_addresses=saved_addresses,
-        methods=methods,
-        subtotal=cart.subtotal,
-        initial=_checkout_initial(state, saved_addresses, methods),
-    )
+    form = _checkout_form(request, cart, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen_saved_address()
         to_save = form.address_to_save()
         if to_save is not None:
             chosen = address_save(user=request.user, address=to_save)
+        slot = form.chosen_slot()
         request.session[CHECKOUT_SESSION_KEY] = {
             "email": request.user.email
             if request.user.is_authenticated
             else form.cleaned_data["email"],
             "address": form.shipping_address().__dict__,
             "address_id": chosen.pk if chosen else None,
-            "shipping_method_id": form.cleaned_data["shipping_method"].pk,
+            "shipping_method_id": form.cleaned_data["shipping_method"].method.pk,
+            "delivery_slot": slot.key if slot else "",
         }
         return redirect("orders:checkout_review")
     return render(request, "orders/checkout.html", {"form": form, "cart": cart})
+
+
+@require_safe
+@never_cache
+def checkout_delivery_options(request: HttpRequest) -> HttpResponse:
+    """The delivery options for the address the checkout form holds now (its fields as query
+    parameters): the HTML of the options list, which checkout.js puts in place of the old one
+    when the shopper changes the address."""
+    cart = cart_view(user=request.user, session=request.session)
+    if cart.is_empty:
+        return HttpResponse(_("Your cart is empty."), status=400, content_type="text/plain")
+    form = _checkout_form(request, cart, request.GET)
+    form.preselect_first_option = True
+    return render(request, "orders/_delivery_options.html", {"form": form})
 
 
 def _checkout_email(request: HttpRequest, state: dict) -> str:
@@ -112,9 +157,16 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
         return back
     if not state or not _checkout_email(request, state):
         return redirect("orders:checkout")
-    method = selectors.checkout_shipping_method(pk=state.get("shipping_method_id"))
-    if method is None:
-        messages.warning(request, _("Please choose a delivery option."))
+    address = services.ShippingAddress(**state["address"])
+    try:
+        delivery = services.checkout_delivery(
+            cart=cart,
+            address=address,
+            shipping_method_id=state.get("shipping_method_id"),
+            slot_key=state.get("delivery_slot", ""),
+        )
+    except CheckoutError as error:
+        messages.warning(request, str(error))
         return redirect("orders:checkout")
     # One key per review page: placing with it twice finds the first order (order_place).
     state["key"] = secrets.token_urlsafe(24)
@@ -124,9 +176,10 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
         "orders/checkout_review.html",
         {
             "rows": selectors.cart_line_rows(cart),
-            "totals": services.checkout_totals(cart=cart, shipping_method=method),
-            "shipping_method": method,
-            "address": services.ShippingAddress(**state["address"]),
+            "totals": services.checkout_totals(cart=cart, delivery=delivery.option),
+            "delivery": delivery,
+            "shipping_method": delivery.option.method,
+            "address": address,
             "email": _checkout_email(request, state),
             "checkout_key": state["key"],
             "payment_minutes": settings.ORDER_PAYMENT_TIMEOUT_MINUTES,
@@ -162,11 +215,15 @@ def place(request: HttpRequest) -> HttpResponse:
             email=_checkout_email(request, state),
             address=services.ShippingAddress(**state["address"]),
             shipping_method_id=state["shipping_method_id"],
+            delivery_slot=state.get("delivery_slot", ""),
             checkout_key=key,
             language=translation.get_language(),
             # The connecting address, never a forwarded header a client could write itself.
             client_ip=request.META.get("REMOTE_ADDR") or None,
         )
+    except DeliveryUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("orders:checkout")
     except CheckoutError as error:
         messages.error(request, str(error))
         return redirect("cart:detail")

@@ -2,6 +2,7 @@
 methods, zones and rates (rates.py), shipments and their tracking events (shipments.py), delivery
 route plans (routes.py)."""
 
+from .rates import MethodKind, NonWorkingDay, ShippingMethod, ShippingRate, ShippingZone
 from .routes import RoutePlan, RoutePlanStatus, RouteStop, RouteVehicle, UnservedReason
 from .shipments import (
     Carrier,
@@ -13,7 +14,6 @@ from .shipments import (
 )
 from .stock import (
     Allocation,
-    ShippingMethod,
     Stock,
     StockMovement,
     StockMovementKind,
@@ -23,6 +23,8 @@ from .stock import (
 __all__ = [
     "Allocation",
     "Carrier",
+    "MethodKind",
+    "NonWorkingDay",
     "RoutePlan",
     "RoutePlanStatus",
     "RouteStop",
@@ -33,6 +35,8 @@ __all__ = [
     "ShipmentLine",
     "ShipmentStatus",
     "ShippingMethod",
+    "ShippingRate",
+    "ShippingZone",
     "Stock",
     "StockMovement",
     "StockMovementKind",

@@ -1,10 +1,10 @@
-from decimal import Decimal
+import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import MONEY, TimeStampedModel
+from common.models import TimeStampedModel
 
 
 class Warehouse(TimeStampedModel):
@@ -28,6 +28,17 @@ class Warehouse(TimeStampedModel):
             "unless the row sets its own. Leave empty for no alerts."
         ),
     )
+    handling_days = models.PositiveSmallIntegerField(
+        _("handling days"),
+        default=0,
+        help_text=_("Working days between taking an order and handing it to the carrier."),
+    )
+    cutoff_time = models.TimeField(
+        _("cutoff time"),
+        default=datetime.time(16, 0),
+        help_text=_("Orders placed after this time are taken the next working day."),
+    )
+    works_weekends = models.BooleanField(_("works weekends"), default=True)
 
     class Meta:
         ordering = ["code"]
@@ -117,39 +128,6 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} of line {self.order_line_id} from stock {self.stock_id}"
-
-
-class ShippingMethod(TimeStampedModel):
-    """How an order travels, priced flat or free above a threshold. Configured by operators in
-    admin; the logistics issue replaces this with zone and weight rates."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=80)
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    price = models.DecimalField(_("price"), **MONEY)
-    free_above = models.DecimalField(
-        _("free for orders from"),
-        null=True,
-        blank=True,
-        help_text=_("Leave empty for a flat rate."),
-        **MONEY,
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("shipping method")
-        verbose_name_plural = _("shipping methods")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def cost_for(self, subtotal):
-        """The shipping charge for an order whose items come to `subtotal`."""
-        if self.free_above is not None and subtotal >= self.free_above:
-            return Decimal("0.00")
-        return self.price
 
 
 class StockMovementKind(models.TextChoices):

@@ -22,7 +22,7 @@ from catalog.models import ProductVariant
 from catalog.services import product_availability_refresh
 from common.errors import DomainError
 
-from .. import locks
+from .. import locks, quoting, selectors
 from ..models import Allocation, Stock, StockMovement, Warehouse
 from ..models import StockMovementKind as K
 from .low_stock import low_stock_flag
@@ -246,10 +246,18 @@ def available_by_variant(stock_rows: list[Stock]) -> dict[int, int]:
     return dict(totals)
 
 
-def stock_allocate(*, requests: list[LineRequest], actor: User | None = None) -> list[Allocation]:
+def stock_allocate(
+    *,
+    requests: list[LineRequest],
+    actor: User | None = None,
+    destination: str | tuple[float, float] | None = None,
+) -> list[Allocation]:
     """Promise stock to order lines: lock the variants' stock rows (pk order), check that every
-    line can be served, then take units from the warehouses with the most available first.
-    All or nothing: raises InsufficientStock and changes nothing if any line falls short."""
+    line can be served, then take the units as quoting.plan_shipments chooses for the
+    `destination` (a district code, or coordinates; None: distance unknown): the nearest
+    warehouse that holds the whole order, else the fewest shipments, then the nearest. The choice
+    is written as the reason of the allocation movements. All or nothing: raises
+    InsufficientStock and changes nothing if any line falls short."""
     _require_transaction()
     rows = locks.lock_stock_for_variants(r.variant_id for r in requests)
     wanted: dict[int, int] = defaultdict(int)
@@ -259,19 +267,27 @@ def stock_allocate(*, requests: list[LineRequest], actor: User | None = None) ->
     shortages = {v: available.get(v, 0) for v, q in wanted.items() if available.get(v, 0) < q}
     if shortages:
         raise InsufficientStock(shortages)
+    if isinstance(destination, str):
+        destination = selectors.destination_point(destination)
+    _, stock = selectors.warehouse_stock(variant_ids=wanted, destination=destination, rows=rows)
+    plan = quoting.plan_shipments(wanted, stock)
+    if plan is None:  # the stock is there, but in warehouses no longer active
+        raise InsufficientStock({v: 0 for v in wanted})
 
-    by_variant: dict[int, list[Stock]] = defaultdict(list)
-    for row in rows:
-        by_variant[row.variant_id].append(row)
+    row_at = {(row.warehouse_id, row.variant_id): row for row in rows}
+    # What the plan takes of each variant, handed out to the variant's lines in line order.
+    takes: dict[int, list[list]] = defaultdict(list)
+    for take in plan.takes:
+        takes[take.variant_id].append([row_at[take.warehouse_id, take.variant_id], take.quantity])
     allocations, touched, moves = [], {}, []
     for r in sorted(requests, key=lambda r: (r.variant_id, r.line_id)):
         need = r.quantity
-        for row in sorted(by_variant[r.variant_id], key=lambda s: (-s.available, s.pk)):
-            if need == 0:
-                break
-            take = min(need, row.available)
+        for portion in takes[r.variant_id]:
+            row, left = portion
+            take = min(need, left)
             if take <= 0:
                 continue
+            portion[1] -= take
             row.allocated += take
             touched[row.pk] = row
             allocations.append(Allocation(order_line_id=r.line_id, stock=row, quantity=take))
@@ -279,8 +295,10 @@ def stock_allocate(*, requests: list[LineRequest], actor: User | None = None) ->
                 Move(row, K.ALLOCATED, allocated_delta=take, reference=_line_reference(r.line_id))
             )
             need -= take
+            if need == 0:
+                break
     _save(touched.values(), ["allocated"])
-    _record(moves, actor=actor)
+    _record(moves, actor=actor, reason=plan.reason)
     return Allocation.objects.bulk_create(allocations)
 
 

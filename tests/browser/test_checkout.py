@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from logistics.models import ShippingMethod
+from logistics.models import ShippingMethod, ShippingRate
 from orders.models import Order, OrderStatus
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.catalog.factories import ProductFactory, ProductImageFactory, VariantFactory
@@ -17,10 +17,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def shop():
     warehouse = WarehouseFactory(code="sh", name="Shanghai")
     # Transactional tests empty every table between tests, including rows data migrations made.
-    ShippingMethod.objects.get_or_create(
+    method, _ = ShippingMethod.objects.get_or_create(
         code="standard",
-        defaults={"name": "Standard delivery", "name_en": "Standard delivery",
-                  "price": Decimal("12.00"), "free_above": Decimal("199.00")},
+        defaults={"name": "Standard delivery", "name_en": "Standard delivery"},
+    )
+    ShippingRate.objects.get_or_create(
+        method=method, max_weight_grams=1000,
+        defaults={"price": Decimal("12.00"), "free_above": Decimal("199.00")},
     )  # fmt: skip
     tee = ProductFactory(name_en="Organic Cotton Tee", slug="tee", price=Decimal("129.00"))
     mug = ProductFactory(name_en="Stoneware Mug", slug="mug", price=Decimal("49.00"))
@@ -75,6 +78,9 @@ def test_anonymous_cart_is_merged_at_login_and_checked_out(page, screenshot, sho
     page.select_option("select[name=new-district]", "西湖区")
     page.fill("input[name=new-street]", "文三路 90 号")
     page.fill("input[name=new-postal_code]", "310012")
+    # The delivery options for the address typed come in, the first one checked.
+    page.wait_for_selector("input[name=shipping_method]:checked")
+    assert "Arrives" in page.locator("[data-delivery-options]").inner_text()
     screenshot(page, "checkout")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/checkout/review/")
@@ -85,7 +91,7 @@ def test_anonymous_cart_is_merged_at_login_and_checked_out(page, screenshot, sho
     page.wait_for_url("**/orders/*/")
     order = Order.objects.get(user=shop["user"])
     assert order.status == OrderStatus.PENDING_PAYMENT
-    assert order.total == Decimal("200.00")
+    assert order.total == Decimal("212.00")  # two merchants: two parcels at ¥12
     assert page.get_by_text("Pending payment").first.is_visible()
     assert order.number in page.locator("main").inner_text()
     screenshot(page, "order")

@@ -10,7 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from cart.services import cart_add
 from catalog.models import ProductVariant
-from logistics.models import ShippingMethod, Stock
+from logistics.models import ShippingMethod, ShippingRate, Stock
 from orders import services
 from orders.models import Order
 from tests.accounts.factories import VALID_ADDRESS
@@ -23,17 +23,19 @@ ADDRESS = services.ShippingAddress(**VALID_ADDRESS)
 def shipping_method(
     *, code: str = "test-standard", price: str = "12.00", free_above: str | None = "199.00"
 ) -> ShippingMethod:
-    """Our own delivery option: the ones the data migration creates are gone after any
-    transactional test has flushed the database."""
-    method, _ = ShippingMethod.objects.get_or_create(
-        code=code,
-        defaults={
-            "name": f"Test {code}",
-            "description": f"How {code} travels.",
-            "price": Decimal(price),
-            "free_above": Decimal(free_above) if free_above is not None else None,
-        },
+    """Our own delivery option, one flat shop-wide rate for every address and weight (free from
+    `free_above`): the ones the data migrations create are gone after any transactional test
+    has flushed the database."""
+    method, created = ShippingMethod.objects.get_or_create(
+        code=code, defaults={"name": f"Test {code}", "description": f"How {code} travels."}
     )
+    if created:
+        ShippingRate.objects.create(
+            method=method,
+            max_weight_grams=1000,
+            price=Decimal(price),
+            free_above=Decimal(free_above) if free_above is not None else None,
+        )
     return method
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounts.models import User
 from cart.services import cart_add
 from catalog.models import ProductVariant
-from logistics.models import Allocation, ShippingMethod, Stock
+from logistics.models import Allocation, ShippingMethod, ShippingRate, Stock
 from orders import services
 from orders.models import Order, OrderEvent, OrderEventType
 from orders.models import OrderStatus as S
@@ -37,9 +37,11 @@ CHANGELIST = "admin:orders_order_changelist"
 
 @pytest.fixture
 def method() -> ShippingMethod:
-    return ShippingMethod.objects.create(
-        code="test-standard", name_en="Standard", name_zh_hans="标准快递", price=Decimal("12.00")
+    method = ShippingMethod.objects.create(
+        code="test-standard", name_en="Standard", name_zh_hans="标准快递"
     )
+    ShippingRate.objects.create(method=method, max_weight_grams=1000, price=Decimal("12.00"))
+    return method
 
 
 @pytest.fixture
@@ -508,7 +510,7 @@ def test_merchant_staff_can_view_shipping_methods_but_not_change_them(client, st
     assert post.status_code == 403
     assert inline_edit.status_code == 403
     method.refresh_from_db()
-    assert (method.name_en, method.price, method.position) == ("Standard", Decimal("12.00"), 0)
+    assert (method.name_en, method.position) == ("Standard", 0)
 
 
 def test_superuser_edits_a_shipping_method_in_both_languages(client, operator, method):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from demo.generate import SeedOptions, demo_seed
-from logistics.models import ShippingMethod
+from logistics.models import ShippingMethod, ShippingRate
 
 SMALL = SeedOptions(
     seed=7, products=600, users=600, orders=2500, interactions=30_000, images_per_leaf=1,
@@ -19,8 +19,14 @@ def seeded_shop():
     """The demo generator's result: counts, tastes and the planted co-purchase pairs."""
     # The seeder orders with the standard delivery option, which a transactional test before
     # this one may have flushed along with the data migration's rows.
-    ShippingMethod.objects.get_or_create(
-        code="standard",
-        defaults={"name": "Standard", "price": Decimal("12.00"), "free_above": Decimal("199.00")},
+    method, created = ShippingMethod.objects.get_or_create(
+        code="standard", defaults={"name": "Standard"}
     )
+    if created:
+        ShippingRate.objects.create(
+            method=method,
+            max_weight_grams=1000,
+            price=Decimal("12.00"),
+            free_above=Decimal("199.00"),
+        )
     return demo_seed(options=SMALL)
