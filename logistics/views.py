@@ -43,6 +43,13 @@ def carrier_event(request: HttpRequest, code: str) -> JsonResponse:
             "body_too_large",
             _("A body has at most %(limit)s bytes.") % {"limit": MAX_BODY_BYTES},
         )
+    if length and request.content_type != "application/json":
+        # Also keeps a form post, whose body middleware has already read, from reaching .body.
+        return _error(
+            415,
+            "unsupported_media_type",
+            _("Send events as JSON (Content-Type: application/json)."),
+        )
     try:
         result = tracking.tracking_event_receive(
             carrier_code=code,

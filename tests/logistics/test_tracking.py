@@ -201,6 +201,16 @@ def test_get_is_405_with_json(client, shipment):
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain"])
+def test_a_body_that_is_not_json_by_its_type_is_415(client, shipment, content_type):
+    response = client.post(
+        URL.format(code=shipment.carrier.code), data="status=delivered", content_type=content_type
+    )
+
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+
+
 def test_a_huge_body_is_refused_unread(client, shipment):
     response = deliver(client, shipment.carrier, None, raw=b"{" + b" " * 20_000 + b"}")
 
