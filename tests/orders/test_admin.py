@@ -142,7 +142,13 @@ def test_merchant_ships_own_lines_of_a_shared_order(
         staff_a,
         S.PARTIALLY_SHIPPED,
         OrderEventType.SHIPPED,
-        {"skus": ["ALPHA-1"], "partial": True},
+        {
+            "skus": ["ALPHA-1"],
+            "partial": True,
+            "shipments": [shared_order.shipments.get().number],
+            "carrier": "Simulated carrier",
+            "tracking_numbers": [shared_order.shipments.get().tracking_number],
+        },
     )
     done = f"Order {shared_order.number}: lines shipped, the order is now Partially shipped."
     assert ("success", done) in messages_of(response)
