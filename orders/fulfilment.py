@@ -152,7 +152,11 @@ def _dispatch(
     carrier: Carrier,
     tracking_number: str,
 ) -> list[OrderLine]:
-    """Hand over one locked shipment and count its units shipped on the (locked) lines."""
+    """Hand over one locked shipment and count its units shipped on the (locked) lines. (The
+    checks after the hand-over undo it with the transaction.)"""
+    logistics.shipment_dispatch(
+        shipment=shipment, carrier=carrier, tracking_number=tracking_number, actor=actor
+    )
     parts = list(shipment.lines.all())
     for part in parts:
         line = lines.get(part.order_line_id)
@@ -166,9 +170,6 @@ def _dispatch(
                 _("Shipment %(number)s holds more of %(sku)s than is left to ship.")
                 % {"number": shipment.number, "sku": line.sku}
             )
-    logistics.shipment_dispatch(
-        shipment=shipment, carrier=carrier, tracking_number=tracking_number, actor=actor
-    )
     shipped = []
     for part in parts:
         line = lines[part.order_line_id]
