@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 
-from .. import signals, transitions
+from .. import locks, signals, transitions
 from ..models import (
     Carrier,
     Shipment,
@@ -309,6 +309,9 @@ def shipment_warehouse_change(
     previous = shipment.warehouse
     why = reason or f"shipment {shipment.number} moved to {warehouse.code}"
     lines = list(shipment.lines.select_related("stock", "order_line").order_by("pk"))
+    # Every stock row these lines may touch, locked at once in pk order (as checkout and
+    # dispatch lock them), before moving line by line.
+    locks.lock_stock_for_variants(line.order_line.variant_id for line in lines if line.stock)
     with transaction.atomic():  # a savepoint: a shortage on a later line undoes the earlier ones
         for line in lines:
             if line.stock is None:
