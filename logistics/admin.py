@@ -295,3 +295,5 @@ class ProductVariantStockAdmin(ProductVariantAdmin):
 
 admin.site.unregister(ProductVariant)
 admin.site.register(ProductVariant, ProductVariantStockAdmin)
+
+from . import admin_carriers  # noqa: E402, F401  (carriers: shared reference data)
