@@ -40,6 +40,7 @@ from .models import Shipment, ShipmentEvent
 from .services.tracking import (
     CarrierStatus,
     ExceptionReason,
+    Outcome,
     TrackingEvent,
     TrackingResult,
     tracking_event_receive,
@@ -234,7 +235,7 @@ def _advance(
     if due_only and due > now:
         return None
     event = TrackingEvent(
-        event_id=f"{shipment.number}-{done + 1}",
+        event_id=f"sim-{shipment.number}-{done + 1}",
         tracking_number=shipment.tracking_number,
         status=stage.status,
         occurred_at=min(due, now),
@@ -290,6 +291,8 @@ def carrier_sim_run(
             taken.append(step)
             if report:
                 report(step)
+            if step.result.outcome == Outcome.DUPLICATE:
+                break  # reported already (another run at the same moment): that run goes on
             count += 1
             shipment.refresh_from_db(fields=["status", "status_changed_at"])
             if shipment.status in transitions.FINAL:

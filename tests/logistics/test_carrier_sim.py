@@ -81,7 +81,7 @@ def test_the_simulator_delivers_a_shipment_through_signed_webhook_events():
     # Recorded by the webhook's service, with the carrier's own event ids.
     assert all(e.params.get("carrier_status") for e in events)
     assert [e.external_id for e in events] == [
-        f"{shipment.number}-{i}" for i in range(1, len(events) + 1)
+        f"sim-{shipment.number}-{i}" for i in range(1, len(events) + 1)
     ]
     assert [str(s.result.outcome) for s in steps] == ["applied"] * len(steps)
     times = [e.occurred_at for e in events]
