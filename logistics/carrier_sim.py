@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts import regions
@@ -252,7 +252,7 @@ def _advance(
     return Step(shipment.number, stage, event.occurred_at, result)
 
 
-def shipments_on_the_way(*, number: str | None = None):
+def shipments_on_the_way(*, number: str | None = None) -> QuerySet[Shipment]:
     """Shipments of simulated carriers that have left the warehouse and are not delivered."""
     shipments = (
         Shipment.objects.filter(carrier__is_simulated=True, status__in=transitions.ON_THE_WAY)

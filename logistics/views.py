@@ -36,7 +36,7 @@ def carrier_event(request: HttpRequest, code: str) -> JsonResponse:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        length = -1
+        length = MAX_BODY_BYTES + 1  # not a number: refused unread, as a body too large is
     if not 0 <= length <= MAX_BODY_BYTES:
         return _error(
             413,

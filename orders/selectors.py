@@ -130,11 +130,7 @@ def order_history(*, user: User, page_number: int | str = 1) -> Page:
         .only("number", "created_at", "status", "total", "currency")
         .annotate(
             item_count=Sum("lines__quantity"),
-            has_parcels=Exists(
-                Shipment.objects.filter(order=OuterRef("pk")).exclude(
-                    status=ShipmentStatus.CANCELLED
-                )
-            ),
+            has_parcels=Exists(_parcels(OuterRef("pk"))),
         )
         .order_by("-created_at", "-id")
     )
@@ -448,9 +444,13 @@ def order_tracking(order: Order) -> list[ShipmentTracking]:
     ]
 
 
+def _parcels(order: Order | OuterRef) -> QuerySet[Shipment]:
+    """An order's parcels to track: its shipments but those cancelled before they left."""
+    return Shipment.objects.filter(order=order).exclude(status=ShipmentStatus.CANCELLED)
+
+
 def order_has_parcels(order: Order) -> bool:
-    """Whether the order has a parcel to track (one not cancelled before it left)."""
-    return Shipment.objects.filter(order=order).exclude(status=ShipmentStatus.CANCELLED).exists()
+    return _parcels(order).exists()
 
 
 # --- For the services ---------------------------------------------------------------------------
