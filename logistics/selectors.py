@@ -69,3 +69,14 @@ def warehouse_to_ship_from(*, variant_id: int | None) -> Warehouse | None:
     if row is not None:
         return row.warehouse
     return Warehouse.objects.filter(is_active=True).order_by("pk").first()
+
+
+def shipments_holding_lines(*, shipment_ids: Iterable[int], line_ids: Iterable[int]) -> list[int]:
+    """Which of these shipments hold any of these order lines."""
+    return sorted(
+        set(
+            ShipmentLine.objects.filter(
+                shipment_id__in=list(shipment_ids), order_line_id__in=list(line_ids)
+            ).values_list("shipment_id", flat=True)
+        )
+    )

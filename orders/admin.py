@@ -429,7 +429,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     )
 
     class Media:
-        css = {"all": ("css/admin_orders.css",)}
+        css = {"all": ("css/admin_orders.css", "css/admin_shipments.css")}
 
     def has_add_permission(self, request):
         return False

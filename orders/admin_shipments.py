@@ -185,6 +185,9 @@ class ShipmentAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     readonly_fields = fields
     inlines = (ShipmentLineInline, ShipmentEventInline)
 
+    class Media:
+        css = {"all": ("css/admin_shipments.css",)}
+
     def has_add_permission(self, request):
         return False
 

@@ -237,6 +237,26 @@ def order_shipment_warehouse_change(
     )
 
 
+def packing_shipments_withdraw(*, order: Order, line_ids: list[int], actor: Actor) -> int:
+    """Cancel the order's shipments still being packed that hold any of these lines, because
+    the lines are being cancelled or refunded. Runs in the caller's transaction, which holds
+    the order's and its lines' locks; returns how many it cancelled."""
+    wanted = set(line_ids)
+    packing = [
+        shipment.pk
+        for shipment in logistics_selectors.shipments_of_order(order_id=order.pk)
+        if shipment.status == ShipmentStatus.PACKING
+    ]
+    if not packing:
+        return 0
+    held = logistics_selectors.shipments_holding_lines(shipment_ids=packing, line_ids=wanted)
+    for shipment in logistics_locks.lock_shipments(held):
+        logistics.shipment_cancel(
+            shipment=shipment, actor=actor, note="its items were cancelled or refunded"
+        )
+    return len(held)
+
+
 @transaction.atomic
 def order_ship_everything(
     *, order: Order, actor: Actor, merchant_id: int | None = None, carrier: Carrier | None = None

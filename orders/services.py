@@ -237,6 +237,15 @@ def _require_whole_order_actor(order: Order, actor: Actor) -> None:
         )
 
 
+def _withdraw_packing(order: Order, line_ids: list[int], actor: Actor) -> None:
+    """Cancel the shipments still being packed that hold any of these lines (their stock is
+    about to be released: they will never leave). The caller holds the order's and the lines'
+    locks."""
+    from .fulfilment import packing_shipments_withdraw  # fulfilment builds on this module
+
+    packing_shipments_withdraw(order=order, line_ids=line_ids, actor=actor)
+
+
 @transaction.atomic
 def order_mark_paid(
     *, order: Order, actor: Actor, gateway: str = "", trade_no: str = "", note: str = ""
@@ -278,6 +287,7 @@ def order_cancel(
             % {"status": order.get_status_display()}
         )
     lines = locks.lock_lines(order)
+    _withdraw_packing(order, [line.pk for line in lines], actor)
     allocations = logistics_selectors.allocations_of_lines(line_ids=[line.pk for line in lines])
     stock.stock_release(allocations=allocations, actor=actor)
     params = {"by": "customer"} if by_customer else {}
@@ -330,6 +340,7 @@ def order_lines_cancel(
         raise OrderError(_("Your lines of this order have shipped: refund them instead."))
     if len(own) == len(lines):
         raise OrderError(_("Every line left in this order is yours: cancel the whole order."))
+    _withdraw_packing(order, [line.pk for line in own], actor)
     stock.stock_release(
         allocations=logistics_selectors.allocations_of_lines(line_ids=[line.pk for line in own]),
         actor=actor,
@@ -490,6 +501,8 @@ def order_mark_refunded(
             raise OrderError(_("Only shipped units can be returned to stock."))
         if line.variant_id is not None and item.quantity > 0:
             returned.append(stock.ReturnedUnits(line.variant_id, item.quantity, line.pk))
+    if full:
+        _withdraw_packing(order, list(lines), actor)
     allocations = logistics_selectors.allocations_of_lines(line_ids=list(lines)) if full else []
     restocked = stock.stock_release_and_restock(
         allocations=allocations, returns=returned, actor=actor

@@ -28,7 +28,7 @@ def send_order_email(order_id: int, kind: str) -> None:
     notifications.send_order_email(order=order, kind=kind)
 
 
-@shared_task(name="orders.send_shipment_email", ignore_result=True)
+@shared_task(name="orders.send_shipment_email", ignore_result=True, acks_late=True)
 def send_shipment_email(shipment_id: int, kind: str) -> None:
     """The shopper's email about one shipment (on its way, delivered); sent once per kind."""
     from logistics.models import Shipment

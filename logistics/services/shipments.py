@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,8 +185,7 @@ def shipment_create(
     lines = [line for line in lines if line.quantity > 0]
     if not lines:
         raise ShipmentError(_("A shipment holds at least one item."))
-    shipment = Shipment.objects.create(
-        number=new_shipment_number(),
+    shipment = _create_numbered(
         order_id=order_id,
         merchant_id=merchant_id,
         warehouse=warehouse,
@@ -216,6 +215,18 @@ def shipment_create(
         city=warehouse.city,
     )  # fmt: skip
     return shipment
+
+
+def _create_numbered(**fields) -> Shipment:
+    """A new shipment under a fresh number (drawn again in the rare case it is taken)."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: a taken number leaves the caller intact
+                return Shipment.objects.create(number=new_shipment_number(), **fields)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 def tracking_number_for(carrier: Carrier) -> str:
@@ -265,7 +276,14 @@ def shipment_dispatch(
     stock_services.stock_ship_units(units=units, actor=actor)
     shipment.carrier = carrier
     shipment.tracking_number = tracking_number
-    shipment.save(update_fields=["carrier", "tracking_number", "updated_at"])
+    try:
+        with transaction.atomic():  # another shipment took the number in the meantime
+            shipment.save(update_fields=["carrier", "tracking_number", "updated_at"])
+    except IntegrityError:
+        raise ShipmentError(
+            _("Tracking number %(tracking)s of %(carrier)s is already on another shipment.")
+            % {"tracking": tracking_number, "carrier": carrier.name}
+        ) from None
     shipment_status_move(
         shipment=shipment, to_status=S.SHIPPED, type=E.SHIPPED, actor=actor,
         params={"carrier": carrier.code, "tracking_number": tracking_number},

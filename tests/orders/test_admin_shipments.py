@@ -254,3 +254,22 @@ def test_the_list_filters_by_status_warehouse_and_carrier(client, staff_a, shipm
     assert list(response.context["cl"].result_list) == []
     titles = [spec.title for spec in response.context["cl"].filter_specs]
     assert {"status", "warehouse", "carrier"} <= set(titles)
+
+
+def test_carriers_are_the_operators_to_edit_and_their_webhook_secret_the_operators_to_see(
+    client, staff_a
+):
+    sf = carrier()
+    client.force_login(staff_a)
+    change = reverse("admin:logistics_carrier_change", args=[sf.pk])
+
+    assert client.get(reverse("admin:logistics_carrier_changelist")).status_code == 200
+    staff_page = client.get(change).content.decode()
+    refused = client.post(change, {"code": "sf", "name": "Renamed", "is_active": "on"})
+
+    assert sf.webhook_secret not in staff_page
+    assert refused.status_code == 403
+    sf.refresh_from_db()
+    assert sf.name == "SF Express"
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert sf.webhook_secret in client.get(change).content.decode()

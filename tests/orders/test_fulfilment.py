@@ -433,3 +433,38 @@ def test_order_ship_in_one_go_still_ships_everything_through_shipments(merchant)
     assert order.shipments.count() == 2
     assert stock_at(variant, "north") == (0, 0) and stock_at(variant, "south") == (1, 0)
     assert order.events.filter(type=OrderEventType.SHIPPED).count() == 1
+
+
+def test_cancelling_the_order_withdraws_its_shipments_being_packed(merchant, staff):
+    from orders import services
+
+    variant = variant_in_warehouses(merchant=merchant, north=5)
+    order = paid_order((variant, 2))
+    [shipment] = fulfilment.order_shipments_create(order=order, actor=staff)
+
+    services.order_cancel(order=order, actor=None, reason="changed my mind")
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.CANCELLED
+    assert stock_at(variant, "north") == (5, 0)
+
+
+def test_a_merchant_cancelling_its_lines_withdraws_only_their_shipment(merchant, staff):
+    from orders import services
+
+    mine = variant_in_warehouses(merchant=merchant, sku="MINE", north=5)
+    theirs = variant_in_warehouses(merchant=MerchantFactory(), sku="THEIRS", south=5)
+    order = paid_order((mine, 1), (theirs, 1))
+    shipments = {
+        s.merchant_id: s for s in fulfilment.order_shipments_create(order=order, actor=None)
+    }
+
+    services.order_lines_cancel(order=order, actor=staff, merchant_id=None, reason="out of stock")
+
+    statuses = {
+        merchant_id: Shipment.objects.get(pk=s.pk).status for merchant_id, s in shipments.items()
+    }
+    assert statuses == {
+        merchant.pk: ShipmentStatus.CANCELLED,
+        theirs.product.merchant_id: ShipmentStatus.PACKING,
+    }

@@ -120,3 +120,23 @@ def test_two_parcels_arriving_at_once_deliver_the_order_once(merchant):
     order.refresh_from_db()
     assert order.status == S.DELIVERED
     assert order.events.filter(type=OrderEventType.DELIVERED).count() == 1
+
+
+def test_one_tracking_number_given_to_two_parcels_at_once_is_taken_by_one(merchant):
+    variant = variant_in_warehouses(merchant=merchant, north=10)
+    orders = [paid_order((variant, 1)) for _ in range(2)]
+    shipments = [fulfilment.order_shipments_create(order=o, actor=None)[0] for o in orders]
+    sf = carrier()
+
+    results = run_together(
+        2,
+        lambda i: fulfilment.order_shipment_dispatch(
+            shipment=shipments[i], actor=None, carrier=sf, tracking_number="SF-SAME"
+        ),
+    )
+
+    assert sum(isinstance(r, Shipment) for r in results) == 1
+    [refused] = [r for r in results if not isinstance(r, Shipment)]
+    assert isinstance(refused, logistics.ShipmentError), refused
+    assert "already on another shipment" in str(refused)
+    assert Stock.objects.get(variant=variant).quantity == 9
