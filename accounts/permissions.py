@@ -26,6 +26,12 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "logistics.allocation": ("view",),  # why stock is allocated (read-only, on the stock page)
     "logistics.stockmovement": ("view",),  # the stock's history (read-only)
     "logistics.shippingmethod": ("view",),
+    # Shipments of their lines: handled through the shipment admin's buttons (orders.fulfilment),
+    # never edited.
+    "logistics.shipment": ("view",),
+    "logistics.shipmentline": ("view",),
+    "logistics.shipmentevent": ("view",),
+    "logistics.carrier": ("view",),
     # Orders are moved along through admin actions that call orders.services, not by editing.
     "orders.order": ("view",),
     "orders.orderline": ("view",),

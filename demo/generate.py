@@ -4,7 +4,8 @@
 category tree and brands; the admin, one staff login per merchant and the shoppers with their
 addresses; products with variants and stock; their pictures; and a year of history (orders with
 lines and events; for every order that was paid, its settled Alipay payment with its events, and
-its refund if it was refunded; reviews; and views, carts and purchases as interactions). While the
+its refund if it was refunded; the parcels of the orders that were paid, in every state of their
+journey (demo/shipments.py); reviews; and views, carts and purchases as interactions). While the
 local Alipay stand-in is on (ALIPAY_SANDBOX), its trade book learns those trades too, so a demo
 order can be refunded from admin like one paid through its cashier. The same seed gives
 the same data (only the clock it is anchored to moves).
@@ -42,8 +43,25 @@ from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
-from logistics.models import ShippingMethod, Stock, StockMovement, StockMovementKind, Warehouse
-from orders.models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
+from logistics.models import (
+    Allocation,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLine,
+    ShippingMethod,
+    Stock,
+    StockMovement,
+    StockMovementKind,
+    Warehouse,
+)
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderEventType,
+    OrderLine,
+    OrderStatus,
+    ShipmentNotice,
+)
 from orders.numbers import ALPHABET
 from payments.alipay_client import BEIJING as BEIJING_TZ
 from payments.alipay_client import beijing_timestamp, format_amount
@@ -64,6 +82,7 @@ from recommendations.services.sales import product_sales_counts_refresh
 from . import behaviour, images, vocabulary
 from .bulk import TableWriter, can_copy, next_id, purge, reset_sequences, truncate
 from .delivery import delivery_setup
+from .shipments import DemoLine, DemoShipments
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +164,9 @@ def demo_flush(*, report: Callable[[str], None] | None = None) -> dict[str, int]
     people = _demo_shoppers() | staff
     # Emptied whole, children before parents.
     whole = [
-        Interaction, Review, PaymentEvent, RefundEvent, Refund, Payment, OrderEvent, OrderLine,
-        Order, StockMovement, Stock, ProductImage, ProductVariant, Product, Brand, Category,
+        Interaction, Review, PaymentEvent, RefundEvent, Refund, Payment, ShipmentNotice,
+        ShipmentEvent, ShipmentLine, Shipment, Allocation, OrderEvent, OrderLine, Order,
+        StockMovement, Stock, ProductImage, ProductVariant, Product, Brand, Category,
     ]  # fmt: skip
     steps = [
         (Warehouse, Warehouse.objects.filter(code__in=[w.code for w in vocabulary.WAREHOUSES])),
@@ -780,7 +800,7 @@ _ORDER_FIELDS = (
 )  # fmt: skip
 _LINE_FIELDS = (
     "order_id", "merchant_id", "product_id", "variant_id", "product_name", "sku", "unit_price",
-    "quantity", "quantity_shipped", "line_total",
+    "quantity", "quantity_shipped", "line_total", "id",
 )  # fmt: skip
 _EVENT_FIELDS = ("order_id", "created_at", "actor_id", "from_status", "to_status", "type", "note")
 _PAYMENT_FIELDS = (
@@ -883,6 +903,8 @@ class _History:
         self.orders = run.writer(Order, _ORDER_FIELDS)
         self.shipping_method = ShippingMethod.objects.get(code="standard")
         self.lines = run.writer(OrderLine, _LINE_FIELDS)
+        self.line_id = next_id(OrderLine)
+        self.parcels = DemoShipments(run, writer=run.writer, when=run.when)
         self.events = run.writer(OrderEvent, _EVENT_FIELDS)
         self.payments = run.writer(Payment, _PAYMENT_FIELDS)
         self.payment_events = run.writer(PaymentEvent, _PAYMENT_EVENT_FIELDS)
@@ -963,7 +985,7 @@ class _History:
             low, high = _STEP[status]
             times.append(max(times[-1] - rng.uniform(low, high), min(times[-1], 60)))
         subtotal = ZERO
-        lines = []
+        lines, parcel_lines = [], []
         for product in products:
             variant_id, sku, price = rng.choice(run.product_variants[product])
             quantity = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
@@ -972,8 +994,12 @@ class _History:
             lines.append((
                 order_id, run.merchant_of[product], run.product_ids[product], variant_id,
                 run.product_names[product], sku, price, quantity,
-                quantity if S.SHIPPED in path else 0, total,
+                quantity if S.SHIPPED in path else 0, total, self.line_id,
             ))  # fmt: skip
+            parcel_lines.append(
+                DemoLine(self.line_id, run.merchant_of[product], variant_id, sku, quantity)
+            )
+            self.line_id += 1
         shipping = ZERO if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
         address = run.user_address[user] or self.address(user)
         paid_at = run.when(times[1]) if path[1] == S.PAID else None
@@ -985,6 +1011,10 @@ class _History:
             run.user_lang[user],
         ))  # fmt: skip
         self.lines.extend(lines)
+        self.parcels.order(
+            order_id=order_id, path=path, times=times, lines=parcel_lines, city=address[3],
+            region_code=address[-1],
+        )  # fmt: skip
         if paid_at is not None:
             refunded = times[path.index(S.REFUNDED)] if S.REFUNDED in path else None
             self.payment(order_id, number, subtotal + shipping, age, times[1], refunded)
@@ -1168,6 +1198,7 @@ class _History:
         )  # fmt: skip
         for writer in writers:
             writer.flush()
+        self.parcels.flush()
         if settings.ALIPAY_SANDBOX and self.trades:
             settled_trades_record(gateway="alipay", trades=self.trades)
 
@@ -1181,6 +1212,8 @@ def _history(run: _Run) -> None:
     run.count("order events", history.events.count)
     run.count("payment events", history.payment_events.count)
     run.count("refunds", history.refunds.count)
+    run.count("shipments", history.parcels.shipments.count)
+    run.count("shipment events", history.parcels.events.count)
     run.count("reviews", history.reviews.count)
     run.count("interactions", history.interactions.count)
     for kind, n in history.kinds.items():
@@ -1201,14 +1234,14 @@ def _history(run: _Run) -> None:
 
 # --- Stage: aggregates ----------------------------------------------------------------------------
 def _finish(run: _Run) -> None:
-    reset_sequences([User, Product, ProductVariant, Order, Payment, Refund])
+    reset_sequences([User, Product, ProductVariant, Order, OrderLine, Payment, Refund, Shipment])
     if connection.vendor == "postgresql":
         tables = [
             m._meta.db_table
             for m in (
                 Product, ProductVariant, Stock, ProductImage, Review, Order, OrderLine,
                 OrderEvent, Payment, PaymentEvent, Refund, RefundEvent, Interaction, User,
-                Address, Category,
+                Address, Category, Shipment, ShipmentLine, ShipmentEvent, Allocation,
             )
         ]  # fmt: skip
         # Fresh statistics for the planner, before the aggregates below: planned on the empty

@@ -459,4 +459,5 @@ admin.site.register(ProductVariant, ProductVariantStockAdmin)
 
 # Delivery methods, zones, rates and non-working days; delivery route plans: their own modules,
 # registered on import.
-from . import admin_rates, admin_routes  # noqa: E402, F401
+# Carriers: shared reference data.
+from . import admin_carriers, admin_rates, admin_routes  # noqa: E402, F401

@@ -21,6 +21,9 @@ from . import quoting
 from .models import (
     Allocation,
     NonWorkingDay,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
     ShippingMethod,
     ShippingZone,
     Stock,
@@ -296,3 +299,51 @@ def delivery_options(
             price = sum((q.price for q in quotes), ZERO)
             options.append(DeliveryOption(method, price, eta, tuple(quotes), slots))
     return options
+
+
+# --- Shipments ---------------------------------------------------------------------------------
+
+
+def shipments_of_order(*, order_id: int) -> list[Shipment]:
+    """An order's shipments, oldest first, with their warehouse and carrier."""
+    return list(
+        Shipment.objects.filter(order_id=order_id)
+        .select_related("warehouse", "carrier")
+        .order_by("created_at", "pk")
+    )
+
+
+def units_being_packed(*, line_ids: Iterable[int]) -> dict[tuple[int, int | None], int]:
+    """Units of these order lines in shipments still being packed, by (line id, stock id)."""
+    packed: dict[tuple[int, int | None], int] = {}
+    rows = ShipmentLine.objects.filter(
+        order_line_id__in=list(line_ids), shipment__status=ShipmentStatus.PACKING
+    ).values_list("order_line_id", "stock_id", "quantity")
+    for line_id, stock_id, quantity in rows:
+        packed[(line_id, stock_id)] = packed.get((line_id, stock_id), 0) + quantity
+    return packed
+
+
+def warehouse_to_ship_from(*, variant_id: int | None) -> Warehouse | None:
+    """Where units never allocated to a warehouse ship from: the active warehouse holding the
+    most of the variant, else the first active one."""
+    row = (
+        Stock.objects.filter(variant_id=variant_id, warehouse__is_active=True)
+        .select_related("warehouse")
+        .order_by("-quantity", "pk")
+        .first()
+    )
+    if row is not None:
+        return row.warehouse
+    return Warehouse.objects.filter(is_active=True).order_by("pk").first()
+
+
+def shipments_holding_lines(*, shipment_ids: Iterable[int], line_ids: Iterable[int]) -> list[int]:
+    """Which of these shipments hold any of these order lines."""
+    return sorted(
+        set(
+            ShipmentLine.objects.filter(
+                shipment_id__in=list(shipment_ids), order_line_id__in=list(line_ids)
+            ).values_list("shipment_id", flat=True)
+        )
+    )

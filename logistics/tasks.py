@@ -97,3 +97,18 @@ def send_low_stock_alert(stock_id: int) -> int:
     except Exception:
         services.low_stock_alert_release(stock_id=stock_id, since=since)
         raise
+
+
+# --- Tracking: the simulated carrier ------------------------------------------------------------
+
+
+@shared_task(name="logistics.simulate_carrier", ignore_result=True, acks_late=True)
+def simulate_carrier() -> int:
+    """Periodic (every 5 minutes): the simulated carrier reports every stage whose time has come
+    (logistics.carrier_sim). Idempotent: a stage reported twice is recorded once."""
+    from . import carrier_sim
+
+    steps = carrier_sim.carrier_sim_run(steps=None, due_only=True)
+    if steps:
+        logger.info("simulated carrier reported %s tracking events", len(steps))
+    return len(steps)

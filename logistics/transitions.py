@@ -20,3 +20,5 @@ ALLOWED: dict[str, frozenset[str]] = {
 # Statuses in which the parcel has left the warehouse.
 LEFT_WAREHOUSE = frozenset({S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.EXCEPTION, S.DELIVERED})
 FINAL = frozenset({S.DELIVERED, S.CANCELLED})
+# Left the warehouse and not yet delivered: what carriers still report on.
+ON_THE_WAY = LEFT_WAREHOUSE - {S.DELIVERED}

@@ -34,9 +34,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, is_superuser
+from common.errors import DomainError
+from logistics import selectors as logistics_selectors
+from logistics.models import Shipment
 
-from . import selectors, services, transitions
-from .errors import OrderError
+from . import fulfilment, selectors, services, transitions
 from .models import Order, OrderEvent, OrderLine
 from .models import OrderStatus as S
 from .selectors import event_sentence
@@ -79,6 +81,11 @@ def _ship(*, order, actor, merchant_id, reason):
     return services.order_ship(order=order, actor=actor, merchant_id=merchant_id)
 
 
+def _create_shipments(*, order, actor, merchant_id, reason):
+    fulfilment.order_shipments_create(order=order, actor=actor, merchant_id=merchant_id)
+    return order
+
+
 def _deliver(*, order, actor, merchant_id, reason):
     return services.order_mark_delivered(order=order, actor=actor)
 
@@ -111,6 +118,22 @@ SHIP = OrderOperation(
     done=_("Order %(number)s: lines shipped, the order is now %(status)s."),
     not_yours="",
     question=_("Ship these lines? Their units leave the warehouse stock."),
+)
+CREATE_SHIPMENTS = OrderOperation(
+    name="create-shipments",
+    label=_("Create shipments"),
+    statuses=transitions.SHIPPABLE,
+    whole_order=False,
+    run=_create_shipments,
+    done=_(
+        "Order %(number)s: shipments created, one per warehouse. Pack them, then mark each "
+        "shipped with its carrier and tracking number."
+    ),
+    not_yours="",
+    question=_(
+        "Create shipments for these lines? One shipment per warehouse their stock is allocated "
+        "in; the stock leaves when you mark a shipment shipped."
+    ),
 )
 DELIVER = OrderOperation(
     name="deliver",
@@ -183,7 +206,8 @@ CANCEL_LINES = OrderOperation(
     reason_by="lines cancelled by",
 )
 OPERATIONS: dict[str, OrderOperation] = {
-    op.name: op for op in (SHIP, DELIVER, COMPLETE, CANCEL, DECLINE_REFUND, CANCEL_LINES)
+    op.name: op
+    for op in (CREATE_SHIPMENTS, SHIP, DELIVER, COMPLETE, CANCEL, DECLINE_REFUND, CANCEL_LINES)
 }
 
 
@@ -308,6 +332,36 @@ class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
         return event.note or "-"
 
 
+class ShipmentInline(ReadOnlyInlineMixin, MerchantScopedInline, admin.TabularInline):
+    """The order's shipments (the viewer's merchant's only, for merchant staff), each linked
+    to its page and its packing slip."""
+
+    model = Shipment
+    merchant_path = "merchant"
+    fields = ("shipment", "merchant", "warehouse", "status", "carrier", "tracking_number", "slip")
+    readonly_fields = fields
+    verbose_name_plural = _("shipments")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if viewer_merchant_id(request) is None:
+            return fields
+        return [field for field in fields if field != "merchant"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("merchant", "warehouse", "carrier")
+
+    @admin.display(description=_("shipment"))
+    def shipment(self, shipment: Shipment) -> str:
+        url = reverse(f"{self.admin_site.name}:logistics_shipment_change", args=[shipment.pk])
+        return format_html('<a href="{}">{}</a>', url, shipment.number)
+
+    @admin.display(description=_("packing slip"))
+    def slip(self, shipment: Shipment) -> str:
+        url = reverse(f"{self.admin_site.name}:logistics_shipment_slip", args=[shipment.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Packing slip"))
+
+
 # --- Changelist filter -------------------------------------------------------------------------
 
 
@@ -364,11 +418,18 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         (_("Delivery"), {"fields": ("shipping", "recipient", "phone", "address")}),
     )
     readonly_fields = tuple(name for _name, options in fieldsets for name in options["fields"])
-    inlines = (OrderLineInline, OrderEventInline)
-    actions = ("ship_lines", "mark_delivered", "mark_completed", "cancel_orders", "decline_refund")
+    inlines = (OrderLineInline, ShipmentInline, OrderEventInline)
+    actions = (
+        "create_shipments",
+        "ship_lines",
+        "mark_delivered",
+        "mark_completed",
+        "cancel_orders",
+        "decline_refund",
+    )
 
     class Media:
-        css = {"all": ("css/admin_orders.css",)}
+        css = {"all": ("css/admin_orders.css", "css/admin_shipments.css")}
 
     def has_add_permission(self, request):
         return False
@@ -434,6 +495,10 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             actions["ship_lines"] = (func, name, gettext("Ship all unshipped lines"))
         return actions
 
+    @admin.action(description=_("Create shipments"), permissions=["manage"])
+    def create_shipments(self, request, queryset):
+        self.apply_operation(request, CREATE_SHIPMENTS, queryset)
+
     @admin.action(description=_("Ship my lines"), permissions=["manage"])
     def ship_lines(self, request, queryset):
         self.apply_operation(request, SHIP, queryset)
@@ -486,7 +551,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 order = op.run(
                     order=order, actor=request.user, merchant_id=merchant_id, reason=reason
                 )
-            except OrderError as error:
+            except DomainError as error:
                 self.message_user(
                     request,
                     gettext("Order %(number)s: %(error)s")
@@ -527,6 +592,10 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         merchant_id = viewer_merchant_id(request)
         lines = list(OrderLine.objects.filter(order=order, cancelled_at__isnull=True))
         own = [line for line in lines if merchant_id is None or line.merchant_id == merchant_id]
+        packing = logistics_selectors.units_being_packed(line_ids=[line.pk for line in own])
+        in_shipments: dict[int, int] = {}
+        for (line_id, _stock_id), quantity in packing.items():
+            in_shipments[line_id] = in_shipments.get(line_id, 0) + quantity
         offered = []
         for op in OPERATIONS.values():
             if order.status not in op.statuses:
@@ -534,6 +603,10 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             if op.whole_order and len(own) != len(lines):
                 continue
             if op is SHIP and not any(line.quantity_shipped < line.quantity for line in own):
+                continue
+            if op is CREATE_SHIPMENTS and not any(
+                line.quantity_shipped + in_shipments.get(line.pk, 0) < line.quantity for line in own
+            ):
                 continue
             if op is CANCEL_LINES and not (
                 merchant_id is not None
@@ -597,7 +670,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     def _confirmation(self, request, op, orders, form, *, action: str, back_url: str):
         merchant_id = viewer_merchant_id(request)
         lines_to_ship = lines_to_cancel = []
-        if op in (SHIP, CANCEL_LINES):
+        if op in (SHIP, CREATE_SHIPMENTS, CANCEL_LINES):
             lines = [
                 line
                 for line in OrderLine.objects.filter(
@@ -605,7 +678,7 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 ).select_related("order")
                 if merchant_id is None or line.merchant_id == merchant_id
             ]
-            if op is SHIP:
+            if op in (SHIP, CREATE_SHIPMENTS):
                 lines_to_ship = lines
             else:
                 lines_to_cancel = lines
@@ -625,3 +698,6 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/orders/order/operation_confirmation.html", context)
+
+
+from . import admin_shipments  # noqa: E402, F401  (the shipment admin, which links back here)

@@ -207,3 +207,33 @@ class OrderEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.order}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ShipmentNoticeKind(models.TextChoices):
+    SHIPPED = "shipped", _("Parcel on its way")
+    DELIVERED = "delivered", _("Parcel delivered")
+
+
+class ShipmentNotice(models.Model):
+    """An email sent to the shopper about one shipment: at most one of each kind, whatever
+    number of times the shipment's signal or the email task runs."""
+
+    shipment = models.ForeignKey(
+        "logistics.Shipment",
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("shipment"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ShipmentNoticeKind.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["shipment", "sent_at"]
+        verbose_name = _("shipment email")
+        verbose_name_plural = _("shipment emails")
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "kind"], name="shipmentnotice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email for shipment {self.shipment_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Address
 from cart.selectors import CartView
-from logistics.models import ShippingMethod
+from logistics.events import shipment_event_text
+from logistics.models import (
+    Shipment,
+    ShipmentEvent,
+    ShipmentEventType,
+    ShipmentLine,
+    ShipmentStatus,
+    ShippingMethod,
+)
+from logistics.transitions import ON_THE_WAY
 
 from . import transitions
 from .models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
@@ -119,7 +128,10 @@ def order_history(*, user: User, page_number: int | str = 1) -> Page:
     orders = (
         Order.objects.filter(user=user)
         .only("number", "created_at", "status", "total", "currency")
-        .annotate(item_count=Sum("lines__quantity"))
+        .annotate(
+            item_count=Sum("lines__quantity"),
+            has_parcels=Exists(_parcels(OuterRef("pk"))),
+        )
         .order_by("-created_at", "-id")
     )
     return Paginator(orders, ORDERS_PER_PAGE).get_page(page_number)
@@ -281,6 +293,164 @@ def checkout_saved_addresses(*, user: User | AnonymousUser | None) -> list[Addre
     if user is None or not user.is_authenticated:
         return []
     return list(Address.objects.filter(user=user))
+
+
+# --- Tracking -----------------------------------------------------------------------------------
+
+# The steps a parcel's progress bar shows, and where each status stands on it.
+TRACKING_STEPS = (
+    ShipmentStatus.PACKING,
+    ShipmentStatus.SHIPPED,
+    ShipmentStatus.IN_TRANSIT,
+    ShipmentStatus.OUT_FOR_DELIVERY,
+    ShipmentStatus.DELIVERED,
+)
+_STEP_OF = {status: i for i, status in enumerate(TRACKING_STEPS)}
+# A delivery problem happens on the last leg: the bar stops at "out for delivery", in red.
+_STEP_OF[ShipmentStatus.EXCEPTION] = _STEP_OF[ShipmentStatus.OUT_FOR_DELIVERY]
+
+
+@dataclass(frozen=True)
+class TrackingStep:
+    label: str
+    done: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class TrackingEntry:
+    """One line of a parcel's timeline, worded in the page's language."""
+
+    type: str
+    when: datetime
+    text: str
+    # The carrier's own words about it, if it sent any (shown as they came).
+    detail: str
+    is_problem: bool
+
+
+@dataclass(frozen=True)
+class ShipmentItem:
+    name: str
+    url: str
+    attributes: dict
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ShipmentTracking:
+    """One parcel of an order as its tracking page shows it."""
+
+    number: str
+    status: str
+    status_label: str
+    carrier_name: str
+    carrier_link: str
+    tracking_number: str
+    warehouse_name: str
+    warehouse_city: str
+    items: list[ShipmentItem]
+    promised_date: date | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    steps: list[TrackingStep]
+    # Newest first.
+    timeline: list[TrackingEntry]
+
+    @property
+    def on_the_way(self) -> bool:
+        return self.status in ON_THE_WAY
+
+
+def _tracking_steps(status: str) -> list[TrackingStep]:
+    if status not in _STEP_OF:
+        return []  # cancelled: no progress to show
+    at = _STEP_OF[status]
+    return [
+        TrackingStep(label=ShipmentStatus(step).label, done=i <= at, current=i == at)
+        for i, step in enumerate(TRACKING_STEPS)
+    ]
+
+
+def _shipment_items(shipment: Shipment) -> list[ShipmentItem]:
+    items = []
+    for line in shipment.lines.all():
+        order_line = line.order_line
+        product = order_line.product
+        items.append(
+            ShipmentItem(
+                name=product.name if product is not None else order_line.product_name,
+                url=product.get_absolute_url() if product and product.is_active else "",
+                attributes=order_line.variant.attributes if order_line.variant else {},
+                sku=order_line.sku,
+                quantity=line.quantity,
+            )
+        )
+    return items
+
+
+def _tracking_entry(event: ShipmentEvent) -> TrackingEntry:
+    params = event.params if isinstance(event.params, dict) else {}
+    return TrackingEntry(
+        type=event.type,
+        when=event.occurred_at,
+        text=shipment_event_text(event),
+        detail=str(params.get("description", "")),
+        is_problem=event.type == ShipmentEventType.EXCEPTION,
+    )
+
+
+def order_tracking(order: Order) -> list[ShipmentTracking]:
+    """The order's parcels, oldest first, each with its items and its timeline newest first, in
+    the page's language: four queries whatever the number of parcels, items and events."""
+    shipments = (
+        Shipment.objects.filter(order=order)
+        .select_related("carrier", "warehouse")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=ShipmentLine.objects.select_related(
+                    "order_line__product", "order_line__variant"
+                ).order_by("id"),
+            ),
+            Prefetch(
+                "events",
+                queryset=ShipmentEvent.objects.select_related("carrier").order_by(
+                    "-occurred_at", "-id"
+                ),
+            ),
+        )
+        .order_by("created_at", "id")
+    )
+    return [
+        ShipmentTracking(
+            number=shipment.number,
+            status=shipment.status,
+            status_label=shipment.get_status_display(),
+            carrier_name=shipment.carrier.name if shipment.carrier else "",
+            carrier_link=shipment.tracking_link,
+            tracking_number=shipment.tracking_number,
+            warehouse_name=shipment.warehouse.name,
+            warehouse_city=shipment.warehouse.city,
+            items=_shipment_items(shipment),
+            promised_date=shipment.promised_date,
+            shipped_at=shipment.shipped_at,
+            delivered_at=shipment.delivered_at,
+            steps=_tracking_steps(shipment.status),
+            timeline=[_tracking_entry(event) for event in shipment.events.all()],
+        )
+        for shipment in shipments
+    ]
+
+
+def _parcels(order: Order | OuterRef) -> QuerySet[Shipment]:
+    """An order's parcels to track: its shipments but those cancelled before they left."""
+    return Shipment.objects.filter(order=order).exclude(status=ShipmentStatus.CANCELLED)
+
+
+def order_has_parcels(order: Order) -> bool:
+    return _parcels(order).exists()
 
 
 # --- For the services ---------------------------------------------------------------------------

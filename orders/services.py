@@ -370,6 +370,15 @@ def _require_whole_order_actor(order: Order, actor: Actor) -> None:
         )
 
 
+def _withdraw_packing(order: Order, line_ids: list[int], actor: Actor) -> None:
+    """Cancel the shipments still being packed that hold any of these lines (their stock is
+    about to be released: they will never leave). The caller holds the order's and the lines'
+    locks."""
+    from .fulfilment import packing_shipments_withdraw  # fulfilment builds on this module
+
+    packing_shipments_withdraw(order=order, line_ids=line_ids, actor=actor)
+
+
 @transaction.atomic
 def order_mark_paid(
     *, order: Order, actor: Actor, gateway: str = "", trade_no: str = "", note: str = ""
@@ -411,6 +420,7 @@ def order_cancel(
             % {"status": order.get_status_display()}
         )
     lines = locks.lock_lines(order)
+    _withdraw_packing(order, [line.pk for line in lines], actor)
     allocations = logistics_selectors.allocations_of_lines(line_ids=[line.pk for line in lines])
     stock.stock_release(allocations=allocations, actor=actor)
     params = {"by": "customer"} if by_customer else {}
@@ -425,49 +435,14 @@ def order_cancel(
     return order
 
 
-@transaction.atomic
 def order_ship(*, order: Order, actor: Actor, merchant_id: int | None = None) -> Order:
-    """Ship every unshipped line (or only one merchant's): their stock leaves the warehouse. The
-    order becomes shipped when all lines have gone, partially shipped before. A merchant's staff
-    ship only their merchant's lines, whatever `merchant_id` says."""
-    merchant_id = merchant_acting_for(actor) or merchant_id
-    order = locks.lock_order(order.pk)
-    if order.status not in transitions.SHIPPABLE:
-        raise IllegalTransition(
-            _("This order is %(status)s and cannot be shipped.")
-            % {"status": order.get_status_display()}
-        )
-    lines = locks.lock_lines(order)
-    lines = [line for line in lines if line.cancelled_at is None]
-    to_ship = [
-        line
-        for line in lines
-        if line.quantity_shipped < line.quantity
-        and (merchant_id is None or line.merchant_id == merchant_id)
-    ]
-    if not to_ship:
-        raise OrderError(_("There is nothing left to ship in this order."))
-    stock.stock_deduct_shipped(
-        allocations=logistics_selectors.allocations_of_lines(
-            line_ids=[line.pk for line in to_ship]
-        ),
-        actor=actor,
-    )
-    for line in to_ship:
-        line.quantity_shipped = line.quantity
-    OrderLine.objects.bulk_update(to_ship, ["quantity_shipped"])
-    everything = all(line.quantity_shipped == line.quantity for line in lines)
-    new_status = S.SHIPPED if everything else S.PARTIALLY_SHIPPED
-    params = {"skus": [line.sku for line in to_ship], "partial": not everything}
-    if new_status != order.status:
-        _move(order, new_status, actor, "", type=T.SHIPPED, params=params)
-    else:
-        order_event_record(
-            order=order, actor=actor, from_status=order.status, to_status=order.status,
-            type=T.SHIPPED, params=params,
-        )  # fmt: skip
-    _queue_email(order, "shipped")
-    return order
+    """Ship every unshipped line (or only one merchant's) in one go: shipments for them, handed
+    to the default carrier (orders.fulfilment.order_ship_everything). The order becomes shipped
+    when all lines have gone, partially shipped before. A merchant's staff ship only their
+    merchant's lines, whatever `merchant_id` says."""
+    from .fulfilment import order_ship_everything  # fulfilment builds on this module
+
+    return order_ship_everything(order=order, actor=actor, merchant_id=merchant_id)
 
 
 @transaction.atomic
@@ -498,6 +473,7 @@ def order_lines_cancel(
         raise OrderError(_("Your lines of this order have shipped: refund them instead."))
     if len(own) == len(lines):
         raise OrderError(_("Every line left in this order is yours: cancel the whole order."))
+    _withdraw_packing(order, [line.pk for line in own], actor)
     stock.stock_release(
         allocations=logistics_selectors.allocations_of_lines(line_ids=[line.pk for line in own]),
         actor=actor,
@@ -658,6 +634,8 @@ def order_mark_refunded(
             raise OrderError(_("Only shipped units can be returned to stock."))
         if line.variant_id is not None and item.quantity > 0:
             returned.append(stock.ReturnedUnits(line.variant_id, item.quantity, line.pk))
+    if full:
+        _withdraw_packing(order, list(lines), actor)
     allocations = logistics_selectors.allocations_of_lines(line_ids=list(lines)) if full else []
     restocked = stock.stock_release_and_restock(
         allocations=allocations, returns=returned, actor=actor

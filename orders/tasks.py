@@ -26,3 +26,15 @@ def send_order_email(order_id: int, kind: str) -> None:
         logger.warning("order %s is gone; %s email not sent", order_id, kind)
         return
     notifications.send_order_email(order=order, kind=kind)
+
+
+@shared_task(name="orders.send_shipment_email", ignore_result=True, acks_late=True)
+def send_shipment_email(shipment_id: int, kind: str) -> None:
+    """The shopper's email about one shipment (on its way, delivered); sent once per kind."""
+    from logistics.models import Shipment
+
+    shipment = Shipment.objects.select_related("order", "carrier").filter(pk=shipment_id).first()
+    if shipment is None:
+        logger.warning("shipment %s is gone; %s email not sent", shipment_id, kind)
+        return
+    notifications.send_shipment_email(shipment=shipment, kind=kind)

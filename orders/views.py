@@ -258,6 +258,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(order: Order, **extra) -> dict:
     return {
         "order": order,
+        "has_parcels": selectors.order_has_parcels(order),
         "rows": selectors.order_line_rows(order),
         "timeline": selectors.order_timeline(order),
         "shipping_method_name": selectors.order_shipping_method_name(order),
@@ -287,6 +288,38 @@ def guest_detail(request: HttpRequest, number: str, token: str) -> HttpResponse:
         raise Http404("No such order")
     context = _detail_context(order, token=token, is_guest_page=True)
     return render(request, "orders/order_detail.html", context)
+
+
+def _tracking(request: HttpRequest, order: Order, **extra) -> HttpResponse:
+    parcels = selectors.order_tracking(order)
+    context = {
+        "order": order,
+        "parcels": parcels,
+        "live": any(parcel.on_the_way for parcel in parcels),
+        "refresh_seconds": settings.TRACKING_REFRESH_SECONDS,
+        **extra,
+    }
+    return render(request, "orders/order_tracking.html", context)
+
+
+@require_safe
+@login_required
+@never_cache
+def order_tracking(request: HttpRequest, number: str) -> HttpResponse:
+    """Where the order's parcels are: each with its carrier, items and timeline."""
+    order = selectors.order_owned_by(user=request.user, number=number)
+    if order is None:
+        raise Http404("No such order")
+    return _tracking(request, order, section="orders", is_guest_page=False)
+
+
+@require_safe
+@never_cache
+def guest_tracking(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    order = selectors.order_for_guest(number=number, token=token)
+    if order is None:
+        raise Http404("No such order")
+    return _tracking(request, order, token=token, is_guest_page=True)
 
 
 def _own_order(request: HttpRequest, number: str) -> Order:

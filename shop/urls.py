@@ -14,6 +14,8 @@ urlpatterns = [
     path("language/<str:code>/", views.language_choose, name="language_choose"),
     # Called by Alipay's servers: no language prefix, no CSRF (the signature authenticates it).
     path("payments/", include("payments.gateway_urls")),
+    # Carriers' tracking events: no language prefix, no CSRF (each event is signed).
+    path("logistics/", include("logistics.urls")),
 ]
 if settings.ALIPAY_SANDBOX:
     # The local stand-in for Alipay's gateway; production refuses to switch it on.

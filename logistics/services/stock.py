@@ -408,3 +408,128 @@ def stock_release_and_restock(
     _record(moves, actor=actor, reason=reason)
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
     return restocked
+
+
+# --- Shipments: where promised units ship from, and the units that left ------------------------
+
+
+@dataclass(frozen=True)
+class ShippedUnits:
+    """Units of one order line leaving the warehouse of one stock row in one shipment."""
+
+    line_id: int
+    stock_id: int
+    quantity: int
+
+
+def stock_ship_units(
+    *, units: list[ShippedUnits], actor: User | None = None, reference: str = ""
+) -> int:
+    """A shipment left: for each line, lower on-hand and allocated of its stock row by the units
+    that line's allocation there promised (never more), and shrink or delete the allocation.
+    Units that were never allocated (orders placed before allocation existed) change no stock.
+    Every row involved is locked once, in pk order. Returns the units deducted."""
+    _require_transaction()
+    units = [u for u in units if u.quantity > 0]
+    line_ids = sorted({u.line_id for u in units})
+    allocations = {
+        (a.order_line_id, a.stock_id): a
+        for a in Allocation.objects.filter(order_line_id__in=line_ids).order_by("pk")
+    }
+    rows = locks.lock_stock_rows(
+        u.stock_id for u in units if (u.line_id, u.stock_id) in allocations
+    )
+    moves, deducted, emptied, shrunk = [], 0, [], []
+    for item in units:
+        allocation = allocations.get((item.line_id, item.stock_id))
+        row = rows.get(item.stock_id)
+        if allocation is None or row is None:
+            continue
+        take = min(item.quantity, allocation.quantity, row.allocated, row.quantity)
+        if take <= 0:
+            continue
+        row.quantity -= take
+        row.allocated -= take
+        allocation.quantity -= take
+        (shrunk if allocation.quantity else emptied).append(allocation)
+        deducted += take
+        moves.append(
+            Move(
+                row,
+                K.SHIPPED,
+                quantity_delta=-take,
+                allocated_delta=-take,
+                reference=reference or _line_reference(item.line_id),
+            )
+        )
+    _save(rows.values(), ["quantity", "allocated"])
+    _record(moves, actor=actor)
+    if shrunk:
+        Allocation.objects.bulk_update(shrunk, ["quantity"])
+    Allocation.objects.filter(pk__in=[a.pk for a in emptied]).delete()
+    return deducted
+
+
+def stock_reallocate(
+    *,
+    line_id: int,
+    stock: Stock,
+    to_warehouse: Warehouse,
+    quantity: int,
+    actor: User | None = None,
+    reason: str = "",
+) -> Stock:
+    """Promise `quantity` units of an order line from `to_warehouse` instead of the stock row
+    `stock` (a merchant ships from elsewhere): the old row's allocation shrinks (a `released`
+    movement), the new warehouse's row of the same variant takes them (an `allocated` one),
+    both with `reason`. Refuses (StockError) when that warehouse does not have the units
+    available or the line holds fewer there. Both rows are locked in pk order. Returns the new
+    row."""
+    _require_transaction()
+    if to_warehouse.pk == stock.warehouse_id:
+        return stock
+    if quantity <= 0:
+        raise StockError(_("Move at least one unit."))
+    rows = locks.lock_stock_for_variants([stock.variant_id])
+    source = next((row for row in rows if row.pk == stock.pk), None)
+    target = next((row for row in rows if row.warehouse_id == to_warehouse.pk), None)
+    allocation = Allocation.objects.filter(order_line_id=line_id, stock_id=stock.pk).first()
+    if source is None or allocation is None or allocation.quantity < quantity:
+        raise StockError(_("These units are no longer allocated in the old warehouse."))
+    available = target.available if target is not None else 0
+    if available < quantity:
+        raise StockError(
+            _("%(warehouse)s has only %(available)s of %(sku)s available, %(wanted)s needed.")
+            % {
+                "warehouse": to_warehouse.name,
+                "available": available,
+                "sku": ProductVariant.objects.filter(pk=stock.variant_id)
+                .values_list("sku", flat=True)
+                .first(),
+                "wanted": quantity,
+            }
+        )
+    source.allocated -= quantity
+    target.allocated += quantity
+    _save([source, target], ["allocated"])
+    reference = _line_reference(line_id)
+    _record(
+        [
+            Move(source, K.RELEASED, allocated_delta=-quantity, reference=reference),
+            Move(target, K.ALLOCATED, allocated_delta=quantity, reference=reference),
+        ],
+        actor=actor,
+        reason=reason,
+    )
+    if allocation.quantity == quantity:
+        allocation.delete()
+    else:
+        allocation.quantity -= quantity
+        allocation.save(update_fields=["quantity"])
+    moved, created = Allocation.objects.get_or_create(
+        order_line_id=line_id, stock=target, defaults={"quantity": quantity}
+    )
+    if not created:
+        moved.quantity += quantity
+        moved.save(update_fields=["quantity"])
+    return target

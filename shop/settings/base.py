@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.reconcile",
         "schedule": 5 * 60.0,
     },
+    # The simulated carrier reports the stages of its parcels whose time has come.
+    "logistics-simulate-carrier": {
+        "task": "logistics.simulate_carrier",
+        "schedule": 5 * 60.0,
+    },
     # The whole search index rebuilt at night (swapped in without downtime).
     "search-rebuild-index": {
         "task": "search.rebuild_index",
@@ -369,6 +374,14 @@ ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT", default=30)
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=20)
 # Where the shop is reached from outside; used for links in emails sent by workers.
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Delivery tracking --------------------------------------------------------------------------
+# The simulated carrier (logistics/carrier_sim.py): the seed of its journeys (the same seed, the
+# same journey for a shipment number) and how often a delivery attempt fails.
+CARRIER_SIM_SEED = env.str("CARRIER_SIM_SEED", default="")
+CARRIER_SIM_EXCEPTION_RATE = env.float("CARRIER_SIM_EXCEPTION_RATE", default=0.05)
+# How often a shopper's tracking page looks for news while a parcel is on its way.
+TRACKING_REFRESH_SECONDS = env.int("TRACKING_REFRESH_SECONDS", default=20)
 
 # --- Alipay -------------------------------------------------------------------------------------
 # Without real credentials the shop pays through a local stand-in for Alipay's gateway (the

@@ -1,6 +1,7 @@
 """manage.py seed_demo and the generator behind it, on a tiny shop (the size presets are
 overridden so each seed takes a fraction of a second)."""
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from io import StringIO
@@ -19,7 +20,14 @@ from catalog.models import Category, Product, ProductImage, ProductVariant, Revi
 from catalog.services import product_availability_refresh
 from demo import generate, vocabulary
 from logistics import selectors as logistics_selectors
-from logistics.models import Stock, StockMovement
+from logistics.models import (
+    Allocation,
+    Shipment,
+    ShipmentEventType,
+    ShipmentStatus,
+    Stock,
+    StockMovement,
+)
 from logistics.models import StockMovementKind as K
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from payments.events import payment_event_text, refund_event_text
@@ -135,7 +143,12 @@ def test_stock_is_spread_over_warehouses_and_the_in_stock_flag_matches_it():
     cities = set(Stock.objects.values_list("warehouse__city", flat=True))
     assert len(cities) >= 2
     assert not Stock.objects.exclude(quantity__range=(0, 200)).exists()
-    assert not Stock.objects.exclude(allocated=0).exists()
+    # Allocated: exactly what the paid orders waiting for shipment hold.
+    held = dict(
+        Allocation.objects.values("stock").annotate(n=Sum("quantity")).values_list("stock", "n")
+    )
+    assert dict(Stock.objects.exclude(allocated=0).values_list("pk", "allocated")) == held
+    assert not Allocation.objects.exclude(order_line__order__status=OrderStatus.PAID).exists()
     flags = dict(Product.objects.values_list("id", "in_stock"))
 
     product_availability_refresh()
@@ -377,3 +390,49 @@ def test_the_sandbox_knows_the_seeded_trades(sandbox_book):
         assert trade["status"] == (
             "TRADE_CLOSED" if payment.status == PaymentStatus.REFUNDED else "TRADE_SUCCESS"
         )
+
+
+def test_paid_orders_have_parcels_in_every_state_with_their_journey():
+    generate.demo_seed(
+        options=generate.SeedOptions(
+            seed=7, products=60, users=30, orders=1500, interactions=0, images_per_leaf=1
+        )
+    )
+
+    shipments = Shipment.objects.select_related("order", "carrier", "warehouse")
+    assert set(shipments.values_list("status", flat=True)) >= {
+        ShipmentStatus.PACKING,
+        ShipmentStatus.SHIPPED,
+        ShipmentStatus.IN_TRANSIT,
+        ShipmentStatus.OUT_FOR_DELIVERY,
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.EXCEPTION,
+    }
+    by_order = {
+        OrderStatus.PAID: {ShipmentStatus.PACKING},
+        OrderStatus.DELIVERED: {ShipmentStatus.DELIVERED},
+        OrderStatus.COMPLETED: {ShipmentStatus.DELIVERED},
+    }
+    carriers = set()
+    for shipment in shipments:
+        allowed = by_order.get(shipment.order.status)
+        assert allowed is None or shipment.status in allowed, shipment.order.status
+        assert shipment.order.status != OrderStatus.CANCELLED
+        events = list(shipment.events.all())
+        assert events[0].type == ShipmentEventType.CREATED
+        assert events[-1].to_status == shipment.status
+        assert all(a.occurred_at <= b.occurred_at for a, b in itertools.pairwise(events))
+        assert all(e.created_at >= shipment.order.created_at for e in events)
+        for before, after in itertools.pairwise(events):
+            assert after.from_status == before.to_status
+        lines = list(shipment.lines.select_related("order_line"))
+        assert lines and all(p.order_line.merchant_id == shipment.merchant_id for p in lines)
+        if shipment.status != ShipmentStatus.PACKING:
+            assert shipment.carrier and shipment.tracking_number and shipment.shipped_at
+            carriers.add(shipment.carrier.code)
+            cities = {e.city for e in events}
+            assert shipment.warehouse.city in cities
+        if shipment.status == ShipmentStatus.DELIVERED:
+            assert shipment.order.city in {e.city for e in events}
+            assert shipment.delivered_at is not None
+    assert {"sf-express", "zto", "city-vans", "simulated"} <= carriers

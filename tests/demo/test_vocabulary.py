@@ -74,3 +74,13 @@ def test_each_data_file_is_read_once():
 
     assert vocabulary.load.cache_info().misses == 1
     assert vocabulary.load.cache_info().hits == 1
+
+
+def test_every_demo_place_is_a_district_of_the_region_table():
+    from accounts import regions
+
+    for city in vocabulary.CITIES:
+        for district in city.districts:
+            assert regions.resolve(city.province, city.city, district).code
+    for warehouse in vocabulary.WAREHOUSES:
+        assert regions.resolve(warehouse.province, warehouse.city, warehouse.district).code

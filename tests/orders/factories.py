@@ -79,3 +79,30 @@ def place_order(
 
 def allocated(variant: ProductVariant) -> int:
     return sum(Stock.objects.filter(variant=variant).values_list("allocated", flat=True))
+
+
+def carrier(*, code: str = "sf", name: str = "SF Express", **flags):
+    """A carrier to hand shipments to (flags: is_local, is_simulated, is_active)."""
+    from logistics.models import Carrier
+
+    found, _ = Carrier.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "tracking_url": "https://track.example/{number}", **flags},
+    )
+    return found
+
+
+def variant_in_warehouses(*, merchant=None, sku: str | None = None, **quantities: int):
+    """A variant with stock in the warehouses named by code: variant_in_warehouses(north=3)."""
+    extra = {"product__merchant": merchant} if merchant is not None else {}
+    if sku:
+        extra["sku"] = sku
+    variant = VariantFactory(price=Decimal("20.00"), product__price=Decimal("20.00"), **extra)
+    for code, quantity in quantities.items():
+        StockFactory(variant=variant, warehouse=WarehouseFactory(code=code), quantity=quantity)
+    return variant
+
+
+def paid_order(*items: tuple[ProductVariant, int], user=None, language: str = "en") -> Order:
+    order = place_order(*items, user=user, language=language)
+    return services.order_mark_paid(order=order, actor=None)

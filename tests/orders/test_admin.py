@@ -144,7 +144,13 @@ def test_merchant_ships_own_lines_of_a_shared_order(
         staff_a,
         S.PARTIALLY_SHIPPED,
         OrderEventType.SHIPPED,
-        {"skus": ["ALPHA-1"], "partial": True},
+        {
+            "skus": ["ALPHA-1"],
+            "partial": True,
+            "shipments": [shared_order.shipments.get().number],
+            "carrier": "Simulated carrier",
+            "tracking_numbers": [shared_order.shipments.get().tracking_number],
+        },
     )
     done = f"Order {shared_order.number}: lines shipped, the order is now Partially shipped."
     assert ("success", done) in messages_of(response)
@@ -232,7 +238,7 @@ def test_merchant_is_not_offered_cancel_on_a_shared_order(client, staff_a, share
     response = client.get(reverse("admin:orders_order_change", args=[shared_order.pk]))
 
     labels = [operation["label"] for operation in response.context["order_operations"]]
-    assert labels == ["Ship my lines", "Cancel and refund my lines"]
+    assert labels == ["Create shipments", "Ship my lines", "Cancel and refund my lines"]
 
 
 def test_cancel_action_asks_for_a_reason_first(client, operator, shared_order):
