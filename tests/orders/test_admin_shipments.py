@@ -84,6 +84,7 @@ def test_the_order_page_offers_create_shipments_and_it_packs_only_the_viewers_li
     assert url("slip", shipment) in html
     labels = [op["label"] for op in page.context["order_operations"]]
     assert "Create shipments" not in labels  # everything of Alpha's is packed
+    assert "Ship my lines" not in labels  # each shipment is marked shipped on its own page
 
 
 def test_merchant_staff_see_only_their_merchants_shipments(
