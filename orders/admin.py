@@ -602,7 +602,10 @@ class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 continue
             if op.whole_order and len(own) != len(lines):
                 continue
-            if op is SHIP and not any(line.quantity_shipped < line.quantity for line in own):
+            if op is SHIP and (
+                in_shipments or not any(line.quantity_shipped < line.quantity for line in own)
+            ):
+                # Once the viewer packs shipments, they ship each with its carrier and number.
                 continue
             if op is CREATE_SHIPMENTS and not any(
                 line.quantity_shipped + in_shipments.get(line.pk, 0) < line.quantity for line in own

@@ -90,7 +90,14 @@ def _create_for_lines(order: Order, lines: list[OrderLine], actor: Actor) -> lis
             warehouse = logistics_selectors.warehouse_to_ship_from(variant_id=line.variant_id)
             if warehouse is None:
                 raise OrderError(_("There is no warehouse to ship from."))
-            plans[line.merchant_id, warehouse.pk].append(logistics.LinePlan(line.pk, None, left))
+            group = plans[line.merchant_id, warehouse.pk]
+            same = next((plan for plan in group if plan.line_id == line.pk), None)
+            if same is None:
+                group.append(logistics.LinePlan(line.pk, None, left))
+            else:  # one shipment line per order line: the unallocated units join the rest
+                group[group.index(same)] = logistics.LinePlan(
+                    line.pk, same.stock_id, same.quantity + left
+                )
     warehouses = Warehouse.objects.in_bulk([warehouse_id for _m, warehouse_id in plans])
     destination = _destination(order)
     return [

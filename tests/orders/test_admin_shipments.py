@@ -84,6 +84,7 @@ def test_the_order_page_offers_create_shipments_and_it_packs_only_the_viewers_li
     assert url("slip", shipment) in html
     labels = [op["label"] for op in page.context["order_operations"]]
     assert "Create shipments" not in labels  # everything of Alpha's is packed
+    assert "Ship my lines" not in labels  # each shipment is marked shipped on its own page
 
 
 def test_merchant_staff_see_only_their_merchants_shipments(
@@ -273,3 +274,22 @@ def test_carriers_are_the_operators_to_edit_and_their_webhook_secret_the_operato
     assert sf.name == "SF Express"
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert sf.webhook_secret in client.get(change).content.decode()
+
+
+def test_the_shipment_list_takes_the_same_queries_for_one_or_many(client, alpha, staff_a):
+    def listing_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:logistics_shipment_changelist")).status_code == 200
+        return len(queries)
+
+    client.force_login(staff_a)
+    variant = variant_in_warehouses(merchant=alpha, north=50, south=50)
+    fulfilment.order_shipments_create(order=paid_order((variant, 1)), actor=None)
+    one = listing_queries()
+    for _ in range(5):
+        fulfilment.order_shipments_create(order=paid_order((variant, 1)), actor=None)
+
+    assert listing_queries() == one

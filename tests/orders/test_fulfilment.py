@@ -468,3 +468,21 @@ def test_a_merchant_cancelling_its_lines_withdraws_only_their_shipment(merchant,
         merchant.pk: ShipmentStatus.CANCELLED,
         theirs.product.merchant_id: ShipmentStatus.PACKING,
     }
+
+
+def test_units_never_allocated_join_the_lines_shipment_from_the_fullest_warehouse(merchant):
+    variant = variant_in_warehouses(merchant=merchant, north=9, south=2)
+    order = paid_order((variant, 3))  # all 3 allocated in north
+    line = order.lines.get()
+    Allocation.objects.filter(order_line=line).update(quantity=2)  # as an order from before
+    Stock.objects.filter(variant=variant, warehouse__code="north").update(allocated=2)
+
+    [shipment] = fulfilment.order_shipments_create(order=order, actor=None)
+    fulfilment.order_shipment_dispatch(
+        shipment=shipment, actor=None, carrier=carrier(), tracking_number="SF5"
+    )
+
+    assert by_warehouse([shipment]) == {"north": {variant.sku: 3}}
+    assert stock_at(variant, "north") == (7, 0)  # only the allocated units are deducted
+    line.refresh_from_db()
+    assert line.quantity_shipped == 3
