@@ -106,12 +106,14 @@ def _covers(group: Sequence[WarehouseStock], wanted: Mapping[int, int]) -> bool:
 
 
 def _takes(group: Sequence[WarehouseStock], wanted: Mapping[int, int]) -> list[Take]:
-    """Split each variant between the group's warehouses, nearest first."""
+    """Each variant from the nearest warehouse of the group that holds all of it (a line is not
+    split into two parcels when one warehouse can send it whole), else split nearest first."""
     ordered = sorted(group, key=_nearness(wanted))
     takes = []
     for variant_id, quantity in sorted(wanted.items()):
         need = quantity
-        for w in ordered:
+        whole = [w for w in ordered if w.available.get(variant_id, 0) >= quantity]
+        for w in whole[:1] or ordered:
             take = min(need, w.available.get(variant_id, 0))
             if take > 0:
                 takes.append(Take(w.warehouse_id, variant_id, take))

@@ -266,3 +266,16 @@ def test_slots_start_at_least_the_lead_time_from_now():
 def test_malformed_slots_are_refused(spec):
     with pytest.raises(ValueError):
         parse_slots(spec)
+
+
+def test_a_line_one_warehouse_of_the_group_holds_whole_is_not_split():
+    # Given two warehouses that must both ship (variant 11 is only in the first), the first
+    # nearer and holding 1 of the 2 units of variant 10, the second holding all of them
+    near = WarehouseStock(1, 10.0, {10: 1, 11: 5})
+    far = WarehouseStock(2, 500.0, {10: 5})
+
+    # When the order asks for 2 of variant 10 and 1 of variant 11
+    plan = plan_shipments({10: 2, 11: 1}, [near, far])
+
+    # Then variant 10 comes whole from the warehouse that holds it all: one parcel per line
+    assert set(plan.takes) == {Take(1, 11, 1), Take(2, 10, 2)}
