@@ -25,6 +25,18 @@ def order_link(order: Order) -> str:
     return settings.SHOP_BASE_URL.rstrip("/") + path
 
 
+def tracking_link(order: Order) -> str:
+    """The link in a parcel's email: the order's tracking page (a guest's with its secret)."""
+    from django.urls import reverse
+
+    with translation.override(order.language):
+        if order.user_id:
+            path = reverse("orders:tracking", args=[order.number])
+        else:
+            path = reverse("orders:guest_tracking", args=[order.number, order.guest_token])
+    return settings.SHOP_BASE_URL.rstrip("/") + path
+
+
 def send_order_email(*, order: Order, kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown order email {kind!r}")
@@ -58,6 +70,7 @@ def send_shipment_email(*, shipment: Shipment, kind: str) -> bool:
         "shipment": shipment,
         "items": items,
         "link": order_link(order),
+        "tracking_link": tracking_link(order),
         "shop_name": settings.SHOP_NAME,
     }
     with transaction.atomic():

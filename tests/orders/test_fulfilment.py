@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 
@@ -411,6 +412,10 @@ def test_the_shopper_hears_once_that_the_parcel_left_and_once_that_it_arrived(
     assert "SF42" in email.body and "https://track.example/SF42" in email.body
     assert shipment.number in email.body
     assert order.lines.get().sku in email.body
+    # The link leads to the parcel's tracking page (a guest's, with the order's secret)
+    tracking = f"/orders/guest/{order.number}/{order.guest_token}/tracking/"
+    assert tracking in email.body
+    assert settings.SHOP_BASE_URL.rstrip("/") in email.body
 
     deliver(shipment, callbacks=django_capture_on_commit_callbacks)
     tasks.send_shipment_email(shipment.pk, "delivered")
