@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from common.channel import with_via
+
 from .models import Order, OrderEvent, OrderEventType, OrderStatus
 
 if TYPE_CHECKING:
@@ -67,6 +69,6 @@ def order_event_record(
         from_status=from_status,
         to_status=to_status,
         type=type or order_event_type_for(from_status=from_status, to_status=to_status),
-        params=params or {},
+        params=with_via(params),
         note=note[:500],
     )

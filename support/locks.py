@@ -1,0 +1,10 @@
+"""Row locks of the support app (docs/architecture.md, "The lock order": a conversation is
+locked before any order, payment or shipment the assistant acts on)."""
+
+from __future__ import annotations
+
+from .models import Conversation
+
+
+def lock_conversation(pk: int) -> Conversation:
+    return Conversation.objects.select_for_update().get(pk=pk)
