@@ -304,6 +304,13 @@ def delivery_options(
 # --- Shipments ---------------------------------------------------------------------------------
 
 
+def order_has_shipments(*, order_id: int) -> bool:
+    """Whether any shipment of the order exists that was not withdrawn (being packed or gone)."""
+    return (
+        Shipment.objects.filter(order_id=order_id).exclude(status=ShipmentStatus.CANCELLED).exists()
+    )
+
+
 def shipments_of_order(*, order_id: int) -> list[Shipment]:
     """An order's shipments, oldest first, with their warehouse and carrier."""
     return list(

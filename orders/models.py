@@ -184,6 +184,8 @@ class OrderEventType(models.TextChoices):
     # A merchant withdrew its own unshipped lines from an order shared with other merchants.
     LINES_CANCELLED = "lines_cancelled", _("Items cancelled by their seller")
     LINES_REFUNDED = "lines_refunded", _("Cancelled items refunded")
+    # The shopper changed where the order goes, before anything of it shipped.
+    ADDRESS_CHANGED = "address_changed", _("Delivery address changed")
     # Anything else: a change recorded with a person's note and no status of its own.
     NOTE = "note", _("Note")
 

@@ -184,9 +184,18 @@ def _money(amount: str | None, currency: str) -> str:
 
 
 def event_sentence(event: OrderEvent, *, currency: str) -> str:
-    """What the event says happened, in the active language, from its type and params. Never the
-    stored note: that is what a person wrote (the caller decides who may read it)."""
+    """What the event says happened, in the active language, from its type and params, with the
+    channel it was done through when that was not the pages ("via chat": the support assistant
+    acted for the shopper). Never the stored note: that is what a person wrote (the caller
+    decides who may read it)."""
     params = event.params if isinstance(event.params, dict) else {}
+    sentence = _event_sentence(event, params, currency)
+    if params.get("via") == "chat":
+        return _("%(what)s (via chat)") % {"what": sentence}
+    return sentence
+
+
+def _event_sentence(event: OrderEvent, params: dict, currency: str) -> str:
     kind = event.type
     if kind == T.PLACED:
         return _("Order placed")
@@ -225,6 +234,9 @@ def event_sentence(event: OrderEvent, *, currency: str) -> str:
     if kind == T.COMPLETED:
         return _("Completed")
     if kind == T.REFUND_REQUESTED:
+        items = ", ".join(str(sku) for sku in params.get("skus", []))
+        if items:
+            return _("Refund requested for: %(items)s") % {"items": items}
         return _("Refund requested")
     if kind == T.REFUND_DECLINED:
         return _("Refund request declined")
@@ -241,6 +253,11 @@ def event_sentence(event: OrderEvent, *, currency: str) -> str:
     if kind == T.LINES_REFUNDED:
         amount = _money(params.get("amount"), currency)
         return _("Cancelled items refunded: %(amount)s") % {"amount": amount}
+    if kind == T.ADDRESS_CHANGED:
+        return _("Delivery address changed from %(old)s to %(new)s") % {
+            "old": params.get("old", ""),
+            "new": params.get("new", ""),
+        }
     return _("Order updated")
 
 

@@ -537,8 +537,12 @@ def order_complete(*, order: Order, actor: Actor, note: str = "") -> Order:
 
 
 @transaction.atomic
-def order_refund_request(*, order: Order, actor: Actor, reason: str) -> Order:
-    """The shopper asks for their money back on an order that has shipped."""
+def order_refund_request(
+    *, order: Order, actor: Actor, reason: str, line_ids: list[int] | None = None
+) -> Order:
+    """The shopper asks for their money back on an order that has shipped. `line_ids`: the
+    lines they want refunded (recorded in the event, whose sentence names their SKUs); None or
+    empty: the order as a whole, as the order page asks."""
     order = locks.lock_order(order.pk)
     if order.status not in transitions.REFUNDABLE_REQUEST:
         raise IllegalTransition(
@@ -547,7 +551,64 @@ def order_refund_request(*, order: Order, actor: Actor, reason: str) -> Order:
             else _("This order is %(status)s; a refund cannot be requested.")
             % {"status": order.get_status_display()}
         )
-    return _move(order, S.REFUND_REQUESTED, actor, reason, type=T.REFUND_REQUESTED)
+    params = None
+    if line_ids:
+        lines = [line for line in locks.lock_lines(order) if line.pk in set(line_ids)]
+        if len(lines) != len(set(line_ids)):
+            raise OrderError(_("Those items are not in this order."))
+        params = {
+            "lines": [line.pk for line in lines],
+            "skus": [line.sku for line in lines],
+        }
+    return _move(
+        order, S.REFUND_REQUESTED, actor, reason, type=T.REFUND_REQUESTED, params=params
+    )
+
+
+# Before the goods leave, where they go may still change.
+ADDRESS_CHANGEABLE = frozenset({S.PENDING_PAYMENT, S.UNDER_REVIEW, S.PAID})
+
+
+def _place_name(province: str, city: str, district: str) -> str:
+    # A municipality's city has its province's name: "上海市浦东新区", not "上海市上海市浦东新区".
+    return province + ("" if city == province else city) + district
+
+
+@transaction.atomic
+def order_address_change(*, order: Order, actor: Actor, address: ShippingAddress) -> Order:
+    """Deliver the order somewhere else. Only before anything of it left: once a shipment exists
+    (even one still being packed, whose label carries the old address) or the order has shipped,
+    it is an OrderError. The caller has checked the address (AddressForm) and that the order's
+    delivery method serves it at the same price; the event records the old and the new place."""
+    order = locks.lock_order(order.pk)
+    if order.status not in ADDRESS_CHANGEABLE:
+        raise IllegalTransition(
+            _("This order is %(status)s: its delivery address can no longer be changed.")
+            % {"status": order.get_status_display()}
+        )
+    if logistics_selectors.order_has_shipments(order_id=order.pk):
+        raise OrderError(
+            _("This order is already being packed: its delivery address can no longer be changed.")
+        )
+    address = replace(address, region_code=address_region_code(address))
+    if not address.region_code:
+        raise OrderError(
+            _(
+                "We could not find the district of this address. "
+                "Please check the province, city and district."
+            )
+        )
+    old = _place_name(order.province, order.city, order.district)
+    fields = list(ShippingAddress.__dataclass_fields__)
+    for name in fields:
+        setattr(order, name, getattr(address, name))
+    order.save(update_fields=[*fields, "updated_at"])
+    order_event_record(
+        order=order, actor=actor, from_status=order.status, to_status=order.status,
+        type=T.ADDRESS_CHANGED,
+        params={"old": old, "new": _place_name(address.province, address.city, address.district)},
+    )  # fmt: skip
+    return order
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.channel import with_via
 from orders.models import OrderStatus
 from orders.selectors import GATEWAY_NAMES
 
@@ -55,7 +56,7 @@ def payment_event_record(
         from_status=from_status,
         to_status=to_status,
         type=type,
-        params=dict(params or {}),
+        params=with_via(params),
         note=note[:500],
     )
 
