@@ -31,6 +31,10 @@ class ChatAddressForm(CheckoutAddressForm):
     """Checkout's address rules; a postal code is optional in the chat (people rarely know it,
     and the courier goes by the district)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postal_code"].required = False
+
     def clean_postal_code(self) -> str:
         code = (self.cleaned_data.get("postal_code") or "").strip()
         return super().clean_postal_code() if code else ""

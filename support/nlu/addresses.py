@@ -33,6 +33,8 @@ _FILLER = re.compile(
 )
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区",
              "省", "市", "盟", "区", "县")  # fmt: skip
+_UNKNOWN_CITY = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:市|州|盟|地区))")
+_UNKNOWN_DISTRICT = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:区|县|市|旗))")
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$|^[A-Za-z][A-Za-z .'-]{1,40}$")
 
 
@@ -95,11 +97,21 @@ def parse_address(text: str) -> dict[str, str]:
         # A municipality's one city carries its name ("上海市浦东新区").
         same = [c for c in cities if c.name == province.name]
         if not same:
+            # Not a city of that province: keep what was typed, so checkout's rules say so.
+            typed = _UNKNOWN_CITY.match(after.strip())
+            if typed:
+                fields["city"] = typed.group(1)
             return fields
         city = same[0]
     fields["city"] = city.name
     place = _find(after, regions.districts(city.code))
     if place is None or place[1] > 1:
+        typed = _UNKNOWN_DISTRICT.match(after.strip())
+        if typed:
+            fields["district"] = typed.group(1)
+            street = after.strip()[typed.end() :].split()
+            if street:
+                fields["street"] = street[0]
         return fields
     fields["district"] = place[0].name
     after = after[place[2] :]
