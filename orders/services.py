@@ -560,17 +560,16 @@ def order_refund_request(
             "lines": [line.pk for line in lines],
             "skus": [line.sku for line in lines],
         }
-    return _move(
-        order, S.REFUND_REQUESTED, actor, reason, type=T.REFUND_REQUESTED, params=params
-    )
+    return _move(order, S.REFUND_REQUESTED, actor, reason, type=T.REFUND_REQUESTED, params=params)
 
 
 # Before the goods leave, where they go may still change.
 ADDRESS_CHANGEABLE = frozenset({S.PENDING_PAYMENT, S.UNDER_REVIEW, S.PAID})
 
 
-def _place_name(province: str, city: str, district: str) -> str:
-    # A municipality's city has its province's name: "上海市浦东新区", not "上海市上海市浦东新区".
+def place_name(province: str, city: str, district: str) -> str:
+    """A district with its city and province, as one name; a municipality's city has its
+    province's name: "上海市浦东新区", not "上海市上海市浦东新区"."""
     return province + ("" if city == province else city) + district
 
 
@@ -598,7 +597,7 @@ def order_address_change(*, order: Order, actor: Actor, address: ShippingAddress
                 "Please check the province, city and district."
             )
         )
-    old = _place_name(order.province, order.city, order.district)
+    old = place_name(order.province, order.city, order.district)
     fields = list(ShippingAddress.__dataclass_fields__)
     for name in fields:
         setattr(order, name, getattr(address, name))
@@ -606,7 +605,7 @@ def order_address_change(*, order: Order, actor: Actor, address: ShippingAddress
     order_event_record(
         order=order, actor=actor, from_status=order.status, to_status=order.status,
         type=T.ADDRESS_CHANGED,
-        params={"old": old, "new": _place_name(address.province, address.city, address.district)},
+        params={"old": old, "new": place_name(address.province, address.city, address.district)},
     )  # fmt: skip
     return order
 

@@ -76,7 +76,7 @@ def change_address(ctx: Ctx, order: Order, extra: dict) -> Any:
     ctx.ask("address", order_id=order.pk, options=[a.pk for a in saved])
     text = _(
         "Where should order %(number)s go instead? Type the new address, e.g. "
-        "\"张三 13800138000 浙江省杭州市西湖区文三路100号\"."
+        '"张三 13800138000 浙江省杭州市西湖区文三路100号".'
     ) % {"number": order.number}
     if saved:
         text += " " + _("Or pick one of your saved addresses.")
@@ -142,7 +142,9 @@ def _check(ctx: Ctx, order: Order, address: ShippingAddress) -> Any:
     code = order_services.address_region_code(address)
     lines = [line for line in order.lines.all() if line.cancelled_at is None and line.variant_id]
     items = [
-        logistics_selectors.QuoteItem(line.variant_id, line.merchant_id, line.quantity, line.line_total)
+        logistics_selectors.QuoteItem(
+            line.variant_id, line.merchant_id, line.quantity, line.line_total
+        )
         for line in lines
     ]
     takes = [
@@ -155,7 +157,7 @@ def _check(ctx: Ctx, order: Order, address: ShippingAddress) -> Any:
         options = logistics_selectors.delivery_options(
             region_code=code, items=items, method_id=method.pk, shipped_from=takes or None
         )
-    place = f"{address.province}{'' if address.city == address.province else address.city}{address.district}"
+    place = order_services.place_name(address.province, address.city, address.district)
     if not options:
         return ctx.say(
             _(
@@ -167,8 +169,10 @@ def _check(ctx: Ctx, order: Order, address: ShippingAddress) -> Any:
             choices=[_person_choice()],
         )
     option = options[0]
-    slot_gone = option.is_local and order.delivery_window_start is not None and not any(
-        s.start == order.delivery_window_start for s in option.slots
+    slot_gone = (
+        option.is_local
+        and order.delivery_window_start is not None
+        and not any(s.start == order.delivery_window_start for s in option.slots)
     )
     if option.price != order.shipping_total or slot_gone:
         return ctx.say(

@@ -17,8 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..classifier import Prediction, classify
-from . import Outcome, Turn
-from . import address, orders, refunds, shop, small
+from . import Outcome, Turn, address, orders, refunds, shop, small
 from .base import Ctx
 from .faq import faq_outcome
 
@@ -118,11 +117,14 @@ def _step_intent(pending: dict) -> str:
         "cancel": "cancel_order",
         "refund": "refund_request",
         "address": "change_address",
-    }.get(str(pending.get("action", "")), {
-        "refund_items": "refund_request",
-        "address": "change_address",
-        "region": "shipping_info",
-    }.get(str(pending.get("step", "")), ""))
+    }.get(
+        str(pending.get("action", "")),
+        {
+            "refund_items": "refund_request",
+            "address": "change_address",
+            "region": "shipping_info",
+        }.get(str(pending.get("step", "")), ""),
+    )
 
 
 def _repeat(pending: dict) -> str:
@@ -134,7 +136,7 @@ def _repeat(pending: dict) -> str:
     if step == "order":
         return _("Please pick one of the orders above, or type its number.")
     if step == "refund_items":
-        return _("Please pick the items to refund, or say \"all\".")
+        return _('Please pick the items to refund, or say "all".')
     if step == "address":
         return _("Please type the new address, or pick a saved one.")
     if step == "region":

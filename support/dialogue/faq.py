@@ -33,10 +33,15 @@ def faq_outcome(ctx: Ctx, *, merchant_id: int | None = None, quiet: bool = False
     hit = faq_hit(ctx, merchant_id=merchant_id)
     if hit is None:
         return None
-    text = hit.answer if quiet else _("%(answer)s\n(From our FAQ: %(question)s)") % {
-        "answer": hit.answer,
-        "question": hit.question,
-    }
+    text = (
+        hit.answer
+        if quiet
+        else _("%(answer)s\n(From our FAQ: %(question)s)")
+        % {
+            "answer": hit.answer,
+            "question": hit.question,
+        }
+    )
     return ctx.say(
         text,
         faq={"id": hit.entry_id, "question": hit.question, "score": round(float(hit.score), 3)},

@@ -160,7 +160,12 @@ def answer_order_pick(ctx: Ctx, pending: dict) -> Any | None:
                 choices=[_order_choice(o) for o in ordered],
             )
     ctx.done()
-    return act(ctx, pending.get("intent", "order_status"), _remember(ctx, chosen), pending.get("extra") or {})
+    return act(
+        ctx,
+        pending.get("intent", "order_status"),
+        _remember(ctx, chosen),
+        pending.get("extra") or {},
+    )
 
 
 # --- A visitor proves an order ----------------------------------------------------------------
@@ -208,7 +213,9 @@ def answer_guest(ctx: Ctx, pending: dict) -> Any | None:
     mails = entities.emails(ctx.text)
     if not numbers and not mails:
         return None
-    return _guest_proof(ctx, pending.get("intent", "order_status"), numbers, mails, pending.get("extra") or {})
+    return _guest_proof(
+        ctx, pending.get("intent", "order_status"), numbers, mails, pending.get("extra") or {}
+    )
 
 
 def _too_many_tries(ctx: Ctx) -> Any:
@@ -315,7 +322,10 @@ def track_shipment(ctx: Ctx, order: Order, extra: dict) -> Any:
         )
         latest = parcel.timeline[0].text if parcel.timeline else parcel.status_label
         lines.append(
-            _("Parcel %(parcel)s: %(status)s, %(carrier)s, tracking number %(tracking)s. Latest: %(latest)s.")
+            _(
+                "Parcel %(parcel)s: %(status)s, %(carrier)s, tracking number %(tracking)s. "
+                "Latest: %(latest)s."
+            )
             % {
                 "parcel": parcel.number,
                 "status": parcel.status_label,

@@ -19,8 +19,8 @@ from .orders import yes_no
 
 # What introduces a reason in the shopper's own words.
 _REASON = re.compile(
-    r"(?:\bbecause\b|\bsince\b|\bas it\b|\bas they\b|\breason\s*[:：]|\bit'?s\b|\bit is\b|\bthey are\b"
-    r"|\barrived\b|因为|由于|原因[:：是]?|理由[:：是]?)\s*(.+)$",
+    r"(?:\bbecause\b|\bsince\b|\bas it\b|\bas they\b|\breason\s*[:：]|\bit'?s\b|\bit is\b"
+    r"|\bthey are\b|\barrived\b|因为|由于|原因[:：是]?|理由[:：是]?)\s*(.+)$",
     re.IGNORECASE,
 )
 REASON_MAX = 300
@@ -69,7 +69,7 @@ def refund_request(ctx: Ctx, order: Order, extra: dict) -> Any:
         return _next(ctx, order, chosen, reason)
     ctx.ask("refund_items", order_id=order.pk, options=[line.pk for line in lines], reason=reason)
     return ctx.say(
-        _("Which items of order %(number)s should be refunded? Pick them, or say \"all\".")
+        _('Which items of order %(number)s should be refunded? Pick them, or say "all".')
         % {"number": order.number},
         order_id=order.pk,
         choices=[choice(_label(line), str(i)) for i, line in enumerate(lines, 1)]
@@ -129,7 +129,7 @@ def _next(ctx: Ctx, order: Order, line_ids: list[int], reason: str) -> Any:
     ctx.ask("confirm", action="refund", order_id=order.pk, lines=line_ids, reason=reason)
     return ctx.say(
         _(
-            "Ask for a refund on order %(number)s for %(items)s, because: \"%(reason)s\"? "
+            'Ask for a refund on order %(number)s for %(items)s, because: "%(reason)s"? '
             "Please answer yes or no."
         )
         % {

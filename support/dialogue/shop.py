@@ -90,7 +90,7 @@ def product_search(ctx: Ctx) -> Any:
     link = _search_link(words)
     if not cards:
         return ctx.say(
-            _("I found nothing for \"%(words)s\". Try other words, or browse the search page.")
+            _('I found nothing for "%(words)s". Try other words, or browse the search page.')
             % {"words": words or ctx.text}
             if words
             else _("What are you looking for? Tell me a product, a brand or a category."),
@@ -217,9 +217,7 @@ def shipping_info(ctx: Ctx) -> Any:
         if faq is not None:
             return faq
         ctx.ask("region")
-        return ctx.say(
-            _("Where should it go? Tell me the province or city, e.g. 浙江省杭州市.")
-        )
+        return ctx.say(_("Where should it go? Tell me the province or city, e.g. 浙江省杭州市."))
     return _delivery_answer(ctx, region)
 
 
@@ -240,9 +238,7 @@ def _delivery_answer(ctx: Ctx, region: str) -> Any:
     if district is not None:
         city = regions.city(district.parent)
         province = regions.province_of(region)
-        place = "".join(
-            dict.fromkeys(r.name for r in (province, city, district) if r is not None)
-        )
+        place = "".join(dict.fromkeys(r.name for r in (province, city, district) if r is not None))
     if variant is None:
         return ctx.say(_("I cannot quote delivery right now: nothing is in stock."))
     item = logistics_selectors.QuoteItem(
@@ -255,7 +251,8 @@ def _delivery_answer(ctx: Ctx, region: str) -> Any:
             % {"product": variant.product.name, "place": place}
         )
     lines = [
-        _("%(method)s: %(price)s, arrives %(date)s") % {
+        _("%(method)s: %(price)s, arrives %(date)s")
+        % {
             "method": option.method.name,
             "price": money(option.price) if option.price else _("free"),
             "date": day(option.eta),
@@ -263,7 +260,8 @@ def _delivery_answer(ctx: Ctx, region: str) -> Any:
         for option in options
     ]
     return ctx.say(
-        _("Delivery of %(product)s to %(place)s:") % {"product": variant.product.name, "place": place}
+        _("Delivery of %(product)s to %(place)s:")
+        % {"product": variant.product.name, "place": place}
         + " "
         + "; ".join(str(line) for line in lines)
         + ".",

@@ -52,7 +52,7 @@ def account_help(ctx: Ctx) -> Any:
         {"label": _("Your addresses"), "url": reverse("accounts:addresses")},
     ]
     text = _(
-        "To reset your password, use \"Forgot your password?\" on the sign-in page: we email you "
+        'To reset your password, use "Forgot your password?" on the sign-in page: we email you '
         "a link. Your name, email and phone number are on your profile page, your delivery "
         "addresses on the addresses page."
     )

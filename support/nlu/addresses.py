@@ -52,7 +52,9 @@ def _find(text: str, places) -> tuple[object, int, int] | None:
     for place in places:
         for name in (place.name, _short(place.name)):
             at = text.find(name)
-            if at >= 0 and (best is None or at < best[1] or (at == best[1] and at + len(name) > best[2])):
+            if at >= 0 and (
+                best is None or at < best[1] or (at == best[1] and at + len(name) > best[2])
+            ):
                 best = (place, at, at + len(name))
                 break
     return best
@@ -123,7 +125,9 @@ def parse_address(text: str) -> dict[str, str]:
         else:
             names.append(part)
     if street:
-        fields.setdefault("street", "".join(street) if _has_han("".join(street)) else " ".join(street))
+        fields.setdefault(
+            "street", "".join(street) if _has_han("".join(street)) else " ".join(street)
+        )
     name_before = [
         p for p in re.split(r"[\s,，;；]+", _FILLER.sub(" ", before)) if p and _NAME.match(p)
     ]

@@ -8,6 +8,7 @@ Ordinary words and plain numbers (a phone number, a quantity) are never taken fo
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 ORDER_ALPHABET = frozenset("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 ORDER_NUMBER_LENGTH = 12
@@ -42,9 +43,7 @@ def order_numbers(text: str) -> list[str]:
             group = tokens[i : i + size]
             if len(group) < size:
                 break
-            gaps_ok = all(
-                _GROUP_GAP.match(text[a[2] : b[1]]) for a, b in zip(group, group[1:], strict=False)
-            )
+            gaps_ok = all(_GROUP_GAP.match(text[a[2] : b[1]]) for a, b in pairwise(group))
             if not gaps_ok:
                 break
             if size > 1 and any(len(t[0]) < _MIN_GROUP for t in group):
@@ -164,7 +163,7 @@ def _bare(text: str) -> str:
 
 
 def confirmation(text: str) -> str | None:
-    """"yes", "no" or None: how the message answers a yes/no question. A request such as
+    """ "yes", "no" or None: how the message answers a yes/no question. A request such as
     "取消订单" (cancel the order) is not a "no"; "确认取消" (yes, cancel) is a "yes"."""
     bare = _bare(text)
     if not bare:
@@ -217,9 +216,10 @@ def pick(text: str) -> int | None:
     if _LATEST_EN.search(bare) and len(bare.split()) <= 4:
         return LATEST
     compact = bare.replace(" ", "")
-    if any(compact.startswith(word) or compact == word + "的" for word in _LATEST_ZH) and len(
-        compact
-    ) <= 8:
+    if (
+        any(compact.startswith(word) or compact == word + "的" for word in _LATEST_ZH)
+        and len(compact) <= 8
+    ):
         return LATEST
     match = re.fullmatch(
         rf"第?(\d{{1,2}}|{_ZH_NUMERAL})[个号条件笔单张]?(?:订单|地址|商品)?的?", compact

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from support.classifier import Prediction
@@ -68,8 +67,9 @@ class FakeClassifier:
         return Prediction(intent="out_of_scope", confidence=0.2, unsure=True)
 
 
-@pytest.fixture
-def intents(monkeypatch) -> FakeClassifier:
+def fake_intents(monkeypatch) -> FakeClassifier:
+    """Put a FakeClassifier where the engine asks for the intent (each test module's `intents`
+    fixture)."""
     fake = FakeClassifier(dict(RULES))
     monkeypatch.setattr("support.dialogue.engine.classify", fake)
     return fake

@@ -16,9 +16,14 @@ from orders.selectors import event_sentence
 from tests.accounts.factories import VALID_ADDRESS, UserFactory
 from tests.logistics.factories import shipped_shipment
 from tests.orders.factories import place_order, shipping_method, variant_in_stock
-from tests.support.dialogue_givens import Chat, intents  # noqa: F401
+from tests.support.dialogue_givens import Chat, fake_intents
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def intents(monkeypatch):
+    return fake_intents(monkeypatch)
 
 
 @pytest.fixture
@@ -237,7 +242,7 @@ def test_an_address_change_that_changes_the_price_is_refused(intents, shopper):
 
 
 def test_no_address_change_once_a_parcel_is_being_packed(intents, shopper):
-    order = shipped_shipment(user=shopper).order
+    shipped_shipment(user=shopper)
     reply = Chat(shopper).say("change my address")
     assert "can no longer be changed" in reply
 

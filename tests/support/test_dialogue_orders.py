@@ -10,9 +10,14 @@ from tests.accounts.factories import UserFactory
 from tests.logistics.factories import shipped_shipment
 from tests.orders.factories import place_order, variant_in_stock
 from tests.orders.test_tracking import record
-from tests.support.dialogue_givens import Chat, intents  # noqa: F401
+from tests.support.dialogue_givens import Chat, fake_intents
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def intents(monkeypatch):
+    return fake_intents(monkeypatch)
 
 
 def test_one_order_is_answered_at_once(intents):

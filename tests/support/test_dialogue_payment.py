@@ -14,9 +14,14 @@ from tests.accounts.factories import UserFactory
 from tests.orders.factories import place_order, variant_in_stock
 from tests.payments.conftest import alipay_keys, browser, sandbox_settings  # noqa: F401
 from tests.payments.test_return_and_status import pay_at_cashier, shop_settings  # noqa: F401
-from tests.support.dialogue_givens import Chat, intents  # noqa: F401
+from tests.support.dialogue_givens import Chat, fake_intents
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def intents(monkeypatch):
+    return fake_intents(monkeypatch)
 
 
 @pytest.fixture
@@ -31,7 +36,11 @@ def start(client, order: Order) -> str:
 
 
 def test_a_payment_alipay_has_but_the_shop_missed_is_settled_and_explained(
-    intents, client, shopper, shop_settings, browser  # noqa: F811
+    intents,
+    client,
+    shopper,
+    shop_settings,  # noqa: F811
+    browser,  # noqa: F811
 ):
     order = place_order((variant_in_stock(price="88.00"), 1), user=shopper)
     client.force_login(shopper)
@@ -48,7 +57,11 @@ def test_a_payment_alipay_has_but_the_shop_missed_is_settled_and_explained(
 
 
 def test_an_order_sent_to_the_cashier_lately_is_being_confirmed(
-    intents, client, shopper, shop_settings, browser  # noqa: F811
+    intents,
+    client,
+    shopper,
+    shop_settings,  # noqa: F811
+    browser,  # noqa: F811
 ):
     order = place_order((variant_in_stock(price="88.00"), 1), user=shopper)
     client.force_login(shopper)

@@ -12,9 +12,15 @@ from orders.services import order_mark_paid
 from support.models import Message, MessageSender
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import place_order, variant_in_stock
-from tests.support.dialogue_givens import Chat, intents  # noqa: F401
+from tests.support.dialogue_givens import Chat, fake_intents
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def intents(monkeypatch):
+    return fake_intents(monkeypatch)
+
 
 NEUTRAL = "I could not find an order with that number and email address."
 NEUTRAL_SIGNED_IN = "I could not find an order with that number in your account."

@@ -14,9 +14,14 @@ from support.dialogue.shop import search_words
 from support.models import ConversationStatus
 from tests.accounts.factories import VALID_ADDRESS, UserFactory
 from tests.orders.factories import shipping_method
-from tests.support.dialogue_givens import Chat, intents  # noqa: F401
+from tests.support.dialogue_givens import Chat, fake_intents
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def intents(monkeypatch):
+    return fake_intents(monkeypatch)
 
 
 @pytest.fixture
