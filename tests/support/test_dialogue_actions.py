@@ -236,8 +236,9 @@ def test_an_address_change_that_changes_the_price_is_refused(intents, shopper):
 
     reply = chat.say("张三 13800138000 新疆维吾尔自治区乌鲁木齐市天山区解放路1号")
 
-    assert "would cost ¥30.00 instead of ¥12.00" in reply
-    assert chat.last().payload["choices"][0]["value"] == "I want to talk to a person"
+    # A Chinese message, answered in Chinese.
+    assert "运费将是¥30.00，而不是¥12.00" in reply
+    assert chat.last().payload["choices"][0]["value"] == "我要找人工客服"
     assert fresh(order).district == "西湖区"
 
 
