@@ -107,12 +107,18 @@ def _page_product(ctx: Ctx) -> Product | None:
 
 
 def product_question(ctx: Ctx) -> Any:
-    product = None
+    """About the product the message names (the search's top hit) or, when it names none, the
+    one on the shopper's page: "is it dishwasher safe?" on a mug's page is about that mug."""
+    named = None
     words = search_words(ctx.text)
     ids = _search_ids(ctx, words, limit=1) if len(words) >= 2 else []
     if ids:
-        product = Product.objects.filter(pk=ids[0], is_active=True).first()
-    product = product or _page_product(ctx)
+        named = Product.objects.filter(pk=ids[0], is_active=True).first()
+    page = _page_product(ctx)
+    if page is not None and (named is None or named.name.lower() not in ctx.text.lower()):
+        product = page
+    else:
+        product = named
     if product is None:
         faq = faq_outcome(ctx)
         if faq is not None:

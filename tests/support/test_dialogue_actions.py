@@ -257,3 +257,15 @@ def test_the_service_refuses_once_shipped(shopper):
             order=order, actor=shopper, address=order_services.ShippingAddress(**VALID_ADDRESS)
         )
     assert not OrderEvent.objects.filter(order=order, type=OrderEventType.ADDRESS_CHANGED).exists()
+
+
+def test_a_visitor_cancels_a_proven_order(intents):
+    order = place_order((variant_in_stock(), 1), email="guest@example.com")
+    chat = Chat()
+    assert "Cancel order" in chat.say(f"cancel {order.number} GUEST@example.com")
+
+    chat.say("yes")
+
+    event = fresh(order).events.get(type=OrderEventType.CANCELLED)
+    assert event.actor is None
+    assert event.params == {"by": "customer", "via": "chat"}

@@ -196,3 +196,16 @@ def test_an_faq_hit_answers_what_the_classifier_did_not_understand(intents, monk
     assert message.text == "Mainland China only.\n(From our FAQ: Do you ship abroad?)"
     assert message.payload["faq"] == {"id": 3, "question": "Do you ship abroad?", "score": 0.9}
     assert chat.conversation.not_understood == 0
+
+
+def test_a_question_on_a_product_page_is_about_that_product(intents, make_product):
+    on_page = make_product(name_en="Linen Apron", prices=(Decimal("120"),))
+    red = make_product(name_en="Red Kettle", prices=(Decimal("200"),))
+    search_index_products(product_ids=[on_page.pk, red.pk])
+    chat = Chat()
+    conversation = chat.conversation
+    conversation.state = {"page_product": on_page.pk}
+    conversation.save(update_fields=["state"])
+
+    assert "Linen Apron" in chat.say("how much is it in red?")
+    assert "Red Kettle: ¥200.00." in chat.say("how much is the red kettle?")
