@@ -3,15 +3,10 @@ above its threshold). The answer cites its entry: the widget shows the question 
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from . import Outcome
 from .base import Ctx
-
-log = logging.getLogger(__name__)
 
 
 def faq_hit(ctx: Ctx, *, merchant_id: int | None = None):
@@ -46,7 +41,3 @@ def faq_outcome(ctx: Ctx, *, merchant_id: int | None = None, quiet: bool = False
         text,
         faq={"id": hit.entry_id, "question": hit.question, "score": round(float(hit.score), 3)},
     )
-
-
-def answer_from_faq(ctx: Ctx) -> Any | None:
-    return faq_outcome(ctx)
