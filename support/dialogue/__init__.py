@@ -27,8 +27,16 @@ class Turn:
 @dataclass
 class Reply:
     text: str
-    # What the widget draws besides the text: {"cards": [...], "timeline": [...],
-    # "choices": [{"label": ..., "value": ...}], "faq": {"id": ..., "question": ...}}
+    # What the widget draws besides the text (every key optional):
+    # "cards": [{"id", "name", "url", "price" (formatted), "image" (URL or ""), "in_stock"}];
+    # "timeline": [{"parcel", "status", "status_label", "carrier", "tracking_number",
+    #   "carrier_link", "events": [{"when" (ISO), "when_text", "text", "detail", "problem"}]}];
+    # "choices": [{"label", "value", ...}]: clicking one sends `value` as the next message
+    #   (an order's also carries "number", "date", "total", "status");
+    # "faq": {"id", "question", "score"}: the FAQ entry the answer comes from;
+    # "link": a URL (the order, its tracking page, the search page);
+    # "links": [{"label", "url"}]; "order": {"number", "status", "url"};
+    # "delivery": [{"method", "price", "arrives" (ISO date)}].
     payload: dict[str, Any] = field(default_factory=dict)
 
 
