@@ -21,7 +21,7 @@ from orders.services import ShippingAddress
 
 from ..nlu import entities
 from ..nlu.addresses import parse_address
-from .base import Ctx, choice, money
+from .base import Ctx, choice, money, sentences
 from .orders import yes_no
 
 FIELDS = ("recipient", "phone", "province", "city", "district", "street", "postal_code")
@@ -79,7 +79,7 @@ def change_address(ctx: Ctx, order: Order, extra: dict) -> Any:
         '"张三 13800138000 浙江省杭州市西湖区文三路100号".'
     ) % {"number": order.number}
     if saved:
-        text += " " + _("Or pick one of your saved addresses.")
+        text = sentences(text, _("Or pick one of your saved addresses."))
     return ctx.say(
         text,
         order_id=order.pk,
@@ -122,7 +122,7 @@ def _typed(ctx: Ctx, order: Order) -> Any:
         ctx.ask("address", order_id=order.pk, options=[])
         return ctx.say(
             _("I could not use that address: %(problems)s Please type it again.")
-            % {"problems": " ".join(problems)},
+            % {"problems": sentences(*problems)},
             order_id=order.pk,
         )
     clean = form.cleaned_data

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 
 from common.money import money_format
 
@@ -72,6 +73,12 @@ class Ctx:
 
     def say(self, text: str, *, order_id=None, understood: bool = True, **payload: Any) -> Outcome:
         return self.outcome(Reply(str(text), payload), understood=understood, order_id=order_id)
+
+
+def sentences(*parts) -> str:
+    """Sentences one after another: spaced in English, run together in Chinese."""
+    separator = "" if (get_language() or "").startswith("zh") else " "
+    return separator.join(str(p) for p in parts if p)
 
 
 def money(amount, currency: str = "CNY") -> str:

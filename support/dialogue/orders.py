@@ -21,7 +21,7 @@ from orders.models import Order
 from orders.models import OrderStatus as S
 
 from ..nlu import entities
-from .base import Ctx, choice, day, money, when
+from .base import Ctx, choice, day, money, sentences, when
 
 # How many of a shopper's orders the assistant offers to pick from (newest first).
 CHOICES_SHOWN = 5
@@ -187,9 +187,10 @@ def _guest_proof(ctx: Ctx, intent: str, numbers: list, mails: list, extra: dict)
             if state["guest_failures"] >= GUEST_TRIES:
                 return _too_many_tries(ctx)
             return ctx.say(
-                _not_found()
-                + " "
-                + _("Please check both and try again, or sign in to see your orders.")
+                sentences(
+                    _not_found(),
+                    _("Please check both and try again, or sign in to see your orders."),
+                )
             )
         proven = [i for i in state.get("guest_orders", []) if i != order.pk]
         state["guest_orders"] = [*proven, order.pk][-20:]
@@ -280,7 +281,7 @@ def order_status(ctx: Ctx, order: Order, extra: dict) -> Any:
     if order.status == S.PENDING_PAYMENT and order.expires_at:
         parts.append(_("Please pay by %(when)s.") % {"when": when(order.expires_at)})
     return ctx.say(
-        " ".join(str(p) for p in parts),
+        sentences(*parts),
         order_id=order.pk,
         order={"number": order.number, "status": order.status, "url": _order_url(ctx, order)},
     )
@@ -295,7 +296,9 @@ def track_shipment(ctx: Ctx, order: Order, extra: dict) -> Any:
             "status": order.get_status_display(),
         }
         if order.promised_date:
-            text += " " + _("Expected delivery: %(date)s.") % {"date": day(order.promised_date)}
+            text = sentences(
+                text, _("Expected delivery: %(date)s.") % {"date": day(order.promised_date)}
+            )
         return ctx.say(text, order_id=order.pk, link=link)
     timeline = []
     lines = []
@@ -336,7 +339,7 @@ def track_shipment(ctx: Ctx, order: Order, extra: dict) -> Any:
         )
     head = _("Order %(number)s:") % {"number": order.number}
     return ctx.say(
-        " ".join([str(head), *map(str, lines)]),
+        sentences(head, *lines),
         order_id=order.pk,
         timeline=timeline,
         link=link,
@@ -349,7 +352,7 @@ def cancel_order(ctx: Ctx, order: Order, extra: dict) -> Any:
             "status": order.get_status_display()
         }
         if order.status in transitions.REFUNDABLE_REQUEST:
-            text += " " + _("Once it arrives you can ask for a refund instead.")
+            text = sentences(text, _("Once it arrives you can ask for a refund instead."))
         ctx.done()
         return ctx.say(text, order_id=order.pk)
     items = sum(line.quantity for line in order.lines.all() if line.cancelled_at is None)

@@ -134,7 +134,7 @@ def _next(ctx: Ctx, order: Order, line_ids: list[int], reason: str) -> Any:
         )
         % {
             "number": order.number,
-            "items": "; ".join(_label(line) for line in chosen),
+            "items": _("; ").join(_label(line) for line in chosen),
             "reason": reason,
         },
         order_id=order.pk,

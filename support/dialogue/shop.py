@@ -21,7 +21,7 @@ from logistics import selectors as logistics_selectors
 from orders.models import Order
 
 from ..nlu.addresses import place_named
-from .base import Ctx, day, money
+from .base import Ctx, day, money, sentences
 from .faq import faq_outcome
 
 CARDS_SHOWN = 4
@@ -149,11 +149,11 @@ def _product_answer(ctx: Ctx, product: Product) -> Any:
         state = _("in stock") if variant.available > 0 else _("out of stock")
         options.append(f"{label} ({money(variant.price)}, {state})")
     if options:
-        parts.append(_("Options: %(options)s.") % {"options": "; ".join(options)})
+        parts.append(_("Options: %(options)s.") % {"options": _("; ").join(options)})
     elif not product.in_stock:
         parts.append(_("It is out of stock at the moment."))
     faq = faq_outcome(ctx, merchant_id=product.merchant_id, quiet=True)
-    text = " ".join(str(p) for p in parts)
+    text = sentences(*parts)
     payload: dict[str, Any] = {"cards": product_cards([product.pk])}
     if faq is not None:
         faq_reply = faq.replies[0]
@@ -266,11 +266,11 @@ def _delivery_answer(ctx: Ctx, region: str) -> Any:
         for option in options
     ]
     return ctx.say(
-        _("Delivery of %(product)s to %(place)s:")
-        % {"product": variant.product.name, "place": place}
-        + " "
-        + "; ".join(str(line) for line in lines)
-        + ".",
+        sentences(
+            _("Delivery of %(product)s to %(place)s:")
+            % {"product": variant.product.name, "place": place},
+            _("; ").join(str(line) for line in lines) + _("."),
+        ),
         delivery=[
             {
                 "method": option.method.name,

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .base import Ctx
+from .base import Ctx, sentences
 from .faq import faq_outcome
 
 _CREDENTIALS = re.compile(
@@ -57,9 +57,12 @@ def account_help(ctx: Ctx) -> Any:
         "addresses on the addresses page."
     )
     if _CREDENTIALS.search(ctx.text):
-        text += " " + _(
-            "For your safety I never change passwords or email addresses in the chat, and I "
-            "will never ask for your password."
+        text = sentences(
+            text,
+            _(
+                "For your safety I never change passwords or email addresses in the chat, and I "
+                "will never ask for your password."
+            ),
         )
     return ctx.say(text, links=links)
 

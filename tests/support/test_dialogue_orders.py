@@ -84,7 +84,7 @@ def test_tracking_in_chinese_answers_in_chinese(intents):
     message = chat.send("我的订单到哪了")[0]
 
     assert shipment.tracking_number in message.text
-    assert "包裹" in message.text
+    assert f"包裹 {shipment.number}：已发货" in message.text
 
 
 def test_an_order_not_shipped_says_so(intents):
@@ -123,3 +123,22 @@ def test_a_verified_guest_gets_the_guest_tracking_link(intents):
     assert message.payload["link"].endswith(
         f"/orders/guest/{order.number}/{order.guest_token}/tracking/"
     )
+
+
+def test_in_chinese_the_shopper_picks_an_order_and_sees_its_tracking(intents):
+    shopper = UserFactory()
+    shipment = shipped_shipment(user=shopper)
+    other = place_order((variant_in_stock(), 1), user=shopper)
+    chat = Chat(shopper, language="en")
+
+    asked = chat.send("我的订单到哪了")[0]
+    assert asked.text == "您指的是哪个订单？请选择一个，或输入订单号。"
+    assert [c["value"] for c in asked.payload["choices"]] == [
+        other.number,
+        shipment.order.number,
+    ]
+
+    message = chat.send("第二个")[0]
+
+    assert message.text.startswith(f"订单 {shipment.order.number}：包裹 {shipment.number}")
+    assert message.payload["timeline"][0]["tracking_number"] == shipment.tracking_number
