@@ -43,28 +43,30 @@ def out_of_scope(ctx: Ctx) -> Any:
 
 
 def account_help(ctx: Ctx) -> Any:
-    faq = faq_outcome(ctx)
-    if faq is not None:
-        return faq
+    """How to reset a password and change the account's details (links); from the FAQ when it
+    has the answer. Credentials are never changed in the chat, and a message about them is told
+    so whatever else answers it."""
+    safety = ""
+    if _CREDENTIALS.search(ctx.text):
+        safety = _(
+            "For your safety I never change passwords or email addresses in the chat, and I "
+            "will never ask for your password."
+        )
     links = [
         {"label": _("Reset your password"), "url": reverse("accounts:password_reset")},
         {"label": _("Your profile"), "url": reverse("accounts:profile")},
         {"label": _("Your addresses"), "url": reverse("accounts:addresses")},
     ]
+    faq = faq_outcome(ctx)
+    if faq is not None:
+        reply = faq.replies[0]
+        return ctx.say(sentences(reply.text, safety), links=links, **reply.payload)
     text = _(
-        'To reset your password, use "Forgot your password?" on the sign-in page: we email you '
+        "To reset your password, use \"Forgot your password?\" on the sign-in page: we email you "
         "a link. Your name, email and phone number are on your profile page, your delivery "
         "addresses on the addresses page."
     )
-    if _CREDENTIALS.search(ctx.text):
-        text = sentences(
-            text,
-            _(
-                "For your safety I never change passwords or email addresses in the chat, and I "
-                "will never ask for your password."
-            ),
-        )
-    return ctx.say(text, links=links)
+    return ctx.say(sentences(text, safety), links=links)
 
 
 def human_handoff(ctx: Ctx) -> Any:

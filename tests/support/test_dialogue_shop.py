@@ -209,3 +209,18 @@ def test_a_question_on_a_product_page_is_about_that_product(intents, make_produc
 
     assert "Linen Apron" in chat.say("how much is it in red?")
     assert "Red Kettle: ¥200.00." in chat.say("how much is the red kettle?")
+
+
+def test_an_faq_answer_about_passwords_still_says_credentials_stay_out_of_the_chat(
+    intents, monkeypatch
+):
+    from support import selectors
+
+    class Hit:
+        entry_id, question, answer, score = 5, "How do I change my password?", "Use reset.", 0.9
+
+    monkeypatch.setattr(selectors, "faq_answer", lambda **kw: Hit(), raising=False)
+    message = Chat().send("change my password please")[0]
+    assert message.text.startswith("Use reset.")
+    assert "never change passwords" in message.text
+    assert message.payload["faq"]["id"] == 5
