@@ -62,7 +62,7 @@ def account_help(ctx: Ctx) -> Any:
         reply = faq.replies[0]
         return ctx.say(sentences(reply.text, safety), links=links, **reply.payload)
     text = _(
-        "To reset your password, use \"Forgot your password?\" on the sign-in page: we email you "
+        'To reset your password, use "Forgot your password?" on the sign-in page: we email you '
         "a link. Your name, email and phone number are on your profile page, your delivery "
         "addresses on the addresses page."
     )
