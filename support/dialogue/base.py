@@ -3,8 +3,9 @@ the conversation's saved state, and small helpers to answer.
 
 The state (Conversation.state, saved after every turn) holds:
 - "pending": the step the assistant is waiting on, a dict with "step" (order, guest, confirm,
-  refund_items, refund_reason, address, region) and what that step needs (the intent it
-  serves, the ids offered as choices, the order and the action to confirm ...);
+  refund_items, refund_reason, address, region), when it was asked ("at", epoch seconds:
+  it is forgotten after PENDING_MINUTES) and what that step needs (the intent it serves, the
+  ids offered as choices, the order and the action to confirm ...);
 - "guest_orders": the ids of the orders a visitor proved, in this conversation, with their
   number and email; "guest_failures": how many proofs failed;
 - "order_id": the order the conversation is about (the last one found);
@@ -12,6 +13,7 @@ The state (Conversation.state, saved after every turn) holds:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,9 @@ from django.utils.translation import get_language
 from common.money import money_format
 
 from . import Outcome, Reply, Turn
+
+# How long a question the assistant asked waits for its answer.
+PENDING_MINUTES = 30
 
 
 @dataclass
@@ -50,11 +55,19 @@ class Ctx:
 
     @property
     def pending(self) -> dict[str, Any] | None:
+        """The step waiting for an answer; one asked more than PENDING_MINUTES ago is
+        forgotten (a "yes" the next day must not cancel an order)."""
         pending = self.state.get("pending")
-        return pending if isinstance(pending, dict) else None
+        if not isinstance(pending, dict):
+            return None
+        asked = pending.get("at")
+        if not isinstance(asked, (int, float)) or time.time() - asked > PENDING_MINUTES * 60:
+            self.done()
+            return None
+        return pending
 
     def ask(self, step: str, **data: Any) -> None:
-        self.state["pending"] = {"step": step, **data}
+        self.state["pending"] = {"step": step, **data, "at": int(time.time())}
 
     def done(self) -> None:
         self.state.pop("pending", None)

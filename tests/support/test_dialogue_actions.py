@@ -76,12 +76,28 @@ def test_the_pending_confirmation_survives_a_reload(intents, shopper):
     order = place_order((variant_in_stock(), 1), user=shopper)
     chat = Chat(shopper)
     chat.say("cancel my order")
-    assert chat.state["pending"] == {"step": "confirm", "action": "cancel", "order_id": order.pk}
+    pending = dict(chat.state["pending"])
+    pending.pop("at")
+    assert pending == {"step": "confirm", "action": "cancel", "order_id": order.pk}
 
     chat.say("ok")
 
     assert fresh(order).status == S.CANCELLED
     assert intents.calls == ["cancel my order"], "the yes is read as an answer, not classified"
+
+
+def test_a_yes_long_after_the_question_does_nothing(intents, shopper):
+    order = place_order((variant_in_stock(), 1), user=shopper)
+    chat = Chat(shopper)
+    chat.say("cancel my order")
+    conversation = chat.conversation
+    conversation.state["pending"]["at"] -= 31 * 60
+    conversation.save(update_fields=["state"])
+
+    reply = chat.say("yes")
+
+    assert "did not understand" in reply
+    assert fresh(order).status == S.PENDING_PAYMENT
 
 
 def test_a_shipped_order_cannot_be_cancelled_and_says_why(intents, shopper):
