@@ -351,8 +351,10 @@ def cancel_order(ctx: Ctx, order: Order, extra: dict) -> Any:
         text = _("This order is %(status)s and can no longer be cancelled.") % {
             "status": order.get_status_display()
         }
-        if order.status in transitions.REFUNDABLE_REQUEST:
+        if order.status == S.SHIPPED:
             text = sentences(text, _("Once it arrives you can ask for a refund instead."))
+        elif order.status in transitions.REFUNDABLE_REQUEST:
+            text = sentences(text, _("You can ask for a refund instead."))
         ctx.done()
         return ctx.say(text, order_id=order.pk)
     items = sum(line.quantity for line in order.lines.all() if line.cancelled_at is None)

@@ -285,3 +285,10 @@ def test_a_visitor_cancels_a_proven_order(intents):
     event = fresh(order).events.get(type=OrderEventType.CANCELLED)
     assert event.actor is None
     assert event.params == {"by": "customer", "via": "chat"}
+
+
+def test_a_delivered_order_offers_a_refund_instead(intents, shopper):
+    order = shipped_shipment(user=shopper).order
+    Order.objects.filter(pk=order.pk).update(status=S.DELIVERED)
+    reply = Chat(shopper).say("cancel my order")
+    assert reply.endswith("can no longer be cancelled. You can ask for a refund instead.")
