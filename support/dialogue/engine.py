@@ -12,6 +12,7 @@ for the classifier), then runs the intent's handler.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from ..classifier import Prediction, classify
 from . import Outcome, Turn, address, orders, refunds, shop, small
 from .base import Ctx
 from .faq import faq_outcome
+
+log = logging.getLogger(__name__)
 
 HANDLERS = {
     "greeting": small.greeting,
@@ -56,10 +59,15 @@ _OTHER_REQUESTS = frozenset(
 
 
 def _classify(turn: Turn) -> Prediction:
-    """The classifier's reading of the message; unsure when it cannot be asked."""
+    """The classifier's reading of the message; unsure when it cannot be asked (no version
+    trained yet, or it failed: the shopper gets "please say it another way", then a person,
+    never an error page)."""
     try:
         return classify(turn.text, language=turn.language)
     except NotImplementedError:
+        return Prediction(intent="out_of_scope", confidence=0.0, unsure=True)
+    except Exception:
+        log.exception("the intent classifier failed on a message")
         return Prediction(intent="out_of_scope", confidence=0.0, unsure=True)
 
 

@@ -224,3 +224,13 @@ def test_an_faq_answer_about_passwords_still_says_credentials_stay_out_of_the_ch
     assert message.text.startswith("Use reset.")
     assert "never change passwords" in message.text
     assert message.payload["faq"]["id"] == 5
+
+
+def test_a_classifier_that_fails_is_not_understood_never_an_error(monkeypatch):
+    def broken(text, *, language=None):
+        raise RuntimeError("no model")
+
+    monkeypatch.setattr("support.dialogue.engine.classify", broken)
+    chat = Chat()
+    assert "did not understand" in chat.say("hello")
+    assert chat.conversation.not_understood == 1
