@@ -139,6 +139,8 @@ def payment_event_text(event: PaymentEvent) -> str:
     text = _filled(template, _shown_params(params)) if template is not None else None
     if text is None:
         text = str(event.get_type_display())
+    if params.get("via") == "chat":
+        text = _("%(what)s (via chat)") % {"what": text}
     return f"{text} {event.note}" if event.note else text
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from orders.models import Order, OrderEvent, OrderEventType
 from orders.models import OrderStatus as S
+from payments.events import payment_event_text
 from payments.models import NotifyRecord, PaymentEvent
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import place_order, variant_in_stock
@@ -53,7 +54,8 @@ def test_a_payment_alipay_has_but_the_shop_missed_is_settled_and_explained(
     assert NotifyRecord.objects.get().outcome == "chat: settled"
     paid = OrderEvent.objects.get(order=order, type=OrderEventType.PAID)
     assert paid.params["via"] == "chat"
-    assert PaymentEvent.objects.filter(payment__order=order, params__via="chat").exists()
+    settled = PaymentEvent.objects.filter(payment__order=order, params__via="chat").get()
+    assert payment_event_text(settled).endswith("(via chat)")
 
 
 def test_an_order_sent_to_the_cashier_lately_is_being_confirmed(
