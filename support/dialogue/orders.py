@@ -113,6 +113,9 @@ def order_intent(ctx: Ctx, intent: str, extra: dict | None = None) -> Any:
     extra = extra or {}
     numbers = entities.order_numbers(ctx.text)
     if not ctx.signed_in:
+        proven = _own_orders(ctx).filter(number=numbers[0]).first() if numbers else None
+        if proven is not None:
+            return act(ctx, intent, _remember(ctx, proven), extra)
         mails = entities.emails(ctx.text)
         if numbers or mails or not ctx.state.get("guest_orders"):
             return _guest_proof(ctx, intent, numbers[:1], mails[:1], extra)

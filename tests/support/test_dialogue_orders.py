@@ -105,8 +105,9 @@ def test_a_visitor_proves_an_order_with_number_and_email(intents):
     assert order.number in reply and "Pending payment" in reply
     assert chat.state["guest_orders"] == [order.pk]
 
-    # Proven once in this conversation: the next question needs no proof again.
+    # Proven once in this conversation: the next questions need no proof again.
     assert order.number in chat.say("track my parcel")
+    assert "Pending payment" in chat.say(f"status of {order.number}")
 
 
 def test_a_visitor_may_give_number_and_email_in_two_messages(intents):
