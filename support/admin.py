@@ -99,7 +99,10 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         return self._in_scope(request) and request.user.has_perm("support.change_conversation")
 
     def get_queryset(self, request):
-        return selectors.inbox_queryset(super().get_queryset(request))
+        # ModelAdmin.get_queryset orders by get_ordering(), which sorts on the inbox's
+        # annotations: annotate first, then order, then scope to the viewer's merchant.
+        queryset = selectors.inbox_queryset(self.model._default_manager.get_queryset())
+        return self.scope(request, queryset.order_by(*self.get_ordering(request)))
 
     def get_ordering(self, request):
         # Waiting first, the longest-waiting on top; then the most recent.
