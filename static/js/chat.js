@@ -415,6 +415,7 @@
   if (recall(KEY_OPEN) === "1" || query.get("chat") === "open") {
     open(false);
   } else if (status === "waiting" || status === "staff") {
-    schedule();
+    // Staff have the conversation: look for their answer now, then now and then.
+    poll().then(schedule);
   }
 })();
