@@ -164,7 +164,9 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         ]
 
     def _change_url(self, conversation: Conversation) -> str:
-        return reverse(f"{self.admin_site.name}:support_conversation_change", args=[conversation.pk])
+        return reverse(
+            f"{self.admin_site.name}:support_conversation_change", args=[conversation.pk]
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -28,7 +28,6 @@ from .models import Conversation, Message, MessageSender
 log = logging.getLogger(__name__)
 
 
-
 def _error(code: str, message: str, status: int, **headers) -> JsonResponse:
     response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
     for name, value in headers.items():

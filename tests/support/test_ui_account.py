@@ -77,9 +77,7 @@ def test_another_shoppers_conversation_is_a_404(client):
 
     assert client.get(reverse("support:conversation", args=[conversation.token])).status_code == 404
     assert (
-        client.post(
-            reverse("support:conversation_continue", args=[conversation.token])
-        ).status_code
+        client.post(reverse("support:conversation_continue", args=[conversation.token])).status_code
         == 404
     )
 

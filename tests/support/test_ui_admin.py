@@ -68,9 +68,7 @@ def test_merchant_staff_see_only_their_merchants_conversations(
     assert client.get(change_url(shop_wide)).status_code == 404
 
 
-def test_merchant_staff_cannot_answer_another_merchants_conversation(
-    client, staff_a, merchant_b
-):
+def test_merchant_staff_cannot_answer_another_merchants_conversation(client, staff_a, merchant_b):
     other = handed_over(merchant=merchant_b)
     client.force_login(staff_a)
 
@@ -142,9 +140,7 @@ def test_the_conversation_page_shows_messages_escaped(admin_client):
     assert reverse("admin:support_conversation_reply", args=[conversation.pk]) in html
 
 
-def test_a_staff_reply_moves_the_status_and_reaches_the_shoppers_poll(
-    client, staff_a, merchant_a
-):
+def test_a_staff_reply_moves_the_status_and_reaches_the_shoppers_poll(client, staff_a, merchant_a):
     conversation = handed_over(merchant=merchant_a)
     last = conversation.messages.order_by("-pk").first().pk
     client.force_login(staff_a)
@@ -262,7 +258,9 @@ def test_deleting_a_faq_entry_queues_training(admin_client):
     entry = FaqEntry.objects.create(language="en", question="Shop?", answer="c")
 
     with mock.patch("support.tasks.queue_training") as queue_training:
-        admin_client.post(reverse("admin:support_faqentry_delete", args=[entry.pk]), {"post": "yes"})
+        admin_client.post(
+            reverse("admin:support_faqentry_delete", args=[entry.pk]), {"post": "yes"}
+        )
 
     assert not FaqEntry.objects.exists()
     queue_training.assert_called_once_with()
@@ -291,7 +289,9 @@ def test_operators_edit_training_examples_and_each_save_queues_training(admin_cl
     assert queue_training.call_count == 2
 
 
-def test_queue_training_runs_the_task_after_commit(admin_client, django_capture_on_commit_callbacks):
+def test_queue_training_runs_the_task_after_commit(
+    admin_client, django_capture_on_commit_callbacks
+):
     with (
         mock.patch("support.tasks.train_classifier.apply_async") as apply_async,
         django_capture_on_commit_callbacks(execute=True),

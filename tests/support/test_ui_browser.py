@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-def shot(page, name: str) -> None:
+def shot(tab, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"chat-{name}.png"))
+    tab.screenshot(path=str(SHOTS / f"chat-{name}.png"))
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def fast_polls(settings):
     return settings
 
 
-def log_item(page, sender: str):
-    return page.locator(f"[data-chat-log] .chat-from-{sender}")
+def log_item(tab, sender: str):
+    return tab.locator(f"[data-chat-log] .chat-from-{sender}")
 
 
 def test_a_visitor_chats_is_handed_over_and_sees_the_staff_answer_without_reload(
@@ -52,7 +52,8 @@ def test_a_visitor_chats_is_handed_over_and_sees_the_staff_answer_without_reload
     button = page.locator("[data-add-button]").bounding_box()
     corner = launcher.bounding_box()
     assert (
-        corner["x"] >= button["x"] + button["width"] or corner["y"] >= button["y"] + button["height"]
+        corner["x"] >= button["x"] + button["width"]
+        or corner["y"] >= button["y"] + button["height"]
     )
     shot(page, "desktop-closed")
 
@@ -89,9 +90,7 @@ def test_a_visitor_chats_is_handed_over_and_sees_the_staff_answer_without_reload
     shot(page, "desktop-handed-over")
 
     # Staff answer in the admin inbox, in another browser.
-    UserFactory(
-        email="ops@example.com", first_name="Mei", is_staff=True, is_superuser=True
-    )
+    UserFactory(email="ops@example.com", first_name="Mei", is_staff=True, is_superuser=True)
     admin_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     admin = admin_context.new_page()
     admin.goto(page.base_url + "/admin/login/")
@@ -190,7 +189,9 @@ def test_on_a_phone_the_chat_is_a_full_screen_sheet(browser, live_server, langua
     prefix = "/zh-hans" if language == "zh-hans" else ""
     phone.goto(live_server.url + prefix + variant.product.get_absolute_url())
     launcher = phone.locator("#chat-launcher")
-    expect(launcher).to_have_attribute("aria-label", "在线客服" if language == "zh-hans" else "Chat with us")
+    expect(launcher).to_have_attribute(
+        "aria-label", "在线客服" if language == "zh-hans" else "Chat with us"
+    )
     # The add-to-cart button can be pressed: the launcher is not over it.
     phone.locator("[data-add-button]").scroll_into_view_if_needed()
     phone.locator("[data-add-button]").click(trial=True)

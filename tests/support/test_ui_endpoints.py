@@ -308,7 +308,7 @@ def test_the_widget_is_on_storefront_pages_and_not_in_admin(client, admin_client
     page = client.get("/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-chat' in html
+    assert "data-chat" in html
     assert 'aria-controls="chat-panel"' in html
     assert 'role="log"' in html
     assert "chat.js" in html
