@@ -30,6 +30,7 @@
   var KEY_OPEN = "chat:open";
   var KEY_SEEN = "chat:seen";
   var KEY_STATUS = "chat:status";
+  var KEY_TOKEN = "chat:token";
 
   var state = {
     open: false,
@@ -253,7 +254,17 @@
     if (json.csrf_token) state.csrf = json.csrf_token;
     if (json.poll_seconds) state.pollSeconds = json.poll_seconds;
     if (json.idle_poll_seconds) state.idlePollSeconds = json.idle_poll_seconds;
-    if (json.conversation) setStatus(json.conversation.status);
+    if ("conversation" in json) {
+      var token = json.conversation ? json.conversation.token : "";
+      if (token !== (recall(KEY_TOKEN) || "")) {
+        // Another conversation than the one this tab knew (signed in or out, or continued from
+        // the account page): its earlier messages are not news. (Message ids grow across all
+        // conversations, so polling on from the last id seen misses nothing new.)
+        store(KEY_TOKEN, token);
+        countUnread = false;
+      }
+      setStatus(json.conversation ? json.conversation.status : "");
+    }
     var fresh = 0;
     (json.messages || []).forEach(function (message) {
       if (draw(message) && message.sender !== "shopper") fresh += 1;

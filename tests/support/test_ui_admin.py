@@ -311,3 +311,17 @@ def test_merchant_staff_cannot_see_training_examples(client, staff_a):
     assert client.get(reverse("admin:support_trainingexample_changelist")).status_code == 403
     index = client.get(reverse("admin:index")).content.decode()
     assert "trainingexample" not in index
+
+
+def test_the_inbox_is_a_fixed_number_of_queries(admin_client, django_assert_max_num_queries):
+    handed_over()
+    url = reverse("admin:support_conversation_changelist")
+    with django_assert_max_num_queries(100) as few:
+        admin_client.get(url)
+    for _ in range(4):
+        handed_over()
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = admin_client.get(url)
+
+    assert response.status_code == 200

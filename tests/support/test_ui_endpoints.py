@@ -323,3 +323,18 @@ def test_the_widget_speaks_chinese_on_chinese_pages(client):
 
     assert "在线客服" in html
     assert 'data-endpoint="/zh-hans/support/chat/"' in html
+
+
+def test_the_poll_is_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    post(client, "hello")
+    with django_assert_max_num_queries(50) as few:
+        get(client)
+    conversation = Conversation.objects.get()
+    staff = StaffFactory()
+    for n in range(5):
+        services.staff_reply(conversation=conversation, staff=staff, text=f"answer {n}")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        data = get(client).json()
+
+    assert len(data["messages"]) == 7
