@@ -207,3 +207,32 @@ def test_on_a_phone_the_chat_is_a_full_screen_sheet(browser, live_server, langua
     expect(phone.locator("[data-chat-log] .chat-from-bot")).to_have_count(1)
     shot(phone, f"phone-{language}-open")
     context.close()
+
+
+def test_the_account_lists_conversations_and_continues_one_in_the_widget(page, fast_polls):  # noqa: F811
+    shopper = UserFactory(email="wei@example.com")
+    older = services.conversation_start(user=shopper, session_key="", language="en")
+    services.message_post(conversation=older, text="Do you ship to Lhasa?", user=shopper)
+    newer = services.conversation_start(user=shopper, session_key="", language="en")
+    services.message_post(conversation=newer, text="<i>newer</i> question", user=shopper)
+    page.goto(page.base_url + "/account/login/")
+    page.fill("input[name=username]", "wei@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/account/")
+
+    page.click("text=Customer service conversations")
+    expect(page.locator(".conversation-item")).to_have_count(2)
+    expect(page.locator(".conversation-item").first).to_contain_text("Sorry, I did not understand")
+    shot(page, "account-list")
+    page.locator(".conversation-item").last.click()
+    expect(page.locator(".conversation-transcript")).to_contain_text("Do you ship to Lhasa?")
+    shot(page, "account-detail")
+
+    page.click("text=Continue in the chat")
+    expect(page.locator("#chat-panel")).to_be_visible()
+    expect(log_item(page, "shopper").first).to_contain_text("Do you ship to Lhasa?")
+    page.fill("#chat-input", "And to Kashgar?")
+    page.keyboard.press("Enter")
+    expect(log_item(page, "shopper").last).to_contain_text("And to Kashgar?")
+    assert older.messages.filter(text="And to Kashgar?").exists()
