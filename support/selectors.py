@@ -54,11 +54,18 @@ def _last_message(field: str):
 
 
 def conversations_of(*, user: User) -> QuerySet[Conversation]:
-    """The shopper's conversations, newest first, each with its last message's text and sender
-    (`last_text`, `last_sender`) and how many messages it holds, in one query."""
+    """The shopper's conversations, newest first, each with the shopper's first message (what it
+    is about: `first_text`), its last message's text and sender (`last_text`, `last_sender`) and
+    how many messages it holds, in one query."""
+    first_question = Subquery(
+        Message.objects.filter(conversation=OuterRef("pk"), sender=MessageSender.SHOPPER)
+        .order_by("pk")
+        .values("text")[:1]
+    )
     return (
         Conversation.objects.filter(user=user)
         .annotate(
+            first_text=first_question,
             last_text=_last_message("text"),
             last_sender=_last_message("sender"),
             message_count=Count("messages"),

@@ -40,6 +40,7 @@ def test_the_list_shows_each_conversation_with_status_and_last_message(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "with the assistant" in html
+    assert "where is my parcel?" in html  # what it is about: the shopper's first message
     assert "Sorry, I did not understand that." in html  # the last message
     assert "someone else" not in html
 
