@@ -86,8 +86,9 @@ def _add(conversation: Conversation, sender: str, text: str, **extra) -> Message
 
 
 def message_check(*, text: str) -> str:
-    """The message as it will be stored, or ChatError: empty, or too long for the chat."""
-    text = (text or "").strip()
+    """The message as it will be stored, or ChatError: empty, or too long for the chat. A NUL
+    character is never typed (and PostgreSQL stores none): it is dropped."""
+    text = (text or "").replace("\x00", "").strip()
     if not text:
         raise ChatError(_("Please type a message."))
     if len(text) > max_message_chars():

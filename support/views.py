@@ -152,7 +152,7 @@ def _chat_post(request: HttpRequest) -> HttpResponse:
             Retry_After=str(retry_after),
         )
     try:
-        services.message_check(text=text)
+        text = services.message_check(text=text)
         conversation = _current(request)
         if conversation is None:
             conversation = services.conversation_start(

@@ -200,6 +200,13 @@ def test_an_over_long_message_is_refused_politely(client, settings):
     assert not Message.objects.exists()
 
 
+def test_a_nul_character_is_dropped(client):
+    response = post(client, "hel\x00lo")
+
+    assert response.status_code == 200
+    assert Message.objects.get(sender=MessageSender.SHOPPER).text == "hello"
+
+
 @pytest.mark.parametrize(
     "body",
     [b"{not json", b"[1, 2]", b'{"text": 12}', b'{"text": ["a"]}', b"\xff\xfe"],
