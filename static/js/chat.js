@@ -287,7 +287,7 @@
       absorb(result.json, false);
       state.loaded = true;
       scrollDown();
-    });
+    }).catch(function () { /* offline: the polls that follow load it */ });
   }
 
   function poll() {
@@ -312,7 +312,7 @@
     else if (state.status === "waiting" || state.status === "staff") seconds = state.idlePollSeconds;
     if (!seconds) return;
     state.timer = window.setTimeout(function () {
-      poll().then(schedule);
+      (state.open && !state.loaded ? load() : poll()).then(schedule);
     }, seconds * 1000);
   }
 

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from support import services
 from support.models import Conversation, ConversationStatus
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.orders.factories import variant_in_stock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,8 +37,8 @@ def log_item(tab, sender: str):
 
 
 def test_a_visitor_chats_is_handed_over_and_sees_the_staff_answer_without_reload(
-    page,  # noqa: F811
-    browser,  # noqa: F811
+    page,
+    browser,
     fast_polls,
 ):
     variant = variant_in_stock(price="88.00", name="Stoneware Mug")
@@ -139,7 +138,7 @@ def _staff():
     return UserFactory(first_name="Bo", is_staff=True)
 
 
-def test_the_choices_send_their_value(page, fast_polls):  # noqa: F811
+def test_the_choices_send_their_value(page, fast_polls):
     shopper = UserFactory(email="wei@example.com")
     conversation = services.conversation_start(user=shopper, session_key="", language="en")
     from support.models import Message, MessageSender
@@ -177,7 +176,7 @@ def test_the_choices_send_their_value(page, fast_polls):  # noqa: F811
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_on_a_phone_the_chat_is_a_full_screen_sheet(browser, live_server, language, fast_polls):  # noqa: F811
+def test_on_a_phone_the_chat_is_a_full_screen_sheet(browser, live_server, language, fast_polls):
     variant = variant_in_stock(price="88.00", name="Stoneware Mug")
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
@@ -209,7 +208,7 @@ def test_on_a_phone_the_chat_is_a_full_screen_sheet(browser, live_server, langua
     context.close()
 
 
-def test_the_account_lists_conversations_and_continues_one_in_the_widget(page, fast_polls):  # noqa: F811
+def test_the_account_lists_conversations_and_continues_one_in_the_widget(page, fast_polls):
     shopper = UserFactory(email="wei@example.com")
     older = services.conversation_start(user=shopper, session_key="", language="en")
     services.message_post(conversation=older, text="Do you ship to Lhasa?", user=shopper)

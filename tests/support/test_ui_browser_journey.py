@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from orders import fulfilment
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.orders.factories import carrier, paid_order, variant_in_stock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,8 +31,8 @@ def stand_in_reply() -> str:
 
 
 def test_where_is_my_order_then_a_person_then_the_staff_answer(
-    page,  # noqa: F811
-    browser,  # noqa: F811
+    page,
+    browser,
     settings,
 ):
     settings.SUPPORT_POLL_SECONDS = 1
