@@ -62,7 +62,7 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         (None, {"fields": ("status", "shopper", "language", "order", "merchant")}),
         (
             _("Hand-over"),
-            {"fields": ("handed_over_at", "handoff_reason", "created_at", "last_message_at")},
+            {"fields": ("handed_over_at", "why_handed_over", "created_at", "last_message_at")},
         ),
     )
     readonly_fields = (
@@ -72,7 +72,7 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         "order",
         "merchant",
         "handed_over_at",
-        "handoff_reason",
+        "why_handed_over",
         "created_at",
         "last_message_at",
     )
@@ -119,6 +119,12 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         if obj.user_id:
             return obj.user.email
         return gettext("Visitor")
+
+    @admin.display(description=_("why handed over"))
+    def why_handed_over(self, obj: Conversation) -> str:
+        if obj.handoff_reason == "not_understood":
+            return gettext("The assistant did not understand two messages in a row.")
+        return obj.handoff_reason or "—"
 
     @admin.display(description=_("last message"))
     def last_message(self, obj: Conversation) -> str:

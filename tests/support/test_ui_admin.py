@@ -138,6 +138,7 @@ def test_the_conversation_page_shows_messages_escaped(admin_client):
     assert "<script>alert('inbox')" not in html
     assert "&lt;script&gt;alert(&#x27;inbox&#x27;)&lt;/script&gt;" in html
     assert reverse("admin:support_conversation_reply", args=[conversation.pk]) in html
+    assert "The assistant did not understand two messages in a row." in html
 
 
 def test_a_staff_reply_moves_the_status_and_reaches_the_shoppers_poll(client, staff_a, merchant_a):
