@@ -39,6 +39,11 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Search: the report of what shoppers search for. (The ranking blend is shop-wide: the
     # operator's.)
     "search.searchquerylog": ("view",),
+    # Support: the conversations handed to their merchant (read, answered and closed, never
+    # edited: "change" is the permission to answer) and their merchant's FAQ. Training examples
+    # teach the shop-wide classifier: the operator's.
+    "support.conversation": ("view", "change"),
+    "support.faqentry": ("view", "add", "change", "delete"),
 }
 
 

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
     path("search/", include("search.urls")),
+    path("support/", include("support.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
     path("", include("catalog.urls")),

@@ -4,31 +4,101 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .models import Conversation, Message
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+
+from .models import Conversation, ConversationStatus, Message, MessageSender
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from accounts.models import User
 
+# How many messages the widget loads when it opens (older ones are on the account page).
+RECENT_MESSAGES = 100
 
-def conversation_for_browser(*, user, session_key: str) -> Conversation | None:
+
+def conversation_for_browser(*, user, session_key: str, token: str = "") -> Conversation | None:
     """The browser's current conversation: the signed-in shopper's latest, or the visitor's
-    session's latest. Never another shopper's."""
+    session's latest; `token` (a conversation the shopper chose to continue) wins when it is
+    theirs. Never another shopper's."""
     if getattr(user, "is_authenticated", False):
-        return Conversation.objects.filter(user=user).order_by("-last_message_at").first()
-    if not session_key:
+        own = Conversation.objects.filter(user=user)
+    elif session_key:
+        own = Conversation.objects.filter(session_key=session_key, user=None)
+    else:
         return None
-    return (
-        Conversation.objects.filter(session_key=session_key, user=None)
-        .order_by("-last_message_at")
-        .first()
-    )
+    if token:
+        chosen = own.filter(token=token).first()
+        if chosen is not None:
+            return chosen
+    return own.order_by("-last_message_at", "-pk").first()
 
 
 def conversation_messages(*, conversation: Conversation, after: int = 0) -> QuerySet[Message]:
-    return conversation.messages.filter(pk__gt=after).order_by("pk")
+    return conversation.messages.filter(pk__gt=after).select_related("author").order_by("pk")
+
+
+def chat_messages(*, conversation: Conversation, after: int = 0) -> list[Message]:
+    """What the widget shows: the messages after `after`, or, when it opens (after=0), the
+    newest RECENT_MESSAGES in order."""
+    if after:
+        return list(conversation_messages(conversation=conversation, after=after))
+    newest = conversation.messages.select_related("author").order_by("-pk")[:RECENT_MESSAGES]
+    return list(reversed(newest))
+
+
+def _last_message(field: str):
+    return Subquery(
+        Message.objects.filter(conversation=OuterRef("pk")).order_by("-pk").values(field)[:1]
+    )
 
 
 def conversations_of(*, user: User) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(user=user).order_by("-last_message_at")
+    """The shopper's conversations, newest first, each with the shopper's first message (what it
+    is about: `first_text`), its last message's text and sender (`last_text`, `last_sender`) and
+    how many messages it holds, in one query."""
+    first_question = Subquery(
+        Message.objects.filter(conversation=OuterRef("pk"), sender=MessageSender.SHOPPER)
+        .order_by("pk")
+        .values("text")[:1]
+    )
+    return (
+        Conversation.objects.filter(user=user)
+        .annotate(
+            first_text=first_question,
+            last_text=_last_message("text"),
+            last_sender=_last_message("sender"),
+            message_count=Count("messages"),
+        )
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def conversation_of(*, user: User, token: str) -> Conversation | None:
+    """One of the shopper's own conversations; None for anyone else's."""
+    return Conversation.objects.filter(user=user, token=token).select_related("order").first()
+
+
+def inbox_queryset(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """The staff inbox's rows: each with its last message and who wrote it, and `awaiting`:
+    whether it waits for staff (handed over and unanswered, or the shopper wrote again after
+    staff answered)."""
+    queryset = queryset.annotate(
+        last_text=_last_message("text"), last_sender=_last_message("sender")
+    )
+    return queryset.annotate(
+        awaiting=Case(
+            When(status=ConversationStatus.WAITING, then=Value(1)),
+            When(
+                Q(status=ConversationStatus.STAFF) & Q(last_sender=MessageSender.SHOPPER),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def waiting_count(queryset: QuerySet[Conversation]) -> int:
+    """How many conversations of `queryset` (already scoped to the viewer) wait for staff."""
+    return queryset.filter(status=ConversationStatus.WAITING).count()

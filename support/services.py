@@ -85,6 +85,20 @@ def _add(conversation: Conversation, sender: str, text: str, **extra) -> Message
     return message
 
 
+def message_check(*, text: str) -> str:
+    """The message as it will be stored, or ChatError: empty, or too long for the chat. A NUL
+    character is never typed (and PostgreSQL stores none): it is dropped."""
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise ChatError(_("Please type a message."))
+    if len(text) > max_message_chars():
+        raise ChatError(
+            _("That message is too long for the chat (at most %(limit)d characters).")
+            % {"limit": max_message_chars()}
+        )
+    return text
+
+
 def message_post(
     *, conversation: Conversation, text: str, user: Actor, client_ip: str | None = None
 ) -> list[Message]:
@@ -197,3 +211,20 @@ def conversation_close(*, conversation: Conversation, actor: Actor) -> Conversat
     return conversation_status_move(
         conversation=conversation, to=S.CLOSED, actor=actor, type=E.CLOSED
     )
+
+
+def conversation_page_set(*, conversation: Conversation, product_id: int | None) -> Conversation:
+    """Remember the product page the widget is on (state["page_product"]), so the dialogue can
+    answer "is this in stock?" about it. Writes only when it changed."""
+    if conversation.state.get("page_product") == product_id:
+        return conversation
+    with transaction.atomic():
+        conversation = locks.lock_conversation(conversation.pk)
+        state = dict(conversation.state or {})
+        if product_id is None:
+            state.pop("page_product", None)
+        else:
+            state["page_product"] = product_id
+        conversation.state = state
+        conversation.save(update_fields=["state", "updated_at"])
+    return conversation

@@ -164,4 +164,5 @@ def pytest_configure(config):
         )
 
 
+from tests.chromium import browser, page, screenshot  # noqa: E402, F401
 from tests.worker import celery_worker_process, live_worker  # noqa: E402, F401

@@ -430,6 +430,17 @@ PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS = env.int("PAYMENTS_NOTIFY_REJECTED_KEEP_DAYS
 # Orders whose fraud and risk score (the RiskRule rows in admin) reaches this are held for review.
 PAYMENTS_RISK_REVIEW_THRESHOLD = env.int("PAYMENTS_RISK_REVIEW_THRESHOLD", default=60)
 
+# --- Support assistant --------------------------------------------------------------------------
+# The chat widget: the longest message accepted, how many messages one browser session and one
+# address may send per window (past that: 429 with Retry-After), and how often the open widget
+# asks for news (and, closed, while staff have yet to answer).
+SUPPORT_MAX_MESSAGE_CHARS = env.int("SUPPORT_MAX_MESSAGE_CHARS", default=1000)
+SUPPORT_RATE_WINDOW_SECONDS = env.int("SUPPORT_RATE_WINDOW_SECONDS", default=60)
+SUPPORT_RATE_PER_SESSION = env.int("SUPPORT_RATE_PER_SESSION", default=20)
+SUPPORT_RATE_PER_IP = env.int("SUPPORT_RATE_PER_IP", default=60)
+SUPPORT_POLL_SECONDS = env.int("SUPPORT_POLL_SECONDS", default=4)
+SUPPORT_POLL_IDLE_SECONDS = env.int("SUPPORT_POLL_IDLE_SECONDS", default=20)
+
 # --- Content-Security-Policy --------------------------------------------------------------------
 # django-csp. Scripts, styles, images, fonts and fetch() only from the shop itself: no inline
 # script, handler or style attribute anywhere (templates keep JavaScript in static/js and read

@@ -4,7 +4,7 @@ fails a test on any such report), and the admin works under it."""
 import pytest
 
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import is_csp_violation
+from tests.chromium import is_csp_violation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
