@@ -122,9 +122,12 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("why handed over"))
     def why_handed_over(self, obj: Conversation) -> str:
-        if obj.handoff_reason == "not_understood":
-            return gettext("The assistant did not understand two messages in a row.")
-        return obj.handoff_reason or "—"
+        reasons = {
+            "not_understood": gettext("The assistant did not understand two messages in a row."),
+            "asked": gettext("The shopper asked for a person."),
+            "assistant_error": gettext("The assistant failed while answering; see the log."),
+        }
+        return reasons.get(obj.handoff_reason, obj.handoff_reason) or "—"
 
     @admin.display(description=_("last message"))
     def last_message(self, obj: Conversation) -> str:

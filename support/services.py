@@ -4,6 +4,8 @@ dialogue), staff answers through staff_reply."""
 
 from __future__ import annotations
 
+import copy
+import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
     Actor = User | AnonymousUser | None
+
+log = logging.getLogger(__name__)
 
 # Two turns in a row the assistant did not understand hand the conversation to staff.
 NOT_UNDERSTOOD_LIMIT = 2
@@ -99,19 +103,39 @@ def message_check(*, text: str) -> str:
     return text
 
 
+def _respond(turn: dialogue.Turn) -> dialogue.Outcome:
+    """The dialogue's answer to one turn. Should it fail unexpectedly, what it did in this turn
+    is rolled back (its savepoint, and the state it changed), the failure is logged, and the
+    shopper is told and handed to staff instead of seeing an error."""
+    conversation = turn.conversation
+    state_before = copy.deepcopy(conversation.state)
+    with translation.override(turn.language), acting_via("chat"):
+        try:
+            with transaction.atomic():
+                return dialogue.respond(turn)
+        except Exception:
+            log.exception("the assistant failed on conversation %s", conversation.pk)
+            conversation.state = state_before
+            return dialogue.Outcome(
+                replies=[
+                    dialogue.Reply(
+                        _(
+                            "Sorry, something went wrong on our side while I was looking into "
+                            "that. I am passing our conversation to a member of our team."
+                        )
+                    )
+                ],
+                understood=True,
+                handoff="assistant_error",
+            )
+
+
 def message_post(
     *, conversation: Conversation, text: str, user: Actor, client_ip: str | None = None
 ) -> list[Message]:
     """The shopper writes. Returns the new messages (theirs, then the assistant's replies; only
     theirs while staff have the conversation)."""
-    text = (text or "").strip()
-    if not text:
-        raise ChatError(_("Please type a message."))
-    if len(text) > max_message_chars():
-        raise ChatError(
-            _("That message is too long for the chat (at most %(limit)d characters).")
-            % {"limit": max_message_chars()}
-        )
+    text = message_check(text=text)
     language = detect_language(text, default=conversation.language)
     with transaction.atomic():
         conversation = locks.lock_conversation(conversation.pk)
@@ -131,8 +155,7 @@ def message_post(
             language=language,
             client_ip=client_ip,
         )
-        with translation.override(language), acting_via("chat"):
-            outcome = dialogue.respond(turn)
+        outcome = _respond(turn)
         new[0].intent = outcome.intent
         new[0].confidence = outcome.confidence
         new[0].save(update_fields=["intent", "confidence"])
