@@ -18,6 +18,7 @@ chosen on cross-validated probabilities (`choose_threshold`) and stored with the
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def word_features(normalised: str) -> list[str]:
     vectoriser pickles)."""
     tokens = words(normalised)
     features = list(tokens)
-    features.extend(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    features.extend(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     features.extend(f"h:{gram}" for gram in han_bigrams(normalised))
     return features
 
@@ -121,7 +122,7 @@ class IntentClassifier:
 
     @classmethod
     def loads(cls, data: bytes) -> IntentClassifier:
-        state = pickle.loads(data)  # noqa: S301 (the shop's own model, from its own database)
+        state = pickle.loads(data)  # the shop's own model, from its own database
         if not isinstance(state, dict) or state.get("format") != FORMAT:
             raise ValueError("not a model this version of the shop can read")
         classifier = cls(threshold=state["threshold"], c=state["c"])

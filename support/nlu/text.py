@@ -1,6 +1,7 @@
 """Text normalisation and tokens shared by the intent classifier and FAQ retrieval.
 
-`normalise` folds full-width forms to half-width (NFKC: "ＡＢＣ１２３？" -> "ABC123?"), lowercases,
+`normalise` folds full-width forms to half-width (NFKC: full-width letters, digits and
+punctuation become their ASCII forms), lowercases,
 and replaces what must not become vocabulary by placeholder tokens: e-mail addresses (EMAIL),
 order numbers (ORDERNO: 12 letters and digits of the shop's alphabet, at least one of each) and
 other numbers (NUM). A model trained on "where is 7KQ3M9XA2D4F" then reads "where is
