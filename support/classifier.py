@@ -2,8 +2,8 @@
 live trained version (support.training trains and publishes versions).
 
 Serving: each process keeps the live version it loaded. Per message it reads the live version's
-id from the shared cache (one cache read; on a miss, one indexed query, cached for a minute) and
-loads the new version's model when the id changed. With Redis the change is seen at once (the
+key (id and finishing time) from the shared cache (one cache read; on a miss, one indexed query,
+cached for a minute) and loads the new version's model when the key changed. With Redis the change is seen at once (the
 publish sets the key); with the per-process cache of a laptop, within a minute.
 
 With no live version (a fresh install, tests) the process fits a model in memory from the
@@ -44,7 +44,8 @@ class _Served:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.version_id: int | None = None
+        self.key: str | None = None
+        self.version_id = 0
         self.classifier: IntentClassifier | None = None
         self.fallback: IntentClassifier | None = None
 
@@ -52,18 +53,17 @@ class _Served:
 _served = _Served()
 
 
-def live_version_id() -> int:
-    """The live version's id, 0 when there is none: from the shared cache, else one query."""
-    from .models import ClassifierVersion
-    from .training import LIVE_CACHE_KEY, LIVE_CACHE_SECONDS
+def live_version_key() -> str:
+    """The live version as "<id>@<finished>" ("" when there is none): from the shared cache,
+    else one indexed query. The finishing time makes the key unique even where a restored
+    database hands out an id again."""
+    from .training import LIVE_CACHE_KEY, LIVE_CACHE_SECONDS, classifier_version_key
 
-    version_id = cache.get(LIVE_CACHE_KEY)
-    if version_id is None:
-        version_id = (
-            ClassifierVersion.objects.filter(is_live=True).values_list("pk", flat=True).first() or 0
-        )
-        cache.set(LIVE_CACHE_KEY, version_id, LIVE_CACHE_SECONDS)
-    return int(version_id)
+    key = cache.get(LIVE_CACHE_KEY)
+    if key is None:
+        key = classifier_version_key()
+        cache.set(LIVE_CACHE_KEY, key, LIVE_CACHE_SECONDS)
+    return key
 
 
 def _fallback() -> IntentClassifier:
@@ -84,22 +84,23 @@ def live_classifier() -> tuple[int, IntentClassifier]:
     id 0 is the shipped fallback."""
     from .models import ClassifierVersion
 
-    wanted = live_version_id()
-    if wanted == _served.version_id and _served.classifier is not None:
-        return wanted, _served.classifier
+    key = live_version_key()
+    if key == _served.key and _served.classifier is not None:
+        return _served.version_id, _served.classifier
     with _served.lock:
-        if wanted != _served.version_id or _served.classifier is None:
+        if key != _served.key or _served.classifier is None:
+            version_id = int(key.split("@", 1)[0]) if key else 0
             classifier = None
-            if wanted:
-                versions = ClassifierVersion.objects.filter(pk=wanted)
+            if version_id:
+                versions = ClassifierVersion.objects.filter(pk=version_id)
                 data = versions.values_list("model", flat=True).first()
                 try:
                     classifier = IntentClassifier.loads(bytes(data)) if data else None
                 except (ValueError, TypeError, AttributeError, ImportError) as error:
-                    log.error("Classifier version %s cannot be read: %s", wanted, error)
+                    log.error("Classifier version %s cannot be read: %s", version_id, error)
             if classifier is None:
-                wanted, classifier = 0, _fallback()
-            _served.version_id, _served.classifier = wanted, classifier
+                version_id, classifier = 0, _fallback()
+            _served.key, _served.version_id, _served.classifier = key, version_id, classifier
         return _served.version_id, _served.classifier
 
 

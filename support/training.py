@@ -31,7 +31,8 @@ SHIPPED_TRAIN = DATA_DIR / "intents" / "train.jsonl"
 SHIPPED_TEST = DATA_DIR / "intents" / "test.jsonl"
 SHIPPED_FAQ = DATA_DIR / "faq.jsonl"
 
-# The live version's id in the shared cache (0: none), read by support.classifier per message.
+# The live version's key (classifier_version_key) in the shared cache, read by
+# support.classifier per message.
 LIVE_CACHE_KEY = "support:classifier:live"
 LIVE_CACHE_SECONDS = 60
 
@@ -180,5 +181,16 @@ def classifier_version_publish(*, version: ClassifierVersion) -> ClassifierVersi
         ClassifierVersion.objects.filter(pk__in=stale).update(is_live=False)
     ClassifierVersion.objects.filter(pk=version.pk).filter(~Q(is_live=True)).update(is_live=True)
     version.is_live = True
-    transaction.on_commit(lambda: cache.set(LIVE_CACHE_KEY, version.pk, LIVE_CACHE_SECONDS))
+    transaction.on_commit(
+        lambda: cache.set(LIVE_CACHE_KEY, classifier_version_key(), LIVE_CACHE_SECONDS)
+    )
     return version
+
+
+def classifier_version_key() -> str:
+    """ "<id>@<finished>" of the live version, "" when none is live."""
+    live = ClassifierVersion.objects.filter(is_live=True).values_list("pk", "finished_at").first()
+    if live is None:
+        return ""
+    pk, finished = live
+    return f"{pk}@{finished.isoformat() if finished else ''}"

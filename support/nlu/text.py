@@ -3,7 +3,7 @@
 `normalise` folds full-width forms to half-width (NFKC: full-width letters, digits and
 punctuation become their ASCII forms), lowercases,
 and replaces what must not become vocabulary by placeholder tokens: e-mail addresses (EMAIL),
-order numbers (ORDERNO: 12 letters and digits of the shop's alphabet, at least one of each) and
+order numbers (ORDERNO: 12 letters and digits, at least one of each) and
 other numbers (NUM). A model trained on "where is 7KQ3M9XA2D4F" then reads "where is
 H2M4P8R6T1VW" the same way, and a shopper's e-mail address never weighs on the intent.
 
@@ -23,9 +23,9 @@ ORDERNO = "zzorder"
 NUM = "zznum"
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-# Crockford's base32 as orders.numbers writes it (no I, L, O, U), either case, 10 to 14 long so
-# a number read out with one character too many or too few still counts as one.
-_ORDER = re.compile(r"(?<![A-Za-z0-9])[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{10,14}(?![A-Za-z0-9])")
+# Order numbers are 12 characters of Crockford's base32 (orders.numbers); any letter is taken
+# here, either case, since a shopper may type O for 0 or L for 1.
+_ORDER = re.compile(r"(?<![A-Za-z0-9])[0-9A-Za-z]{12}(?![A-Za-z0-9])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+")
