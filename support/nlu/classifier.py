@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .text import han_bigrams, normalise, words
+from .text import EMAIL, NUM, ORDERNO, han_bigrams, normalise, words
 
 FORMAT = 1
 
@@ -43,6 +43,17 @@ def word_features(normalised: str) -> list[str]:
     return features
 
 
+_CHAR_PLACEHOLDERS = {ORDERNO: "\ue000", EMAIL: "\ue001", NUM: "\ue002"}
+
+
+def char_view(normalised: str) -> str:
+    """The text the character n-grams are taken from: each placeholder one private-use
+    character, so that "zzzz" or "order" share no n-gram with a placeholder."""
+    for placeholder, mark in _CHAR_PLACEHOLDERS.items():
+        normalised = normalised.replace(placeholder, mark)
+    return normalised
+
+
 def build_pipeline(*, c: float = 10.0) -> Pipeline:
     features = FeatureUnion(
         [
@@ -52,7 +63,12 @@ def build_pipeline(*, c: float = 10.0) -> Pipeline:
             ),
             (
                 "chars",
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    preprocessor=char_view,
+                    ngram_range=(1, 4),
+                    sublinear_tf=True,
+                ),
             ),
         ]
     )

@@ -44,12 +44,20 @@ PAIR_WEIGHT = 0.5
 
 
 def _stem(word: str) -> str:
-    """A light English stemmer (returns/return, charges/charge, shipping/ship): enough for
-    matching a question against a few hundred others."""
-    if len(word) > 4 and word.isascii():
-        for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-            if word.endswith(suffix) and not word.endswith("ss"):
-                return word[: -len(suffix)] + replacement
+    """A light English stemmer (returns/return, shoes/shoe, boxes/box, shipping/ship): enough
+    for matching a question against a few hundred others."""
+    if len(word) <= 3 or not word.isascii():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("ing") and len(word) > 5:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 4:
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
     return word
 
 
