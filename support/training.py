@@ -62,11 +62,11 @@ def _training_lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def examples_load_shipped(*, path: Path = SHIPPED_TRAIN) -> dict[str, int]:
+def examples_load_shipped(*, path: Path | None = None) -> dict[str, int]:
     """Upsert the shipped training sentences as TrainingExample rows (source "shipped"). A row
     staff wrote with the same text and language is left as it is; a shipped row whose label
     changed in the file takes the new label. Returns counts of created and relabelled rows."""
-    examples = examples_read(path)
+    examples = examples_read(path or SHIPPED_TRAIN)
     existing = {
         (row.text, row.language): row
         for row in TrainingExample.objects.filter(text__in=[e.text for e in examples]).only(
@@ -96,7 +96,8 @@ def examples_load_shipped(*, path: Path = SHIPPED_TRAIN) -> dict[str, int]:
     return {"created": len(created), "relabelled": len(relabelled)}
 
 
-def faq_shipped_rows(*, path: Path = SHIPPED_FAQ) -> list[dict]:
+def faq_shipped_rows(*, path: Path | None = None) -> list[dict]:
+    path = path or SHIPPED_FAQ
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -108,7 +109,7 @@ def faq_shipped_rows(*, path: Path = SHIPPED_FAQ) -> list[dict]:
     return rows
 
 
-def faq_load_shipped(*, path: Path = SHIPPED_FAQ) -> int:
+def faq_load_shipped(*, path: Path | None = None) -> int:
     """Add the shipped FAQ entries (for the whole shop, merchant empty) that are not there yet,
     matched by language and question. An entry already there is never touched, so what staff
     edited or switched off stays as they left it. Returns how many were added."""

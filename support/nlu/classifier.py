@@ -138,7 +138,10 @@ class IntentClassifier:
 
     @classmethod
     def loads(cls, data: bytes) -> IntentClassifier:
-        state = pickle.loads(data)  # the shop's own model, from its own database
+        try:
+            state = pickle.loads(data)  # the shop's own model, from its own database
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError) as e:
+            raise ValueError(f"not a model this version of the shop can read ({e})") from None
         if not isinstance(state, dict) or state.get("format") != FORMAT:
             raise ValueError("not a model this version of the shop can read")
         classifier = cls(threshold=state["threshold"], c=state["c"])

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese and full-width text on purpose)
 """The intent classifier (support.nlu, no database): trained on the shipped examples, it reads
 sentences it has never seen, doubts gibberish, and survives a round trip through bytes."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese and full-width text on purpose)
 """FAQ retrieval: the index (no database) and the selector over the shop's and a merchant's
 entries."""
 
@@ -84,7 +85,9 @@ def test_a_merchants_entry_answers_for_that_merchant_only(merchant_a, merchant_b
         answer="Yes, every pair ships with a spare pair of laces.",
     )
     question = "do the sneakers include spare laces"
-    assert faq_answer(question=question, language="en", merchant_id=merchant_a.pk).entry_id == own.pk
+    assert (
+        faq_answer(question=question, language="en", merchant_id=merchant_a.pk).entry_id == own.pk
+    )
     assert faq_answer(question=question, language="en", merchant_id=merchant_b.pk) is None
     assert faq_answer(question=question, language="en") is None
 

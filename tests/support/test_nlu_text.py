@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese and full-width text on purpose)
 """Normalisation, tokens and the language of a message."""
 
 from support.nlu.language import detect_language
