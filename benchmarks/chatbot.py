@@ -141,8 +141,7 @@ def main() -> None:
     )
 
     rows = [
-        {**line, "id": number}
-        for number, line in enumerate(_faq_rows(Path(args.faq)), start=1)
+        {**line, "id": number} for number, line in enumerate(_faq_rows(Path(args.faq)), start=1)
     ]
     index = FaqIndex(faq_documents(rows))
     timings = []

@@ -3,8 +3,9 @@ live trained version (support.training trains and publishes versions).
 
 Serving: each process keeps the live version it loaded. Per message it reads the live version's
 key (id and finishing time) from the shared cache (one cache read; on a miss, one indexed query,
-cached for a minute) and loads the new version's model when the key changed. With Redis the change is seen at once (the
-publish sets the key); with the per-process cache of a laptop, within a minute.
+cached for a minute) and loads the new version's model when the key changed. With Redis the
+change is seen at once (the publish sets the key); with the per-process cache of a laptop,
+within a minute.
 
 With no live version (a fresh install, tests) the process fits a model in memory from the
 shipped examples, once, and serves it (it is not saved; `manage.py train_chatbot` or seed_demo

@@ -53,6 +53,7 @@ def test_train_chatbot_prints_the_scores_and_time_and_publishes(django_capture_o
 
 
 def test_train_chatbot_with_too_few_examples_is_a_clear_error():
+    TrainingExample.objects.create(text="hello", intent="greeting", language="en")
     with pytest.raises(CommandError, match="at least two intents"):
         run("train_chatbot", "--no-shipped")
 
