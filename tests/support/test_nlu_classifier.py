@@ -45,14 +45,14 @@ def test_reads_sentences_it_was_not_trained_on(shipped, text, intent):
     assert not reading.unsure
 
 
-@pytest.mark.parametrize("text", ["qxzv bplmk wrrt", "ggjjkk hhqq", "ƒ∂ßå", "Привет как дела"])
+@pytest.mark.parametrize("text", ["ggjjkk hhqq", "ƒ∂ßå", "Привет как дела", "😀😀😀"])
 def test_gibberish_and_foreign_scripts_fall_below_the_threshold(shipped, text):
     reading = shipped.predict(text)
     assert reading.unsure
     assert reading.confidence < shipped.threshold
 
 
-@pytest.mark.parametrize("text", ["zzzzzz", "asdf asdf", "lol", "???"])
+@pytest.mark.parametrize("text", ["qxzv bplmk wrrt", "zzzzzz", "asdf asdf", "lol", "???"])
 def test_keyboard_mashing_is_never_read_as_something_to_act_on(shipped, text):
     reading = shipped.predict(text)
     assert reading.unsure or reading.intent == "out_of_scope", reading.ranked
