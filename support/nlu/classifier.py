@@ -3,14 +3,15 @@ regression; one model for both languages (their vocabularies hardly overlap, and
 share, order numbers, brands, "iphone", mean the same in both).
 
 Why this model (measured on the shipped train set by 5-fold cross-validation and on the separate
-test set, per language; figures in benchmarks/chatbot.py's output and the project's notes):
-- words (jieba for Chinese) and character n-grams (1-4, inside word boundaries) together beat
-  either alone, most of all on Chinese, where character n-grams recover words jieba cut
-  differently and on English typos;
-- logistic regression gives probabilities directly, so the "unsure" threshold is a probability;
-  a calibrated linear SVM scored the same within noise and trains several times slower;
-- sentence embeddings (all-MiniLM-L6-v2) are English-only, need torch (~700 MB), and cost
-  milliseconds per message on CPU, for no gain measured on this data in Chinese.
+test set, per language; benchmarks/README.md has the figures):
+- words (jieba for Chinese) and character n-grams (1-4, inside word boundaries) together score
+  best on English and within noise of characters alone on Chinese; a plain word model without
+  Chinese segmentation fails on Chinese (macro-F1 0.21);
+- logistic regression gives probabilities directly, so the "unsure" threshold is a probability,
+  and they separate gibberish from real messages better than a calibrated linear SVM's, at the
+  same accuracy;
+- sentence embeddings (all-MiniLM-L6-v2, English-only) added to these features gained on English
+  only, and need torch in every process and tens of milliseconds per message on this hardware.
 
 The threshold: below it the prediction is `unsure` and the assistant asks to rephrase. It is
 chosen on cross-validated probabilities (`choose_threshold`) and stored with the model.
