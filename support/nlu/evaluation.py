@@ -20,6 +20,14 @@ from .language import detect_language
 LANGUAGES = ("en", "zh-hans")
 
 
+# Other spellings of the two languages a labelled file may use.
+_LANGUAGE_ALIASES = {
+    "en": "en", "en-us": "en", "en-gb": "en", "english": "en",
+    "zh": "zh-hans", "zh-hans": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans",
+    "zh-hans-cn": "zh-hans", "cn": "zh-hans", "chinese": "zh-hans",
+}  # fmt: skip
+
+
 class ExampleFileError(ValueError):
     """A labelled file that cannot be read; the message names the line."""
 
@@ -58,8 +66,7 @@ def examples_read(path: str | Path) -> list[Example]:
         if intent not in INTENTS:
             raise ExampleFileError(f"{path}, line {number}: unknown intent {intent!r}")
         lang = row.get("lang") or detect_language(text)
-        if lang == "zh":
-            lang = "zh-hans"
+        lang = _LANGUAGE_ALIASES.get(str(lang).lower().replace("_", "-"), lang)
         if lang not in LANGUAGES:
             raise ExampleFileError(f"{path}, line {number}: unknown language {lang!r}")
         examples.append(Example(text=text.strip(), intent=intent, lang=lang))

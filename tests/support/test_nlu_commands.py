@@ -65,7 +65,7 @@ def test_evaluate_chatbot_prints_accuracy_f1_per_language_per_intent_and_confusi
         {"text": "hello friend", "intent": "greeting", "lang": "en"},
         {"text": "cancel it please", "intent": "cancel_order", "lang": "en"},
         {"text": "cancel my order now", "intent": "cancel_order"},  # lang detected
-        {"text": "good morning, cancel", "intent": "greeting", "lang": "en"},
+        {"text": "good morning, cancel", "intent": "greeting", "lang": "en_US"},
     ]
     path = tmp_path / "held-out.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
