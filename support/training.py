@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,16 +140,34 @@ def training_examples() -> list[Example]:
     ]
 
 
-def classifier_train(*, report: Callable[[str], None] | None = None) -> ClassifierVersion:
+def examples_state() -> str:
+    """What the examples table holds, in a few characters: rows, active rows and the latest
+    change. A version trained on the same state would be the same model."""
+    state = TrainingExample.objects.aggregate(
+        rows=Count("id"), active=Count("id", filter=Q(active=True)), latest=Max("updated_at")
+    )
+    latest = state["latest"].isoformat() if state["latest"] else ""
+    return f"{state['rows']}:{state['active']}:{latest}"
+
+
+def classifier_train(
+    *, report: Callable[[str], None] | None = None, force: bool = False
+) -> ClassifierVersion:
     """Train on the active examples (loading the shipped ones first when the table is empty),
-    record the run and publish it as the live version in one transaction. Raises
-    TrainingUnderWay when another run holds the lock, NotEnoughExamples with fewer than two
-    intents to tell apart."""
+    record the run and publish it as the live version in one transaction. When the live version
+    was trained on the examples as they are now, it is returned as it is (a retried or
+    duplicated task changes nothing) unless `force`. Raises TrainingUnderWay when another run
+    holds the lock, NotEnoughExamples with fewer than two intents to tell apart."""
     say = report or log.info
     with _training_lock():
         if not TrainingExample.objects.exists():
             loaded = examples_load_shipped()
             say(f"Loaded {loaded['created']} shipped training examples.")
+        state = examples_state()
+        live = ClassifierVersion.objects.filter(is_live=True).first()
+        if live is not None and not force and live.metrics.get("examples_state") == state:
+            say(f"Version {live} was trained on these examples already: nothing to do.")
+            return live
         examples = training_examples()
         if len({e.intent for e in examples}) < 2:
             raise NotEnoughExamples(
@@ -158,6 +176,7 @@ def classifier_train(*, report: Callable[[str], None] | None = None) -> Classifi
         say(f"Training on {len(examples)} examples ...")
         started = time.perf_counter()
         classifier, metrics = classifier_fit(examples, report=say)
+        metrics["examples_state"] = state
         seconds = time.perf_counter() - started
         version = ClassifierVersion.objects.create(
             finished_at=timezone.now(),

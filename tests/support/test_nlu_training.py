@@ -84,10 +84,24 @@ def test_training_records_the_run_and_makes_it_the_one_live_version(on_commit):
     assert set(first.metrics["cross_validated"]) >= {"en", "all", "folds"}
     assert 0 < first.metrics["threshold"] < 1
 
-    second = on_commit(classifier_train)
+    second = on_commit(classifier_train, force=True)
     assert list(ClassifierVersion.objects.filter(is_live=True)) == [second]
     first.refresh_from_db()
     assert not first.is_live
+
+
+def test_training_again_on_the_same_examples_changes_nothing_until_they_change(on_commit):
+    examples(FIRST)
+    first = on_commit(classifier_train)
+    assert on_commit(classifier_train) == first
+    assert ClassifierVersion.objects.count() == 1
+    row = TrainingExample.objects.first()
+    row.active = False
+    row.save()
+    second = on_commit(classifier_train)
+    assert second != first
+    assert second.examples == 11
+    assert list(ClassifierVersion.objects.filter(is_live=True)) == [second]
 
 
 def test_a_second_run_while_one_is_under_way_does_nothing():

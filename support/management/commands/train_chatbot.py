@@ -24,6 +24,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Train on the examples in the database only, without loading the shipped ones.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Train even if the live version was trained on the same examples.",
+        )
 
     def handle(self, *args, **options):
         if not options["no_shipped"]:
@@ -33,7 +38,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Shipped FAQ entries: {faq_load_shipped()} added.")
         try:
-            version = classifier_train(report=self.stdout.write)
+            version = classifier_train(report=self.stdout.write, force=options["force"])
         except (TrainingUnderWay, NotEnoughExamples) as error:
             raise CommandError(str(error)) from error
         metrics = version.metrics
