@@ -48,7 +48,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def row(name: str, examples, predicted) -> str:
     overall, by_language = scores_by_language(examples, predicted)
-    cells = [f"{name:<34}", f"{overall.accuracy:>8.3f}", f"{overall.macro_f1:>8.3f}"]
+    cells = [f"{name:<40}", f"{overall.accuracy:>8.3f}", f"{overall.macro_f1:>8.3f}"]
     for lang in ("en", "zh-hans"):
         scores = by_language.get(lang)
         cells += [f"{scores.accuracy:>8.3f}", f"{scores.macro_f1:>8.3f}"] if scores else ["", ""]
@@ -96,11 +96,11 @@ def main() -> None:
 
     print()
     print(
-        f"{'test set':<34} {'acc':>8} {'macro-F1':>8} {'en acc':>8} {'en F1':>8} "
+        f"{'test set':<40} {'acc':>8} {'macro-F1':>8} {'en acc':>8} {'en F1':>8} "
         f"{'zh acc':>8} {'zh F1':>8}"
     )
     predicted = classifier.predict_many([e.text for e in test])
-    print(row("production (words + chars, LR)", test, predicted))
+    print(row("production (chars + English words, LR)", test, predicted))
     majority = Counter(e.intent for e in train).most_common(1)[0][0]
     print(row("baseline: majority intent", test, [majority] * len(test)))
     plain = Pipeline(
