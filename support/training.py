@@ -150,44 +150,60 @@ def examples_state() -> str:
     return f"{state['rows']}:{state['active']}:{latest}"
 
 
+# Runs in a row one call may make when examples keep changing while it trains.
+MAX_ROUNDS = 3
+
+
 def classifier_train(
     *, report: Callable[[str], None] | None = None, force: bool = False
 ) -> ClassifierVersion:
     """Train on the active examples (loading the shipped ones first when the table is empty),
-    record the run and publish it as the live version in one transaction. When the live version
-    was trained on the examples as they are now, it is returned as it is (a retried or
-    duplicated task changes nothing) unless `force`. Raises TrainingUnderWay when another run
+    record the run and publish it as the live version in one transaction.
+
+    When the live version was trained on the examples as they are now, it is returned as it is
+    (a retried or duplicated task changes nothing) unless `force`. When examples changed while
+    it trained (staff saving in admin; their own task found this run under way and did
+    nothing), it trains again, up to MAX_ROUNDS runs. Raises TrainingUnderWay when another run
     holds the lock, NotEnoughExamples with fewer than two intents to tell apart."""
     say = report or log.info
     with _training_lock():
         if not TrainingExample.objects.exists():
             loaded = examples_load_shipped()
             say(f"Loaded {loaded['created']} shipped training examples.")
-        state = examples_state()
-        live = ClassifierVersion.objects.filter(is_live=True).first()
-        if live is not None and not force and live.metrics.get("examples_state") == state:
-            say(f"Version {live} was trained on these examples already: nothing to do.")
-            return live
-        examples = training_examples()
-        if len({e.intent for e in examples}) < 2:
-            raise NotEnoughExamples(
-                _("The classifier needs active training examples of at least two intents.")
-            )
-        say(f"Training on {len(examples)} examples ...")
-        started = time.perf_counter()
-        classifier, metrics = classifier_fit(examples, report=say)
-        metrics["examples_state"] = state
-        seconds = time.perf_counter() - started
-        version = ClassifierVersion.objects.create(
-            finished_at=timezone.now(),
-            seconds=round(seconds, 3),
-            examples=len(examples),
-            metrics=metrics,
-            model=classifier.dumps(),
-        )
-        classifier_version_publish(version=version)
-        say(f"Version {version} is live ({seconds:.1f} s).")
+        version = None
+        for _ in range(MAX_ROUNDS):
+            state = examples_state()
+            live = ClassifierVersion.objects.filter(is_live=True).first()
+            fresh = live is not None and live.metrics.get("examples_state") == state
+            if fresh and not (force and version is None):
+                if version is None:
+                    say(f"Version {live} was trained on these examples already: nothing to do.")
+                return live
+            version = _train_once(state=state, say=say)
         return version
+
+
+def _train_once(*, state: str, say: Callable[[str], None]) -> ClassifierVersion:
+    examples = training_examples()
+    if len({e.intent for e in examples}) < 2:
+        raise NotEnoughExamples(
+            _("The classifier needs active training examples of at least two intents.")
+        )
+    say(f"Training on {len(examples)} examples ...")
+    started = time.perf_counter()
+    classifier, metrics = classifier_fit(examples, report=say)
+    metrics["examples_state"] = state
+    seconds = time.perf_counter() - started
+    version = ClassifierVersion.objects.create(
+        finished_at=timezone.now(),
+        seconds=round(seconds, 3),
+        examples=len(examples),
+        metrics=metrics,
+        model=classifier.dumps(),
+    )
+    classifier_version_publish(version=version)
+    say(f"Version {version} is live ({seconds:.1f} s).")
+    return version
 
 
 @transaction.atomic

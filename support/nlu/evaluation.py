@@ -166,8 +166,9 @@ def choose_threshold(
     Asking to rephrase costs a shopper one turn when the reading was right, and saves a wrong
     action when it was wrong. The threshold is the highest one that doubts at most
     `max_right_doubted` (5%) of the right readings; with the shipped data that catches about
-    30% of the wrong ones (the figures are in the version's metrics). Nonsense and
-    foreign-script messages fall below it because no feature of theirs was ever seen."""
+    30% of the wrong ones (the figures are in the version's metrics). Keyboard nonsense falls
+    below it (its character n-grams were hardly ever seen); a message without letters of
+    either language is doubted whatever its probability (IntentClassifier.predict)."""
     best = probabilities.max(axis=1)
     predicted = [classes[i] for i in probabilities.argmax(axis=1)]
     right = np.array([p == t for p, t in zip(predicted, labels, strict=True)])

@@ -104,6 +104,27 @@ def test_training_again_on_the_same_examples_changes_nothing_until_they_change(o
     assert list(ClassifierVersion.objects.filter(is_live=True)) == [second]
 
 
+def test_examples_changed_during_a_run_are_trained_on_before_it_ends(monkeypatch, on_commit):
+    from support import training
+
+    examples(FIRST)
+    real_fit = training.classifier_fit
+    calls = []
+
+    def fit_while_staff_edit(examples_, **kwargs):
+        if not calls:  # staff add an example while the first run trains
+            TrainingExample.objects.create(text="see ya", intent="goodbye", language="en")
+        calls.append(len(examples_))
+        return real_fit(examples_, **kwargs)
+
+    monkeypatch.setattr(training, "classifier_fit", fit_while_staff_edit)
+    version = on_commit(classifier_train)
+    assert calls == [12, 13]
+    assert version.examples == 13
+    assert version.metrics["examples_state"] == training.examples_state()
+    assert ClassifierVersion.objects.get(is_live=True) == version
+
+
 def test_a_second_run_while_one_is_under_way_does_nothing():
     examples(FIRST)
     with _training_lock():
