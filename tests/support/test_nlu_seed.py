@@ -39,3 +39,16 @@ def test_seed_demo_without_training_still_loads_the_faq_and_examples():
     assert FaqEntry.objects.exists()
     assert TrainingExample.objects.exists()
     assert not ClassifierVersion.objects.exists()
+
+
+def test_seed_demo_on_a_seeded_shop_still_gives_it_the_assistant(
+    django_capture_on_commit_callbacks,
+):
+    call_command("seed_demo", *TINY, "--no-train", stdout=StringIO())
+    FaqEntry.objects.all().delete()
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", *TINY, "--if-empty", stdout=out)
+    assert "nothing to seed" in out.getvalue()
+    assert FaqEntry.objects.count() == len(faq_shipped_rows())
+    assert ClassifierVersion.objects.filter(is_live=True).exists()

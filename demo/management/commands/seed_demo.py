@@ -50,6 +50,7 @@ class Command(BaseCommand):
                     f"The catalog already has {existing:,} products: nothing to seed "
                     "(use --flush to replace it)."
                 )
+                self._assistant(train=not options["no_train"])
                 return
         preset = generate.SIZES[options["size"]]
         seed_options = preset.with_overrides(
@@ -103,8 +104,9 @@ class Command(BaseCommand):
         )
 
     def _assistant(self, *, train: bool) -> None:
-        """The support assistant's shipped FAQ and training examples, and a trained classifier,
-        so `make run` serves an assistant that understands."""
+        """The support assistant's shipped FAQ and training examples (what is missing), and a
+        trained classifier (unless the live one was trained on these examples already), so
+        `make run` serves an assistant that understands, on a new database or an old one."""
         faq = support_training.faq_load_shipped()
         examples = support_training.examples_load_shipped()["created"]
         line = f"  Support assistant: {faq} FAQ entries, {examples} training examples"
