@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender bench-routes clean
+.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender bench-routes bench-chatbot clean
 
 # What `make run`, `make test` and CI install: every package pinned, with hashes (runtime and dev
 # tools; requirements/base.txt is the runtime part, for the Docker image). Refreshed from
@@ -119,6 +119,10 @@ bench-search-latency: $(STAMP)
 ## bench-recommender: retrain time by stage vs implicit's bare fit, ALS vs popularity, slot overhead
 bench-recommender: $(STAMP)
 	$(BIN)/python benchmarks/recommender.py
+
+## bench-chatbot: intent accuracy/macro-F1 per language on the test set against baselines, training time, classify latency
+bench-chatbot: $(STAMP)
+	$(BIN)/python benchmarks/chatbot.py
 
 ## bench-routes: route planning, PyVRP vs OR-Tools vs nearest neighbour, generated days and CVRPLIB
 bench-routes: $(STAMP)

@@ -12,9 +12,18 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="support.train_classifier", ignore_result=True, acks_late=False)
 def train_classifier() -> int | None:
-    """Train and publish a new classifier version from the active training examples (filled by
-    the NLU work: support.training)."""
-    raise NotImplementedError("support.tasks.train_classifier: built by the NLU work")
+    """Train and publish a new classifier version from the active training examples. Returns
+    its id; None when another run is under way (that run, or the one queued after the next
+    save, picks up the changes) or there is too little to train on."""
+    from .training import NotEnoughExamples, TrainingUnderWay, classifier_train
+
+    try:
+        return classifier_train(report=log.info).pk
+    except TrainingUnderWay:
+        log.info("support.train_classifier: a run is already under way; nothing to do")
+    except NotEnoughExamples as error:
+        log.warning("support.train_classifier: %s", error)
+    return None
 
 
 def queue_training() -> None:

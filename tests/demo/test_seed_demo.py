@@ -46,7 +46,7 @@ from recommendations.models import Interaction
 pytestmark = pytest.mark.django_db
 
 TINY = ["--products", "60", "--users", "30", "--interactions", "2000", "--orders", "100"]
-TINY += ["--images-per-leaf", "1"]
+TINY += ["--images-per-leaf", "1", "--no-train"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

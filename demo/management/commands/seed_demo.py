@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.models import Product
 from demo import generate
 from search import services as search_services
+from support import training as support_training
 
 
 class Command(BaseCommand):
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-copy", action="store_true", help=argparse.SUPPRESS
         )  # bulk_create even on PostgreSQL
+        parser.add_argument(
+            "--no-train", action="store_true", help=argparse.SUPPRESS
+        )  # load the assistant's examples and FAQ without training it (tests)
 
     def handle(self, *args, **options):
         if options["if_empty"] and not options["flush"]:
@@ -46,6 +50,7 @@ class Command(BaseCommand):
                     f"The catalog already has {existing:,} products: nothing to seed "
                     "(use --flush to replace it)."
                 )
+                self._assistant(train=not options["no_train"])
                 return
         preset = generate.SIZES[options["size"]]
         seed_options = preset.with_overrides(
@@ -81,6 +86,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "  Search index: " + ", ".join(f"{n:,} products ({b})" for b, n in indexed.items())
         )
+        self._assistant(train=not options["no_train"])
         self.stdout.write(self.style.SUCCESS(f"Demo shop ready in {result.seconds:.1f} s."))
         timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.stages)
         self.stdout.write(f"  Stages: {timings}")
@@ -96,3 +102,20 @@ class Command(BaseCommand):
             f"  Shoppers: {generate.SHOPPER_EMAIL.format(n=1)} ... "
             f"{generate.SHOPPER_EMAIL.format(n=seed_options.users)} / {generate.SHOPPER_PASSWORD}"
         )
+
+    def _assistant(self, *, train: bool) -> None:
+        """The support assistant's shipped FAQ and training examples (what is missing), and a
+        trained classifier (unless the live one was trained on these examples already), so
+        `make run` serves an assistant that understands, on a new database or an old one."""
+        faq = support_training.faq_load_shipped()
+        examples = support_training.examples_load_shipped()["created"]
+        line = f"  Support assistant: {faq} FAQ entries, {examples} training examples"
+        if train:
+            version = support_training.classifier_train(report=lambda _line: None)
+            scores = version.metrics["cross_validated"]
+            line += (
+                f", classifier {version} trained in {version.seconds:.1f} s (cross-validated "
+                f"macro-F1 en {scores['en']['macro_f1']:.2f}, "
+                f"zh-hans {scores['zh-hans']['macro_f1']:.2f})"
+            )
+        self.stdout.write(line)
