@@ -31,7 +31,7 @@ def test_the_account_menu_links_to_the_conversations(client):
 
 def test_the_list_shows_each_conversation_with_status_and_last_message(client):
     shopper = UserFactory()
-    conversation_of(shopper, "where is my parcel?")
+    conversation_of(shopper, "where is my parcel?", "🤔")
     conversation_of(UserFactory(), "someone else's words")
     client.force_login(shopper)
 

@@ -26,7 +26,9 @@ def handed_over(*, merchant=None, text="I need a person"):
     shopper = UserFactory()
     conversation = services.conversation_start(user=shopper, session_key="", language="en")
     services.message_post(conversation=conversation, text=text, user=shopper)
-    services.message_post(conversation=conversation, text="still not understood", user=shopper)
+    # No letters in either language: the assistant never understands these.
+    services.message_post(conversation=conversation, text="🤔", user=shopper)
+    services.message_post(conversation=conversation, text="🤔🤔", user=shopper)
     conversation.refresh_from_db()
     assert conversation.status == ConversationStatus.WAITING
     Conversation.objects.filter(pk=conversation.pk).update(merchant=merchant)
