@@ -123,6 +123,9 @@ bench-recommender: $(STAMP)
 ## bench-chatbot: intent accuracy/macro-F1 per language on the test set against baselines, training time, classify latency
 bench-chatbot: $(STAMP)
 	$(BIN)/python benchmarks/chatbot.py
+	@echo "== the same on a second set written from the shopper's side (benchmarks/data/chatbot_shoppers.jsonl) =="
+	$(BIN)/python benchmarks/chatbot.py --test benchmarks/data/chatbot_shoppers.jsonl --repeat 1
+	$(BIN)/python benchmarks/support_dialogue.py --classifier live
 
 ## bench-routes: route planning, PyVRP vs OR-Tools vs nearest neighbour, generated days and CVRPLIB
 bench-routes: $(STAMP)

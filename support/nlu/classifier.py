@@ -89,6 +89,11 @@ def build_pipeline(*, c: float = 10.0) -> Pipeline:
     return Pipeline([("features", features), ("model", model)])
 
 
+# Pairs of intents the assistant answers alike (the order's status comes with its parcels'
+# tracking): a message torn between them is not "unsure".
+ONE_ANSWER = frozenset({frozenset({"order_status", "track_shipment"})})
+
+
 @dataclass(frozen=True)
 class Reading:
     """One message read: the intent, its probability, whether that is below the threshold, and
@@ -134,10 +139,19 @@ class IntentClassifier:
         classes = self.pipeline.classes_
         ranked = tuple((str(classes[i]), float(row[i])) for i in order)
         intent, confidence = ranked[0]
+        sure = confidence >= self.threshold
+        if not sure and len(ranked) > 1:
+            # Torn between two intents one answer serves ("where is my order" is its status and
+            # its parcel's whereabouts alike): sure of the pair is sure enough.
+            second, second_confidence = ranked[1]
+            sure = (
+                frozenset((intent, second)) in ONE_ANSWER
+                and confidence + second_confidence >= self.threshold
+            )
         return Reading(
             intent=intent,
             confidence=confidence,
-            unsure=confidence < self.threshold or not detect_language(text, default=""),
+            unsure=not sure or not detect_language(text, default=""),
             ranked=ranked,
         )
 
