@@ -21,7 +21,7 @@ from .models import Conversation, ConversationEvent, Message
 from .models import ConversationEventType as E
 from .models import ConversationStatus as S
 from .models import MessageSender as M
-from .nlu.language import detect_language
+from .nlu.language import reply_language
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -136,7 +136,7 @@ def message_post(
     """The shopper writes. Returns the new messages (theirs, then the assistant's replies; only
     theirs while staff have the conversation)."""
     text = message_check(text=text)
-    language = detect_language(text, default=conversation.language)
+    language = reply_language(text, conversation.language)
     with transaction.atomic():
         conversation = locks.lock_conversation(conversation.pk)
         conversation.language = language

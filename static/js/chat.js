@@ -116,9 +116,26 @@
     return list;
   }
 
+  // A timeline is a list of parcels ({parcel, status_label, carrier, tracking_number, events:
+  // [{when, when_text, text, detail, problem}]}), each drawn with its events newest first; a
+  // plain list of events is drawn as one.
   function drawTimeline(entries) {
+    var parcels = entries.filter(function (entry) {
+      return entry && typeof entry === "object" && Array.isArray(entry.events);
+    });
+    if (!parcels.length) return drawEvents(entries, label("Tracking"));
+    var wrap = el("div", "chat-parcels");
+    parcels.forEach(function (parcel) {
+      var head = [parcel.status_label, parcel.carrier, parcel.tracking_number]
+        .filter(function (part) { return part; }).join(" · ");
+      wrap.appendChild(drawEvents(parcel.events, label("Tracking") + (head ? " — " + head : "")));
+    });
+    return wrap;
+  }
+
+  function drawEvents(entries, title) {
     var wrap = el("div", "chat-timeline");
-    wrap.appendChild(el("p", "chat-timeline-title", label("Tracking")));
+    wrap.appendChild(el("p", "chat-timeline-title", title));
     var list = el("ol", "chat-timeline-list");
     entries.forEach(function (entry) {
       if (!entry) return;
@@ -140,6 +157,10 @@
       }
       item.appendChild(el("span", "chat-timeline-text",
         entry.text || entry.label || entry.status || entry.description || ""));
+      if (entry.problem) item.classList.add("chat-timeline-problem");
+      if (entry.detail && entry.detail !== entry.text) {
+        item.appendChild(el("span", "chat-timeline-place", entry.detail));
+      }
       var place = entry.place || entry.location || "";
       if (place) item.appendChild(el("span", "chat-timeline-place", place));
       list.appendChild(item);

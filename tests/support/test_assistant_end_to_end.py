@@ -107,3 +107,17 @@ def test_a_product_search_answers_with_cards():
     assert intents(chat) == ["product_search"]
     cards = [card for reply in replies for card in reply.payload.get("cards", [])]
     assert any("Stoneware Mug" in card["name"] for card in cards)
+
+
+def test_picking_an_order_by_its_number_keeps_answering_in_chinese():
+    shopper = UserFactory()
+    first = place_order((variant_in_stock(), 1), user=shopper, language="zh-hans")
+    place_order((variant_in_stock(), 1), user=shopper, language="zh-hans")
+    chat = Chat(shopper, language="zh-hans")
+    chat.send("我的订单怎么样了")
+
+    reply = chat.say(first.number)
+
+    assert first.number in reply
+    assert "订单" in reply
+    assert chat.conversation.language == "zh-hans"

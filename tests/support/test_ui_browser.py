@@ -69,7 +69,7 @@ def test_a_visitor_chats_is_handed_over_and_sees_the_staff_answer_without_reload
     expect(log_item(page, "shopper").first.locator(".chat-text")).to_have_text(
         "<b>Hello</b>, is this mug dishwasher safe?"
     )
-    expect(log_item(page, "bot").first.locator(".chat-text")).not_to_be_empty()
+    expect(log_item(page, "bot").first.locator(".chat-text")).not_to_be_empty(timeout=30_000)
     assert page.locator("[data-chat-log] b").count() == 0  # shown as text, never as HTML
     conversation = Conversation.objects.get()
     assert conversation.state["page_product"] == variant.product.pk
@@ -207,7 +207,7 @@ def test_on_a_phone_the_chat_is_a_full_screen_sheet(browser, live_server, langua
     assert box["height"] >= 800
     phone.fill("#chat-input", "我的订单到哪了" if language == "zh-hans" else "where is my order")
     phone.locator("[data-chat-send]").click()
-    expect(phone.locator("[data-chat-log] .chat-from-bot")).to_have_count(1)
+    expect(phone.locator("[data-chat-log] .chat-from-bot")).to_have_count(1, timeout=30_000)
     shot(phone, f"phone-{language}-open")
     context.close()
 
