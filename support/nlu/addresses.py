@@ -8,8 +8,10 @@ checkout checks it (accounts.forms.AddressForm). No Django."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from accounts import regions
+from accounts.regions import Region
 
 _PHONE = re.compile(r"(?:\+?86[\s\-]?)?(1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4})(?!\d)")
 _POSTAL = re.compile(r"(?<!\d)(\d{6})(?!\d)")
@@ -141,10 +143,70 @@ def _has_han(text: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", text))
 
 
+# English names that are not the pinyin of the Chinese one.
+_ENGLISH = {"innermongolia": "内蒙古自治区", "tibet": "西藏自治区", "canton": "广州市"}
+
+
+@lru_cache(maxsize=1)
+def _pinyin_places() -> dict[str, Region]:
+    """Provinces and cities by their name in pinyin, without tones or suffix ("shanghai",
+    "xinjiang", "chongqing", "xiamen"), as English speakers write them. Names two places share
+    in different provinces (福州 and 抚州 are both "fuzhou") are left out: a question naming one
+    is asked where exactly; a municipality and its one city of the same name keep the city."""
+    from pypinyin import lazy_pinyin
+
+    found: dict[str, list[Region]] = {}
+    for province in regions.provinces():
+        for place in (province, *regions.cities(province.code)):
+            key = "".join(lazy_pinyin(_short(place.name))).lower()
+            found.setdefault(key, []).append(place)
+    places: dict[str, Region] = {}
+    for key, candidates in found.items():
+        provinces_of = {place.code[:2] for place in candidates}
+        if len(provinces_of) == 1:
+            places[key] = candidates[-1]  # the most specific: a city after its province
+    for english, chinese in _ENGLISH.items():
+        for province in regions.provinces():
+            for place in (province, *regions.cities(province.code)):
+                if place.name == chinese:
+                    places[english] = place
+    return places
+
+
+def _english_place(text: str) -> Region | None:
+    """The province or city an English message names ("delivery to Xi'an", "ship to Inner
+    Mongolia"): one word, or two short words written apart."""
+    words = re.findall(r"[a-z]+", text.lower())
+    places = _pinyin_places()
+    for i, word in enumerate(words):
+        if i + 1 < len(words) and len(word) <= 6 and len(words[i + 1]) <= 9:
+            pair = places.get(word + words[i + 1])
+            if pair is not None:
+                return pair
+        if len(word) >= 4 and word in places:
+            return places[word]
+    return None
+
+
+def _district_for(place: Region) -> str:
+    """A district standing for a province (its first city's first) or a city (its first)."""
+    if place.level == regions.PROVINCE:
+        cities = regions.cities(place.code)
+        if not cities:
+            return ""
+        place = cities[0]
+    districts = regions.districts(place.code)
+    return districts[0].code if districts else ""
+
+
 def place_named(text: str) -> str:
     """The code of a district standing for the place the message names (a province, a city or
-    a district of the region table, full or short name): the named district, or the first
-    district of the named city, or of the province's first city. "" when it names none."""
+    a district of the region table, full or short name, or a province or city in pinyin): the
+    named district, or the first district of the named city, or of the province's first city.
+    "" when it names none."""
+    if not _has_han(text):
+        english = _english_place(text)
+        return _district_for(english) if english is not None else ""
     found = _find(text, regions.provinces())
     if found is None:
         for province in regions.provinces():
