@@ -265,7 +265,10 @@
     }
     return fetch(url, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (json) {
-        return { status: response.status, ok: response.ok, json: json };
+        return {
+          status: response.status, ok: response.ok, json: json,
+          retryAfter: parseInt(response.headers.get("Retry-After") || "0", 10) || 0
+        };
       });
     });
   }
@@ -339,7 +342,7 @@
 
   function send(text) {
     text = (text || "").trim();
-    if (!text || state.sending) return;
+    if (!text || state.sending || (state.waitUntil || 0) > Date.now()) return;
     state.sending = true;
     sendButton.disabled = true;
     form.setAttribute("aria-busy", "true");
@@ -368,13 +371,24 @@
       } else {
         var error = result.json && result.json.error;
         showError((error && error.message) || label("Error"));
+        // Too many messages: sending waits as long as the server asked.
+        if (result.status === 429 && result.retryAfter) {
+          state.waitUntil = Date.now() + result.retryAfter * 1000;
+        }
       }
     }).catch(function () {
       showError(label("Error"));
     }).then(function () {
       state.sending = false;
-      sendButton.disabled = false;
       form.removeAttribute("aria-busy");
+      var wait = (state.waitUntil || 0) - Date.now();
+      sendButton.disabled = wait > 0;
+      if (wait > 0) {
+        window.setTimeout(function () {
+          sendButton.disabled = false;
+          showError("");
+        }, wait);
+      }
       schedule();
     });
   }
@@ -413,10 +427,29 @@
     else open(true);
   });
   closeButton.addEventListener("click", close);
+  var fullScreen = window.matchMedia ? window.matchMedia("(max-width: 640px)") : null;
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       event.preventDefault();
       close();
+      return;
+    }
+    // On a phone the panel covers the page: Tab goes round inside it, never to the page behind.
+    if (event.key === "Tab" && fullScreen && fullScreen.matches) {
+      var focusable = Array.prototype.filter.call(
+        panel.querySelectorAll("a[href], button:not([disabled]), textarea, input, [tabindex]:not([tabindex='-1'])"),
+        function (node) { return node.offsetParent !== null; }
+      );
+      if (!focusable.length) return;
+      var first = focusable[0];
+      var last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
     }
   });
   form.addEventListener("submit", function (event) {

@@ -209,7 +209,32 @@ def test_on_a_phone_the_chat_is_a_full_screen_sheet(browser, live_server, langua
     phone.locator("[data-chat-send]").click()
     expect(phone.locator("[data-chat-log] .chat-from-bot")).to_have_count(1, timeout=30_000)
     shot(phone, f"phone-{language}-open")
+
+    # The sheet covers the page: Tab goes round inside it.
+    phone.locator("#chat-input").focus()
+    for _ in range(8):
+        phone.keyboard.press("Tab")
+        assert phone.evaluate(
+            "document.getElementById('chat-panel').contains(document.activeElement)"
+        )
     context.close()
+
+
+def test_too_many_messages_wait_as_long_as_the_server_asks(page, live_server, settings):
+    settings.SUPPORT_RATE_PER_SESSION = 1
+    variant = variant_in_stock(name="Stoneware Mug")
+    page.goto(live_server.url + variant.product.get_absolute_url())
+    page.click("#chat-launcher")
+    page.fill("#chat-input", "hello")
+    page.keyboard.press("Enter")
+    expect(log_item(page, "bot")).to_have_count(1, timeout=30_000)
+
+    page.fill("#chat-input", "hello again")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#chat-panel")).to_contain_text("Please wait")
+    expect(page.locator("[data-chat-send]")).to_be_disabled()
+    expect(page.locator("#chat-input")).to_have_value("hello again")  # kept to send later
 
 
 def test_the_account_lists_conversations_and_continues_one_in_the_widget(page, fast_polls):
