@@ -16,10 +16,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ from accounts.admin_scoping import MerchantScopedAdmin, SuperuserOnlyAdmin
 from common.errors import DomainError
 
 from . import selectors, services, tasks
-from .models import Conversation, ConversationStatus, FaqEntry, TrainingExample
+from .models import Conversation, ConversationStatus, FaqEntry, MessageSender, TrainingExample
 
 STAFF_REPLY_MAX_CHARS = 4000
 
@@ -165,6 +165,11 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 name="{}_{}_reply".format(*info),
             ),
             path(
+                "<path:object_id>/messages/",
+                self.admin_site.admin_view(self.messages_view),
+                name="{}_{}_messages".format(*info),
+            ),
+            path(
                 "<path:object_id>/close/",
                 self.admin_site.admin_view(self.close_view),
                 name="{}_{}_close".format(*info),
@@ -188,6 +193,9 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                     "reply_url": reverse(
                         f"{self.admin_site.name}:support_conversation_reply", args=[obj.pk]
                     ),
+                    "messages_url": reverse(
+                        f"{self.admin_site.name}:support_conversation_messages", args=[obj.pk]
+                    ),
                     "close_url": reverse(
                         f"{self.admin_site.name}:support_conversation_close", args=[obj.pk]
                     ),
@@ -195,6 +203,44 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                 }
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def messages_view(self, request, object_id: str):
+        """GET ?after=<id>: the conversation's newer messages as JSON, for the open page to show
+        what the shopper writes meanwhile (static/js/admin_support_inbox.js). Same scope as the
+        page: 404 outside it."""
+        conversation = self.get_object(request, unquote(object_id))
+        if conversation is None or not self.has_view_permission(request, conversation):
+            raise Http404
+        try:
+            after = max(int(request.GET.get("after", "0")), 0)
+        except ValueError:
+            return JsonResponse(
+                {"error": {"code": "bad_after", "message": gettext("Not a message id.")}},
+                status=400,
+            )
+        rows = selectors.conversation_messages(conversation=conversation, after=after)
+        return JsonResponse(
+            {
+                "status": conversation.get_status_display(),
+                "messages": [
+                    {
+                        "id": message.pk,
+                        "sender": message.sender,
+                        "who": (
+                            (message.author.get_full_name() or message.author.email)
+                            if message.sender == MessageSender.STAFF and message.author
+                            else str(message.get_sender_display()).capitalize()
+                        ),
+                        "when": formats.date_format(
+                            timezone.localtime(message.created_at), "DATETIME_FORMAT"
+                        ),
+                        "text": message.text,
+                        "intent": message.intent,
+                    }
+                    for message in rows.select_related("author")
+                ],
+            }
+        )
 
     def _conversation_for_reply(self, request, object_id: str) -> Conversation:
         conversation = self.get_object(request, unquote(object_id))  # 404 outside the scope

@@ -21,7 +21,10 @@ def detect_language(text: str, default: str = "en") -> str:
 
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 # A token of letters and digits together: an order number, a tracking number, a SKU, a model.
-_CODE = re.compile(r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+\b")
+# So is a long run of capitals (an order number may have no digit: "KQMXAPDFRTWZ").
+_CODE = re.compile(
+    r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+\b|\b[A-Z0-9-]{8,}\b"
+)
 _WORD = re.compile(r"[A-Za-z]+")
 
 

@@ -14,6 +14,7 @@ from support.nlu.language import reply_language
         ("E0ZHQXZPH0JA", "zh-hans", "zh-hans"),  # an order number picked from the choices
         ("7kq3-m9xa-2d4f lin@example.com", "zh-hans", "zh-hans"),
         ("SF1234567890", "en", "en"),
+        ("KQMXAPDFRTWZ", "zh-hans", "zh-hans"),  # an order number without a digit
         ("yes", "zh-hans", "zh-hans"),  # a choice button's value
         ("yes please cancel it", "zh-hans", "en"),
         ("订单 E0ZHQXZPH0JA", "en", "zh-hans"),

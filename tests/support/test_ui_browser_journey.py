@@ -79,4 +79,9 @@ def test_where_is_my_order_then_a_person_then_the_staff_answer(
     expect(staff_message).to_contain_text(STAFF_ANSWER)
     expect(staff_message.locator(".chat-who")).to_contain_text("Mei")
     page.screenshot(path=str(SHOTS / "journey-staff-answer.png"))
+
+    # The shopper answers; the staff page, still open, shows it without a reload.
+    page.fill("#chat-input", "好的 谢谢小美")
+    page.keyboard.press("Enter")
+    expect(admin.locator("#support-transcript")).to_contain_text("好的 谢谢小美", timeout=15_000)
     admin_context.close()
