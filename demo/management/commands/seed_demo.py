@@ -5,7 +5,7 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Product
-from demo import generate
+from demo import conversations, generate
 from search import services as search_services
 from support import training as support_training
 
@@ -87,6 +87,8 @@ class Command(BaseCommand):
             "  Search index: " + ", ".join(f"{n:,} products ({b})" for b, n in indexed.items())
         )
         self._assistant(train=not options["no_train"])
+        if not options["no_train"]:
+            conversations.conversations_seed(report=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Demo shop ready in {result.seconds:.1f} s."))
         timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.stages)
         self.stdout.write(f"  Stages: {timings}")
