@@ -144,7 +144,16 @@ def _has_han(text: str) -> bool:
 
 
 # English names that are not the pinyin of the Chinese one.
-_ENGLISH = {"innermongolia": "内蒙古自治区", "tibet": "西藏自治区", "canton": "广州市"}
+_ENGLISH = {
+    "innermongolia": "内蒙古自治区",
+    "tibet": "西藏自治区",
+    "canton": "广州市",
+    "lhasa": "拉萨市",
+    "harbin": "哈尔滨市",
+    "urumqi": "乌鲁木齐市",
+    "hohhot": "呼和浩特市",
+    "kashgar": "喀什地区",
+}
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,9 @@ from support.nlu.addresses import place_named
         ("shipping to Xi'an", "陕西省", "西安市"),
         ("ship to Inner Mongolia", "内蒙古自治区", None),
         ("to Shenzhen please", "广东省", "深圳市"),
+        ("Do you ship to Lhasa?", "西藏自治区", "拉萨市"),
+        ("delivery to Urumqi", "新疆维吾尔自治区", "乌鲁木齐市"),
+        ("and to Kashgar?", "新疆维吾尔自治区", None),
     ],
 )
 def test_a_province_or_city_in_pinyin_is_found(text, province, city):
