@@ -10,18 +10,18 @@ and the reconciliation ask Alipay about pending payments anyway.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
 
+from common.counters import counter_increment, counter_key
+
 logger = logging.getLogger(__name__)
 
 
 def _key(client_ip: str) -> str:
-    digest = hashlib.sha256((client_ip or "?").encode()).hexdigest()[:32]
-    return f"payments:notify-rejected:{digest}"
+    return counter_key("payments:notify-rejected", client_ip)
 
 
 def notify_rejections_exceeded(*, client_ip: str) -> bool:
@@ -33,13 +33,9 @@ def notify_rejections_exceeded(*, client_ip: str) -> bool:
 def notify_rejection_count(*, client_ip: str) -> int:
     """Count one rejected notification from this address; the window starts at the first. Logs
     once, when the address reaches the limit."""
-    key = _key(client_ip)
-    cache.add(key, 0, timeout=settings.PAYMENTS_NOTIFY_REJECTED_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
-        cache.set(key, 1, timeout=settings.PAYMENTS_NOTIFY_REJECTED_WINDOW_SECONDS)
-        count = 1
+    count = counter_increment(
+        _key(client_ip), timeout=settings.PAYMENTS_NOTIFY_REJECTED_WINDOW_SECONDS
+    )
     if count == settings.PAYMENTS_NOTIFY_REJECTED_LIMIT:
         logger.warning(
             "alipay notify: %s rejected notifications from %s; refusing its notifications "

@@ -184,10 +184,12 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            rows = list(selectors.conversation_messages(conversation=obj))
             can_reply = self.has_reply_permission(request, obj)
             context.update(
                 {
-                    "chat_messages": selectors.conversation_messages(conversation=obj),
+                    "chat_messages": rows,
+                    "last_message_id": rows[-1].pk if rows else 0,
                     "can_reply": can_reply,
                     "reply_form": ReplyForm() if can_reply else None,
                     "reply_url": reverse(
@@ -237,7 +239,7 @@ class ConversationAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                         "text": message.text,
                         "intent": message.intent,
                     }
-                    for message in rows.select_related("author")
+                    for message in rows
                 ],
             }
         )

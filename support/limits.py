@@ -9,25 +9,11 @@ in the window, so the widget can say when to try again.
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 
-
-def _key(kind: str, value: str, window: int) -> str:
-    digest = hashlib.sha256((value or "?").encode()).hexdigest()[:32]
-    return f"support:rate:{kind}:{digest}:{window}"
-
-
-def _count(key: str, seconds: int) -> int:
-    cache.add(key, 0, timeout=seconds + 1)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds + 1)
-        return 1
+from common.counters import counter_increment, counter_key
 
 
 def chat_rate_take(*, session_key: str, client_ip: str) -> int:
@@ -42,6 +28,7 @@ def chat_rate_take(*, session_key: str, client_ip: str) -> int:
         limits.insert(0, ("session", session_key, settings.SUPPORT_RATE_PER_SESSION))
     refused = False
     for kind, value, limit in limits:
-        if _count(_key(kind, value, window), seconds) > limit:
+        key = f"{counter_key(f'support:rate:{kind}', value)}:{window}"
+        if counter_increment(key, timeout=seconds + 1) > limit:
             refused = True
     return retry_after if refused else 0

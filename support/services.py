@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.channel import acting_via
+from orders.selectors import order_single_merchant_id
 
 from . import dialogue, locks
 from .errors import ChatError
@@ -37,7 +38,7 @@ NOT_UNDERSTOOD_LIMIT = 2
 
 
 def max_message_chars() -> int:
-    return getattr(settings, "SUPPORT_MAX_MESSAGE_CHARS", 1000)
+    return settings.SUPPORT_MAX_MESSAGE_CHARS
 
 
 def _event(conversation, actor, from_status, to_status, type, params=None, note=""):
@@ -183,8 +184,6 @@ def conversation_handoff(*, conversation: Conversation, actor: Actor, reason: st
         return []
     merchant_id = None
     if conversation.order_id:
-        from orders.selectors import order_single_merchant_id
-
         merchant_id = order_single_merchant_id(order=conversation.order)
     conversation.merchant_id = merchant_id
     conversation.handed_over_at = timezone.now()

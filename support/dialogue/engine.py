@@ -59,13 +59,10 @@ _OTHER_REQUESTS = frozenset(
 
 
 def _classify(turn: Turn) -> Prediction:
-    """The classifier's reading of the message; unsure when it cannot be asked (no version
-    trained yet, or it failed: the shopper gets "please say it another way", then a person,
-    never an error page)."""
+    """The classifier's reading of the message; unsure when it failed (the shopper gets
+    "please say it another way", then a person, never an error page)."""
     try:
         return classify(turn.text, language=turn.language)
-    except NotImplementedError:
-        return Prediction(intent="out_of_scope", confidence=0.0, unsure=True)
     except Exception:
         log.exception("the intent classifier failed on a message")
         return Prediction(intent="out_of_scope", confidence=0.0, unsure=True)

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from .. import selectors
 from . import Outcome
 from .base import Ctx
 
 
 def faq_hit(ctx: Ctx, *, merchant_id: int | None = None):
     """The best FAQ entry for the message in its language, or None."""
-    from .. import selectors
-
-    finder = getattr(selectors, "faq_answer", None)
-    if finder is None:
-        return None
-    try:
-        return finder(question=ctx.text, language=ctx.turn.language, merchant_id=merchant_id)
-    except NotImplementedError:
-        return None
+    return selectors.faq_answer(
+        question=ctx.text, language=ctx.turn.language, merchant_id=merchant_id
+    )
 
 
 def faq_outcome(ctx: Ctx, *, merchant_id: int | None = None, quiet: bool = False) -> Outcome | None:
