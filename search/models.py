@@ -149,17 +149,76 @@ class SearchDocument(models.Model):
 
 class SearchTerm(models.Model):
     """A word of the indexed text, with its stem and how many documents hold it: the
-    vocabulary that query words are expanded (same stem) and corrected (typos) against."""
+    vocabulary that query words are expanded (same stem) and corrected (typos) against. Chinese
+    words (as the dictionary segments them) are in it too, with their pinyin without tones
+    ("lanya") and its initials ("ly"), so pinyin and homophone typos find them."""
 
     term = models.CharField(max_length=64, unique=True)
     stem = models.CharField(max_length=64, db_index=True)
     doc_count = models.PositiveIntegerField(default=0)
+    pinyin = models.CharField(max_length=255, blank=True, db_index=True)
+    initials = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["term"]
 
     def __str__(self) -> str:
         return self.term
+
+
+class SearchDictionary(models.Model):
+    """One row: the words added to the Chinese segmenter's own dictionary at the last rebuild
+    (the catalog's category, brand and product words and the shipped glossary), one per line.
+    Documents and queries are segmented with exactly these words until the next rebuild, so a
+    word is split the same way on both sides; `version` (a digest of the words) tells each
+    process when to load them again."""
+
+    words = models.TextField(blank=True)
+    version = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("search dictionary")
+        verbose_name_plural = _("search dictionary")
+
+    def __str__(self) -> str:
+        return f"search dictionary {self.version[:8]}"
+
+
+class Synonym(models.Model):
+    """A rule of the shop-wide synonym list that operators edit in admin, applied by every
+    backend when a query is read: two-way (every term finds the others: sneakers, trainers,
+    运动鞋) or one-way (the terms also find the targets, not the other way round: cell phone =>
+    smartphone). A term is a word or a phrase, in either language. A product named by the
+    shopper's own words always ranks above one found through a synonym."""
+
+    class Kind(models.TextChoices):
+        TWO_WAY = "two_way", _("two-way (each finds the others)")
+        ONE_WAY = "one_way", _("one-way (terms also find the targets)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.TWO_WAY)
+    terms = models.TextField(
+        _("terms"), help_text=_("Words or phrases, separated by commas (English or Chinese).")
+    )
+    targets = models.TextField(
+        _("targets"),
+        blank=True,
+        help_text=_("One-way only: what a search for the terms also finds, separated by commas."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.ONE_WAY:
+            return f"{self.terms} => {self.targets}"
+        return self.terms
 
 
 class FrequentStem(models.Model):

@@ -43,6 +43,13 @@ class SearchQuery:
     categories: tuple[str, ...] = ()  # category slugs; a category includes its descendants
     brands: tuple[str, ...] = ()  # brand slugs
     price_bands: tuple[str, ...] = ()  # keys of PRICE_BANDS
+    # A price range read from the words ("under 500", "100-200元"): low inclusive, high
+    # inclusive; AND-ed with the bands.
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    # Colour keys (catalog.attributes.VALUE_NAMES) read from the words ("red", "红色"): a
+    # product has a variant of one of these colours.
+    colours: tuple[str, ...] = ()
     min_rating: int | None = None  # one of RATING_LEVELS: average rating >= n
     in_stock: bool = False
     sort: str = "relevance"  # one of SORTS
@@ -75,6 +82,12 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     did_you_mean: str | None = None  # a corrected query when the text found little or nothing
     related: list[str] = field(default_factory=list)  # related searches
+    # When no product has every word: the words left out of the search whose hits are shown,
+    # in the order typed (empty when every word matched).
+    dropped: list[str] = field(default_factory=list)
+    # When what was left after dropping words was too weak to show (total is then 0): the
+    # words a shopper may search for instead, offered as a link.
+    instead: str | None = None
     backend: str = ""
 
 
