@@ -129,6 +129,15 @@ class Clause:
     alternatives: tuple[str, ...] = ()
     prefix: str = ""
     corrected: str = ""  # the vocabulary word a misspelt word was taken for
+    # Other ways to say it, from the synonym list (search/synonyms.py): a hit may contain one of
+    # these instead. A word with synonyms is matched in its own forms only (see `exact`).
+    synonyms: tuple[Clause, ...] = ()
+    # Several words of the synonym list taken together ("running shoes"): a hit contains each
+    # (anywhere), or one of the synonyms.
+    parts: tuple[Clause, ...] = ()
+    # Matched as written and in its plural or singular, never through its stem ("comforter" is
+    # not "comfort") nor as a typo: a word of the synonym list.
+    exact: bool = False
 
     @property
     def is_phrase(self) -> bool:
@@ -136,7 +145,7 @@ class Clause:
 
     @property
     def is_cjk(self) -> bool:
-        return not self.phrase and is_cjk(self.word)
+        return not self.phrase and not self.parts and is_cjk(self.word)
 
 
 @dataclass

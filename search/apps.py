@@ -7,7 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        """Connect the receivers (receivers.py): catalog changes queue re-indexing."""
+        """Connect the receivers (receivers.py): catalog changes queue re-indexing; a changed
+        synonym rule makes every process read the list again."""
         from django.db.models.signals import post_delete, post_save
 
         from catalog.models import Brand, Category, Product, ProductVariant, Review
@@ -17,7 +18,7 @@ class SearchConfig(AppConfig):
 
         from . import receivers
         from .health import check_search
-        from .models import SearchSettings
+        from .models import SearchSettings, Synonym
 
         uid = "search."
         for signal in (post_save, post_delete):
@@ -32,6 +33,9 @@ class SearchConfig(AppConfig):
                     dispatch_uid=f"{uid}{part.__name__}.{name}",
                 )
             signal.connect(receivers.stock_changed, sender=Stock, dispatch_uid=f"{uid}stock.{name}")
+            signal.connect(
+                receivers.synonym_changed, sender=Synonym, dispatch_uid=f"{uid}synonym.{name}"
+            )
         post_save.connect(
             receivers.category_changed, sender=Category, dispatch_uid=uid + "category"
         )

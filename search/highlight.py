@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from .analysis import CJK, ParsedQuery, is_cjk
+from .analysis import CJK, Clause, ParsedQuery, is_cjk
 
 _LATIN = re.compile(r"[a-z0-9]+")
 _RUN = re.compile(f"[{CJK}]+")
@@ -21,17 +21,25 @@ class Matcher:
         self.prefixes: set[str] = set()
         self.cjk: set[str] = set()
         for clause in parsed.clauses:
-            if clause.phrase:
-                for word in clause.word.split():
-                    (self.cjk if is_cjk(word) else self.words).add(word)
-            elif clause.is_cjk:
-                self.cjk.add(clause.word)
-            else:
-                self.words.update(clause.alternatives or (clause.word,))
-                if clause.corrected:
-                    self.words.add(clause.corrected)
-                if clause.prefix:
-                    self.prefixes.add(clause.prefix)
+            self._add(clause)
+
+    def _add(self, clause: Clause) -> None:
+        """A clause's words, its parts' and its synonyms'."""
+        for other in (*clause.parts, *clause.synonyms):
+            self._add(other)
+        if clause.parts:
+            return
+        if clause.phrase:
+            for word in clause.word.split():
+                (self.cjk if is_cjk(word) else self.words).add(word)
+        elif clause.is_cjk:
+            self.cjk.add(clause.word)
+        else:
+            self.words.update(clause.alternatives or (clause.word,))
+            if clause.corrected:
+                self.words.add(clause.corrected)
+            if clause.prefix:
+                self.prefixes.add(clause.prefix)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         lower = text.lower()

@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import cache
+from django.db import transaction
 
 from catalog.models import Category, Product, ProductVariant
 
 from .models import SETTINGS_CACHE_KEY
-from .services import search_index_queue
+from .services import search_index_queue, synonyms_changed
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,13 @@ def products_bulk_changed(sender, product_ids=None, **kwargs) -> None:
 
 def settings_saved(sender, **kwargs) -> None:
     cache.delete(SETTINGS_CACHE_KEY)
+
+
+def synonym_changed(sender, **kwargs) -> None:
+    """Now, for the reads of this transaction, and again once it commits, so that no process
+    keeps a table built from the rows as they were before."""
+    synonyms_changed()
+    transaction.on_commit(synonyms_changed)
 
 
 def _subtree(category: Category) -> list[int]:

@@ -1,10 +1,14 @@
-"""Reads for the search pages: product cards for a page of hits, and the admin report."""
+"""Reads for the search pages: product cards for a page of hits, the admin report, and the
+synonym list every backend expands queries with."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max, QuerySet
 from django.utils import timezone
 
@@ -12,7 +16,16 @@ from catalog.models import Product
 from catalog.selectors import card_list, product_cards
 
 from .backends.base import Hit
-from .models import SearchQueryLog
+from .models import SearchQueryLog, Synonym
+from .synonyms import RuleError, SynonymTable, make_rule
+
+logger = logging.getLogger(__name__)
+
+# The synonym list's version: a new value whenever a rule is saved or deleted
+# (services.synonyms_changed); each process keeps the table it built until the value changes.
+SYNONYMS_VERSION_KEY = "search:synonyms:version"
+
+_synonym_table: tuple[str, SynonymTable] | None = None
 
 
 def hit_cards(hits: list[Hit]) -> list[Product]:
@@ -64,3 +77,25 @@ def search_report(*, days: int, limit: int = 50) -> SearchReport:
         top=_grouped(logs, limit),
         empty=_grouped(empty, limit),
     )
+
+
+def synonym_table() -> SynonymTable:
+    """The active synonym rules, built once per process and version of the list."""
+    global _synonym_table
+    version = cache.get(SYNONYMS_VERSION_KEY)
+    if version is None:
+        cache.add(SYNONYMS_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(SYNONYMS_VERSION_KEY)
+    if _synonym_table is not None and _synonym_table[0] == version:
+        return _synonym_table[1]
+    rules = []
+    for row in Synonym.objects.filter(is_active=True).order_by("pk"):
+        try:
+            rules.append(
+                make_rule(row.terms, row.targets, one_way=row.kind == Synonym.Kind.ONE_WAY)
+            )
+        except RuleError as exc:  # saved around the admin's validation
+            logger.warning("synonym %s skipped: %s", row.pk, exc)
+    table = SynonymTable(rules)
+    _synonym_table = (version, table)
+    return table

@@ -12,6 +12,7 @@ settings choose, with the database backend answering when Elasticsearch cannot.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -27,7 +28,9 @@ from .backends.base import (
     SearchResult,
     Suggestion,
 )
-from .models import SearchQueryLog
+from .models import SearchQueryLog, Synonym
+from .selectors import SYNONYMS_VERSION_KEY
+from .synonyms import Rule
 
 logger = logging.getLogger(__name__)
 
@@ -223,3 +226,30 @@ def search_index_queue(
     batch.everything = batch.everything or everything
     if not pending:
         transaction.on_commit(batch.flush, using=using)
+
+
+# --- Synonyms -----------------------------------------------------------------------------------
+def synonyms_changed() -> None:
+    """A new version of the synonym list: every process builds its table again."""
+    cache.set(SYNONYMS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@transaction.atomic
+def synonyms_load(*, rules: list[Rule], replace: bool = False) -> int:
+    """Add these rules to the synonym list (with `replace`, instead of every rule in it); a rule
+    whose terms and targets are already there is not added twice. Returns how many were
+    added."""
+    if replace:
+        Synonym.objects.all().delete()
+    existing = set(Synonym.objects.values_list("kind", "terms", "targets"))
+    new = []
+    for rule in rules:
+        kind = Synonym.Kind.ONE_WAY if rule.one_way else Synonym.Kind.TWO_WAY
+        row = (kind.value, ", ".join(rule.terms), ", ".join(rule.targets))
+        if row not in existing:
+            existing.add(row)
+            new.append(Synonym(kind=row[0], terms=row[1], targets=row[2]))
+    Synonym.objects.bulk_create(new)
+    synonyms_changed()
+    transaction.on_commit(synonyms_changed)
+    return len(new)

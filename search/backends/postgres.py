@@ -31,6 +31,9 @@ RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 TRIGRAM_THRESHOLD = 0.2
 # How many of the best matches by `head` are ranked again by the full vector (read from TOAST).
 RESCORE_CANDIDATES = 100
+# The weights a search limited to some fields reads: "name" (autocomplete: name, brand and
+# category) and "strong" (name and attributes; the brand is read from its own text).
+FIELD_WEIGHTS = {"name": "AB", "strong": "AC"}
 
 
 class PostgresBackend(DatabaseBackend):
@@ -56,24 +59,37 @@ class PostgresBackend(DatabaseBackend):
         "to_tsquery('simple', replace(f.words, ' ', ' | ')))"
     )
 
-    def _expressions(self, parsed: ParsedQuery, *, any_clause: bool, fields: str):
+    def _expressions(self, parsed: ParsedQuery, *, fields: str):
         """The tsquery, and the same without weights or word positions: what the GIN index
         answers exactly, with no need to read each candidate's vector."""
-        weights = "AB" if fields == "name" else ""
-        joiner = " | " if any_clause else " & "
-        expression = joiner.join(tsquery_clause(c, weights, any_clause) for c in parsed.clauses)
-        loose = joiner.join(tsquery_clause(c, "", any_clause, loose=True) for c in parsed.clauses)
+        weights = FIELD_WEIGHTS.get(fields, "")
+        expression = " & ".join(tsquery_clause(c, weights) for c in parsed.clauses)
+        loose = " & ".join(tsquery_clause(c, "", loose=True) for c in parsed.clauses)
         return expression, loose, weights
 
-    def match_source(
-        self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all", rank: bool = True
-    ):
-        expression, loose, weights = self._expressions(parsed, any_clause=any_clause, fields=fields)
+    def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
+        expression, loose, weights = self._expressions(parsed, fields=fields)
         text_score = f"ts_rank('{RANK_WEIGHTS}'::float4[], d.head, q.query)" if rank else "0.0"
-        select = f"SELECT {COLUMNS}, {text_score} AS text_score FROM {DOC} d, "
+        tier, tier_params = self._tier(parsed, expression) if rank else ("0", [])
+        select = f"SELECT {COLUMNS}, {text_score} AS text_score, {tier} AS tier FROM {DOC} d, "
+        if fields == "strong":
+            # The brand shares its weight with the category: each word is looked for in the
+            # name and attributes (A, C), or else in the brand's own text.
+            checks, params = [], []
+            for clause in parsed.clauses:
+                checks.append(
+                    "(d.head @@ to_tsquery('simple', %s) "
+                    "OR to_tsvector('simple', d.brand_text) @@ to_tsquery('simple', %s))"
+                )
+                params.extend([tsquery_clause(clause, weights), tsquery_clause(clause)])
+            sql = (
+                f"{select}to_tsquery('simple', %s) q(query) "
+                f"WHERE d.vector @@ q.query AND {' AND '.join(checks)}"
+            )
+            return sql, [*tier_params, loose, *params]
         if expression == loose:
             sql = f"{select}to_tsquery('simple', %s) q(query) WHERE d.vector @@ q.query"
-            return sql, [expression]
+            return sql, [*tier_params, expression]
         # Phrases or weights: the index answers the loose query, then `head` (in the row) is
         # checked, and the full vector (in TOAST) only where `head` does not match, and never
         # when only the name, brand and category count (weights A and B, all in `head`).
@@ -82,12 +98,22 @@ class PostgresBackend(DatabaseBackend):
             f"{select}to_tsquery('simple', %s) q(query), to_tsquery('simple', %s) l(query) "
             f"WHERE d.vector @@ l.query AND {check}"
         )
-        return sql, [expression, loose]
+        return sql, [*tier_params, expression, loose]
 
-    def rescore_sql(self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all"):
-        expression, _loose, _weights = self._expressions(
-            parsed, any_clause=any_clause, fields=fields
-        )
+    @staticmethod
+    def _tier(parsed: ParsedQuery, expression: str) -> tuple[str, list]:
+        """(SQL of the match's tier, params): 2 with the shopper's own words in the name, brand,
+        category or attributes (`head`, in the row), 1 with them or their synonyms there, 0 in
+        the description only."""
+        own = " & ".join(tsquery_clause(c, own=True) for c in parsed.clauses)
+        sql, params = "WHEN d.head @@ to_tsquery('simple', %s) THEN 2 ", [own]
+        if any(c.synonyms for c in parsed.clauses):
+            sql += "WHEN d.head @@ to_tsquery('simple', %s) THEN 1 "
+            params.append(expression)
+        return f"CASE {sql}ELSE 0 END", params
+
+    def rescore_sql(self, parsed: ParsedQuery, *, fields: str = "all"):
+        expression, _loose, _weights = self._expressions(parsed, fields=fields)
         sql = (
             f"(SELECT ts_rank('{RANK_WEIGHTS}'::float4[], v.vector, to_tsquery('simple', %s)) "
             f"FROM {DOC} v WHERE v.product_id = n.product_id)"

@@ -18,11 +18,14 @@ from ..analysis import ParsedQuery, trigrams
 from ..models import SearchDocument
 from .database.backend import DatabaseBackend
 from .database.sql import COLUMNS as DOC_COLUMNS
-from .database.sql import DOC, fts_clause
+from .database.sql import DOC, HEAD_COLUMNS, fts_clause, fts_own_clause
 
 # BM25 weights of the FTS5 columns: name, brand, category, attrs, description.
 COLUMN_WEIGHTS = (10.0, 5.0, 4.0, 2.0, 1.0)
 COLUMNS = ("name", "brand", "category", "attrs", "description")
+# The columns a search limited to some fields reads: "name" (autocomplete) and "strong" (where
+# a match shows that the product is what was asked for, see DatabaseBackend._narrowed).
+FIELD_COLUMNS = {"name": "{name brand}", "strong": "{name brand attrs}"}
 
 
 # Read the database through memory-mapped I/O: a search touches thousands of pages of the
@@ -44,21 +47,32 @@ class SqliteBackend(DatabaseBackend):
                 cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             connection._search_prepared = raw
 
-    def match_source(
-        self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all", rank: bool = True
-    ):
-        joiner = " OR " if any_clause else " AND "
-        expression = joiner.join(fts_clause(c, any_clause) for c in parsed.clauses)
-        if fields == "name":
-            expression = "{name brand} : (" + expression + ")"
+    def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
+        expression = " AND ".join(fts_clause(c) for c in parsed.clauses)
+        if fields in FIELD_COLUMNS:
+            expression = f"{FIELD_COLUMNS[fields]} : ({expression})"
         weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
         text_score = f"-bm25(search_fts, {weights})" if rank else "0.0"
+        tier, tier_params = self._tier(parsed, expression) if rank else ("0", [])
         sql = (
-            f"SELECT {DOC_COLUMNS}, {text_score} AS text_score "
+            f"SELECT {DOC_COLUMNS}, {text_score} AS text_score, {tier} AS tier "
             f"FROM search_fts JOIN {DOC} d ON d.product_id = search_fts.rowid "
             "WHERE search_fts MATCH %s"
         )
-        return sql, [expression]
+        return sql, [*tier_params, expression]
+
+    @staticmethod
+    def _tier(parsed: ParsedQuery, expression: str) -> tuple[str, list]:
+        """(SQL of the match's tier, params): 2 with the shopper's own words in the name, brand,
+        category or attributes, 1 with them or their synonyms there, 0 in the description only.
+        Each tier is one more full-text lookup, read once for all the matches."""
+        own = " AND ".join(fts_own_clause(c) for c in parsed.clauses)
+        lookup = "d.product_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+        sql, params = f"WHEN {lookup} THEN 2 ", [f"{HEAD_COLUMNS} : ({own})"]
+        if any(c.synonyms for c in parsed.clauses):
+            sql += f"WHEN {lookup} THEN 1 "
+            params.append(f"{HEAD_COLUMNS} : ({expression})")
+        return f"CASE {sql}ELSE 0 END", params
 
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
         candidates: list[tuple[str, int]] = []

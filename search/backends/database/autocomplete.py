@@ -59,10 +59,10 @@ class AutocompleteMixin:
         return suggestions[:limit]
 
     def _autocomplete_products(self, plan: ParsedQuery, weights, limit: int) -> list[Suggestion]:
-        sql, params = self.match_source(plan, any_clause=False, fields="name")
+        sql, params = self.match_source(plan, fields="name")
         score = self._score_sql()
         score_params = self._score_params(weights, self.index_state())
-        rescore = self.rescore_sql(plan, any_clause=False, fields="name")
+        rescore = self.rescore_sql(plan, fields="name")
         if rescore is None:
             sql = (
                 f"SELECT product_id FROM ({sql}) m ORDER BY {score} DESC, product_id DESC LIMIT %s"

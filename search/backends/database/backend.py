@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 from abc import abstractmethod
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ from django.utils import timezone, translation
 
 from catalog.selectors import brand_directory, category_tree
 
-from ... import analysis, ranking
+from ... import analysis, partial, ranking
 from ...analysis import ParsedQuery
 from ...highlight import Matcher, highlight, snippet
 from ...models import (
@@ -48,6 +49,7 @@ from ...models import (
     SearchQueryLog,
     SearchSettings,
 )
+from ...selectors import synonym_table
 from ..base import (
     PRICE_BANDS,
     Hit,
@@ -88,11 +90,13 @@ class DatabaseBackend(
     """Base of the SQLite and PostgreSQL backends."""
 
     @abstractmethod
-    def match_source(
-        self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all", rank: bool = True
-    ):
-        """(SQL selecting the matching documents' COLUMNS (aliased `d`) plus `text_score`,
-        params). `rank=False`: the text score is not computed (0)."""
+    def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
+        """(SQL selecting the matching documents' COLUMNS (aliased `d`) plus `text_score` and
+        `tier`, params). `rank=False`: neither is computed (0). The tier puts the shopper's own
+        words in the name, brand, category or attributes (2) above their synonyms there (1),
+        and both above words found only in the description (0). `fields="strong"`: only
+        matches in the name, brand or attributes count (see `_narrowed`); `"name"`: in the
+        name, brand or category (autocomplete)."""
 
     @abstractmethod
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
@@ -114,7 +118,7 @@ class DatabaseBackend(
     def delete_terms(self, cursor) -> None:
         """Drop the whole vocabulary's typo lookup."""
 
-    def rescore_sql(self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all"):
+    def rescore_sql(self, parsed: ParsedQuery, *, fields: str = "all"):
         """(SQL of the final text score of the candidate row aliased `n`, params), for a backend
         whose `match_source` text score is a cheaper first pass; None: it is already final."""
         return None
@@ -147,24 +151,29 @@ class DatabaseBackend(
     def search(self, query: SearchQuery) -> SearchResult:
         self.prepare_connection()
         weights = SearchSettings.load().weights()
-        parsed = analysis.parse(query.text)
+        parsed = synonym_table().expand(analysis.parse(query.text))
         plan = self._resolve(parsed)
         tree = category_tree()
         brands = brand_directory()
         filters = self._filters(query, tree, brands)
         state = self.index_state()
-        rows = self._run(plan, query, filters, weights, state, any_clause=False)
-        total = rows["total"]
-        if total == 0 and len(plan.parsed.clauses) > 1:
+        rows = self._run(plan, query, filters, weights, state)
+        if rows["total"] == 0 and len(plan.parsed.clauses) > 1:
             # Every word may be known and still be a typo of another ("yoga matt").
             rows = self._respelled(plan, query, filters, weights, state) or rows
-            total = rows["total"]
-        long_cjk = any(c.is_cjk and len(c.word) > 2 for c in plan.parsed.clauses)
-        if total == 0 and (len(plan.parsed.clauses) > 1 or long_cjk):
-            # No product has every word (one may be found nowhere at all): rank those having
-            # some of them.
-            rows = self._run(plan, query, filters, weights, state, any_clause=True)
-            total = rows["total"]
+        dropped: list[str] = []
+        instead = None
+        if rows["total"] == 0 and len(plan.parsed.clauses) > 1:
+            narrowed = self._narrowed(plan, filters)
+            if narrowed is not None:
+                kept, strong = narrowed
+                if strong:
+                    dropped = [c.word for c in plan.parsed.clauses if c not in kept.parsed.clauses]
+                    plan = kept
+                    rows = self._run(plan, query, filters, weights, state)
+                else:
+                    instead = " ".join(c.word for c in kept.parsed.clauses)
+        total = rows["total"]
         hits = self._hits(rows["hits"], plan.parsed, query.language)
         with translation.override(query.language):
             facets = self._facets(rows, query, tree, brands)
@@ -175,8 +184,41 @@ class DatabaseBackend(
             facets=facets,
             did_you_mean=plan.did_you_mean,
             related=related,
+            dropped=dropped,
+            instead=instead,
             backend=self.name,
         )
+
+    def _narrowed(self, plan: Plan, filters) -> tuple[Plan, bool] | None:
+        """When no product has every word: the plan of the words kept (see search/partial.py)
+        and whether they find a product by its name, brand or attributes (if not, they are not
+        worth showing: "dog food" finding groceries only through the category "Food & Drink").
+        None: no word finds anything."""
+        clauses = plan.parsed.clauses
+
+        def narrowed(positions: tuple[int, ...]) -> Plan:
+            parsed = replace(plan.parsed, clauses=[clauses[i] for i in positions])
+            return Plan(parsed=parsed, did_you_mean=plan.did_you_mean)
+
+        kept = partial.words_kept(
+            len(clauses), lambda positions: self._exists(narrowed(positions).parsed, filters)
+        )
+        if kept is None:
+            return None
+        found = narrowed(kept)
+        return found, self._exists(found.parsed, filters, fields="strong")
+
+    def _exists(self, parsed: ParsedQuery, filters, *, fields: str = "all") -> bool:
+        """Whether a product passing the filters matches these words (in these fields)."""
+        source, params = self.match_source(parsed, fields=fields, rank=False)
+        where = [sql for sql, _params in filters.values()]
+        where_params = [p for _sql, ps in filters.values() for p in ps]
+        sql = f"SELECT 1 FROM ({source}) s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.statement_prefix}{sql} LIMIT 1", [*params, *where_params])
+            return cursor.fetchone() is not None
 
     def _filters(self, query: SearchQuery, tree, brands) -> dict[str, tuple[str, list]]:
         filters: dict[str, tuple[str, list]] = {}
@@ -217,8 +259,6 @@ class DatabaseBackend(
         filters,
         weights,
         state: IndexState,
-        *,
-        any_clause: bool,
     ) -> dict:
         """One statement: the page of hits (and, unless cached, the facet combinations); then
         the total and each facet's counts."""
@@ -237,7 +277,7 @@ class DatabaseBackend(
 
         rescore = None
         if relevance and not plan.parsed.empty:
-            rescore = self.rescore_sql(plan.parsed, any_clause=any_clause)
+            rescore = self.rescore_sql(plan.parsed)
 
         def page(source: str) -> str:
             # The page is cut first (a top-N sort), then numbered in the same order.
@@ -277,37 +317,36 @@ class DatabaseBackend(
             # (see CATALOG_STEM; an index not rebuilt since they are kept counts every document).
             cache_key = COMBOS_KEY.format(backend=self.name, version=state.version)
             cached = cache.get(cache_key)
-            source = f"SELECT {COLUMNS}, 1.0 AS text_score FROM {DOC} d"
+            source = f"SELECT {COLUMNS}, 1.0 AS text_score, 0 AS tier FROM {DOC} d"
             sql, params = page(source), page_params([])
             if cached is None and self._catalog_counts_kept():
                 sql += f" UNION ALL {stored_counts}"
                 params.append(CATALOG_STEM)
             elif cached is None:
                 sql += " UNION ALL " + combos(f"SELECT {COLUMNS} FROM {DOC} d")
-        elif (frequent := self._frequent_stem(plan.parsed, any_clause=any_clause)) is not None:
+        elif (frequent := self._frequent_stem(plan.parsed)) is not None:
             # A frequent stem: the counts are precomputed, and without filters, sorted by
             # relevance, its postings hold the first ranking pass (any other sort reads every
             # match for its page).
             # The postings' text scores hold for a query of exactly the stem's words.
             scored = set(plan.parsed.clauses[0].alternatives) == set(frequent.words.split())
             if rescore is not None and not filters and self.posting_score_sql and scored:
+                # The first-pass score reads only the name, brand, category and attributes:
+                # above 0 exactly where the stem is there (tier 2, see match_source).
                 postings = (
-                    "SELECT product_id, popularity_log, rating_avg, in_stock, text_score "
-                    f"FROM {POSTING} WHERE stem = %s"
+                    "SELECT product_id, popularity_log, rating_avg, in_stock, text_score, "
+                    f"CASE WHEN text_score > 0 THEN 2 ELSE 0 END AS tier FROM {POSTING} "
+                    "WHERE stem = %s"
                 )
                 sql = f"{page(postings)} UNION ALL {stored_counts}"
                 params = [*page_params([frequent.stem]), frequent.stem]
             else:
-                ranked, ranked_params = self.match_source(
-                    plan.parsed, any_clause=any_clause, rank=relevance
-                )
+                ranked, ranked_params = self.match_source(plan.parsed, rank=relevance)
                 sql = f"{page(ranked)} UNION ALL {stored_counts}"
                 params = [*page_params(ranked_params), frequent.stem]
         elif not filters:
             # The matches are read once for the page and the counts.
-            source, source_params = self.match_source(
-                plan.parsed, any_clause=any_clause, rank=relevance
-            )
+            source, source_params = self.match_source(plan.parsed, rank=relevance)
             sql = (
                 f"WITH m AS MATERIALIZED ({source}) {page('SELECT * FROM m')} "
                 f"UNION ALL {combos('SELECT * FROM m')}"
@@ -315,12 +354,8 @@ class DatabaseBackend(
             params = [*source_params, *page_params([])]
         else:
             # Only the matches passing the filters are ranked; the counts need every match.
-            ranked, ranked_params = self.match_source(
-                plan.parsed, any_clause=any_clause, rank=relevance
-            )
-            unranked, unranked_params = self.match_source(
-                plan.parsed, any_clause=any_clause, rank=False
-            )
+            ranked, ranked_params = self.match_source(plan.parsed, rank=relevance)
+            unranked, unranked_params = self.match_source(plan.parsed, rank=False)
             sql = f"{page(ranked)} UNION ALL {combos(unranked)}"
             params = [*page_params(ranked_params), *unranked_params]
         hits, rows = [], []
@@ -348,22 +383,24 @@ class DatabaseBackend(
         limit = int(self.rescore_candidates)
         order = (
             f"CASE WHEN first_pos <= {limit} THEN 0 ELSE 1 END, "
+            f"CASE WHEN first_pos <= {limit} THEN tier END DESC, "
             f"CASE WHEN first_pos <= {limit} THEN score END DESC, first_pos, product_id DESC"
         )
+        first = "tier DESC, first_score DESC, product_id DESC"
         candidates = (
-            "SELECT c.*, ROW_NUMBER() OVER (ORDER BY first_score DESC, product_id DESC)"
-            f" AS first_pos FROM (SELECT s.*, {score} AS first_score FROM ({source}) s{where}"
-            " ORDER BY first_score DESC, product_id DESC LIMIT %s) c"
+            f"SELECT c.*, ROW_NUMBER() OVER (ORDER BY {first}) AS first_pos FROM ("
+            f"SELECT s.*, {score} AS first_score FROM ({source}) s{where} "
+            f"ORDER BY {first} LIMIT %s) c"
         )
         rescored = (
-            "SELECT n.product_id, n.first_pos, n.popularity_log, n.rating_avg, n.in_stock, "
-            f"{rescore} AS text_score FROM ({candidates}) n"
+            "SELECT n.product_id, n.first_pos, n.tier, n.popularity_log, n.rating_avg, "
+            f"n.in_stock, {rescore} AS text_score FROM ({candidates}) n"
         )
         return (
             "SELECT 'h' AS kind, product_id AS a, NULL AS b, NULL AS c, NULL AS e, "
             f"ROW_NUMBER() OVER (ORDER BY {order}) AS f, score AS n FROM ("
             "SELECT * FROM ("
-            f"SELECT r.product_id, r.first_pos, {score} AS score FROM ({rescored}) r) x "
+            f"SELECT r.product_id, r.first_pos, r.tier, {score} AS score FROM ({rescored}) r) x "
             f"ORDER BY {order} LIMIT %s OFFSET %s) p"
         )
 

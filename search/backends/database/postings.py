@@ -117,14 +117,17 @@ class FrequentStemsMixin:
         them; an index only ever written product by product has none)."""
         return FrequentStem.objects.filter(stem=CATALOG_STEM).exists()
 
-    def _frequent_stem(self, parsed: ParsedQuery, *, any_clause: bool) -> FrequentStem | None:
+    def _frequent_stem(self, parsed: ParsedQuery) -> FrequentStem | None:
         """The frequent stem a one-word query stands for: its words (the word's other forms, or
         a typo's correction and its forms) all have that stem, so the documents matching it are
-        exactly those holding a word of the stem (their postings). None: not such a query."""
-        if any_clause or len(parsed.clauses) != 1:
+        exactly those holding a word of the stem (their postings). None: not such a query (a
+        word of the synonym list, matched in its own forms or through synonyms, is not)."""
+        if len(parsed.clauses) != 1:
             return None
         clause = parsed.clauses[0]
         if clause.is_phrase or clause.is_cjk or clause.prefix or not clause.alternatives:
+            return None
+        if clause.exact or clause.synonyms:
             return None
         stems = {analysis.stem(word) for word in clause.alternatives}
         if len(stems) != 1:

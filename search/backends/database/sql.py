@@ -66,7 +66,7 @@ BAND_KEYS = tuple(PRICE_BANDS)
 
 
 ORDERS = {
-    "relevance": "score DESC, product_id DESC",
+    "relevance": "tier DESC, score DESC, product_id DESC",
     "price_asc": "price ASC, product_id ASC",
     "price_desc": "price DESC, product_id DESC",
     "newest": "created_at DESC, product_id DESC",
@@ -95,18 +95,36 @@ def in_list(column: str, values: list[int]) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def fts_clause(clause: Clause, relaxed: bool = False) -> str:
-    """One clause in FTS5 query syntax (tokens are [a-z0-9] or CJK only: safe inside quotes).
-    `relaxed`: a Chinese word matches any of its bigrams instead of all of them in a row."""
+# FTS5 columns of the name, brand, category and attributes: where a synonym counts, and where a
+# hit ranks above one matching only in its description.
+HEAD_COLUMNS = "{name brand category attrs}"
+
+
+def fts_clause(clause: Clause) -> str:
+    """One clause in FTS5 query syntax (tokens are [a-z0-9] or CJK only: safe inside quotes):
+    the shopper's words anywhere, or one of their synonyms in the name, brand, category or
+    attributes."""
+    own = _fts_words(clause)
+    if not clause.synonyms:
+        return own
+    synonyms = " OR ".join(_fts_words(s) for s in clause.synonyms)
+    return f"({own} OR {HEAD_COLUMNS} : ({synonyms}))"
+
+
+def fts_own_clause(clause: Clause) -> str:
+    """The clause by the shopper's own words (their forms and corrections) only."""
+    return _fts_words(clause)
+
+
+def _fts_words(clause: Clause) -> str:
+    if clause.parts:
+        return "(" + " AND ".join(_fts_words(p) for p in clause.parts) + ")"
     if clause.phrase:
         return '"' + " ".join(clause.phrase) + '"'
     if clause.is_cjk:
         if len(clause.word) == 1:
             return f'"{clause.word}"*'
-        grams = analysis.bigrams(clause.word)
-        if relaxed:
-            return "(" + " OR ".join(f'"{g}"' for g in grams) + ")"
-        return '"' + " ".join(grams) + '"'
+        return '"' + " ".join(analysis.bigrams(clause.word)) + '"'
     options = [f'"{a}"' for a in clause.alternatives]
     if clause.prefix:
         options.append(f'"{clause.prefix}"*')
@@ -115,21 +133,38 @@ def fts_clause(clause: Clause, relaxed: bool = False) -> str:
     return "(" + " OR ".join(options) + ")"
 
 
+# The weights of the name, brand, category and attributes (all that `head` holds).
+HEAD_WEIGHTS = "ABC"
+
+
 def tsquery_clause(
-    clause: Clause, weights: str = "", relaxed: bool = False, loose: bool = False
+    clause: Clause, weights: str = "", loose: bool = False, own: bool = False
 ) -> str:
     """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields.
     `loose`: a phrase's words in any order and place (what a GIN index answers without reading
-    the document's positions)."""
+    the document's positions). A clause's synonyms count in the name, brand, category and
+    attributes only; `own`: not at all (the shopper's own words, their forms and
+    corrections)."""
+    words = _tsquery_words(clause, weights, loose)
+    if own or not clause.synonyms:
+        return words
+    # The loose query only finds candidates (its weights would be checked on every one).
+    limited = "" if loose else "".join(w for w in HEAD_WEIGHTS if not weights or w in weights)
+    synonyms = [_tsquery_words(s, limited, loose) for s in clause.synonyms]
+    return "(" + " | ".join([words, *synonyms]) + ")"
+
+
+def _tsquery_words(clause: Clause, weights: str, loose: bool) -> str:
+    if clause.parts:
+        return "(" + " & ".join(_tsquery_words(p, weights, loose) for p in clause.parts) + ")"
     followed_by = " & " if loose else " <-> "
     if clause.phrase:
         return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in clause.phrase) + ")"
     if clause.is_cjk:
         if len(clause.word) == 1:
             return f"'{clause.word}':*{weights}"
-        joiner = " | " if relaxed else followed_by
         grams = analysis.bigrams(clause.word)
-        return "(" + joiner.join(f"'{t}'{_w(weights)}" for t in grams) + ")"
+        return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in grams) + ")"
     options = [f"'{a}'{_w(weights)}" for a in clause.alternatives]
     if clause.prefix:
         options.append(f"'{clause.prefix}':*{weights}")

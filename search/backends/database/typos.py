@@ -27,7 +27,10 @@ class QueryPlanningMixin:
     def _resolve(self, parsed: ParsedQuery, *, fix_typos: bool = True) -> Plan:
         """Give each word its vocabulary forms; take a word found nowhere for the closest
         vocabulary word (a typo), or failing that for the beginning of longer words."""
-        latin = [c for c in parsed.clauses if not c.is_phrase and not c.is_cjk and len(c.word) > 1]
+        latin = [
+            c for c in parsed.clauses
+            if not c.is_phrase and not c.is_cjk and not c.exact and len(c.word) > 1
+        ]  # fmt: skip
         if not latin:
             return Plan(parsed=parsed)
         by_stem: dict[str, set[str]] = {}
@@ -80,7 +83,7 @@ class QueryPlanningMixin:
         clauses = [
             c for c in plan.parsed.clauses
             if not c.is_phrase and not c.is_cjk and not c.prefix and not c.corrected
-            and analysis.max_typo_distance(c.word)
+            and not c.exact and analysis.max_typo_distance(c.word)
         ]  # fmt: skip
         if not clauses:
             return None
@@ -102,7 +105,7 @@ class QueryPlanningMixin:
                 "term", flat=True
             )
             clause.alternatives = tuple(sorted({*forms, term}))
-            rows = self._run(plan, query, filters, weights, state, any_clause=False)
+            rows = self._run(plan, query, filters, weights, state)
             if rows["total"]:
                 clause.corrected = term
                 plan.did_you_mean = " ".join(
