@@ -65,15 +65,20 @@ def completion_inputs(text: str) -> list[str]:
 
 @registry.register_document
 class ProductDocument(Document):
-    # Matched text. `name_en.plain` keeps unstemmed words for exact and fuzzy matching.
+    # Matched text. The `plain` subfields keep unstemmed words: for fuzzy matching of names, and
+    # for the words of the synonym list, matched as written ("comforter" is not "comfort").
     name_en = _text(analyzer="english", fields={"plain": _text(analyzer="standard")})
     name_zh_hans = _text(analyzer="cjk")
-    description_en = _text(analyzer="english")
+    description_en = _text(analyzer="english", fields={"plain": _text(analyzer="standard")})
     description_zh_hans = _text(analyzer="cjk")
     brand_name = _text(analyzer="standard", fields={"raw": fields.KeywordField()})
-    category_names_en = _text(analyzer="english", multi=True)
+    category_names_en = _text(
+        analyzer="english", multi=True, fields={"plain": _text(analyzer="standard")}
+    )
     category_names_zh_hans = _text(analyzer="cjk", multi=True)
-    attributes_en = _text(analyzer="english", multi=True)
+    attributes_en = _text(
+        analyzer="english", multi=True, fields={"plain": _text(analyzer="standard")}
+    )
     attributes_zh_hans = _text(analyzer="cjk", multi=True)
     # The shop's vocabulary in unstemmed words, for "did you mean".
     spelling = _text(analyzer="standard")

@@ -37,7 +37,23 @@ MAX_TERM_WORDS = 4
 
 
 class RuleError(ValueError):
-    """A rule that cannot be read; the message says why, for the operator."""
+    """A rule that cannot be read: `code` says why (one of MESSAGES, which the admin shows
+    translated), `line` where in a list."""
+
+    MESSAGES = {
+        "no_terms": "A rule needs at least one term.",
+        "no_targets": "A one-way rule needs at least one target.",
+        "targets_two_way": "Only a one-way rule has targets.",
+        "one_term": "A two-way rule needs at least two different terms.",
+        "term_is_target": "A term cannot also be a target: %(term)s",
+        "too_long": "A term has at most %(words)s words: %(term)s",
+        "arrows": "A rule has at most one =>.",
+    }
+
+    def __init__(self, code: str, *, line: int | None = None, **params):
+        self.code, self.line, self.params = code, line, params
+        message = self.MESSAGES[code] % {"words": MAX_TERM_WORDS, **params}
+        super().__init__(f"line {line}: {message}" if line else message)
 
 
 @dataclass(frozen=True)
@@ -74,18 +90,19 @@ def make_rule(terms: str, targets: str = "", *, one_way: bool = False) -> Rule:
     own = split_terms(terms)
     aims = split_terms(targets)
     if not own:
-        raise RuleError("A rule needs at least one term.")
+        raise RuleError("no_terms")
     if one_way and not aims:
-        raise RuleError("A one-way rule needs at least one target.")
+        raise RuleError("no_targets")
     if not one_way and aims:
-        raise RuleError("Only a one-way rule has targets.")
+        raise RuleError("targets_two_way")
     if not one_way and len(own) < 2:
-        raise RuleError("A two-way rule needs at least two different terms.")
-    if set(own) & set(aims):
-        raise RuleError("A term cannot also be a target.")
+        raise RuleError("one_term")
+    both = [t for t in own if t in aims]
+    if both:
+        raise RuleError("term_is_target", term=both[0])
     long = [t for t in (*own, *aims) if len(t.split()) > MAX_TERM_WORDS]
     if long:
-        raise RuleError(f"A term has at most {MAX_TERM_WORDS} words: {long[0]}")
+        raise RuleError("too_long", term=long[0])
     return Rule(terms=own, targets=aims)
 
 
@@ -97,7 +114,7 @@ def parse_line(line: str) -> Rule | None:
     if ARROW in line:
         terms, _arrow, targets = line.partition(ARROW)
         if ARROW in targets:
-            raise RuleError("A rule has at most one =>.")
+            raise RuleError("arrows")
         return make_rule(terms, targets, one_way=True)
     return make_rule(line)
 
@@ -109,7 +126,7 @@ def parse_rules(text: str) -> list[Rule]:
         try:
             rule = parse_line(line)
         except RuleError as exc:
-            raise RuleError(f"line {number}: {exc}") from exc
+            raise RuleError(exc.code, line=number, **exc.params) from exc
         if rule is not None:
             rules.append(rule)
     return rules

@@ -184,22 +184,6 @@ def test_a_latin_word_in_a_chinese_query_must_match(elasticsearch_backend, make_
     assert set(ids(elasticsearch_backend.search(SearchQuery(text="手机")))) == {nova.pk, other.pk}
 
 
-def test_without_a_product_having_every_word_those_named_by_the_last_come_first(
-    elasticsearch_backend, make_product
-):
-    pillow = make_product(name_en="Latex Pillow", description_en="Breathable and cool.")
-    duvet = make_product(name_en="Silk Duvet", description_en="Light and warm.")
-    towel = make_product(name_en="Tea Towel", description_en="Cotton.")
-    elasticsearch_backend.index_products([pillow.pk, duvet.pk, towel.pk])
-
-    partial = elasticsearch_backend.search(SearchQuery(text="silk pillow"))
-    every_word = elasticsearch_backend.search(SearchQuery(text="latex pillow"))
-
-    assert ids(partial) == [pillow.pk, duvet.pk]
-    assert partial.total == 2
-    assert ids(every_word) == [pillow.pk]  # some words only when no product has them all
-
-
 def test_pages_beyond_the_result_window_are_empty_not_errors(elasticsearch_backend, make_product):
     product = make_product(name_en="Bamboo steamer")
     elasticsearch_backend.index_products([product.pk])

@@ -4,9 +4,15 @@ Switched on by ELASTICSEARCH_URL. Every transport or server error becomes
 `SearchBackendUnavailable`, on which `search.services` falls back to the database backend.
 
 Text matching: every word of the query must match somewhere in the product (English fields, typos
-allowed; Chinese text by its bigrams, with any Latin words in it required too). When no product
-has every word, the search is asked again for products having some of them, those named by the
-query's last word (the head of an English noun phrase) first.
+allowed; Chinese text by its bigrams, with any Latin words in it required too). The words of the
+shop's synonym list (search/synonyms.py, expanded at query time from the same table as the
+database backends) match as written, or through a synonym in the name, brand, category or
+attributes. When no product has every word, words are left out (search/partial.py) and reported,
+or, when what is left finds nothing by name, brand or attributes, nothing is shown.
+
+Matches are ordered by tier first (the shopper's own words in the name, brand, category or
+attributes; then through synonyms there; then in the description only), as on the database
+backends: each tier adds a constant far above any text score (see queries._tiered).
 
 Ranking mirrors `search.ranking` with a `function_score` around the text query:
 

@@ -14,6 +14,9 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.dsl.connections import connections
 
+from ... import analysis, partial
+from ...analysis import Clause
+from ...selectors import synonym_table
 from ..base import (
     Hit,
     SearchBackend,
@@ -28,7 +31,6 @@ from .queries import (
     MAX_RESULT_WINDOW,
     SOURCE_FIELDS,
     QueriesMixin,
-    _relaxable,
     field_language,
     split_query,
 )
@@ -93,9 +95,10 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
 
     def search(self, query: SearchQuery) -> SearchResult:
         words, phrases = split_query(query.text)
+        clauses = synonym_table().expand(analysis.parse(words)).clauses if words else []
         filters = self._filters(query)
         body: dict[str, Any] = {
-            "query": self._scored(self._text_query(words, phrases), query),
+            "query": self._scored(self._text_query(clauses, phrases), query, clauses, phrases),
             "post_filter": {"bool": {"filter": list(filters.values())}},
             "aggs": self._facet_aggs(filters),
             "sort": self._sort(query.sort),
@@ -112,15 +115,24 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
                 "text": words,
                 "spelling": {"term": {"field": "spelling", "suggest_mode": "missing", "size": 1}},
             }
+        dropped: list[str] = []
+        instead = None
         with self._unavailable_on_error():
             response = self.client.search(index=self.index, body=body)
             suggest = response.get("suggest", {})
-            if not response["hits"]["total"]["value"] and _relaxable(words):
-                # No product has every word: rank those having some of them, the more the better
-                # (as the database backends do), with the same filters and facets.
-                body["query"] = self._scored(self._text_query(words, phrases, relaxed=True), query)
-                body.pop("suggest", None)
-                response = self.client.search(index=self.index, body=body)
+            if not response["hits"]["total"]["value"] and len(clauses) > 1:
+                narrowed = self._narrowed(clauses, phrases, filters)
+                if narrowed is not None:
+                    kept, strong = narrowed
+                    if strong:
+                        # The same search for the words kept, with the same filters and facets.
+                        dropped = [c.word for c in clauses if c not in kept]
+                        text_query = self._text_query(kept, phrases)
+                        body["query"] = self._scored(text_query, query, kept, phrases)
+                        body.pop("suggest", None)
+                        response = self.client.search(index=self.index, body=body)
+                    else:
+                        instead = " ".join(c.word for c in kept)
 
         hits = [
             Hit(
@@ -141,8 +153,33 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
             facets=self._facets(response.get("aggregations", {}), query),
             did_you_mean=did_you_mean,
             related=related,
+            dropped=dropped,
+            instead=instead,
             backend=self.name,
         )
+
+    def _narrowed(
+        self, clauses: list[Clause], phrases: list[str], filters: dict[str, dict[str, Any]]
+    ) -> tuple[list[Clause], bool] | None:
+        """When no product has every word: the words kept (see search/partial.py) and whether
+        they find a product by its name, brand or attributes (if not, they are not worth
+        showing). None: no word finds anything."""
+
+        def found(kept: list[Clause], scope: str = "all") -> bool:
+            text_query = self._text_query(kept, phrases, scope=scope)
+            response = self.client.search(
+                index=self.index,
+                size=0,
+                track_total_hits=1,
+                query={"bool": {"must": [text_query], "filter": list(filters.values())}},
+            )
+            return response["hits"]["total"]["value"] > 0
+
+        positions = partial.words_kept(len(clauses), lambda kept: found([clauses[i] for i in kept]))
+        if positions is None:
+            return None
+        kept = [clauses[i] for i in positions]
+        return kept, found(kept, "strong")
 
     def autocomplete(self, text: str, *, language: str, limit: int = 8) -> list[Suggestion]:
         text = " ".join(text.split())

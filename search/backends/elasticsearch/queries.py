@@ -1,6 +1,6 @@
 """How a SearchQuery becomes an Elasticsearch query: the text query (English with typos, Chinese
-by bigrams, the head noun first when relaxed), the ranking function_score around it, sorts,
-filters and highlights."""
+by bigrams, the words of the synonym list as written or through their synonyms), the ranking
+function_score around it with the tiers of `_tiered`, sorts, filters and highlights."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import cache
 
 from search import ranking
+from search.analysis import Clause
 
 from ..base import (
     PRICE_BANDS,
@@ -53,6 +54,33 @@ CHINESE_FIELDS = [
 ]
 
 
+# The same without stemming: the words of the synonym list are matched as written.
+PLAIN_FIELDS = [
+    "name_en.plain^3",
+    "name_zh_hans^3",
+    "brand_name^2",
+    "category_names_en.plain^1.5",
+    "category_names_zh_hans^1.5",
+    "attributes_en.plain",
+    "attributes_zh_hans",
+    "description_en.plain",
+    "description_zh_hans",
+]
+
+# Where a match counts: "all" fields; the "head" (name, brand, category, attributes), where a
+# match ranks above one in the description only and where synonyms are looked for; "strong"
+# (name, brand, attributes), where a match shows a product is what was asked for (see
+# ElasticsearchBackend._narrowed).
+_OUTSIDE_SCOPE = {
+    "all": (),
+    "head": ("description_",),
+    "strong": ("description_", "category_"),
+}
+
+# Added to the score of a match per tier (see QueriesMixin._tiered): far above any text score
+# times the ranking blend, so a tier is never outranked by the one below.
+TIER_BOOST = 10_000.0
+
 PHRASE_FIELDS = [
     "name_en^3",
     "name_zh_hans^3",
@@ -80,10 +108,9 @@ def split_query(text: str) -> tuple[str, list[str]]:
     return " ".join(words.split()), [p for p in phrases if p]
 
 
-def _relaxable(words: str) -> bool:
-    """Whether a query without hits may be retried on some of its words: it has several words,
-    or Chinese longer than one bigram."""
-    return len(words.split()) > 1 or any(len(run) > 2 for run in _CJK_RUN.findall(words))
+def _in_scope(fields: list[str], scope: str) -> list[str]:
+    """The fields of a list that count in a scope (see _OUTSIDE_SCOPE)."""
+    return [f for f in fields if not f.startswith(_OUTSIDE_SCOPE[scope])]
 
 
 def field_language(language: str) -> str:
@@ -101,75 +128,91 @@ class QueriesMixin:
     """Building the queries (part of ElasticsearchBackend)."""
 
     def _text_query(
-        self, words: str, phrases: list[str], *, relaxed: bool = False
+        self, clauses: list[Clause], phrases: list[str], *, scope: str = "all", own: bool = False
     ) -> dict[str, Any]:
-        """Every word must match (in any field, typos allowed); `relaxed`: any of them."""
-        operator = "or" if relaxed else "and"
+        """Every word must match (in any field of the `scope`, typos allowed), and every phrase.
+        A word of the synonym list (a clause with synonyms) matches as written, or through one
+        of its synonyms in the name, brand, category or attributes; `own`: not through them."""
         must: list[dict[str, Any]] = []
+        words = " ".join(c.word for c in clauses if not c.synonyms)
         if words:
-            must.append(
-                {
-                    "bool": {
-                        "should": [
-                            # Every word somewhere in the product (name, brand, category ...).
-                            {
-                                "multi_match": {
-                                    "query": words,
-                                    "type": "cross_fields",
-                                    "fields": ENGLISH_FIELDS,
-                                    "operator": operator,
-                                    "boost": 2,
-                                }
-                            },
-                            # Typos: one or two edits per word, swapped letters counting as one.
-                            {
-                                "multi_match": {
-                                    "query": words,
-                                    "type": "best_fields",
-                                    "fields": FUZZY_FIELDS,
-                                    "operator": operator,
-                                    "fuzziness": "AUTO",
-                                    "fuzzy_transpositions": True,
-                                }
-                            },
-                            *self._chinese_query(words, relaxed=relaxed),
-                            *(self._head_noun_query(words) if relaxed else []),
-                        ],
-                        "minimum_should_match": 1,
-                    }
-                }
-            )
+            must.append(self._words_query(words, scope))
+        for clause in clauses:
+            if clause.synonyms:
+                options = [self._term_query(clause, scope)]
+                if not own:
+                    narrower = "strong" if scope == "strong" else "head"
+                    options += [self._term_query(s, narrower) for s in clause.synonyms]
+                must.append({"bool": {"should": options, "minimum_should_match": 1}})
         for phrase in phrases:
             must.append(
-                {"multi_match": {"query": phrase, "type": "phrase", "fields": PHRASE_FIELDS}}
+                {
+                    "multi_match": {
+                        "query": phrase,
+                        "type": "phrase",
+                        "fields": _in_scope(PHRASE_FIELDS, scope),
+                    }
+                }
             )
         if not must:
             return {"match_all": {}}
         return {"bool": {"must": must}}
 
-    @staticmethod
-    def _head_noun_query(words: str) -> list[dict[str, Any]]:
-        """An English noun phrase names the thing last ("stainless steel water bottle" is a
-        bottle), so among products having only some of the words, those named by the last one
-        come first."""
-        latin = _CJK_RUN.sub(" ", words).split()
-        if not latin:
-            return []
-        return [
-            {
-                "match": {
-                    "name_en": {
-                        "query": latin[-1],
-                        "fuzziness": "AUTO",
-                        "fuzzy_transpositions": True,
-                        "boost": 10,
-                    }
-                }
+    def _words_query(self, words: str, scope: str) -> dict[str, Any]:
+        """Every word somewhere in the product (English with typos, Chinese by its bigrams)."""
+        return {
+            "bool": {
+                "should": [
+                    # Every word somewhere in the product (name, brand, category ...).
+                    {
+                        "multi_match": {
+                            "query": words,
+                            "type": "cross_fields",
+                            "fields": _in_scope(ENGLISH_FIELDS, scope),
+                            "operator": "and",
+                            "boost": 2,
+                        }
+                    },
+                    # Typos: one or two edits per word, swapped letters counting as one.
+                    {
+                        "multi_match": {
+                            "query": words,
+                            "type": "best_fields",
+                            "fields": _in_scope(FUZZY_FIELDS, scope),
+                            "operator": "and",
+                            "fuzziness": "AUTO",
+                            "fuzzy_transpositions": True,
+                        }
+                    },
+                    *self._chinese_query(words, scope),
+                ],
+                "minimum_should_match": 1,
             }
-        ]
+        }
 
     @staticmethod
-    def _chinese_query(words: str, *, relaxed: bool = False) -> list[dict[str, Any]]:
+    def _term_query(clause: Clause, scope: str) -> dict[str, Any]:
+        """A term of the synonym list as written: a word in its own forms ("duvet", "duvets"),
+        several words each so (or, for a synonym, next to each other), Chinese by its bigrams
+        in a row."""
+        fields = _in_scope(PLAIN_FIELDS, scope)
+        if clause.parts:
+            return {"bool": {"must": [QueriesMixin._term_query(p, scope) for p in clause.parts]}}
+        if clause.phrase or clause.is_cjk:
+            return {"multi_match": {"query": clause.word, "type": "phrase", "fields": fields}}
+        forms = clause.alternatives or (clause.word,)
+        return {
+            "bool": {
+                "should": [
+                    {"multi_match": {"query": form, "type": "best_fields", "fields": fields}}
+                    for form in forms
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    @staticmethod
+    def _chinese_query(words: str, scope: str) -> list[dict[str, Any]]:
         """Chinese text: most of the query's bigrams must match, and every Latin word (a brand,
         "5G") too, so "Novaphone 手机" does not match every phone. Latin-only queries are left
         to the English fields: Chinese text repeats brand names, which would otherwise match
@@ -177,13 +220,14 @@ class QueriesMixin:
         cjk = " ".join(_CJK_RUN.findall(words))
         if not cjk:
             return []
+        fields = _in_scope(CHINESE_FIELDS, scope)
         must: list[dict[str, Any]] = [
             {
                 "multi_match": {
                     "query": cjk,
                     "type": "best_fields",
-                    "fields": CHINESE_FIELDS,
-                    "minimum_should_match": "1" if relaxed else "75%",
+                    "fields": fields,
+                    "minimum_should_match": "75%",
                 }
             }
         ]
@@ -194,14 +238,42 @@ class QueriesMixin:
                     "multi_match": {
                         "query": latin,
                         "type": "cross_fields",
-                        "fields": [*CHINESE_FIELDS, "brand_name^2", "name_en^3"],
-                        "operator": "or" if relaxed else "and",
+                        "fields": _in_scope([*CHINESE_FIELDS, "brand_name^2", "name_en^3"], scope),
+                        "operator": "and",
                     }
                 }
             )
-        return [{"bool": {"should" if relaxed else "must": must, "boost": 2}}]
+        return [{"bool": {"must": must, "boost": 2}}]
 
-    def _scored(self, text_query: dict[str, Any], query: SearchQuery) -> dict[str, Any]:
+    def _tiered(
+        self, text_query: dict[str, Any], clauses: list[Clause], phrases: list[str]
+    ) -> dict[str, Any]:
+        """The text query with each match's tier added to its score (as the database backends
+        order by it): TIER_BOOST for a match of the shopper's own words in the name, brand,
+        category or attributes, TIER_BOOST more if through synonyms there, none when only the
+        description has the words."""
+        if not clauses and not phrases:
+            return text_query
+        own = self._text_query(clauses, phrases, scope="head", own=True)
+        tiers = [{"constant_score": {"filter": own, "boost": TIER_BOOST}}]
+        tiers.append(
+            {
+                "constant_score": {
+                    "filter": self._text_query(clauses, phrases, scope="head"),
+                    "boost": TIER_BOOST,
+                }
+            }
+        )
+        return {"bool": {"must": [text_query], "should": tiers}}
+
+    def _scored(
+        self,
+        text_query: dict[str, Any],
+        query: SearchQuery,
+        clauses: list[Clause],
+        phrases: list[str],
+    ) -> dict[str, Any]:
+        """The text query ranked as `search.ranking` blends it, by tier first (see _tiered)."""
         if query.sort != "relevance":
             return text_query
         weights = self._weights()
@@ -247,7 +319,7 @@ class QueriesMixin:
                     "boost_mode": "multiply",
                 }
             }
-        return scored
+        return self._tiered(scored, clauses, phrases)
 
     @staticmethod
     def _weights() -> ranking.Weights:
