@@ -134,12 +134,13 @@ def parse_rules(text: str) -> list[Rule]:
 
 def own_forms(word: str) -> tuple[str, ...]:
     """A word of the synonym list as written and in its English plural or singular ("duvet",
-    "duvets"; "hoodie", "hoodies"; "cherry", "cherries"). Chinese and digits as written."""
+    "duvets"; "cherry", "cherries"; both "hoodie" and "hoody" for "hoodies"). Chinese and
+    digits as written."""
     if analysis.is_cjk(word) or not word.isalpha() or len(word) < 3:
         return (word,)
     forms = {word}
     if word.endswith("ies"):
-        forms.add(word[:-3] + "y")
+        forms.update((word[:-3] + "y", word[:-1]))
     elif word.endswith(("ses", "xes", "ches", "shes")):
         forms.add(word[:-2])
     elif word.endswith("s") and not word.endswith("ss"):
@@ -161,12 +162,15 @@ class SynonymTable:
         found: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
 
         def add(term: str, others: Iterable[str]) -> None:
-            key = tuple(term.split())
-            entry = found.setdefault(key, [])
-            for other in others:
-                words = tuple(other.split())
-                if words != key and words not in entry:
-                    entry.append(words)
+            words = tuple(term.split())
+            # A shopper may type the term in the plural or singular ("comforters", "sneaker").
+            for form in own_forms(words[-1]):
+                key = (*words[:-1], form)
+                entry = found.setdefault(key, [])
+                for other in others:
+                    other_words = tuple(other.split())
+                    if other_words != words and other_words not in entry:
+                        entry.append(other_words)
 
         for rule in rules:
             if rule.one_way:

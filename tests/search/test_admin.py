@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from search.models import SearchQueryLog, SearchSettings
+from search.models import SearchQueryLog, SearchSettings, Synonym
 from tests.accounts.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,75 @@ def test_settings_changelist_lists_the_one_row(admin_client):
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [SearchSettings.load()]
+
+
+# --- Synonyms -------------------------------------------------------------------------------------
+SYNONYM = {
+    "kind": "two_way",
+    "terms": "Zorbs\uff0c marbles",  # a Chinese comma
+    "targets": "",
+    "is_active": "on",
+    "note": "",
+}
+
+
+def test_the_operator_adds_a_synonym_rule_saved_normalised(admin_client):
+    response = admin_client.post(reverse("admin:search_synonym_add"), SYNONYM)
+
+    assert response.status_code == 302
+    assert Synonym.objects.get(terms="zorbs, marbles").kind == Synonym.Kind.TWO_WAY
+
+
+def test_the_operator_lists_searches_and_filters_the_synonyms(admin_client):
+    url = reverse("admin:search_synonym_changelist")
+
+    listed = admin_client.get(url, {"q": "kicks", "kind__exact": "two_way"})
+    one_way = admin_client.get(url, {"q": "kicks", "kind__exact": "one_way"})
+
+    assert listed.status_code == 200
+    assert [s.terms for s in listed.context["cl"].result_list] == [
+        "sneakers, trainers, kicks, 运动鞋, 球鞋, 休闲鞋, 板鞋"
+    ]
+    assert list(one_way.context["cl"].result_list) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"terms": " , "}, "terms", "Enter at least one term."),
+        ({"kind": "one_way", "terms": "mtb"}, "targets", "A one-way rule needs at least one"),
+        ({"targets": "glass"}, "targets", "Only a one-way rule has targets"),
+        ({"terms": "zorbs, Zorbs"}, "terms", "at least two different terms"),
+        ({"kind": "one_way", "terms": "mtb", "targets": "MTB"}, "terms", "both a term and"),
+    ],
+)
+def test_a_synonym_rule_that_cannot_be_read_is_refused_with_a_reason(
+    admin_client, data, field, message
+):
+    response = admin_client.post(reverse("admin:search_synonym_add"), {**SYNONYM, **data})
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors[field])
+
+
+def test_a_duplicate_synonym_rule_is_refused(admin_client):
+    Synonym.objects.create(terms="zorbs, marbles")
+
+    response = admin_client.post(reverse("admin:search_synonym_add"), SYNONYM)
+
+    assert response.status_code == 200
+    assert "already has this rule" in str(response.context["adminform"].form.non_field_errors())
+
+
+def test_merchant_staff_neither_see_nor_add_synonyms(client):
+    client.force_login(StaffFactory())
+    rule = Synonym.objects.first()
+
+    index = client.get(reverse("admin:index")).content.decode()
+    page = client.get(reverse("admin:search_synonym_change", args=[rule.pk]))
+    added = client.post(reverse("admin:search_synonym_add"), SYNONYM)
+
+    assert reverse("admin:search_synonym_changelist") not in index
+    assert page.status_code == 403
+    assert added.status_code == 403
+    assert not Synonym.objects.filter(terms="zorbs, marbles").exists()
