@@ -31,9 +31,9 @@ RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 TRIGRAM_THRESHOLD = 0.2
 # How many of the best matches by `head` are ranked again by the full vector (read from TOAST).
 RESCORE_CANDIDATES = 100
-# The weights a search limited to some fields reads: "name" (autocomplete: name, brand and
-# category) and "strong" (name and attributes; the brand is read from its own text).
-FIELD_WEIGHTS = {"name": "AB", "strong": "AC"}
+# The weights a search limited to some fields reads (see DatabaseBackend.match_source); for
+# "strong" the brand, which shares B with the category, is read from its own text.
+FIELD_WEIGHTS = {"name": "AB", "head": "ABC", "strong": "AC"}
 
 
 class PostgresBackend(DatabaseBackend):

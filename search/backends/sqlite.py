@@ -23,9 +23,12 @@ from .database.sql import DOC, HEAD_COLUMNS, fts_clause, fts_own_clause
 # BM25 weights of the FTS5 columns: name, brand, category, attrs, description.
 COLUMN_WEIGHTS = (10.0, 5.0, 4.0, 2.0, 1.0)
 COLUMNS = ("name", "brand", "category", "attrs", "description")
-# The columns a search limited to some fields reads: "name" (autocomplete) and "strong" (where
-# a match shows that the product is what was asked for, see DatabaseBackend._narrowed).
-FIELD_COLUMNS = {"name": "{name brand}", "strong": "{name brand attrs}"}
+# The columns a search limited to some fields reads (see DatabaseBackend.match_source).
+FIELD_COLUMNS = {
+    "name": "{name brand}",
+    "head": HEAD_COLUMNS,
+    "strong": "{name brand attrs}",
+}
 
 
 # Read the database through memory-mapped I/O: a search touches thousands of pages of the

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Product
 from search.backends.base import SearchQuery
 from search.backends.database.sql import FACET, POSTING
-from search.models import FrequentStem
+from search.models import FrequentStem, Synonym
 from search.services import database_backend
 from tests.search.conftest import index
 
@@ -108,6 +108,32 @@ CHANGES = {
         pk=products[3].pk
     ).update(is_active=False),
 }
+
+
+def test_a_frequent_word_with_synonyms_counts_those_found_only_through_them(
+    shop, catalog, monkeypatch
+):
+    """The stem's counts plus those of the products found only through a synonym: what reading
+    every match counts, and the same pages."""
+    Synonym.objects.create(terms="black, noir")
+    clutch = shop.product("Noir Evening Clutch", category="bags", brand="Oakway", price="90.00")
+    backend = database_backend()
+    backend.rebuild()
+    queries = [
+        SearchQuery(text="black"),
+        SearchQuery(text="black", categories=("bags",), in_stock=True),
+        SearchQuery(text="black", sort="price_asc"),
+    ]
+
+    precomputed = [answer(backend, q) for q in queries]
+    with monkeypatch.context() as m:
+        m.setattr(backend, "_frequent_stem", lambda parsed: None)
+        scanned = [answer(backend, q) for q in queries]
+
+    assert precomputed == scanned
+    assert precomputed[0][0] == 6
+    assert clutch.pk in [product_id for product_id, _score in precomputed[0][2]]
+    assert all(FACET in read_tables(backend, q) for q in queries)
 
 
 def test_after_a_rebuild_the_precomputed_counts_equal_a_full_scan(shop, catalog, monkeypatch):

@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 from catalog.selectors import brand_directory, category_tree
 
 from ... import analysis, partial, ranking
-from ...analysis import ParsedQuery
+from ...analysis import Clause, ParsedQuery
 from ...highlight import Matcher, highlight, snippet
 from ...models import (
     SearchDocument,
@@ -95,8 +95,9 @@ class DatabaseBackend(
         `tier`, params). `rank=False`: neither is computed (0). The tier puts the shopper's own
         words in the name, brand, category or attributes (2) above their synonyms there (1),
         and both above words found only in the description (0). `fields="strong"`: only
-        matches in the name, brand or attributes count (see `_narrowed`); `"name"`: in the
-        name, brand or category (autocomplete)."""
+        matches in the name, brand or attributes count (see `_narrowed`); `"head"`: in the
+        name, brand, category or attributes; `"name"`: in the name, brand or category
+        (autocomplete)."""
 
     @abstractmethod
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
@@ -327,9 +328,18 @@ class DatabaseBackend(
         elif (frequent := self._frequent_stem(plan.parsed)) is not None:
             # A frequent stem: the counts are precomputed, and without filters, sorted by
             # relevance, its postings hold the first ranking pass (any other sort reads every
-            # match for its page).
+            # match for its page). A word of the synonym list adds the documents found only
+            # through its synonyms, counted apart (no posting holds them); its page reads every
+            # match, as the postings' scores are not those of a query with the synonyms.
+            clause = plan.parsed.clauses[0]
+            counts, counts_params = stored_counts, [frequent.stem]
+            if clause.synonyms:
+                only, only_params = self._synonyms_only(clause, frequent.stem)
+                counts += f" UNION ALL {combos(only)}"
+                counts_params += only_params
             # The postings' text scores hold for a query of exactly the stem's words.
-            scored = set(plan.parsed.clauses[0].alternatives) == set(frequent.words.split())
+            scored = set(clause.alternatives) == set(frequent.words.split())
+            scored = scored and not clause.synonyms
             if rescore is not None and not filters and self.posting_score_sql and scored:
                 # The first-pass score reads only the name, brand, category and attributes:
                 # above 0 exactly where the stem is there (tier 2, see match_source).
@@ -338,12 +348,12 @@ class DatabaseBackend(
                     f"CASE WHEN text_score > 0 THEN 2 ELSE 0 END AS tier FROM {POSTING} "
                     "WHERE stem = %s"
                 )
-                sql = f"{page(postings)} UNION ALL {stored_counts}"
-                params = [*page_params([frequent.stem]), frequent.stem]
+                sql = f"{page(postings)} UNION ALL {counts}"
+                params = [*page_params([frequent.stem]), *counts_params]
             else:
                 ranked, ranked_params = self.match_source(plan.parsed, rank=relevance)
-                sql = f"{page(ranked)} UNION ALL {stored_counts}"
-                params = [*page_params(ranked_params), frequent.stem]
+                sql = f"{page(ranked)} UNION ALL {counts}"
+                params = [*page_params(ranked_params), *counts_params]
         elif not filters:
             # The matches are read once for the page and the counts.
             source, source_params = self.match_source(plan.parsed, rank=relevance)
@@ -374,6 +384,20 @@ class DatabaseBackend(
             cache.set(cache_key, rows, COMBOS_SECONDS)
         hits.sort()
         return {"hits": hits, **self._count_facets(rows, query, filters)}
+
+    def _synonyms_only(self, clause: Clause, stem: str) -> tuple[str, list]:
+        """(SQL of the documents a one-word query of a frequent stem finds only through the
+        word's synonyms (in the name, brand, category or attributes), with the columns of
+        `match_source` unranked, params)."""
+        synonyms = replace(clause.synonyms[0], synonyms=clause.synonyms[1:])
+        source, params = self.match_source(
+            ParsedQuery(clauses=[synonyms]), fields="head", rank=False
+        )
+        sql = (
+            f"SELECT * FROM ({source}) d WHERE NOT EXISTS (SELECT 1 FROM {POSTING} p "
+            "WHERE p.stem = %s AND p.product_id = d.product_id)"
+        )
+        return sql, [*params, stem]
 
     def _rescored_page(self, source: str, where: str, score: str, rescore: str) -> str:
         """The page of a two-pass ranking (params: score, rescore, score, source, filters,

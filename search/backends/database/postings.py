@@ -120,16 +120,23 @@ class FrequentStemsMixin:
     def _frequent_stem(self, parsed: ParsedQuery) -> FrequentStem | None:
         """The frequent stem a one-word query stands for: its words (the word's other forms, or
         a typo's correction and its forms) all have that stem, so the documents matching it are
-        exactly those holding a word of the stem (their postings). None: not such a query (a
-        word of the synonym list, matched in its own forms or through synonyms, is not)."""
+        exactly those holding a word of the stem (their postings). A word of the synonym list,
+        matched in its own forms only, stands for its stem when those are all the stem's words
+        (its synonyms are then read apart, see DatabaseBackend._synonyms_only). None: not such
+        a query."""
         if len(parsed.clauses) != 1:
             return None
         clause = parsed.clauses[0]
         if clause.is_phrase or clause.is_cjk or clause.prefix or not clause.alternatives:
             return None
-        if clause.exact or clause.synonyms:
-            return None
         stems = {analysis.stem(word) for word in clause.alternatives}
         if len(stems) != 1:
             return None
-        return FrequentStem.objects.filter(stem=stems.pop()).first()
+        frequent = FrequentStem.objects.filter(stem=stems.pop()).first()
+        if (
+            frequent
+            and clause.exact
+            and not set(frequent.words.split()) <= set(clause.alternatives)
+        ):
+            return None  # the stem's other words are not this word's forms
+        return frequent
