@@ -4,6 +4,14 @@ ranking, highlights and autocomplete. Each backend (sqlite.py, postgres.py) supp
 full-text match and its typo candidate lookup, and may rank in two passes (`rescore_sql`: a
 cheaper text score for every match, the final one for the best `rescore_candidates`).
 
+The words are first expanded by the shop's synonym list (search/synonyms.py): a word of the list
+matches in its own forms, or through a synonym in the name, brand, category or attributes.
+Matches are ranked by tier first (`match_source`): the shopper's own words in the name, brand,
+category or attributes, then through synonyms there, then in the description only. When no
+product has every word, words are left out (search/partial.py) and reported in
+`SearchResult.dropped`; when what is left finds no product by its name, brand or attributes,
+nothing is shown and the words left are offered instead (`_narrowed`).
+
 One search is one SQL statement after the words are resolved. Every facet's disjunctive counts
 come from one GROUP BY over the matches by (category, brand, price band, rating floor, stock),
 integer columns only, turned into counts in Python (`_count_facets`). Only the matches that pass
