@@ -141,7 +141,7 @@ def own_forms(word: str) -> tuple[str, ...]:
     forms = {word}
     if word.endswith("ies"):
         forms.update((word[:-3] + "y", word[:-1]))
-    elif word.endswith(("ses", "xes", "ches", "shes")):
+    elif word.endswith("es") and word[:-2].endswith(("ss", "x", "z", "ch", "sh")):
         forms.add(word[:-2])
     elif word.endswith("s") and not word.endswith("ss"):
         forms.add(word[:-1])

@@ -79,6 +79,9 @@ def test_the_words_of_the_list_have_their_plural_or_singular_only():
     assert own_forms("hoodies") == ("hoodie", "hoodies", "hoody")
     assert own_forms("cherry") == ("cherries", "cherry")
     assert own_forms("comforter") == ("comforter", "comforters")
+    assert own_forms("glasses") == ("glass", "glasses")
+    assert own_forms("cases") == ("case", "cases")
+    assert own_forms("watch") == ("watch", "watches")
     assert own_forms("耳机") == ("耳机",)
     assert own_forms("5g") == ("5g",)
 
