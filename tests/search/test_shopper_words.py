@@ -30,6 +30,16 @@ def test_a_british_word_finds_the_american_one(backend, shop):
     assert ids(search(backend, "trainers")) == [sneakers.pk]
 
 
+def test_a_word_of_the_list_is_not_taken_for_a_typo(backend, shop):
+    sneakers = shop.product("Low-Top Sneakers")
+    index(backend, sneakers, shop.product("Bike Trailers"))
+
+    result = search(backend, "trainers")
+
+    assert result.did_you_mean is None
+    assert ids(result) == [sneakers.pk]
+
+
 def test_pants_find_trousers_and_a_jumper_finds_a_sweater(backend, shop):
     trousers = shop.product("Cargo Trousers", zh="工装裤")
     sweater = shop.product("Crewneck Sweater", zh="圆领毛衣")

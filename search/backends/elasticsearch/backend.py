@@ -143,7 +143,8 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
             for h in response["hits"]["hits"]
         ]
         total = int(response["hits"]["total"]["value"])
-        did_you_mean = self._did_you_mean(words, phrases, suggest)
+        listed = {w for c in clauses if c.synonyms for w in c.word.split()}
+        did_you_mean = self._did_you_mean(words, phrases, suggest, listed)
         related: list[str] = []
         if total == 0 and (words or phrases):
             related = self._related(" ".join([did_you_mean or words, *phrases]), query.language)

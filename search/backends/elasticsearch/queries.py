@@ -256,14 +256,9 @@ class QueriesMixin:
             return text_query
         own = self._text_query(clauses, phrases, scope="head", own=True)
         tiers = [{"constant_score": {"filter": own, "boost": TIER_BOOST}}]
-        tiers.append(
-            {
-                "constant_score": {
-                    "filter": self._text_query(clauses, phrases, scope="head"),
-                    "boost": TIER_BOOST,
-                }
-            }
-        )
+        if any(c.synonyms for c in clauses):
+            head = self._text_query(clauses, phrases, scope="head")
+            tiers.append({"constant_score": {"filter": head, "boost": TIER_BOOST}})
         return {"bool": {"must": [text_query], "should": tiers}}
 
     def _scored(

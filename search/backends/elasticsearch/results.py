@@ -172,12 +172,15 @@ class ResultsMixin:
         }
 
     @staticmethod
-    def _did_you_mean(words: str, phrases: list[str], suggest: dict[str, Any]) -> str | None:
-        """The words with each unknown one replaced by the closest word the shop uses."""
+    def _did_you_mean(
+        words: str, phrases: list[str], suggest: dict[str, Any], listed: set[str]
+    ) -> str | None:
+        """The words with each unknown one replaced by the closest word the shop uses; the
+        `listed` words (of the synonym list) are never taken for typos."""
         corrected, changed = words, False
         for entry in sorted(suggest.get("spelling", []), key=lambda e: -e["offset"]):
             options = entry.get("options") or []
-            if not options:
+            if not options or entry["text"].lower() in listed:
                 continue
             start, end = entry["offset"], entry["offset"] + entry["length"]
             replacement = options[0]["text"]
