@@ -1,39 +1,51 @@
 """Honest partial matches, shared by every backend: when no product has every word of a query,
-which words to leave out. Plain Python, no Django.
+which words to search for instead. Plain Python, no Django.
 
-The words found nowhere go first; then the fewest others needed for the rest to find a product,
-keeping the later words when there is a choice (an English noun phrase names the thing last:
-"stainless steel water bottle" is a bottle). Each try asks the backend whether any product has
-all the words kept, a lookup that stops at the first match.
+The words found nowhere are left out first. Then sets of the others are tried, those leaving out
+the fewest words first (a term of the synonym list such as "running shoes" counts its words), and
+among those the sets keeping the later words (an English noun phrase names the thing last:
+"stainless steel water bottle" is a bottle). The first set that finds a product by its name,
+brand or attributes is searched; when none does, the first that finds a product at all (only by
+a description or a category name: "dog food" finding groceries in "Food & Drink") is not shown,
+only offered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import combinations
 
 # Sets of words tried after the words found nowhere are left out: the lookups stay a handful
 # even for a long query.
-MAX_TRIES = 12
+MAX_TRIES = 8
 
 
-def words_kept(count: int, matches: Callable[[tuple[int, ...]], bool]) -> tuple[int, ...] | None:
-    """The positions of the words to search for, of `count` words no product has all of;
-    `matches(positions)` says whether a product has all those words. None: no word finds
-    anything."""
-    found = tuple(i for i in range(count) if matches((i,)))
-    if not found:
-        return None
-    if len(found) < count and (len(found) == 1 or matches(found)):
-        return found
-    tries = 0
-    for size in range(len(found) - 1, 1, -1):
-        for left_out in combinations(found, len(found) - size):
-            tries += 1
-            if tries > MAX_TRIES:
-                return found[-1:]
-            kept = tuple(i for i in found if i not in left_out)
-            if matches(kept):
-                return kept
-    # Each word alone finds a product: the last one.
-    return found[-1:]
+def words_to_try(sizes: Sequence[int], found: Sequence[int]) -> list[tuple[int, ...]]:
+    """The sets of positions of `found` words to try, best first, for a query of words of these
+    `sizes` (in words) that no product has all of (so never every word)."""
+    total = sum(sizes)
+    options = []
+    for size in range(len(found), 0, -1):
+        for kept in combinations(found, size):
+            if len(kept) == len(sizes):
+                continue
+            left_out = total - sum(sizes[i] for i in kept)
+            options.append((left_out, tuple(-i for i in reversed(kept)), kept))
+    options.sort()
+    return [kept for _left_out, _order, kept in options[:MAX_TRIES]]
+
+
+def narrow(
+    sizes: Sequence[int], exists: Callable[[tuple[int, ...], bool], bool]
+) -> tuple[tuple[int, ...], bool] | None:
+    """The positions of the words to search for instead, and whether they find a product by its
+    name, brand or attributes (`exists(positions, strong)` asks the backend: any product with
+    all those words, with `strong` in those fields). None: no set of words finds anything."""
+    found = [i for i in range(len(sizes)) if exists((i,), False)]
+    weak = None
+    for kept in words_to_try(sizes, found):
+        if exists(kept, True):
+            return kept, True
+        if weak is None and exists(kept, False):
+            weak = kept
+    return None if weak is None else (weak, False)

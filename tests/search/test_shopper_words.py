@@ -160,6 +160,28 @@ def test_a_word_found_nowhere_is_left_out_and_reported(backend, shop):
     assert result.instead is None
 
 
+def test_a_term_of_two_words_is_kept_before_a_word_of_one(backend, shop):
+    shoes = shop.product("Road Running Shoes")
+    index(backend, shoes, shop.product("Marathon Socks"))
+
+    result = search(backend, "running shoes marathon")
+
+    assert ids(result) == [shoes.pk]
+    assert result.dropped == ["marathon"]
+
+
+def test_words_matching_only_a_description_are_left_out_for_a_match_by_name(backend, shop):
+    """ "500" is found next to the other words only in a description: left out too."""
+    shoes = shop.product("Road Running Shoes")
+    socks = shop.product("Running Socks", description="Wear with running shoes. Box of 500.")
+    index(backend, shoes, socks)
+
+    result = search(backend, "running shoes qzxv 500")
+
+    assert ids(result)[0] == shoes.pk
+    assert result.dropped == ["qzxv", "500"]
+
+
 def test_without_a_product_having_every_word_the_last_word_is_kept(backend, shop):
     pillow = shop.product("Latex Pillow", description="Breathable and cool.")
     duvet = shop.product("Silk Duvet", description="Light and warm.")

@@ -199,23 +199,24 @@ class DatabaseBackend(
         )
 
     def _narrowed(self, plan: Plan, filters) -> tuple[Plan, bool] | None:
-        """When no product has every word: the plan of the words kept (see search/partial.py)
-        and whether they find a product by its name, brand or attributes (if not, they are not
-        worth showing: "dog food" finding groceries only through the category "Food & Drink").
-        None: no word finds anything."""
+        """When no product has every word: the plan of the words to search for instead (see
+        search/partial.py) and whether they find a product by its name, brand or attributes
+        (if not, they are only offered: "dog food" finding groceries only through the category
+        "Food & Drink"). None: no word finds anything."""
         clauses = plan.parsed.clauses
 
         def narrowed(positions: tuple[int, ...]) -> Plan:
             parsed = replace(plan.parsed, clauses=[clauses[i] for i in positions])
             return Plan(parsed=parsed, did_you_mean=plan.did_you_mean)
 
-        kept = partial.words_kept(
-            len(clauses), lambda positions: self._exists(narrowed(positions).parsed, filters)
-        )
-        if kept is None:
+        def exists(positions: tuple[int, ...], strong: bool) -> bool:
+            fields = "strong" if strong else "all"
+            return self._exists(narrowed(positions).parsed, filters, fields=fields)
+
+        found = partial.narrow([len(c.word.split()) for c in clauses], exists)
+        if found is None:
             return None
-        found = narrowed(kept)
-        return found, self._exists(found.parsed, filters, fields="strong")
+        return narrowed(found[0]), found[1]
 
     def _exists(self, parsed: ParsedQuery, filters, *, fields: str = "all") -> bool:
         """Whether a product passing the filters matches these words (in these fields)."""

@@ -162,12 +162,13 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
     def _narrowed(
         self, clauses: list[Clause], phrases: list[str], filters: dict[str, dict[str, Any]]
     ) -> tuple[list[Clause], bool] | None:
-        """When no product has every word: the words kept (see search/partial.py) and whether
-        they find a product by its name, brand or attributes (if not, they are not worth
-        showing). None: no word finds anything."""
+        """When no product has every word: the words to search for instead (see
+        search/partial.py) and whether they find a product by its name, brand or attributes
+        (if not, they are only offered). None: no word finds anything."""
 
-        def found(kept: list[Clause], scope: str = "all") -> bool:
-            text_query = self._text_query(kept, phrases, scope=scope)
+        def exists(positions: tuple[int, ...], strong: bool) -> bool:
+            kept = [clauses[i] for i in positions]
+            text_query = self._text_query(kept, phrases, scope="strong" if strong else "all")
             response = self.client.search(
                 index=self.index,
                 size=0,
@@ -176,11 +177,10 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
             )
             return response["hits"]["total"]["value"] > 0
 
-        positions = partial.words_kept(len(clauses), lambda kept: found([clauses[i] for i in kept]))
-        if positions is None:
+        found = partial.narrow([len(c.word.split()) for c in clauses], exists)
+        if found is None:
             return None
-        kept = [clauses[i] for i in positions]
-        return kept, found(kept, "strong")
+        return [clauses[i] for i in found[0]], found[1]
 
     def autocomplete(self, text: str, *, language: str, limit: int = 8) -> list[Suggestion]:
         text = " ".join(text.split())
