@@ -70,7 +70,7 @@ class PostgresBackend(DatabaseBackend):
     def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
         expression, loose, weights = self._expressions(parsed, fields=fields)
         text_score = f"ts_rank('{RANK_WEIGHTS}'::float4[], d.head, q.query)" if rank else "0.0"
-        tier, tier_params = self._tier(parsed, expression) if rank else ("0", [])
+        tier, tier_params = self._tier(parsed) if rank else ("0", [])
         select = f"SELECT {COLUMNS}, {text_score} AS text_score, {tier} AS tier FROM {DOC} d, "
         if fields == "strong":
             # The brand shares its weight with the category: each word is looked for in the
@@ -101,16 +101,19 @@ class PostgresBackend(DatabaseBackend):
         return sql, [*tier_params, expression, loose]
 
     @staticmethod
-    def _tier(parsed: ParsedQuery, expression: str) -> tuple[str, list]:
-        """(SQL of the match's tier, params): 2 with the shopper's own words in the name, brand,
-        category or attributes (`head`, in the row), 1 with them or their synonyms there, 0 in
-        the description only."""
-        own = " & ".join(tsquery_clause(c, own=True) for c in parsed.clauses)
-        sql, params = "WHEN d.head @@ to_tsquery('simple', %s) THEN 2 ", [own]
-        if any(c.synonyms for c in parsed.clauses):
-            sql += "WHEN d.head @@ to_tsquery('simple', %s) THEN 1 "
-            params.append(expression)
-        return f"CASE {sql}ELSE 0 END", params
+    def _tier(parsed: ParsedQuery) -> tuple[str, list]:
+        """(SQL of the match's tier, params): per word, 2 with the shopper's own word in the
+        name, brand, category or attributes (`head`, in the row), 1 with a synonym of it there,
+        0 in the description only."""
+        parts, params = [], []
+        for clause in parsed.clauses:
+            sql = "WHEN d.head @@ to_tsquery('simple', %s) THEN 2 "
+            params.append(tsquery_clause(clause, own=True))
+            if clause.synonyms:
+                sql += "WHEN d.head @@ to_tsquery('simple', %s) THEN 1 "
+                params.append(tsquery_clause(clause))
+            parts.append(f"CASE {sql}ELSE 0 END")
+        return " + ".join(parts) or "0", params
 
     def rescore_sql(self, parsed: ParsedQuery, *, fields: str = "all"):
         expression, _loose, _weights = self._expressions(parsed, fields=fields)

@@ -56,7 +56,7 @@ class SqliteBackend(DatabaseBackend):
             expression = f"{FIELD_COLUMNS[fields]} : ({expression})"
         weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
         text_score = f"-bm25(search_fts, {weights})" if rank else "0.0"
-        tier, tier_params = self._tier(parsed, expression) if rank else ("0", [])
+        tier, tier_params = self._tier(parsed) if rank else ("0", [])
         sql = (
             f"SELECT {DOC_COLUMNS}, {text_score} AS text_score, {tier} AS tier "
             f"FROM search_fts JOIN {DOC} d ON d.product_id = search_fts.rowid "
@@ -65,17 +65,20 @@ class SqliteBackend(DatabaseBackend):
         return sql, [*tier_params, expression]
 
     @staticmethod
-    def _tier(parsed: ParsedQuery, expression: str) -> tuple[str, list]:
-        """(SQL of the match's tier, params): 2 with the shopper's own words in the name, brand,
-        category or attributes, 1 with them or their synonyms there, 0 in the description only.
-        Each tier is one more full-text lookup, read once for all the matches."""
-        own = " AND ".join(fts_own_clause(c) for c in parsed.clauses)
+    def _tier(parsed: ParsedQuery) -> tuple[str, list]:
+        """(SQL of the match's tier, params): per word, 2 with the shopper's own word in the
+        name, brand, category or attributes, 1 with a synonym of it there, 0 in the description
+        only. Each is one more full-text lookup, read once for all the matches."""
         lookup = "d.product_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
-        sql, params = f"WHEN {lookup} THEN 2 ", [f"{HEAD_COLUMNS} : ({own})"]
-        if any(c.synonyms for c in parsed.clauses):
-            sql += f"WHEN {lookup} THEN 1 "
-            params.append(f"{HEAD_COLUMNS} : ({expression})")
-        return f"CASE {sql}ELSE 0 END", params
+        parts, params = [], []
+        for clause in parsed.clauses:
+            sql = f"WHEN {lookup} THEN 2 "
+            params.append(f"{HEAD_COLUMNS} : {fts_own_clause(clause)}")
+            if clause.synonyms:
+                sql += f"WHEN {lookup} THEN 1 "
+                params.append(f"{HEAD_COLUMNS} : {fts_clause(clause)}")
+            parts.append(f"CASE {sql}ELSE 0 END")
+        return " + ".join(parts) or "0", params
 
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
         candidates: list[tuple[str, int]] = []

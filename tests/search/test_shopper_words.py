@@ -120,6 +120,25 @@ def test_a_word_in_the_description_only_never_outranks_one_in_the_attributes(bac
     assert ids(search(backend, "teal")) == [coloured.pk, described.pk]
 
 
+def test_more_of_the_words_in_the_name_rank_higher(backend, shop):
+    """Neither has every word in its name: the one with more of them there comes first, even
+    sold out and against a best seller."""
+    headphones = shop.product(
+        "Noise Cancelling Headphones", description="With bluetooth 5.3.", stock=0
+    )
+    speaker = shop.product(
+        "Bluetooth Speaker",
+        description="Pair with noise cancelling headphones, noise cancelling earbuds.",
+        sales=5000,
+        rating="5",
+    )
+    index(backend, speaker, headphones)
+
+    found = ids(search(backend, "bluetooth noise cancelling headphones"))
+
+    assert found == [headphones.pk, speaker.pk]
+
+
 def test_a_one_way_rule_finds_its_targets_not_the_other_way_round(backend, shop):
     Synonym.objects.create(kind=Synonym.Kind.ONE_WAY, terms="mtb", targets="mountain bike")
     bike = shop.product("Mountain Bike")

@@ -6,9 +6,9 @@ cheaper text score for every match, the final one for the best `rescore_candidat
 
 The words are first expanded by the shop's synonym list (search/synonyms.py): a word of the list
 matches in its own forms, or through a synonym in the name, brand, category or attributes.
-Matches are ranked by tier first (`match_source`): the shopper's own words in the name, brand,
-category or attributes, then through synonyms there, then in the description only. When no
-product has every word, words are left out (search/partial.py) and reported in
+Matches are ranked by tier first (`match_source`): per word, the shopper's own word in the name,
+brand, category or attributes counts most, a synonym of it there less, the description nothing.
+When no product has every word, words are left out (search/partial.py) and reported in
 `SearchResult.dropped`; when what is left finds no product by its name, brand or attributes,
 nothing is shown and the words left are offered instead (`_narrowed`).
 
@@ -100,9 +100,10 @@ class DatabaseBackend(
     @abstractmethod
     def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
         """(SQL selecting the matching documents' COLUMNS (aliased `d`) plus `text_score` and
-        `tier`, params). `rank=False`: neither is computed (0). The tier puts the shopper's own
-        words in the name, brand, category or attributes (2) above their synonyms there (1),
-        and both above words found only in the description (0). `fields="strong"`: only
+        `tier`, params). `rank=False`: neither is computed (0). The tier, the first sort key of
+        relevance, adds up per word: 2 for the shopper's own word in the name, brand, category
+        or attributes, 1 for a synonym of it there, 0 for a word found only in the
+        description. `fields="strong"`: only
         matches in the name, brand or attributes count (see `_narrowed`); `"head"`: in the
         name, brand, category or attributes; `"name"`: in the name, brand or category
         (autocomplete)."""

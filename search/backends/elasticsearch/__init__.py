@@ -10,9 +10,9 @@ database backends) match as written, or through a synonym in the name, brand, ca
 attributes. When no product has every word, words are left out (search/partial.py) and reported,
 or, when what is left finds nothing by name, brand or attributes, nothing is shown.
 
-Matches are ordered by tier first (the shopper's own words in the name, brand, category or
-attributes; then through synonyms there; then in the description only), as on the database
-backends: each tier adds a constant far above any text score (see queries._tiered).
+Matches are ordered by tier first, as on the database backends (per word: the shopper's own word
+in the name, brand, category or attributes counts most, a synonym of it there less, the
+description nothing): the tier adds constants far above any text score (see queries._tiered).
 
 Ranking mirrors `search.ranking` with a `function_score` around the text query:
 

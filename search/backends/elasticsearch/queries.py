@@ -249,16 +249,21 @@ class QueriesMixin:
         self, text_query: dict[str, Any], clauses: list[Clause], phrases: list[str]
     ) -> dict[str, Any]:
         """The text query with each match's tier added to its score (as the database backends
-        order by it): TIER_BOOST for a match of the shopper's own words in the name, brand,
-        category or attributes, TIER_BOOST more if through synonyms there, none when only the
-        description has the words."""
-        if not clauses and not phrases:
+        order by it): per word, twice TIER_BOOST for the shopper's own word in the name, brand,
+        category or attributes, once for a synonym of it there, none in the description only."""
+        tiers = []
+        for clause in clauses:
+            own = self._text_query([clause], [], scope="head", own=True)
+            tiers.append({"constant_score": {"filter": own, "boost": 2 * TIER_BOOST}})
+            if clause.synonyms:
+                head = self._text_query([clause], [], scope="head")
+                synonym = {"bool": {"must": [head], "must_not": [own]}}
+                tiers.append({"constant_score": {"filter": synonym, "boost": TIER_BOOST}})
+        for phrase in phrases:
+            own = self._text_query([], [phrase], scope="head")
+            tiers.append({"constant_score": {"filter": own, "boost": 2 * TIER_BOOST}})
+        if not tiers:
             return text_query
-        own = self._text_query(clauses, phrases, scope="head", own=True)
-        tiers = [{"constant_score": {"filter": own, "boost": TIER_BOOST}}]
-        if any(c.synonyms for c in clauses):
-            head = self._text_query(clauses, phrases, scope="head")
-            tiers.append({"constant_score": {"filter": head, "boost": TIER_BOOST}})
         return {"bool": {"must": [text_query], "should": tiers}}
 
     def _scored(
