@@ -19,9 +19,21 @@ from __future__ import annotations
 
 from django.db import connection
 
-from ..analysis import ParsedQuery
+from catalog.selectors import brand_directory
+
+from .. import analysis
+from ..analysis import Clause, ParsedQuery
 from .database.backend import DatabaseBackend
-from .database.sql import COLUMNS, DOC, FACET, FREQUENT, POSTING, TERM, tsquery_clause
+from .database.sql import (
+    COLUMNS,
+    DOC,
+    FACET,
+    FREQUENT,
+    POSTING,
+    TERM,
+    in_list,
+    tsquery_clause,
+)
 
 # ts_rank weights for D, C, B, A.
 RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
@@ -74,14 +86,12 @@ class PostgresBackend(DatabaseBackend):
         select = f"SELECT {COLUMNS}, {text_score} AS text_score, {tier} AS tier FROM {DOC} d, "
         if fields == "strong":
             # The brand shares its weight with the category: each word is looked for in the
-            # name and attributes (A, C), or else in the brand's own text.
+            # name and attributes (A, C), or else among the brands' names.
             checks, params = [], []
             for clause in parsed.clauses:
-                checks.append(
-                    "(d.head @@ to_tsquery('simple', %s) "
-                    "OR to_tsvector('simple', d.brand_text) @@ to_tsquery('simple', %s))"
-                )
-                params.extend([tsquery_clause(clause, weights), tsquery_clause(clause)])
+                in_brands, brand_params = in_list("d.brand_id", brands_named(clause))
+                checks.append(f"(d.head @@ to_tsquery('simple', %s) OR {in_brands})")
+                params.extend([tsquery_clause(clause, weights), *brand_params])
             sql = (
                 f"{select}to_tsquery('simple', %s) q(query) "
                 f"WHERE d.vector @@ q.query AND {' AND '.join(checks)}"
@@ -144,3 +154,15 @@ class PostgresBackend(DatabaseBackend):
         for word, term, doc_count in cursor.fetchall():
             found[word].append((term, doc_count))
         return found
+
+
+def brands_named(clause: Clause) -> list[int]:
+    """The ids of the brands whose name holds the clause's words (any of its forms)."""
+    words = set(clause.alternatives or (clause.word,))
+    phrase = f" {' '.join(clause.phrase)} " if clause.phrase else ""
+    found = []
+    for brand in brand_directory().values():
+        tokens = analysis.index_text(brand.name).split()
+        if words & set(tokens) or (phrase and phrase in f" {' '.join(tokens)} "):
+            found.append(brand.id)
+    return sorted(found)

@@ -201,6 +201,19 @@ def test_words_matching_only_a_description_are_left_out_for_a_match_by_name(back
     assert result.dropped == ["qzxv", "500"]
 
 
+def test_a_brand_is_a_match_worth_showing(backend, shop):
+    shop.category("audio", "Audio", "音频")
+    earbuds = shop.product("Wireless Earbuds", brand="Auralis", category="audio")
+    index(backend, earbuds, shop.product("Desk Lamp"))
+
+    by_brand = search(backend, "auralis qzxv")
+    by_brand_and_name = search(backend, "auralis earbuds qzxv")
+
+    assert ids(by_brand) == [earbuds.pk]
+    assert by_brand.dropped == ["qzxv"]
+    assert ids(by_brand_and_name) == [earbuds.pk]
+
+
 def test_without_a_product_having_every_word_the_last_word_is_kept(backend, shop):
     pillow = shop.product("Latex Pillow", description="Breathable and cool.")
     duvet = shop.product("Silk Duvet", description="Light and warm.")
