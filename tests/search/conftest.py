@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from search.services import database_backend
+from search.models import Synonym
+from search.services import database_backend, synonyms_load
+from search.synonyms import DEFAULT_LIST, parse_rules
 from tests.catalog.factories import BrandFactory, CategoryFactory
 from tests.search.es_fixtures import *  # noqa: F403
 
@@ -97,3 +99,11 @@ def shop(make_product) -> Shop:
 
 def index(backend, *products) -> None:
     backend.index_products([p.pk for p in products])
+
+
+@pytest.fixture
+def shipped_synonyms(db):
+    """The shipped synonym list, as migration 0010 loads it (a transactional test before this
+    one may have flushed its rows)."""
+    if not Synonym.objects.exists():
+        synonyms_load(rules=parse_rules(DEFAULT_LIST.read_text(encoding="utf-8")))

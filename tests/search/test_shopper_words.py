@@ -11,7 +11,7 @@ from search.backends.base import SearchQuery
 from search.models import Synonym
 from tests.search.conftest import index
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_synonyms")]
 
 
 def ids(result) -> list[int]:

@@ -3,9 +3,11 @@ until the list changes, and the shipped default list (migration 0010, `load_syno
 
 from __future__ import annotations
 
+import importlib
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from search import analysis, selectors
@@ -195,16 +197,23 @@ def test_a_rule_saved_around_the_admin_that_cannot_be_read_is_skipped():
 
 # --- The shipped list -----------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_the_migration_loaded_the_shipped_list():
+def test_the_migration_loads_the_shipped_list_into_an_empty_list_only():
+    migration = importlib.import_module("search.migrations.0010_default_synonyms")
     rules = parse_rules(DEFAULT_LIST.read_text(encoding="utf-8"))
+    Synonym.objects.all().delete()
+
+    migration.load_default_list(apps, None)
+    migration.load_default_list(apps, None)
 
     assert Synonym.objects.count() == len(rules)
     assert Synonym.objects.filter(terms__startswith="sneakers, trainers").exists()
     assert Synonym.objects.filter(kind=Synonym.Kind.ONE_WAY, terms__contains="cell phone").exists()
+    migration.remove_default_list(apps, None)
+    assert not Synonym.objects.exists()
 
 
 @pytest.mark.django_db
-def test_load_synonyms_adds_only_missing_rules():
+def test_load_synonyms_adds_only_missing_rules(shipped_synonyms):
     Synonym.objects.filter(terms__startswith="sneakers").delete()
     out = StringIO()
 
@@ -229,7 +238,7 @@ def test_load_synonyms_replace_puts_a_file_in_place_of_the_list(tmp_path):
 
 
 @pytest.mark.django_db
-def test_load_synonyms_refuses_a_list_it_cannot_read(tmp_path):
+def test_load_synonyms_refuses_a_list_it_cannot_read(tmp_path, shipped_synonyms):
     path = tmp_path / "synonyms.txt"
     path.write_text("zorbs, marbles\nmtb =>\n", encoding="utf-8")
 
