@@ -182,9 +182,6 @@ class SynonymTable:
         self.alternatives = {key: tuple(value) for key, value in found.items() if value}
         self.longest = max((len(key) for key in self.alternatives), default=0)
 
-    def __bool__(self) -> bool:
-        return bool(self.alternatives)
-
     def expand(self, parsed: ParsedQuery) -> ParsedQuery:
         """The query with each run of words that is a term (the longest first, from the left)
         made one clause carrying its synonyms. Quoted phrases are left as typed."""

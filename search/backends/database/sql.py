@@ -104,21 +104,17 @@ def fts_clause(clause: Clause) -> str:
     """One clause in FTS5 query syntax (tokens are [a-z0-9] or CJK only: safe inside quotes):
     the shopper's words anywhere, or one of their synonyms in the name, brand, category or
     attributes."""
-    own = _fts_words(clause)
+    own = fts_own_clause(clause)
     if not clause.synonyms:
         return own
-    synonyms = " OR ".join(_fts_words(s) for s in clause.synonyms)
+    synonyms = " OR ".join(fts_own_clause(s) for s in clause.synonyms)
     return f"({own} OR {HEAD_COLUMNS} : ({synonyms}))"
 
 
 def fts_own_clause(clause: Clause) -> str:
     """The clause by the shopper's own words (their forms and corrections) only."""
-    return _fts_words(clause)
-
-
-def _fts_words(clause: Clause) -> str:
     if clause.parts:
-        return "(" + " AND ".join(_fts_words(p) for p in clause.parts) + ")"
+        return "(" + " AND ".join(fts_own_clause(p) for p in clause.parts) + ")"
     if clause.phrase:
         return '"' + " ".join(clause.phrase) + '"'
     if clause.is_cjk:
