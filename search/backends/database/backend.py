@@ -49,7 +49,7 @@ from django.utils import timezone, translation
 
 from catalog.selectors import brand_directory, category_tree
 
-from ... import analysis, partial, ranking
+from ... import analysis, ranking
 from ...analysis import Clause, ParsedQuery
 from ...highlight import Matcher, highlight, snippet
 from ...models import (
@@ -198,38 +198,6 @@ class DatabaseBackend(
             instead=instead,
             backend=self.name,
         )
-
-    def _narrowed(self, plan: Plan, filters) -> tuple[Plan, bool] | None:
-        """When no product has every word: the plan of the words to search for instead (see
-        search/partial.py) and whether they find a product by its name, brand or attributes
-        (if not, they are only offered: "dog food" finding groceries only through the category
-        "Food & Drink"). None: no word finds anything."""
-        clauses = plan.parsed.clauses
-
-        def narrowed(positions: tuple[int, ...]) -> Plan:
-            parsed = replace(plan.parsed, clauses=[clauses[i] for i in positions])
-            return Plan(parsed=parsed, did_you_mean=plan.did_you_mean)
-
-        def exists(positions: tuple[int, ...], strong: bool) -> bool:
-            fields = "strong" if strong else "all"
-            return self._exists(narrowed(positions).parsed, filters, fields=fields)
-
-        found = partial.narrow([len(c.word.split()) for c in clauses], exists)
-        if found is None:
-            return None
-        return narrowed(found[0]), found[1]
-
-    def _exists(self, parsed: ParsedQuery, filters, *, fields: str = "all") -> bool:
-        """Whether a product passing the filters matches these words (in these fields)."""
-        source, params = self.match_source(parsed, fields=fields, rank=False)
-        where = [sql for sql, _params in filters.values()]
-        where_params = [p for _sql, ps in filters.values() for p in ps]
-        sql = f"SELECT 1 FROM ({source}) s"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        with connection.cursor() as cursor:
-            cursor.execute(f"{self.statement_prefix}{sql} LIMIT 1", [*params, *where_params])
-            return cursor.fetchone() is not None
 
     def _filters(self, query: SearchQuery, tree, brands) -> dict[str, tuple[str, list]]:
         filters: dict[str, tuple[str, list]] = {}

@@ -1,14 +1,16 @@
-"""Query planning against the vocabulary: other forms of a word, typo corrections, and other
-spellings tried when all words are known but found together nowhere."""
+"""Query planning against the vocabulary: other forms of a word, typo corrections, other
+spellings tried when all words are known but found together nowhere, and the words searched for
+instead when no product has them all (search/partial.py)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.db import connection
 from rapidfuzz.distance import OSA
 
-from ... import analysis
+from ... import analysis, partial
 from ...analysis import ParsedQuery
 from ...models import (
     SearchTerm,
@@ -114,6 +116,38 @@ class QueryPlanningMixin:
                 return rows
             clause.alternatives = before
         return None
+
+    def _narrowed(self, plan: Plan, filters) -> tuple[Plan, bool] | None:
+        """When no product has every word: the plan of the words to search for instead (see
+        search/partial.py) and whether they find a product by its name, brand or attributes
+        (if not, they are only offered: "dog food" finding groceries only through the category
+        "Food & Drink"). None: no word finds anything."""
+        clauses = plan.parsed.clauses
+
+        def narrowed(positions: tuple[int, ...]) -> Plan:
+            parsed = replace(plan.parsed, clauses=[clauses[i] for i in positions])
+            return Plan(parsed=parsed, did_you_mean=plan.did_you_mean)
+
+        def exists(positions: tuple[int, ...], strong: bool) -> bool:
+            fields = "strong" if strong else "all"
+            return self._exists(narrowed(positions).parsed, filters, fields=fields)
+
+        found = partial.narrow([len(c.word.split()) for c in clauses], exists)
+        if found is None:
+            return None
+        return narrowed(found[0]), found[1]
+
+    def _exists(self, parsed: ParsedQuery, filters, *, fields: str = "all") -> bool:
+        """Whether a product passing the filters matches these words (in these fields)."""
+        source, params = self.match_source(parsed, fields=fields, rank=False)
+        where = [sql for sql, _params in filters.values()]
+        where_params = [p for _sql, ps in filters.values() for p in ps]
+        sql = f"SELECT 1 FROM ({source}) s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.statement_prefix}{sql} LIMIT 1", [*params, *where_params])
+            return cursor.fetchone() is not None
 
     def _correct(self, cursor, words: list[str]) -> dict[str, str]:
         """word -> the vocabulary word it was most likely meant to be, for the words that have
