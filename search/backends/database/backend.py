@@ -42,6 +42,7 @@ from catalog.selectors import brand_directory, category_tree
 
 from ... import analysis, ranking
 from ...analysis import ParsedQuery
+from ...dictionary import current_segmenter
 from ...highlight import Matcher, highlight, snippet
 from ...models import (
     SearchDocument,
@@ -147,7 +148,7 @@ class DatabaseBackend(
     def search(self, query: SearchQuery) -> SearchResult:
         self.prepare_connection()
         weights = SearchSettings.load().weights()
-        parsed = analysis.parse(query.text)
+        parsed = analysis.parse(query.text, current_segmenter())
         plan = self._resolve(parsed)
         tree = category_tree()
         brands = brand_directory()
@@ -159,7 +160,10 @@ class DatabaseBackend(
             # Every word may be known and still be a typo of another ("yoga matt").
             rows = self._respelled(plan, query, filters, weights, state) or rows
             total = rows["total"]
-        long_cjk = any(c.is_cjk and len(c.word) > 2 for c in plan.parsed.clauses)
+        # A Chinese word in no document matches its bigrams; relaxed, any of them.
+        long_cjk = any(
+            c.is_cjk and not c.alternatives and len(c.word) > 2 for c in plan.parsed.clauses
+        )
         if total == 0 and (len(plan.parsed.clauses) > 1 or long_cjk):
             # No product has every word (one may be found nowhere at all): rank those having
             # some of them.
