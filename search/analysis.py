@@ -128,6 +128,18 @@ def index_text(*texts: str, segmenter: Segmenter | None = None) -> str:
     return " ".join(tokens + joined)
 
 
+def chinese_text(*texts: str, segmenter: Segmenter) -> str:
+    """Only the Chinese words of `index_text` (for an index that reads Latin words its own
+    way)."""
+    return " ".join(
+        word
+        for text in texts
+        for run in _WORD.findall(normalise(text))
+        if is_cjk(run)
+        for word in segmenter.index_words(run)
+    )
+
+
 def fallback_text(*texts: str) -> str:
     """The fallback tokens of Chinese text: the bigrams of each run in order (so a query word's
     bigrams can be matched as a phrase), then its single characters."""

@@ -10,15 +10,18 @@ index whichever backend answers), for every backend.
   vocabulary words by their pinyin ("yujiadian" -> 瑜伽垫; "lanya erji", also read across the
   space) or, a whole word, by the initials of a word of three or more characters ("lyej" ->
   蓝牙耳机) are searched as those words.
+- `read_query`: both, for a backend that matches the words its own way (Elasticsearch).
 
 Each is one query of the vocabulary, by its unique term and indexed pinyin and initials.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Q
 
-from . import chinese
+from . import analysis, chinese
 from .analysis import Clause, ParsedQuery
 from .models import SearchTerm
 
@@ -193,3 +196,34 @@ def _spell(text: str, by_pinyin: dict[str, tuple[int, str]]) -> list[str] | None
                 best[end] = option
     found = best[len(text)]
     return found[2] if found else None
+
+
+@dataclass
+class QueryReading:
+    """A query's words as `read_query` reads them."""
+
+    chinese: list[str] = field(default_factory=list)  # to match as words
+    fallback: list[str] = field(default_factory=list)  # in no document: match their bigrams
+    pinyin: list[str] = field(default_factory=list)  # Latin words read as Chinese ones
+    did_you_mean: str | None = None
+
+
+def read_query(text: str, segmenter: chinese.Segmenter) -> QueryReading:
+    """The Chinese words of `text` (outside quoted phrases) and its pinyin, read against the
+    vocabulary."""
+    parsed = analysis.parse(text, segmenter)
+    changed = resolve_chinese(parsed)
+    latin = [c for c in parsed.clauses if not c.is_phrase and not c.is_cjk]
+    stems = {analysis.stem(c.word) for c in latin}
+    known = set(SearchTerm.objects.filter(stem__in=stems).values_list("stem", flat=True))
+    unknown = [c for c in latin if analysis.stem(c.word) not in known]
+    read = read_pinyin(parsed, unknown) if unknown else []
+    reading = QueryReading(pinyin=[c.word for c in read])
+    for clause in parsed.clauses:
+        if clause.is_cjk and clause.alternatives:
+            reading.chinese.append(clause.alternatives[0])
+        elif clause.is_cjk:
+            reading.fallback.append(clause.word)
+    if changed or read:
+        reading.did_you_mean = " ".join(c.corrected or c.word for c in parsed.clauses)
+    return reading

@@ -14,6 +14,8 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.dsl.connections import connections
 
+from ...dictionary import current_segmenter
+from ...vocabulary import read_query
 from ..base import (
     Hit,
     SearchBackend,
@@ -93,9 +95,10 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
 
     def search(self, query: SearchQuery) -> SearchResult:
         words, phrases = split_query(query.text)
+        reading = read_query(words, current_segmenter())
         filters = self._filters(query)
         body: dict[str, Any] = {
-            "query": self._scored(self._text_query(words, phrases), query),
+            "query": self._scored(self._text_query(words, phrases, reading), query),
             "post_filter": {"bool": {"filter": list(filters.values())}},
             "aggs": self._facet_aggs(filters),
             "sort": self._sort(query.sort),
@@ -118,7 +121,9 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
             if not response["hits"]["total"]["value"] and _relaxable(words):
                 # No product has every word: rank those having some of them, the more the better
                 # (as the database backends do), with the same filters and facets.
-                body["query"] = self._scored(self._text_query(words, phrases, relaxed=True), query)
+                body["query"] = self._scored(
+                    self._text_query(words, phrases, reading, relaxed=True), query
+                )
                 body.pop("suggest", None)
                 response = self.client.search(index=self.index, body=body)
 
@@ -131,7 +136,7 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
             for h in response["hits"]["hits"]
         ]
         total = int(response["hits"]["total"]["value"])
-        did_you_mean = self._did_you_mean(words, phrases, suggest)
+        did_you_mean = reading.did_you_mean or self._did_you_mean(words, phrases, suggest)
         related: list[str] = []
         if total == 0 and (words or phrases):
             related = self._related(" ".join([did_you_mean or words, *phrases]), query.language)

@@ -1,6 +1,7 @@
 """How a SearchQuery becomes an Elasticsearch query: the text query (English with typos, Chinese
-by bigrams, the head noun first when relaxed), the ranking function_score around it, sorts,
-filters and highlights."""
+by the segmenter's words, read against the vocabulary like the database backends' (see
+search/vocabulary.py), the head noun first when relaxed), the ranking function_score around it,
+sorts, filters and highlights."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.cache import cache
 
 from search import ranking
+from search.vocabulary import QueryReading
 
 from ..base import (
     PRICE_BANDS,
@@ -45,12 +47,20 @@ ENGLISH_FIELDS = [
 FUZZY_FIELDS = ["name_en.plain^3", *ENGLISH_FIELDS]
 
 
+# Chinese words (the segmenter's, in whitespace-analysed fields).
 CHINESE_FIELDS = [
-    "name_zh_hans^3",
-    "category_names_zh_hans^1.5",
-    "attributes_zh_hans",
-    "description_zh_hans",
+    "name_zh_words^3",
+    "category_zh_words^1.5",
+    "attributes_zh_words",
+    "description_zh_words",
 ]
+
+
+# The bigrams of what names a product: matched only by a Chinese word in no document, below
+# any word match.
+CHINESE_FALLBACK_FIELDS = ["name_zh_hans", "category_names_zh_hans", "attributes_zh_hans"]
+
+FALLBACK_BOOST = 0.1
 
 
 PHRASE_FIELDS = [
@@ -101,39 +111,57 @@ class QueriesMixin:
     """Building the queries (part of ElasticsearchBackend)."""
 
     def _text_query(
-        self, words: str, phrases: list[str], *, relaxed: bool = False
+        self,
+        words: str,
+        phrases: list[str],
+        reading: QueryReading | None = None,
+        *,
+        relaxed: bool = False,
     ) -> dict[str, Any]:
-        """Every word must match (in any field, typos allowed); `relaxed`: any of them."""
+        """Every word must match (in any field, typos allowed); `relaxed`: any of them. Latin
+        words read as pinyin (`reading`) are searched as their Chinese words only."""
+        reading = reading or QueryReading()
+        if reading.pinyin:
+            read = set(reading.pinyin)
+            words = " ".join(w for w in words.split() if w.lower() not in read)
         operator = "or" if relaxed else "and"
         must: list[dict[str, Any]] = []
-        if words:
+        latin = " ".join(_CJK_RUN.sub(" ", words).split())
+        if latin or reading.chinese or reading.fallback:
+            english = (
+                [
+                    # Every word somewhere in the product (name, brand, category ...).
+                    {
+                        "multi_match": {
+                            "query": words,
+                            "type": "cross_fields",
+                            "fields": ENGLISH_FIELDS,
+                            "operator": operator,
+                            "boost": 2,
+                        }
+                    },
+                    # Typos: one or two edits per word, swapped letters counting as one.
+                    {
+                        "multi_match": {
+                            "query": words,
+                            "type": "best_fields",
+                            "fields": FUZZY_FIELDS,
+                            "operator": operator,
+                            "fuzziness": "AUTO",
+                            "fuzzy_transpositions": True,
+                        }
+                    },
+                ]
+                if latin
+                else []
+            )
             must.append(
                 {
                     "bool": {
                         "should": [
-                            # Every word somewhere in the product (name, brand, category ...).
-                            {
-                                "multi_match": {
-                                    "query": words,
-                                    "type": "cross_fields",
-                                    "fields": ENGLISH_FIELDS,
-                                    "operator": operator,
-                                    "boost": 2,
-                                }
-                            },
-                            # Typos: one or two edits per word, swapped letters counting as one.
-                            {
-                                "multi_match": {
-                                    "query": words,
-                                    "type": "best_fields",
-                                    "fields": FUZZY_FIELDS,
-                                    "operator": operator,
-                                    "fuzziness": "AUTO",
-                                    "fuzzy_transpositions": True,
-                                }
-                            },
-                            *self._chinese_query(words, relaxed=relaxed),
-                            *(self._head_noun_query(words) if relaxed else []),
+                            *english,
+                            *self._chinese_query(latin, reading, relaxed=relaxed),
+                            *(self._head_noun_query(latin) if relaxed else []),
                         ],
                         "minimum_should_match": 1,
                     }
@@ -152,7 +180,7 @@ class QueriesMixin:
         """An English noun phrase names the thing last ("stainless steel water bottle" is a
         bottle), so among products having only some of the words, those named by the last one
         come first."""
-        latin = _CJK_RUN.sub(" ", words).split()
+        latin = words.split()
         if not latin:
             return []
         return [
@@ -169,25 +197,39 @@ class QueriesMixin:
         ]
 
     @staticmethod
-    def _chinese_query(words: str, *, relaxed: bool = False) -> list[dict[str, Any]]:
-        """Chinese text: most of the query's bigrams must match, and every Latin word (a brand,
-        "5G") too, so "Novaphone 手机" does not match every phone. Latin-only queries are left
-        to the English fields: Chinese text repeats brand names, which would otherwise match
-        a query on brand names alone."""
-        cjk = " ".join(_CJK_RUN.findall(words))
-        if not cjk:
+    def _chinese_query(
+        latin: str, reading: QueryReading, *, relaxed: bool = False
+    ) -> list[dict[str, Any]]:
+        """Chinese words: every one must match as a word, or, one in no document, by its
+        bigrams in the product's names (weighted least); every Latin word (a brand, "5G") must
+        match too, so "Novaphone 手机" does not match every phone. Latin-only queries are left
+        to the English fields: Chinese text repeats brand names, which would otherwise match a
+        query on brand names alone."""
+        if not reading.chinese and not reading.fallback:
             return []
-        must: list[dict[str, Any]] = [
-            {
-                "multi_match": {
-                    "query": cjk,
-                    "type": "best_fields",
-                    "fields": CHINESE_FIELDS,
-                    "minimum_should_match": "1" if relaxed else "75%",
+        must: list[dict[str, Any]] = []
+        if reading.chinese:
+            must.append(
+                {
+                    "multi_match": {
+                        "query": " ".join(reading.chinese),
+                        "type": "cross_fields",
+                        "fields": CHINESE_FIELDS,
+                        "operator": "or" if relaxed else "and",
+                    }
                 }
-            }
-        ]
-        latin = " ".join(_CJK_RUN.sub(" ", words).split())
+            )
+        for word in reading.fallback:
+            must.append(
+                {
+                    "multi_match": {
+                        "query": word,
+                        "type": "best_fields" if relaxed else "phrase",
+                        "fields": CHINESE_FALLBACK_FIELDS,
+                        "boost": FALLBACK_BOOST,
+                    }
+                }
+            )
         if latin:
             must.append(
                 {
