@@ -7,8 +7,9 @@ same tokens. Plain Python, no Django.
   the stored dictionary (search/chinese.py), documents in search mode (蓝牙耳机 gives 蓝牙 耳机
   蓝牙耳机), queries plainly (one query word is one indexed word). The overlapping bigrams and
   the characters of the name, brand, category and attribute text are kept only as a fallback
-  (`fallback_text`), appended to the description, the field weighted least: a query word that
-  is in no document as a word still finds the products holding its characters in a row.
+  (`fallback_text`), appended to the description, the field weighted least, and marked
+  (FALLBACK_MARK: "x耳机" is no word's token): only a query word that is in no document as a
+  word matches them, and finds the products holding its characters in a row.
 - Words are stemmed (Snowball, English) only to find the vocabulary's other forms of a query word
   ("shoes" also finds "shoe"); the index keeps the words as written, so prefixes and phrases work.
 """
@@ -69,9 +70,10 @@ ZH_STOP_WORDS = frozenset(
      "什么", "哪个", "有没有", "有", "吗", "呢", "吧", "啊", "款", "的话"]
 )  # fmt: skip
 MAX_WORD_LENGTH = 64
-# Between the description's own tokens and the fallback tokens in `description_text`: a
-# whitespace to every tokenizer, so only the vocabulary tells them apart.
-FALLBACK_SEPARATOR = "\n"
+# Put before a fallback token: a Latin letter joined to Chinese characters is one token to every
+# tokenizer (FTS5 unicode61, PostgreSQL's parser), and never a word of any text, which splits
+# Latin letters from Chinese characters.
+FALLBACK_MARK = "x"
 MAX_CLAUSES = 12
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -142,7 +144,7 @@ def chinese_text(*texts: str, segmenter: Segmenter) -> str:
 
 def fallback_text(*texts: str) -> str:
     """The fallback tokens of Chinese text: the bigrams of each run in order (so a query word's
-    bigrams can be matched as a phrase), then its single characters."""
+    bigrams can be matched as a phrase), then its single characters, each marked."""
     grams: list[str] = []
     characters: list[str] = []
     for text in texts:
@@ -151,25 +153,21 @@ def fallback_text(*texts: str) -> str:
                 if len(run) > 1:
                     grams.extend(bigrams(run))
                 characters.extend(run)
-    return " ".join(grams + characters)
+    return " ".join(fallback_token(t) for t in grams + characters)
 
 
-def with_fallback(token_text: str, fallback: str) -> str:
-    return f"{token_text}{FALLBACK_SEPARATOR}{fallback}" if fallback else token_text
-
-
-def without_fallback(token_text: str) -> str:
-    return token_text.split(FALLBACK_SEPARATOR, 1)[0]
+def fallback_token(piece: str) -> str:
+    return FALLBACK_MARK + piece
 
 
 def vocabulary_words(token_text: str) -> set[str]:
     """The Latin words of a token string (the ones stemmed and corrected)."""
-    return {t for t in token_text.split() if not is_cjk(t) and not t.isdigit() and len(t) > 1}
+    return {t for t in token_text.split() if t.isascii() and not t.isdigit() and len(t) > 1}
 
 
 def chinese_words(token_text: str) -> set[str]:
-    """The Chinese words of a token string (without its fallback tokens)."""
-    return {t for t in without_fallback(token_text).split() if is_cjk(t)}
+    """The Chinese words of a token string (not its fallback tokens)."""
+    return {t for t in token_text.split() if is_cjk(t)}
 
 
 # --- Queries --------------------------------------------------------------------------------------

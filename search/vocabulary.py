@@ -4,8 +4,9 @@ index whichever backend answers), for every backend.
 - `resolve_chinese`: a Chinese word in the vocabulary matches as that word. A word in no
   document (a typo, often cut into pieces: 瑜珈垫 -> 瑜珈 垫) is read again, first its whole run,
   then its pieces around the unknown ones, as the vocabulary word spoken the same way (same
-  pinyin, same length, sharing a character: 瑜伽垫, 帐篷), a "did you mean"; failing that it
-  matches its bigrams in the fallback tokens (no alternatives).
+  pinyin, same length, sharing a character: 瑜伽垫, 帐篷), a "did you mean"; failing that a
+  word is split into vocabulary words that spell it (蓝牙耳机 -> 蓝牙 耳机, when no document
+  has it whole), or else matches its bigrams in the fallback tokens (no alternatives).
 - `read_pinyin`: Latin words found nowhere in the Latin vocabulary that spell Chinese
   vocabulary words by their pinyin ("yujiadian" -> 瑜伽垫; "lanya erji", also read across the
   space) or, a whole word, by the initials of a word of three or more characters ("lyej" ->
@@ -44,6 +45,14 @@ def resolve_chinese(parsed: ParsedQuery) -> bool:
         for i in range(len(run))
         for j in range(i + 1, len(run) + 1)
     }
+    # The pieces a word may be split into.
+    candidates |= {
+        c.word[i:j]
+        for run in runs.values()
+        for c in run
+        for i in range(len(c.word))
+        for j in range(i + 2, len(c.word) + 1)
+    }
     keys = {chinese.pinyin_key(w): w for w in candidates if len(w) > 1}
     rows = SearchTerm.objects.filter(Q(term__in=candidates) | Q(pinyin__in=keys)).values_list(
         "term", "pinyin", "doc_count"
@@ -67,7 +76,7 @@ def resolve_chinese(parsed: ParsedQuery) -> bool:
         ]
         return max(options)[1] if options else None
 
-    replaced: dict[int, Clause] = {}  # id of a span's first piece -> its reading
+    replaced: dict[int, list[Clause]] = {}  # id of a span's first piece -> its reading
     gone: set[int] = set()  # ids of the pieces read
     for run in runs.values():
         taken: set[int] = set()
@@ -76,18 +85,22 @@ def resolve_chinese(parsed: ParsedQuery) -> bool:
                 continue
             text = "".join(c.word for c in run[start:end])
             found = reading(text)
-            if found is None:
+            if found is not None:
+                clause = Clause(word=text, alternatives=(found,), run=run[start].run)
+                if found != text:
+                    clause.corrected = found
+                new = [clause]
+            elif end - start == 1 and (pieces := _split(text, known)):
+                new = [Clause(word=w, alternatives=(w,), run=run[start].run) for w in pieces]
+            else:
                 continue
             taken.update(range(start, end))
-            clause = Clause(word=text, alternatives=(found,), run=run[start].run)
-            if found != text:
-                clause.corrected = found
-            replaced[id(run[start])] = clause
+            replaced[id(run[start])] = new
             gone.update(id(c) for c in run[start:end])
     clauses: list[Clause] = []
     for clause in parsed.clauses:
         if id(clause) in replaced:
-            clauses.append(replaced[id(clause)])
+            clauses.extend(replaced[id(clause)])
         elif id(clause) not in gone:
             if clause.is_cjk and clause.word in known and not clause.alternatives:
                 clause.alternatives = (clause.word,)
@@ -117,6 +130,20 @@ def _spans(run: list[Clause], known: set[str]) -> list[tuple[int, int]]:
             start = None
     spans += [(i, i + 1) for i, u in enumerate(unknown) if u]
     return spans
+
+
+def _split(word: str, known: set[str]) -> list[str] | None:
+    """The fewest vocabulary words of two or more characters that spell `word`, or None."""
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(2, len(word) + 1):
+        for start in range(end - 1):
+            before = best[start]
+            if before is None or word[start:end] not in known:
+                continue
+            if best[end] is None or len(before) + 1 < len(best[end]):
+                best[end] = [*before, word[start:end]]
+    return best[len(word)]
 
 
 def read_pinyin(parsed: ParsedQuery, unknown: list[Clause]) -> list[Clause]:

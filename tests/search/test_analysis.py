@@ -10,7 +10,7 @@ def test_chinese_is_indexed_as_dictionary_words_and_latin_as_words():
 
 def test_the_fallback_holds_the_bigrams_of_each_run_then_its_characters():
     assert analysis.fallback_text("Auralis 无线耳机", "音箱") == (
-        "无线 线耳 耳机 音箱 无 线 耳 机 音 箱"
+        "x无线 x线耳 x耳机 x音箱 x无 x线 x耳 x机 x音 x箱"
     )
 
 

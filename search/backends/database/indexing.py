@@ -254,11 +254,15 @@ class IndexingMixin:
                     brand_text=analysis.index_text(brand, segmenter=segmenter),
                     category_text=analysis.index_text(*category, segmenter=segmenter),
                     attrs_text=analysis.index_text(*values, *values_zh, segmenter=segmenter),
-                    description_text=analysis.with_fallback(
-                        analysis.index_text(
-                            p["description_en"], p["description_zh_hans"], segmenter=segmenter
-                        ),
-                        fallback,
+                    description_text=" ".join(
+                        t
+                        for t in (
+                            analysis.index_text(
+                                p["description_en"], p["description_zh_hans"], segmenter=segmenter
+                            ),
+                            fallback,
+                        )
+                        if t
                     ),
                     price=p["price"],
                     rating_avg=p["rating_avg"],
@@ -346,8 +350,9 @@ def doc_chinese_words(doc: SearchDocument) -> set[str]:
 
 
 def _doc_text(doc: SearchDocument) -> str:
-    description = analysis.without_fallback(doc.description_text)
-    return " ".join((doc.name_text, doc.brand_text, doc.category_text, doc.attrs_text, description))
+    return " ".join(
+        (doc.name_text, doc.brand_text, doc.category_text, doc.attrs_text, doc.description_text)
+    )
 
 
 def chinese_term(word: str, doc_count: int) -> SearchTerm:

@@ -98,14 +98,16 @@ def in_list(column: str, values: list[int]) -> tuple[str, list]:
 def fts_clause(clause: Clause, relaxed: bool = False) -> str:
     """One clause in FTS5 query syntax (tokens are [a-z0-9] or CJK only: safe inside quotes).
     A Chinese word in no document (no alternatives) matches the fallback tokens: its bigrams in a
-    row, or with `relaxed` any of them."""
+    row, or with `relaxed` any of them; a single character matches them always."""
     if clause.phrase:
         return '"' + " ".join(clause.phrase) + '"'
     options = [f'"{a}"' for a in clause.alternatives]
     if clause.prefix:
         options.append(f'"{clause.prefix}"*')
-    if not options and clause.is_cjk and len(clause.word) > 1:
-        grams = analysis.bigrams(clause.word)
+    if clause.is_cjk and len(clause.word) == 1:
+        options.append(f'"{analysis.fallback_token(clause.word)}"')
+    if not options and clause.is_cjk:
+        grams = [analysis.fallback_token(g) for g in analysis.bigrams(clause.word)]
         if relaxed:
             return "(" + " OR ".join(f'"{g}"' for g in grams) + ")"
         return '"' + " ".join(grams) + '"'
@@ -119,16 +121,19 @@ def tsquery_clause(
 ) -> str:
     """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields.
     `loose`: a phrase's words in any order and place (what a GIN index answers without reading
-    the document's positions). A Chinese word in no document matches its fallback bigrams."""
+    the document's positions). A Chinese word in no document matches its fallback bigrams, a
+    single character its fallback characters too."""
     followed_by = " & " if loose else " <-> "
     if clause.phrase:
         return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in clause.phrase) + ")"
     options = [f"'{a}'{_w(weights)}" for a in clause.alternatives]
     if clause.prefix:
         options.append(f"'{clause.prefix}':*{weights}")
-    if not options and clause.is_cjk and len(clause.word) > 1:
+    if clause.is_cjk and len(clause.word) == 1:
+        options.append(f"'{analysis.fallback_token(clause.word)}'{_w(weights)}")
+    if not options and clause.is_cjk:
         joiner = " | " if relaxed else followed_by
-        grams = analysis.bigrams(clause.word)
+        grams = [analysis.fallback_token(g) for g in analysis.bigrams(clause.word)]
         return "(" + joiner.join(f"'{t}'{_w(weights)}" for t in grams) + ")"
     if not options:
         options = [f"'{clause.word}'{_w(weights)}"]
