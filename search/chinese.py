@@ -10,7 +10,7 @@ product words mined from the catalog's names. Plain Python, no Django.
   initials ("ly"), the keys pinyin queries and homophone typos are looked up by.
 - `dictionary_words`: the words a rebuild adds to the segmenter's dictionary: the shipped
   glossary (data/zh_words.txt), category and brand names, and the head nouns many product names
-  share (`head_nouns`).
+  end with (`head_nouns`).
 """
 
 from __future__ import annotations
@@ -36,12 +36,8 @@ GLOSSARY = Path(__file__).parent / "data" / "zh_words.txt"
 # The longest word the dictionary takes from a name (longer runs are phrases, not words).
 MAX_WORD = 6
 
-# A head noun is an ending of at least HEAD_MIN_NAMES product names; it grows by a character to
-# the left while at least HEAD_GROW_SHARE of the names ending with it share that character
-# ("伽垫" -> "瑜伽垫", never "胶瑜伽垫", which only the rubber mats have).
+# A head noun becomes a dictionary word when at least this many product names end with it.
 HEAD_MIN_NAMES = 3
-HEAD_GROW_SHARE = 0.8
-HEAD_MAX = 5
 
 
 class Segmenter:
@@ -113,37 +109,32 @@ def name_words(names: Iterable[str]) -> set[str]:
     return found
 
 
-def head_nouns(names: Iterable[str]) -> set[str]:
-    """The endings many product names share: what the products are (瑜伽垫, 耳机). Each name's
-    last run of two or more Chinese characters is read from its end (see HEAD_GROW_SHARE)."""
-    endings: list[str] = []
+def head_nouns(names: Iterable[str], segmenter: Segmenter) -> set[str]:
+    """What many product names say the product is: the last word of each name's last run of
+    Chinese characters, as `segmenter` cuts it, joined to the word before when it is a single
+    character (防滑瑜伽垫 -> 瑜伽 垫 -> 瑜伽垫; 按摩筋膜枪 -> 筋膜枪), kept when at least
+    HEAD_MIN_NAMES names end with it."""
     counts: Counter[str] = Counter()
     for name in names:
         last = [r for r in runs(name) if len(r) > 1]
-        if last:
-            run = last[-1][-HEAD_MAX - 1 :]
-            endings.append(run)
-            counts.update(run[-n:] for n in range(1, len(run) + 1))
-    heads: Counter[str] = Counter()
-    for run in endings:
-        head = run[-2:]
-        if counts[head] < HEAD_MIN_NAMES:
+        if not last:
             continue
-        while len(head) < min(len(run), HEAD_MAX):
-            longer = run[-len(head) - 1 :]
-            if counts[longer] < HEAD_GROW_SHARE * counts[head]:
-                break
-            head = longer
-        heads[head] += 1
-    return {head for head, n in heads.items() if n >= HEAD_MIN_NAMES}
+        words = segmenter.query_words(last[-1])
+        head = words[-1]
+        if len(head) == 1 and len(words) > 1:
+            head = words[-2] + head
+        if 1 < len(head) <= MAX_WORD:
+            counts[head] += 1
+    return {head for head, n in counts.items() if n >= HEAD_MIN_NAMES}
 
 
 def dictionary_words(
     *, categories: Iterable[str], brands: Iterable[str], products: Iterable[str]
 ) -> list[str]:
     """The sorted words a rebuild stores for the segmenter: the glossary, category and brand
-    names, and the head nouns of the product names."""
-    words = set(glossary()) | name_words(categories) | name_words(brands) | head_nouns(products)
+    names, and the head nouns of the product names (as a segmenter of the others cuts them)."""
+    words = set(glossary()) | name_words(categories) | name_words(brands)
+    words |= head_nouns(products, Segmenter(words))
     return sorted(w for w in words if 1 < len(w) <= MAX_WORD and _RUN.fullmatch(w))
 
 

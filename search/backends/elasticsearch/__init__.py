@@ -4,9 +4,10 @@ Switched on by ELASTICSEARCH_URL. Every transport or server error becomes
 `SearchBackendUnavailable`, on which `search.services` falls back to the database backend.
 
 Text matching: every word of the query must match somewhere in the product (English fields, typos
-allowed; Chinese text by its bigrams, with any Latin words in it required too). When no product
-has every word, the search is asked again for products having some of them, those named by the
-query's last word (the head of an English noun phrase) first.
+allowed; Chinese by the segmenter's words, read against the shared vocabulary for homophone typos
+and pinyin, a word in no document by its bigrams in the names, with any Latin words in it
+required too). When no product has every word, the search is asked again for products having
+some of them, those named by the query's last word (the head of an English noun phrase) first.
 
 Ranking mirrors `search.ranking` with a `function_score` around the text query:
 
