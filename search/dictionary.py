@@ -43,7 +43,9 @@ def _stored_words() -> list[str]:
 @transaction.atomic
 def search_dictionary_rebuild() -> SearchDictionary:
     """Choose the dictionary's words from the catalog (categories, brands, the head nouns of
-    active products' names) and the glossary, and store them as the one row."""
+    active products' names) and the glossary, and store them as the one row. Called by the
+    database index's rebuild, in its transaction, after it has locked the index state (so two
+    rebuilds never write the row at once)."""
     words = chinese.dictionary_words(
         categories=Category.objects.values_list("name_zh_hans", flat=True),
         brands=Brand.objects.values_list("name", flat=True),
@@ -53,7 +55,7 @@ def search_dictionary_rebuild() -> SearchDictionary:
         .iterator(chunk_size=5000),
     )
     version = chinese.version_of(words)
-    row = SearchDictionary.objects.select_for_update().first() or SearchDictionary()
+    row = SearchDictionary.objects.first() or SearchDictionary()
     row.words = "\n".join(words)
     row.version = version
     row.updated_at = timezone.now()
