@@ -184,6 +184,9 @@ class Clause:
     # A Chinese word: which run of Chinese characters of the query it was cut from (so a run
     # split into pieces by a typo can be read whole again).
     run: int = -1
+    # Matched in the product's name only: the last of the words one typed word was read as
+    # (蓝牙耳机 in no document: 蓝牙 anywhere, 耳机 in the name; the product is what it names).
+    name_only: bool = False
 
     @property
     def is_phrase(self) -> bool:

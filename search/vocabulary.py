@@ -6,11 +6,13 @@ index whichever backend answers), for every backend.
   then its pieces around the unknown ones, as the vocabulary word spoken the same way (same
   pinyin, same length, sharing a character: 瑜伽垫, 帐篷), a "did you mean"; failing that a
   word is split into vocabulary words that spell it (蓝牙耳机 -> 蓝牙 耳机, when no document
-  has it whole), or else matches its bigrams in the fallback tokens (no alternatives).
+  has it whole; the last, what the product is, must be in its name), or else matches its
+  bigrams in the fallback tokens (no alternatives).
 - `read_pinyin`: Latin words found nowhere in the Latin vocabulary that spell Chinese
   vocabulary words by their pinyin ("yujiadian" -> 瑜伽垫; "lanya erji", also read across the
-  space) or, a whole word, by the initials of a word of three or more characters ("lyej" ->
-  蓝牙耳机) are searched as those words.
+  space; the last of several words must be in the product's name) or, a whole word, by the
+  initials of a word of three or more characters ("lyej" -> 蓝牙耳机) are searched as those
+  words.
 - `read_query`: both, for a backend that matches the words its own way (Elasticsearch).
 
 Each is one query of the vocabulary, by its unique term and indexed pinyin and initials.
@@ -92,6 +94,7 @@ def resolve_chinese(parsed: ParsedQuery) -> bool:
                 new = [clause]
             elif end - start == 1 and (pieces := _split(text, known)):
                 new = [Clause(word=w, alternatives=(w,), run=run[start].run) for w in pieces]
+                new[-1].name_only = True
             else:
                 continue
             taken.update(range(start, end))
@@ -193,7 +196,11 @@ def read_pinyin(parsed: ParsedQuery, unknown: list[Clause]) -> list[Clause]:
     clauses: list[Clause] = []
     for clause in parsed.clauses:
         if id(clause) in read:
-            clauses.extend(Clause(word=w, alternatives=(w,), corrected=w) for w in read[id(clause)])
+            words = read[id(clause)]
+            clauses.extend(
+                Clause(word=w, alternatives=(w,), corrected=w, name_only=i == len(words) - 1 > 0)
+                for i, w in enumerate(words)
+            )
         elif id(clause) not in gone:
             clauses.append(clause)
     parsed.clauses = clauses
@@ -230,6 +237,7 @@ class QueryReading:
     """A query's words as `read_query` reads them."""
 
     chinese: list[str] = field(default_factory=list)  # to match as words
+    names: list[str] = field(default_factory=list)  # to match as words in the name
     fallback: list[str] = field(default_factory=list)  # in no document: match their bigrams
     pinyin: list[str] = field(default_factory=list)  # Latin words read as Chinese ones
     did_you_mean: str | None = None
@@ -248,7 +256,8 @@ def read_query(text: str, segmenter: chinese.Segmenter) -> QueryReading:
     reading = QueryReading(pinyin=[c.word for c in read])
     for clause in parsed.clauses:
         if clause.is_cjk and clause.alternatives:
-            reading.chinese.append(clause.alternatives[0])
+            words = reading.names if clause.name_only else reading.chinese
+            words.append(clause.alternatives[0])
         elif clause.is_cjk:
             reading.fallback.append(clause.word)
     if changed or read:

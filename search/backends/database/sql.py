@@ -98,7 +98,8 @@ def in_list(column: str, values: list[int]) -> tuple[str, list]:
 def fts_clause(clause: Clause, relaxed: bool = False) -> str:
     """One clause in FTS5 query syntax (tokens are [a-z0-9] or CJK only: safe inside quotes).
     A Chinese word in no document (no alternatives) matches the fallback tokens: its bigrams in a
-    row, or with `relaxed` any of them; a single character matches them always."""
+    row, or with `relaxed` any of them; a single character matches them always. A name-only
+    clause is matched in the name column."""
     if clause.phrase:
         return '"' + " ".join(clause.phrase) + '"'
     options = [f'"{a}"' for a in clause.alternatives]
@@ -113,17 +114,22 @@ def fts_clause(clause: Clause, relaxed: bool = False) -> str:
         return '"' + " ".join(grams) + '"'
     if not options:
         options = [f'"{clause.word}"']
+    if clause.name_only:
+        return "{name} : (" + " OR ".join(options) + ")"
     return "(" + " OR ".join(options) + ")"
 
 
 def tsquery_clause(
     clause: Clause, weights: str = "", relaxed: bool = False, loose: bool = False
 ) -> str:
-    """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields.
+    """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields (a
+    name-only clause to the name, A).
     `loose`: a phrase's words in any order and place (what a GIN index answers without reading
     the document's positions). A Chinese word in no document matches its fallback bigrams, a
     single character its fallback characters too."""
     followed_by = " & " if loose else " <-> "
+    if clause.name_only and not loose:
+        weights = "A"
     if clause.phrase:
         return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in clause.phrase) + ")"
     options = [f"'{a}'{_w(weights)}" for a in clause.alternatives]

@@ -127,7 +127,7 @@ class QueriesMixin:
         operator = "or" if relaxed else "and"
         must: list[dict[str, Any]] = []
         latin = " ".join(_CJK_RUN.sub(" ", words).split())
-        if latin or reading.chinese or reading.fallback:
+        if latin or reading.chinese or reading.names or reading.fallback:
             english = (
                 [
                     # Every word somewhere in the product (name, brand, category ...).
@@ -200,14 +200,26 @@ class QueriesMixin:
     def _chinese_query(
         latin: str, reading: QueryReading, *, relaxed: bool = False
     ) -> list[dict[str, Any]]:
-        """Chinese words: every one must match as a word, or, one in no document, by its
-        bigrams in the product's names (weighted least); every Latin word (a brand, "5G") must
-        match too, so "Novaphone 手机" does not match every phone. Latin-only queries are left
-        to the English fields: Chinese text repeats brand names, which would otherwise match a
-        query on brand names alone."""
-        if not reading.chinese and not reading.fallback:
+        """Chinese words: every one must match as a word (the name-only ones in the name), or,
+        one in no document, by its bigrams in the product's names (weighted least); every Latin
+        word (a brand, "5G") must match too, so "Novaphone 手机" does not match every phone.
+        Latin-only queries are left to the English fields: Chinese text repeats brand names,
+        which would otherwise match a query on brand names alone."""
+        if not reading.chinese and not reading.names and not reading.fallback:
             return []
         must: list[dict[str, Any]] = []
+        if reading.names:
+            must.append(
+                {
+                    "match": {
+                        "name_zh_words": {
+                            "query": " ".join(reading.names),
+                            "operator": "or" if relaxed else "and",
+                            "boost": 3,
+                        }
+                    }
+                }
+            )
         if reading.chinese:
             must.append(
                 {
