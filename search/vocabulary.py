@@ -29,7 +29,7 @@ from .analysis import Clause, ParsedQuery
 from .models import SearchTerm
 
 # The longest Latin text read as pinyin (its substrings are looked up: about n²/2 of them).
-MAX_PINYIN = 32
+MAX_PINYIN = 24
 
 
 def resolve_chinese(parsed: ParsedQuery) -> bool:
@@ -164,8 +164,8 @@ def read_pinyin(parsed: ParsedQuery, unknown: list[Clause]) -> list[Clause]:
                 sequences.append([clause])
     if not sequences:
         return []
-    texts = {"".join(c.word for c in seq)[:MAX_PINYIN] for seq in sequences}
-    texts |= {c.word[:MAX_PINYIN] for seq in sequences for c in seq}
+    texts = {"".join(c.word for c in seq) for seq in sequences}
+    texts = {t for t in texts | {c.word for seq in sequences for c in seq} if len(t) <= MAX_PINYIN}
     pieces = {t[i:j] for t in texts for i in range(len(t)) for j in range(i + 2, len(t) + 1)}
     whole = {c.word for seq in sequences for c in seq if len(c.word) > 2}
     by_pinyin: dict[str, tuple[int, str]] = {}

@@ -139,3 +139,30 @@ def test_a_word_matches_as_a_word_not_across_word_boundaries(backend, shop):
 
     assert ids(search(backend, "洗面奶")) == [cleanser.pk]
     assert ids(search(backend, "洗面")) == [cleanser.pk]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "的",
+        "x洗面",
+        "瑜" * 300,
+        "yujiadian" * 20,
+        " ".join(["lanya"] * 30),
+        '"瑜珈垫" 帐蓬 lyej 5g',
+        "🙂 帐蓬",
+    ],
+)
+def test_odd_chinese_and_pinyin_input_never_fails(backend, outdoor, text):
+    index(backend, *outdoor.values())
+
+    result = search(backend, text)
+
+    assert set(ids(result)) <= {p.pk for p in outdoor.values()}
+    assert isinstance(backend.autocomplete(text, language="zh-hans"), list)
+
+
+def test_full_width_pinyin_is_read_like_half_width(backend, outdoor):
+    index(backend, *outdoor.values())
+
+    assert ids(search(backend, "ｙｕｊｉａｄｉａｎ")) == [outdoor["mat"].pk]  # noqa: RUF001

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from search import ranking
+from search import analysis, ranking
 from search.vocabulary import QueryReading
 
 from ..base import (
@@ -123,7 +123,7 @@ class QueriesMixin:
         reading = reading or QueryReading()
         if reading.pinyin:
             read = set(reading.pinyin)
-            words = " ".join(w for w in words.split() if w.lower() not in read)
+            words = " ".join(w for w in analysis.words(words) if w not in read)
         operator = "or" if relaxed else "and"
         must: list[dict[str, Any]] = []
         latin = " ".join(_CJK_RUN.sub(" ", words).split())
