@@ -23,9 +23,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from .chinese import Segmenter, default_segmenter
+from .chinese import CJK, Segmenter, default_segmenter
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[a-z0-9]+|[{CJK}]+")
 _CJK_RUN = re.compile(rf"^[{CJK}]+$")
 _APOSTROPHES = "'\u2019"

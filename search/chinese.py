@@ -28,7 +28,7 @@ from pypinyin import lazy_pinyin
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(f"[{CJK}]+")
-# Category names join two kinds of things ("凉鞋拖鞋" is one, "T恤与上衣" two).
+# What joins two names in one category name ("T恤与上衣").
 _CONNECTORS = re.compile("[与和及、]")
 
 GLOSSARY = Path(__file__).parent / "data" / "zh_words.txt"
@@ -65,15 +65,16 @@ class Segmenter:
                     continue
                 if len(word) > 2:
                     inner = [w for w in self._jieba.cut_for_search(word, False) if w != word]
-                    inner += [
-                        word[i:j]
-                        for i in range(len(word))
-                        for j in range(i + 2, len(word) + (i > 0))
-                        if word[i:j] in self.words and word[i:j] not in inner
-                    ]
+                    inner += [p for p in _inner(word) if p in self.words and p not in inner]
                     found.extend(inner)
                 found.append(word)
         return found
+
+
+def _inner(word: str) -> list[str]:
+    """The pieces of two or more characters inside `word`, shorter than it."""
+    size = len(word)
+    return [word[i:j] for i in range(size) for j in range(i + 2, size + 1) if j - i < size]
 
 
 def pinyin_key(word: str) -> str:
