@@ -2,9 +2,9 @@
 rebuild and stored (SearchDictionary), so documents and queries are split with the same words
 until the next rebuild; each process builds its segmenter once per stored version.
 
-A search reads the version through the cache (refreshed every VERSION_SECONDS, and written when
-a rebuild commits), so it reads the database only when the version is new to the process;
-indexing reads it from the database, so a rebuild's documents are split with its own words.
+A search reads the version from the cache (kept VERSION_SECONDS, written when a rebuild
+commits), and the words from the database only when the version is new to its process. Indexing
+reads the version from the database, so a rebuild's documents are split with its own words.
 """
 
 from __future__ import annotations
