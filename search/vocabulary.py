@@ -198,7 +198,12 @@ def read_pinyin(parsed: ParsedQuery, unknown: list[Clause]) -> list[Clause]:
         if id(clause) in read:
             words = read[id(clause)]
             clauses.extend(
-                Clause(word=w, alternatives=(w,), corrected=w, name_only=i == len(words) - 1 > 0)
+                Clause(
+                    word=w,
+                    alternatives=(w,),
+                    corrected=w,
+                    name_only=len(words) > 1 and i == len(words) - 1,
+                )
                 for i, w in enumerate(words)
             )
         elif id(clause) not in gone:
