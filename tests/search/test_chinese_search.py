@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.backends.base import SearchQuery
+from search.services import database_backend
 from tests.search.conftest import index
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,24 @@ def test_full_width_pinyin_is_read_like_half_width(backend, outdoor):
     index(backend, *outdoor.values())
 
     assert ids(search(backend, "ｙｕｊｉａｄｉａｎ")) == [outdoor["mat"].pk]  # noqa: RUF001
+
+
+def test_an_exact_pinyin_reading_wins_over_a_latin_typo_correction(backend, shop):
+    mat = shop.product("Cork Yoga Mat", zh="软木瑜伽垫", brand="Plainware")
+    sleeve = shop.product("Compression Sleeve", zh="压缩腿套", brand="Yujin")
+    index(backend, mat, sleeve)
+
+    result = search(backend, "yujia")  # one edit from the brand "yujin"
+
+    assert ids(result) == [mat.pk]
+    assert result.did_you_mean == "瑜伽"
+
+
+def test_database_autocomplete_finds_the_chinese_word_being_typed(shop):
+    backend = database_backend()
+    earbuds = shop.product("Wireless Earbuds", zh="Auralis 无线耳机")
+    index(backend, earbuds, shop.product("Wireless Mouse", zh="Auralis 无线鼠标"))
+
+    suggestions = backend.autocomplete("无线耳", language="zh-hans")
+
+    assert [s.label for s in suggestions if s.kind == "product"] == ["Auralis 无线耳机"]
