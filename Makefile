@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-recommender bench-routes bench-chatbot clean
+.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot clean
 
 # What `make run`, `make test` and CI install: every package pinned, with hashes (runtime and dev
 # tools; requirements/base.txt is the runtime part, for the Docker image). Refreshed from
@@ -115,6 +115,10 @@ bench-search-relevance: $(STAMP)
 ## bench-search-latency: p50/p95 search latency with facets at 100,000 products (SQLite, PostgreSQL)
 bench-search-latency: $(STAMP)
 	$(BIN)/python benchmarks/search_latency.py
+
+## bench-search-indexing: what Chinese segmentation and pinyin cost the index (after bench-search-latency)
+bench-search-indexing: $(STAMP)
+	$(BIN)/python benchmarks/search_indexing.py
 
 ## bench-recommender: retrain time by stage vs implicit's bare fit, ALS vs popularity, slot overhead
 bench-recommender: $(STAMP)

@@ -2,11 +2,12 @@
 
 Each search is what the results page asks for: ranked hits (a page of 24), the total and the
 counts of every facet (category, brand, price band, rating, stock), in one call of the database
-backend. Query classes: plain words, typos, phrases, Chinese, brand + category filters, broad
-words (thousands of matches) and filters without words, the latter twice: as usually answered
-(the catalog-wide facet counts cached under the index version) and as the first search after an
-index change (every cache emptied before each call). Next to them, in the same run and process,
-the latency of a plain lookup of a product by primary key: the floor of any query.
+backend. Query classes: plain words, typos, phrases, Chinese, Chinese typos and pinyin, brand +
+category filters, broad words (thousands of matches) and filters without words, the latter
+twice: as usually answered (the catalog-wide facet counts cached under the index version) and as
+the first search after an index change (every cache emptied before each call). Next to them, in
+the same run and process, the latency of a plain lookup of a product by primary key: the floor
+of any query.
 
     .venv/bin/python benchmarks/search_latency.py [--backends sqlite,postgres] [--rounds 30]
 
@@ -42,6 +43,8 @@ CLASSES: dict[str, list[dict]] = {
                                       '"dutch oven"', '"wireless charger"')],
     "chinese": [{"text": t, "language": "zh-hans"} for t in ("耳机", "瑜伽垫", "帐篷", "咖啡豆",
                                                              "充电宝", "跑鞋", "机械键盘")],
+    "chinese typos, pinyin": [{"text": t, "language": "zh-hans"} for t in (
+        "瑜珈垫", "帐蓬", "yujiadian", "lanya erji", "lyej", "冬天穿的保暖外套", "蓝牙耳机 降噪")],
     "brand+category": [
         {"text": "jacket", "brands": ("northpeak",), "categories": ("jackets-coats",)},
         {"text": "coffee", "brands": ("harbor-roasters",)},

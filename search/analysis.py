@@ -3,9 +3,13 @@ same tokens. Plain Python, no Django.
 
 - Latin text is lower-cased and split into words of letters and digits ("T-Shirt" gives "t",
   "shirt"; the joined "tshirt" is indexed too).
-- Chinese has no spaces: every run of CJK characters is indexed as overlapping bigrams
-  ("跑步鞋" gives "跑步 步鞋"), so a two-character word such as 耳机 is one token and a longer
-  query is a phrase of bigrams. A single character is matched as a prefix of the bigrams.
+- Chinese has no spaces: every run of CJK characters is split into words by the segmenter of
+  the stored dictionary (search/chinese.py), documents in search mode (蓝牙耳机 gives 蓝牙 耳机
+  蓝牙耳机), queries plainly (one query word is one indexed word). The overlapping bigrams and
+  the characters of the name, brand, category and attribute text are kept only as a fallback
+  (`fallback_text`), appended to the description, the field weighted least, and marked
+  (FALLBACK_MARK: "x耳机" is no word's token): only a query word that is in no document as a
+  word matches them, and finds the products holding its characters in a row.
 - Words are stemmed (Snowball, English) only to find the vocabulary's other forms of a query word
   ("shoes" also finds "shoe"); the index keeps the words as written, so prefixes and phrases work.
 """
@@ -19,7 +23,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from .chinese import CJK, Segmenter, default_segmenter
+
 _WORD = re.compile(rf"[a-z0-9]+|[{CJK}]+")
 _CJK_RUN = re.compile(rf"^[{CJK}]+$")
 _APOSTROPHES = "'\u2019"
@@ -57,7 +62,17 @@ STOP_WORDS = frozenset(
         "its",
     ]
 )
+# Chinese words that say nothing about the product (after segmentation: 穿的 is 穿 + 的).
+ZH_STOP_WORDS = frozenset(
+    ["的", "了", "和", "与", "及", "或", "跟", "给", "用", "穿", "戴", "适合", "用于", "适用",
+     "一个", "一款", "一双", "一件", "我", "我的", "想", "想要", "要", "买", "求", "推荐",
+     "什么", "哪个", "有没有", "有", "吗", "呢", "吧", "啊", "款", "的话"]
+)  # fmt: skip
 MAX_WORD_LENGTH = 64
+# Put before a fallback token: a Latin letter joined to Chinese characters is one token to every
+# tokenizer (FTS5 unicode61, PostgreSQL's parser), and never a word of any text, which splits
+# Latin letters from Chinese characters.
+FALLBACK_MARK = "x"
 MAX_CLAUSES = 12
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -93,13 +108,11 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def tokens_of_word(word: str) -> list[str]:
-    return bigrams(word) if is_cjk(word) else [word]
-
-
-def index_text(*texts: str) -> str:
-    """The token string stored for one field: words and CJK bigrams in order, then the joined
-    forms of hyphenated words ("t-shirt" -> "tshirt") at the end, where they break no phrase."""
+def index_text(*texts: str, segmenter: Segmenter | None = None) -> str:
+    """The token string stored for one field: Latin words and Chinese words (search mode) in
+    order, then the joined forms of hyphenated words ("t-shirt" -> "tshirt") at the end, where
+    they break no phrase."""
+    segmenter = segmenter or default_segmenter()
     tokens: list[str] = []
     joined: list[str] = []
     for text in texts:
@@ -107,15 +120,53 @@ def index_text(*texts: str) -> str:
             continue
         norm = normalise(text)
         for word in _WORD.findall(norm):
-            tokens.extend(tokens_of_word(word[:MAX_WORD_LENGTH]))
+            if is_cjk(word):
+                tokens.extend(w[:MAX_WORD_LENGTH] for w in segmenter.index_words(word))
+            else:
+                tokens.append(word[:MAX_WORD_LENGTH])
         for match in _JOINED.findall(norm):
             joined.append(re.sub(rf"[-{_APOSTROPHES}]", "", match)[:MAX_WORD_LENGTH])
     return " ".join(tokens + joined)
 
 
+def chinese_text(*texts: str, segmenter: Segmenter) -> str:
+    """Only the Chinese words of `index_text` (for an index that reads Latin words its own
+    way)."""
+    return " ".join(
+        word
+        for text in texts
+        for run in _WORD.findall(normalise(text))
+        if is_cjk(run)
+        for word in segmenter.index_words(run)
+    )
+
+
+def fallback_text(*texts: str) -> str:
+    """The fallback tokens of Chinese text: the bigrams of each run in order (so a query word's
+    bigrams can be matched as a phrase), then its single characters, each marked."""
+    grams: list[str] = []
+    characters: list[str] = []
+    for text in texts:
+        for run in _WORD.findall(normalise(text)):
+            if is_cjk(run):
+                if len(run) > 1:
+                    grams.extend(bigrams(run))
+                characters.extend(run)
+    return " ".join(fallback_token(t) for t in grams + characters)
+
+
+def fallback_token(piece: str) -> str:
+    return FALLBACK_MARK + piece
+
+
 def vocabulary_words(token_text: str) -> set[str]:
-    """The Latin words of a token string (CJK bigrams are not corrected or stemmed)."""
-    return {t for t in token_text.split() if not is_cjk(t) and not t.isdigit() and len(t) > 1}
+    """The Latin words of a token string (the ones stemmed and corrected)."""
+    return {t for t in token_text.split() if t.isascii() and not t.isdigit() and len(t) > 1}
+
+
+def chinese_words(token_text: str) -> set[str]:
+    """The Chinese words of a token string (not its fallback tokens)."""
+    return {t for t in token_text.split() if is_cjk(t)}
 
 
 # --- Queries --------------------------------------------------------------------------------------
@@ -138,6 +189,12 @@ class Clause:
     # Matched as written and in its plural or singular, never through its stem ("comforter" is
     # not "comfort") nor as a typo: a word of the synonym list.
     exact: bool = False
+    # A Chinese word: which run of Chinese characters of the query it was cut from (so a run
+    # split into pieces by a typo can be read whole again).
+    run: int = -1
+    # Matched in the product's name only: the last of the words one typed word was read as
+    # (蓝牙耳机 in no document: 蓝牙 anywhere, 耳机 in the name; the product is what it names).
+    name_only: bool = False
 
     @property
     def is_phrase(self) -> bool:
@@ -159,9 +216,11 @@ class ParsedQuery:
         return not self.clauses
 
 
-def parse(text: str) -> ParsedQuery:
+def parse(text: str, segmenter: Segmenter | None = None) -> ParsedQuery:
     """Words and "quoted phrases". Every other character (operators of any query syntax) only
-    separates words. Stop words are dropped outside phrases unless nothing else is left."""
+    separates words; Chinese is split into words by `segmenter`. Stop words are dropped outside
+    phrases unless nothing else is left."""
+    segmenter = segmenter or default_segmenter()
     norm = normalise(text)
     clauses: list[Clause] = []
     parts = norm.split('"')
@@ -169,15 +228,23 @@ def parse(text: str) -> ParsedQuery:
     if len(parts) % 2 == 0:
         parts = [*parts[:-2], parts[-2] + " " + parts[-1]]
     stop_clauses: list[Clause] = []
+    run = 0
     for index, part in enumerate(parts):
         found = _WORD.findall(part)
         if not found:
             continue
-        if index % 2 == 1 and (len(found) > 1 or is_cjk(found[0])):
-            phrase = tuple(t for w in found for t in tokens_of_word(w[:MAX_WORD_LENGTH]))
-            clauses.append(Clause(word=" ".join(found), phrase=phrase))
-            continue
+        if index % 2 == 1:
+            pieces = [w for f in found for w in _query_pieces(f, segmenter)]
+            if len(pieces) > 1:
+                clauses.append(Clause(word=" ".join(found), phrase=tuple(pieces)))
+                continue
         for word in found:
+            if is_cjk(word):
+                for piece in _query_pieces(word, segmenter):
+                    clause = Clause(word=piece, run=run)
+                    (stop_clauses if piece in ZH_STOP_WORDS else clauses).append(clause)
+                run += 1
+                continue
             word = word[:MAX_WORD_LENGTH]
             clause = Clause(word=word)
             (stop_clauses if word in STOP_WORDS else clauses).append(clause)
@@ -191,6 +258,12 @@ def parse(text: str) -> ParsedQuery:
             seen.add(key)
             unique.append(clause)
     return ParsedQuery(clauses=unique[:MAX_CLAUSES], text=norm)
+
+
+def _query_pieces(word: str, segmenter: Segmenter) -> list[str]:
+    if is_cjk(word):
+        return [w[:MAX_WORD_LENGTH] for w in segmenter.query_words(word)]
+    return [word[:MAX_WORD_LENGTH]]
 
 
 def max_typo_distance(word: str) -> int:

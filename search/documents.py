@@ -1,8 +1,11 @@
 """The Elasticsearch document of a product (django-elasticsearch-dsl).
 
 One document per active product, in the index (an alias, once rebuilt) named
-`{ELASTICSEARCH_INDEX_PREFIX}products`. English text is analysed with the `english` analyzer,
-Chinese with `cjk` (overlapping bigrams, so 耳机 finds 蓝牙耳机 without a dictionary). Categories
+`{ELASTICSEARCH_INDEX_PREFIX}products`. English text is analysed with the `english` analyzer.
+Chinese text is split into words before it is sent, by the same segmenter and stored dictionary
+as the database index (search/chinese.py, search/dictionary.py), and indexed in `*_zh_words`
+fields by whitespace (no plugin needed); its `cjk` bigrams (`*_zh_hans`) are the fallback for a
+query word that is in no document as a word. Categories
 are stored with their ancestors so a filter on a category includes its descendants, and completion
 fields serve autocomplete of products, categories and brands from this one index.
 
@@ -26,7 +29,9 @@ from catalog.attributes import VALUE_NAMES
 from catalog.models import Category, Product, ProductVariant
 from catalog.selectors import category_tree
 from recommendations.models import InteractionKind
-from search import ranking
+from search import analysis, ranking
+from search.chinese import Segmenter
+from search.dictionary import current_segmenter
 
 PRODUCTS_INDEX = f"{settings.ELASTICSEARCH_INDEX_PREFIX}products"
 
@@ -80,6 +85,11 @@ class ProductDocument(Document):
         analyzer="english", multi=True, fields={"plain": _text(analyzer="standard")}
     )
     attributes_zh_hans = _text(analyzer="cjk", multi=True)
+    # The Chinese text as the segmenter's words, space separated.
+    name_zh_words = _text(analyzer="whitespace")
+    category_zh_words = _text(analyzer="whitespace")
+    attributes_zh_words = _text(analyzer="whitespace")
+    description_zh_words = _text(analyzer="whitespace")
     # The shop's vocabulary in unstemmed words, for "did you mean".
     spelling = _text(analyzer="standard")
 
@@ -152,7 +162,15 @@ class ProductDocument(Document):
         node = tree.by_id.get(category.id, category)
         return [*tree.ancestors(node), node]
 
+    def _segmenter(self) -> Segmenter:
+        """The stored dictionary's segmenter, read once per document object (one indexing
+        run)."""
+        if getattr(self, "_current_segmenter", None) is None:
+            self._current_segmenter = current_segmenter(fresh=True)
+        return self._current_segmenter
+
     def prepare(self, instance: Product) -> dict[str, Any]:
+        segmenter = self._segmenter()
         path = self._category_path(instance.category)
         brand = instance.brand
         values = _attribute_values(getattr(instance, "active_variants", None) or [])
@@ -177,6 +195,12 @@ class ProductDocument(Document):
             "category_names_zh_hans": [n for n in names_zh if n],
             "attributes_en": values,
             "attributes_zh_hans": values_zh,
+            "name_zh_words": analysis.chinese_text(name_zh, segmenter=segmenter),
+            "category_zh_words": analysis.chinese_text(*names_zh, segmenter=segmenter),
+            "attributes_zh_words": analysis.chinese_text(*values_zh, segmenter=segmenter),
+            "description_zh_words": analysis.chinese_text(
+                instance.description_zh_hans or "", segmenter=segmenter
+            ),
             "spelling": " ".join([name_en, brand.name if brand else "", *names_en, *values]),
             "slug": instance.slug,
             "brand_slug": brand.slug if brand else None,

@@ -33,7 +33,7 @@ class Matcher:
             for word in clause.word.split():
                 (self.cjk if is_cjk(word) else self.words).add(word)
         elif clause.is_cjk:
-            self.cjk.add(clause.word)
+            self.cjk.update(clause.alternatives or (clause.word,))
         else:
             self.words.update(clause.alternatives or (clause.word,))
             if clause.corrected:

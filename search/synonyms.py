@@ -222,6 +222,9 @@ class SynonymTable:
 
 def term_clause(words: tuple[str, ...]) -> Clause:
     """The clause matching a term: one word in its own forms, or several as a phrase."""
+    if len(words) == 1 and analysis.is_cjk(words[0]):
+        # A Chinese term is one word of the dictionary (every rebuild adds the list's terms).
+        return Clause(word=words[0], alternatives=(words[0],), exact=True)
     if len(words) == 1:
         clause = analysis.parse(words[0]).clauses[0]
     else:

@@ -1,11 +1,11 @@
 """The embedded default: SQLite FTS5.
 
-`search_fts` (unicode61 over the analysed tokens, so CJK bigrams and Latin words are whole
-tokens) holds each document's name, brand, category, attributes and description, ranked by BM25
-with the name weighted highest. `search_term_trigram` (FTS5's trigram tokenizer over the
-vocabulary) finds the words sharing three-letter sequences with a misspelt one; edit distance
-then picks the correction (see DatabaseBackend._correct). Both tables are created by migration
-0002.
+`search_fts` (unicode61 over the analysed tokens, so Chinese words, marked fallback bigrams and
+Latin words are whole tokens) holds each document's name, brand, category, attributes and
+description, ranked by BM25 with the name weighted highest. `search_term_trigram` (FTS5's
+trigram tokenizer over the vocabulary) finds the words sharing three-letter sequences with a
+misspelt one; edit distance then picks the correction (see DatabaseBackend._correct). Both tables
+are created by migration 0002.
 """
 
 from __future__ import annotations

@@ -98,9 +98,12 @@ def shop(make_product) -> Shop:
 
 
 def index(backend, *products) -> None:
-    backend.index_products([p.pk for p in products])
-
-
+    """Index as the shop does: Elasticsearch's index and the database's, whose vocabulary reads
+    the words of every backend's queries (see search/vocabulary.py)."""
+    ids = [p.pk for p in products]
+    if backend.name == "elasticsearch":
+        database_backend().index_products(ids)
+    backend.index_products(ids)
 @pytest.fixture
 def shipped_synonyms(db):
     """The shipped synonym list, as migration 0010 loads it (a transactional test before this

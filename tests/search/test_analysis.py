@@ -4,8 +4,24 @@ from search import analysis
 from search.highlight import Matcher, snippet
 
 
-def test_chinese_is_indexed_as_bigrams_and_latin_as_words():
-    assert analysis.index_text("Auralis 无线耳机") == "auralis 无线 线耳 耳机"
+def test_chinese_is_indexed_as_dictionary_words_and_latin_as_words():
+    assert analysis.index_text("Auralis 无线耳机") == "auralis 无线 耳机 无线耳机"
+
+
+def test_the_fallback_holds_the_bigrams_of_each_run_then_its_characters():
+    assert analysis.fallback_text("Auralis 无线耳机", "音箱") == (
+        "x无线 x线耳 x耳机 x音箱 x无 x线 x耳 x机 x音 x箱"
+    )
+
+
+def test_a_query_cuts_chinese_into_words_and_drops_filler_words():
+    parsed = analysis.parse("冬天穿的保暖外套")
+
+    assert [c.word for c in parsed.clauses] == ["冬天", "保暖", "外套"]
+
+
+def test_chinese_filler_words_are_kept_when_nothing_else_is_left():
+    assert [c.word for c in analysis.parse("的").clauses] == ["的"]
 
 
 def test_hyphenated_words_are_also_indexed_joined_at_the_end():

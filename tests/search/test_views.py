@@ -40,6 +40,14 @@ def test_chinese_results_page_under_the_language_prefix(client, catalog):
     assert "<mark>耳机</mark>" in response.content.decode()
 
 
+def test_a_homophone_typo_marks_the_word_it_was_read_as(client, catalog):
+    response = client.get("/zh-hans/search/", {"q": "跑步写"})
+
+    html = response.content.decode()
+    assert "<mark>跑步鞋</mark>" in html
+    assert "跑步鞋" in html.split("<mark>", 1)[0]  # the did-you-mean above the hits
+
+
 def test_a_typo_shows_did_you_mean(client, catalog):
     response = client.get(reverse("search:results"), {"q": "runing shoes"})
 

@@ -13,8 +13,9 @@ from rapidfuzz.distance import OSA
 
 from catalog.selectors import brand_directory, category_tree
 
-from ... import analysis
+from ... import analysis, vocabulary
 from ...analysis import Clause, ParsedQuery
+from ...dictionary import current_segmenter
 from ...facets import brand_search_url
 from ...models import (
     SearchDocument,
@@ -32,7 +33,7 @@ class AutocompleteMixin:
     """Autocomplete (part of DatabaseBackend)."""
 
     def autocomplete(self, text: str, *, language: str, limit: int = 8) -> list[Suggestion]:
-        parsed = analysis.parse(text)
+        parsed = analysis.parse(text, current_segmenter())
         if parsed.empty:
             return []
         self.prepare_connection()
@@ -44,6 +45,13 @@ class AutocompleteMixin:
             # The word being typed: anything it begins, and what it may be a misspelling of.
             typed = self._resolve(ParsedQuery(clauses=[Clause(word=last.word)]), fix_typos=True)
             clause = typed.parsed.clauses[0]
+            clause.prefix = last.word
+            clauses.append(clause)
+        elif last.is_cjk:
+            # The Chinese word being typed: the word it is, and any word it begins.
+            typed_cjk = ParsedQuery(clauses=[last])
+            vocabulary.resolve_chinese(typed_cjk)
+            clause = typed_cjk.clauses[0]
             clause.prefix = last.word
             clauses.append(clause)
         else:

@@ -51,6 +51,7 @@ from catalog.selectors import brand_directory, category_tree
 
 from ... import analysis, ranking
 from ...analysis import Clause, ParsedQuery
+from ...dictionary import current_segmenter
 from ...highlight import Matcher, highlight, snippet
 from ...models import (
     SearchDocument,
@@ -161,7 +162,7 @@ class DatabaseBackend(
     def search(self, query: SearchQuery) -> SearchResult:
         self.prepare_connection()
         weights = SearchSettings.load().weights()
-        parsed = synonym_table().expand(analysis.parse(query.text))
+        parsed = synonym_table().expand(analysis.parse(query.text, current_segmenter()))
         plan = self._resolve(parsed)
         tree = category_tree()
         brands = brand_directory()

@@ -16,7 +16,8 @@ from catalog.attributes import value_label
 from catalog.models import Category, Product, ProductVariant
 from recommendations.models import Interaction, InteractionKind
 
-from ... import analysis, ranking
+from ... import analysis, chinese, ranking
+from ...dictionary import current_segmenter, search_dictionary_rebuild
 from ...models import (
     FrequentStem,
     SearchDocument,
@@ -69,16 +70,19 @@ class IndexingMixin:
 
     def rebuild(self) -> int:
         """Everything in one transaction: searches keep reading the old index until it commits.
-        The stems held by SEARCH_FREQUENT_STEM_SHARE of the documents become the frequent ones,
-        with their postings and facet counts, until the next rebuild."""
+        The Chinese dictionary is chosen again from the catalog first (every document is split
+        with it). The stems held by SEARCH_FREQUENT_STEM_SHARE of the documents become the
+        frequent ones, with their postings and facet counts, until the next rebuild."""
         ids = list(
             Product.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
         )
         counts: Counter[str] = Counter()
+        chinese_counts: Counter[str] = Counter()
         stem_docs: Counter[str] = Counter()
         doc_stems: list[tuple[int, frozenset[str]]] = []
         with transaction.atomic(), connection.cursor() as cursor:
             self._lock_state(cursor)
+            search_dictionary_rebuild()
             for table in (FACET, POSTING, FREQUENT):
                 cursor.execute(f"DELETE FROM {table}")
             self.delete_fulltext(cursor, None)
@@ -88,6 +92,7 @@ class IndexingMixin:
                 SearchDocument.objects.bulk_create(docs)
                 self.write_fulltext(cursor, docs)
                 for doc in docs:
+                    chinese_counts.update(doc_chinese_words(doc))
                     words = doc_words(doc)
                     counts.update(words)
                     stems = frozenset(analysis.stem(w) for w in words)
@@ -97,8 +102,11 @@ class IndexingMixin:
             SearchTerm.objects.all().delete()
             terms = SearchTerm.objects.bulk_create(
                 [
-                    SearchTerm(term=w, stem=analysis.stem(w), doc_count=n)
-                    for w, n in sorted(counts.items())
+                    *(
+                        SearchTerm(term=w, stem=analysis.stem(w), doc_count=n)
+                        for w, n in sorted(counts.items())
+                    ),
+                    *(chinese_term(w, n) for w, n in sorted(chinese_counts.items())),
                 ],
                 batch_size=2000,
             )
@@ -217,6 +225,7 @@ class IndexingMixin:
             .values_list("product_id", "n")
         )
         categories = category_names()
+        segmenter = current_segmenter(fresh=True)
         now = timezone.now()
         docs = []
         for p in products:
@@ -225,6 +234,10 @@ class IndexingMixin:
                 values_zh = [value_label(v) for v in values]
             view_count = views.get(p["id"], 0)
             popularity = ranking.popularity(sales_count=p["sales_count"], view_count=view_count)
+            category = categories.get(p["category_id"], ())
+            brand = p["brand__name"] or ""
+            # The bigrams of what names the product, matched only when a word is in no document.
+            fallback = analysis.fallback_text(p["name_zh_hans"], brand, *category, *values_zh)
             docs.append(
                 SearchDocument(
                     product_id=p["id"],
@@ -235,12 +248,21 @@ class IndexingMixin:
                     name_zh_hans=p["name_zh_hans"] or "",
                     description_en=p["description_en"] or "",
                     description_zh_hans=p["description_zh_hans"] or "",
-                    name_text=analysis.index_text(p["name_en"], p["name_zh_hans"]),
-                    brand_text=analysis.index_text(p["brand__name"] or ""),
-                    category_text=analysis.index_text(*categories.get(p["category_id"], ())),
-                    attrs_text=analysis.index_text(*values, *values_zh),
-                    description_text=analysis.index_text(
-                        p["description_en"], p["description_zh_hans"]
+                    name_text=analysis.index_text(
+                        p["name_en"], p["name_zh_hans"], segmenter=segmenter
+                    ),
+                    brand_text=analysis.index_text(brand, segmenter=segmenter),
+                    category_text=analysis.index_text(*category, segmenter=segmenter),
+                    attrs_text=analysis.index_text(*values, *values_zh, segmenter=segmenter),
+                    description_text=" ".join(
+                        t
+                        for t in (
+                            analysis.index_text(
+                                p["description_en"], p["description_zh_hans"], segmenter=segmenter
+                            ),
+                            fallback,
+                        )
+                        if t
                     ),
                     price=p["price"],
                     rating_avg=p["rating_avg"],
@@ -261,16 +283,23 @@ class IndexingMixin:
         A new word of a frequent stem joins its words, and the stem's postings are scored again
         for them (the text score depends on how many words the query has)."""
         counts: Counter[str] = Counter()
+        chinese_counts: Counter[str] = Counter()
         for doc in docs:
             counts.update(doc_words(doc))
-        if not counts:
+            chinese_counts.update(doc_chinese_words(doc))
+        if not counts and not chinese_counts:
             return
-        known = set(SearchTerm.objects.filter(term__in=counts).values_list("term", flat=True))
+        known = set(
+            SearchTerm.objects.filter(term__in=[*counts, *chinese_counts]).values_list(
+                "term", flat=True
+            )
+        )
         new = [
             SearchTerm(term=w, stem=analysis.stem(w), doc_count=n)
             for w, n in sorted(counts.items())
             if w not in known
         ]
+        new += [chinese_term(w, n) for w, n in sorted(chinese_counts.items()) if w not in known]
         if not new:
             return
         SearchTerm.objects.bulk_create(new, ignore_conflicts=True)
@@ -312,8 +341,27 @@ def doc_stems(doc: SearchDocument) -> frozenset[str]:
 
 
 def doc_words(doc: SearchDocument) -> set[str]:
-    return analysis.vocabulary_words(
-        " ".join(
-            (doc.name_text, doc.brand_text, doc.category_text, doc.attrs_text, doc.description_text)
-        )
+    return analysis.vocabulary_words(_doc_text(doc))
+
+
+def doc_chinese_words(doc: SearchDocument) -> set[str]:
+    """The Chinese words of the document (not its fallback bigrams)."""
+    return analysis.chinese_words(_doc_text(doc))
+
+
+def _doc_text(doc: SearchDocument) -> str:
+    return " ".join(
+        (doc.name_text, doc.brand_text, doc.category_text, doc.attrs_text, doc.description_text)
+    )
+
+
+def chinese_term(word: str, doc_count: int) -> SearchTerm:
+    """A Chinese word of the vocabulary with its pinyin (words of two or more characters: one
+    syllable reads as too many things) and its initials (three or more: "ly" would be noise)."""
+    return SearchTerm(
+        term=word,
+        stem=word,
+        doc_count=doc_count,
+        pinyin=chinese.pinyin_key(word)[:255] if len(word) > 1 else "",
+        initials=chinese.initials_key(word)[:64] if len(word) > 2 else "",
     )

@@ -112,20 +112,25 @@ def fts_clause(clause: Clause) -> str:
 
 
 def fts_own_clause(clause: Clause) -> str:
-    """The clause by the shopper's own words (their forms and corrections) only."""
+    """The clause by the shopper's own words (their forms and corrections) only. A Chinese word
+    in no document (no alternatives) matches the fallback tokens: its bigrams in a row; a single
+    character matches them always. A name-only clause is matched in the name column."""
     if clause.parts:
         return "(" + " AND ".join(fts_own_clause(p) for p in clause.parts) + ")"
     if clause.phrase:
         return '"' + " ".join(clause.phrase) + '"'
-    if clause.is_cjk:
-        if len(clause.word) == 1:
-            return f'"{clause.word}"*'
-        return '"' + " ".join(analysis.bigrams(clause.word)) + '"'
     options = [f'"{a}"' for a in clause.alternatives]
     if clause.prefix:
         options.append(f'"{clause.prefix}"*')
+    if clause.is_cjk and len(clause.word) == 1:
+        options.append(f'"{analysis.fallback_token(clause.word)}"')
+    if not options and clause.is_cjk:
+        grams = [analysis.fallback_token(g) for g in analysis.bigrams(clause.word)]
+        return '"' + " ".join(grams) + '"'
     if not options:
         options = [f'"{clause.word}"']
+    if clause.name_only:
+        return "{name} : (" + " OR ".join(options) + ")"
     return "(" + " OR ".join(options) + ")"
 
 
@@ -136,7 +141,8 @@ HEAD_WEIGHTS = "ABC"
 def tsquery_clause(
     clause: Clause, weights: str = "", loose: bool = False, own: bool = False
 ) -> str:
-    """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields.
+    """One clause in PostgreSQL tsquery syntax; `weights` ("AB") limits it to those fields (a
+    name-only clause to the name, A).
     `loose`: a phrase's words in any order and place (what a GIN index answers without reading
     the document's positions). A clause's synonyms count in the name, brand, category and
     attributes only; `own`: not at all (the shopper's own words, their forms and
@@ -154,16 +160,18 @@ def _tsquery_words(clause: Clause, weights: str, loose: bool) -> str:
     if clause.parts:
         return "(" + " & ".join(_tsquery_words(p, weights, loose) for p in clause.parts) + ")"
     followed_by = " & " if loose else " <-> "
+    if clause.name_only and not loose:
+        weights = "A"
     if clause.phrase:
         return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in clause.phrase) + ")"
-    if clause.is_cjk:
-        if len(clause.word) == 1:
-            return f"'{clause.word}':*{weights}"
-        grams = analysis.bigrams(clause.word)
-        return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in grams) + ")"
     options = [f"'{a}'{_w(weights)}" for a in clause.alternatives]
     if clause.prefix:
         options.append(f"'{clause.prefix}':*{weights}")
+    if clause.is_cjk and len(clause.word) == 1:
+        options.append(f"'{analysis.fallback_token(clause.word)}'{_w(weights)}")
+    if not options and clause.is_cjk:
+        grams = [analysis.fallback_token(g) for g in analysis.bigrams(clause.word)]
+        return "(" + followed_by.join(f"'{t}'{_w(weights)}" for t in grams) + ")"
     if not options:
         options = [f"'{clause.word}'{_w(weights)}"]
     return "(" + " | ".join(options) + ")"

@@ -10,7 +10,7 @@ from dataclasses import replace
 from django.db import connection
 from rapidfuzz.distance import OSA
 
-from ... import analysis, partial
+from ... import analysis, partial, vocabulary
 from ...analysis import ParsedQuery
 from ...models import (
     SearchTerm,
@@ -27,19 +27,20 @@ class QueryPlanningMixin:
     """Resolving query words against the vocabulary (part of DatabaseBackend)."""
 
     def _resolve(self, parsed: ParsedQuery, *, fix_typos: bool = True) -> Plan:
-        """Give each word its vocabulary forms; take a word found nowhere for the closest
+        """Give each word its vocabulary forms; read Chinese words and pinyin against the
+        vocabulary (search/vocabulary.py); take a Latin word found nowhere for the closest
         vocabulary word (a typo), or failing that for the beginning of longer words."""
+        changed = vocabulary.resolve_chinese(parsed)
         latin = [
             c for c in parsed.clauses
             if not c.is_phrase and not c.is_cjk and not c.exact and len(c.word) > 1
         ]  # fmt: skip
         if not latin:
-            return Plan(parsed=parsed)
+            return Plan(parsed=parsed, did_you_mean=_did_you_mean(parsed) if changed else None)
         by_stem: dict[str, set[str]] = {}
         stems = {analysis.stem(c.word) for c in latin}
         for term, stem in SearchTerm.objects.filter(stem__in=stems).values_list("term", "stem"):
             by_stem.setdefault(stem, set()).add(term)
-        changed = False
         with connection.cursor() as cursor:
             unknown = []
             for clause in latin:
@@ -50,6 +51,11 @@ class QueryPlanningMixin:
                     clause.alternatives = (clause.word,)
                 else:
                     unknown.append(clause)
+            # An exact pinyin reading comes before any typo correction.
+            if unknown:
+                read = {id(c) for c in vocabulary.read_pinyin(parsed, unknown)}
+                changed = changed or bool(read)
+                unknown = [c for c in unknown if id(c) not in read]
             corrections = self._correct(cursor, [c.word for c in unknown]) if fix_typos else {}
             # Every correction's other forms, in one query.
             correction_forms: dict[str, set[str]] = {}
@@ -71,10 +77,7 @@ class QueryPlanningMixin:
                     clause.alternatives = ()
                 else:
                     clause.alternatives = (clause.word,)  # found nowhere
-        did_you_mean = None
-        if changed:
-            did_you_mean = " ".join(c.corrected if c.corrected else c.word for c in parsed.clauses)
-        return Plan(parsed=parsed, did_you_mean=did_you_mean)
+        return Plan(parsed=parsed, did_you_mean=_did_you_mean(parsed) if changed else None)
 
     def _respelled(self, plan: Plan, query: SearchQuery, filters, weights, state) -> dict | None:
         """When no product has every word although each is in the vocabulary, one of them may
@@ -110,9 +113,7 @@ class QueryPlanningMixin:
             rows = self._run(plan, query, filters, weights, state)
             if rows["total"]:
                 clause.corrected = term
-                plan.did_you_mean = " ".join(
-                    c.corrected if c.corrected else c.word for c in plan.parsed.clauses
-                )
+                plan.did_you_mean = _did_you_mean(plan.parsed)
                 return rows
             clause.alternatives = before
         return None
@@ -175,3 +176,7 @@ class QueryPlanningMixin:
             f"SELECT 1 FROM {TERM} WHERE term >= %s AND term < %s LIMIT 1", [word, word + "\uffff"]
         )
         return cursor.fetchone() is not None
+
+
+def _did_you_mean(parsed: ParsedQuery) -> str:
+    return " ".join(c.corrected if c.corrected else c.word for c in parsed.clauses)
