@@ -17,9 +17,13 @@ index without reading its matches (see database/backend.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connection
 
+from .. import analysis
 from ..analysis import ParsedQuery
+from ..facets import colour_lookalikes
 from .database.backend import DatabaseBackend
 from .database.sql import COLUMNS, DOC, FACET, FREQUENT, POSTING, TERM, tsquery_clause
 
@@ -66,23 +70,41 @@ class PostgresBackend(DatabaseBackend):
         return expression, loose, weights
 
     def match_source(
-        self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all", rank: bool = True
+        self,
+        parsed: ParsedQuery,
+        *,
+        any_clause: bool,
+        fields: str = "all",
+        rank: bool = True,
+        restrict: tuple[str, list] | None = None,
     ):
         expression, loose, weights = self._expressions(parsed, any_clause=any_clause, fields=fields)
         text_score = f"ts_rank('{RANK_WEIGHTS}'::float4[], d.head, q.query)" if rank else "0.0"
         select = f"SELECT {COLUMNS}, {text_score} AS text_score FROM {DOC} d, "
+        extra, extra_params = (f" AND {restrict[0]}", restrict[1]) if restrict else ("", [])
         if expression == loose:
-            sql = f"{select}to_tsquery('simple', %s) q(query) WHERE d.vector @@ q.query"
-            return sql, [expression]
+            sql = f"{select}to_tsquery('simple', %s) q(query) WHERE d.vector @@ q.query{extra}"
+            return sql, [expression, *extra_params]
         # Phrases or weights: the index answers the loose query, then `head` (in the row) is
         # checked, and the full vector (in TOAST) only where `head` does not match, and never
         # when only the name, brand and category count (weights A and B, all in `head`).
         check = "d.head @@ q.query" if weights else "(d.head @@ q.query OR d.vector @@ q.query)"
         sql = (
             f"{select}to_tsquery('simple', %s) q(query), to_tsquery('simple', %s) l(query) "
-            f"WHERE d.vector @@ l.query AND {check}"
+            f"WHERE d.vector @@ l.query AND {check}{extra}"
         )
-        return sql, [expression, loose]
+        return sql, [expression, loose, *extra_params]
+
+    def colour_sql(self, colours: Sequence[str]) -> tuple[str, list]:
+        """A weight-C (attributes) tsquery on `head`, which is in the row."""
+        options = []
+        for colour in colours:
+            word = "'" + " ".join(analysis.words(colour)) + "':C"
+            for value in colour_lookalikes(colour):
+                phrase = " <-> ".join(f"'{w}':C" for w in analysis.words(value))
+                word = f"{word} & !({phrase})"
+            options.append(f"({word})")
+        return "d.head @@ to_tsquery('simple', %s)", [" | ".join(options)]
 
     def rescore_sql(self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all"):
         expression, _loose, _weights = self._expressions(

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from .. import analysis
 from ..analysis import ParsedQuery, trigrams
+from ..facets import colour_lookalikes
 from ..models import SearchDocument
 from .database.backend import DatabaseBackend
 from .database.sql import COLUMNS as DOC_COLUMNS
@@ -45,7 +47,13 @@ class SqliteBackend(DatabaseBackend):
             connection._search_prepared = raw
 
     def match_source(
-        self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all", rank: bool = True
+        self,
+        parsed: ParsedQuery,
+        *,
+        any_clause: bool,
+        fields: str = "all",
+        rank: bool = True,
+        restrict: tuple[str, list] | None = None,
     ):
         joiner = " OR " if any_clause else " AND "
         expression = joiner.join(fts_clause(c, any_clause) for c in parsed.clauses)
@@ -58,7 +66,21 @@ class SqliteBackend(DatabaseBackend):
             f"FROM search_fts JOIN {DOC} d ON d.product_id = search_fts.rowid "
             "WHERE search_fts MATCH %s"
         )
-        return sql, [expression]
+        if restrict is None:
+            return sql, [expression]
+        return f"{sql} AND {restrict[0]}", [expression, *restrict[1]]
+
+    def colour_sql(self, colours: Sequence[str]) -> tuple[str, list]:
+        options = []
+        for colour in colours:
+            word = " ".join(analysis.words(colour))
+            lookalikes = [" ".join(analysis.words(v)) for v in colour_lookalikes(colour)]
+            options.append(f'("{word}"' + "".join(f' NOT "{v}"' for v in lookalikes) + ")")
+        expression = "{attrs} : (" + " OR ".join(options) + ")"
+        return (
+            "d.product_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+            [expression],
+        )
 
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
         candidates: list[tuple[str, int]] = []

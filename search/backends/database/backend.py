@@ -38,6 +38,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone, translation
 
+from catalog.attributes import SWATCHES
 from catalog.selectors import brand_directory, category_tree
 
 from ... import analysis, ranking
@@ -89,10 +90,22 @@ class DatabaseBackend(
 
     @abstractmethod
     def match_source(
-        self, parsed: ParsedQuery, *, any_clause: bool, fields: str = "all", rank: bool = True
+        self,
+        parsed: ParsedQuery,
+        *,
+        any_clause: bool,
+        fields: str = "all",
+        rank: bool = True,
+        restrict: tuple[str, list] | None = None,
     ):
         """(SQL selecting the matching documents' COLUMNS (aliased `d`) plus `text_score`,
-        params). `rank=False`: the text score is not computed (0)."""
+        params). `rank=False`: the text score is not computed (0). `restrict`: (SQL condition
+        over `d`, params) every match must also meet."""
+
+    @abstractmethod
+    def colour_sql(self, colours: Sequence[str]) -> tuple[str, list]:
+        """(SQL condition over the document `d`, params): it has a variant of one of these
+        colours (catalog.attributes keys), matched in its attributes only."""
 
     @abstractmethod
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
@@ -210,6 +223,24 @@ class DatabaseBackend(
             filters["in_stock"] = (f"in_stock = {self.true_sql}", [])
         return filters
 
+    def _restriction(self, query: SearchQuery) -> tuple[str, list] | None:
+        """The filters that are no facet (the price range and colours read from the words):
+        they narrow the matches themselves, so every count too. (SQL over `d`, params)."""
+        parts: list[str] = []
+        params: list = []
+        if query.price_min is not None:
+            parts.append("d.price >= %s")
+            params.append(query.price_min)
+        if query.price_max is not None:
+            parts.append("d.price <= %s")
+            params.append(query.price_max)
+        if query.colours:
+            colours = [c for c in query.colours if c in SWATCHES]
+            sql, colour_params = self.colour_sql(colours) if colours else ("1 = 0", [])
+            parts.append(sql)
+            params.extend(colour_params)
+        return (" AND ".join(parts), params) if parts else None
+
     def _run(
         self,
         plan: Plan,
@@ -270,8 +301,17 @@ class DatabaseBackend(
             "SELECT 'c', category_id, NULLIF(brand_id, 0), price_band, rating_floor, in_stock, n "
             f"FROM {FACET} WHERE stem = %s"
         )
+        restrict = self._restriction(query)
         cached, cache_key = None, None
-        if plan.parsed.empty:
+        if plan.parsed.empty and restrict is not None:
+            # Counted over the restricted catalog: nothing kept or cached applies.
+            source = f"SELECT {COLUMNS}, 1.0 AS text_score FROM {DOC} d WHERE {restrict[0]}"
+            sql = (
+                f"WITH m AS MATERIALIZED ({source}) {page('SELECT * FROM m')} "
+                f"UNION ALL {combos('SELECT * FROM m')}"
+            )
+            params = [*restrict[1], *page_params([])]
+        elif plan.parsed.empty:
             # Counts over the whole catalog, the same for every search without words: cached
             # until the index changes, and read when it has from those the index writes keep
             # (see CATALOG_STEM; an index not rebuilt since they are kept counts every document).
@@ -284,7 +324,10 @@ class DatabaseBackend(
                 params.append(CATALOG_STEM)
             elif cached is None:
                 sql += " UNION ALL " + combos(f"SELECT {COLUMNS} FROM {DOC} d")
-        elif (frequent := self._frequent_stem(plan.parsed, any_clause=any_clause)) is not None:
+        elif (
+            restrict is None
+            and (frequent := self._frequent_stem(plan.parsed, any_clause=any_clause)) is not None
+        ):
             # A frequent stem: the counts are precomputed, and without filters, sorted by
             # relevance, its postings hold the first ranking pass (any other sort reads every
             # match for its page).
@@ -306,7 +349,7 @@ class DatabaseBackend(
         elif not filters:
             # The matches are read once for the page and the counts.
             source, source_params = self.match_source(
-                plan.parsed, any_clause=any_clause, rank=relevance
+                plan.parsed, any_clause=any_clause, rank=relevance, restrict=restrict
             )
             sql = (
                 f"WITH m AS MATERIALIZED ({source}) {page('SELECT * FROM m')} "
@@ -316,10 +359,10 @@ class DatabaseBackend(
         else:
             # Only the matches passing the filters are ranked; the counts need every match.
             ranked, ranked_params = self.match_source(
-                plan.parsed, any_clause=any_clause, rank=relevance
+                plan.parsed, any_clause=any_clause, rank=relevance, restrict=restrict
             )
             unranked, unranked_params = self.match_source(
-                plan.parsed, any_clause=any_clause, rank=False
+                plan.parsed, any_clause=any_clause, rank=False, restrict=restrict
             )
             sql = f"{page(ranked)} UNION ALL {combos(unranked)}"
             params = [*page_params(ranked_params), *unranked_params]

@@ -95,7 +95,7 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
         words, phrases = split_query(query.text)
         filters = self._filters(query)
         body: dict[str, Any] = {
-            "query": self._scored(self._text_query(words, phrases), query),
+            "query": self._restricted(self._scored(self._text_query(words, phrases), query), query),
             "post_filter": {"bool": {"filter": list(filters.values())}},
             "aggs": self._facet_aggs(filters),
             "sort": self._sort(query.sort),
@@ -118,7 +118,9 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
             if not response["hits"]["total"]["value"] and _relaxable(words):
                 # No product has every word: rank those having some of them, the more the better
                 # (as the database backends do), with the same filters and facets.
-                body["query"] = self._scored(self._text_query(words, phrases, relaxed=True), query)
+                body["query"] = self._restricted(
+                    self._scored(self._text_query(words, phrases, relaxed=True), query), query
+                )
                 body.pop("suggest", None)
                 response = self.client.search(index=self.index, body=body)
 
