@@ -198,7 +198,7 @@ class Reading:
 
     def without(self, part: Part) -> str:
         """The typed query without the words of `part`."""
-        return _collapse(self.typed[: part.start] + " " + self.typed[part.end :])
+        return without(self.typed, part)
 
 
 def clean(text: str) -> str:
@@ -253,6 +253,12 @@ def read(text: str, *, colours: bool = True) -> Reading:
     parts.sort(key=lambda p: p.start)
     rest = "".join(" " if taken[i] else char for i, char in enumerate(typed))
     return Reading(typed=typed, parts=tuple(parts), text=_collapse(rest))
+
+
+def without(text: str, part: Part) -> str:
+    """`text` (as typed: the text `part` was read from) without the words of `part`."""
+    typed = clean(text)
+    return _collapse(typed[: part.start] + " " + typed[part.end :])
 
 
 def _collapse(text: str) -> str:
