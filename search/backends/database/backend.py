@@ -23,6 +23,10 @@ frequent stem (a word, its other forms, or a typo's correction: all words of one
 exactly the documents holding the stem) takes its counts from there, and without filters, by
 relevance, its candidates from an index-only scan of the postings. The whole catalog's counts (a
 search without words) are kept the same way, under CATALOG_STEM.
+
+A price range or colours read from the words (SearchQuery.price_min/price_max/colours) are no
+facet: they narrow the matches themselves (`restrict` of match_source), so every count too, and
+neither the kept counts nor the cache hold for them.
 """
 
 from __future__ import annotations
