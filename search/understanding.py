@@ -8,7 +8,8 @@ came from (so the results page can offer to search again without it), and the te
 A number is a price only with a price word ("under", "以下", "到" between two numbers), a currency
 ("¥300", "300元", "300 yuan") or as a range ("100-200"); a model number ("X1"), a size ("42", "size
 38-42") or a quantity with its unit ("under 5 kg", "3-4人") is not. A colour word followed by what
-it names in a product ("black tea", "green tea", "red wine", "olive oil") is not a colour; in
+it names in a product ("black tea", "green tea", "red wine", "olive oil") is not a colour, nor is
+one with no other word to qualify ("black" alone is matched as a word, anywhere); in
 Chinese only the colour's full name is one ("红色", "藏青"), never a bare character (红茶 is black
 tea, 白酒 a spirit). Plain Python: no Django.
 """
@@ -251,8 +252,11 @@ def read(text: str, *, colours: bool = True) -> Reading:
                 word = match.group().removesuffix("的")
                 take(Part(COLOUR, *match.span(), colour=ZH_COLOUR_WORDS[word]))
     parts.sort(key=lambda p: p.start)
-    rest = "".join(" " if taken[i] else char for i, char in enumerate(typed))
-    return Reading(typed=typed, parts=tuple(parts), text=_collapse(rest))
+    rest = _collapse("".join(" " if taken[i] else char for i, char in enumerate(typed)))
+    if not rest and any(p.kind == COLOUR for p in parts):
+        # A colour qualifies a thing ("red running shoes"); alone it is the word to match.
+        return read(text, colours=False)
+    return Reading(typed=typed, parts=tuple(parts), text=rest)
 
 
 def without(text: str, part: Part) -> str:

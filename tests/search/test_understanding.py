@@ -139,6 +139,17 @@ def test_a_colour_word_naming_a_kind_of_food_is_no_colour(text):
     assert read(text).parts == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [("black", "black"), ("红色", "红色"), ("navy blue", "navy blue"), ("red under 200", "red")],
+)
+def test_a_colour_qualifying_nothing_stays_a_word(text, rest):
+    reading = read(text)
+
+    assert reading.colours == ()
+    assert reading.text == rest
+
+
 def test_colours_can_be_left_as_words():
     assert read("red running shoes", colours=False).text == "red running shoes"
 

@@ -310,11 +310,9 @@ class DatabaseBackend(
         if plan.parsed.empty and restrict is not None:
             # Counted over the restricted catalog: nothing kept or cached applies.
             source = f"SELECT {COLUMNS}, 1.0 AS text_score FROM {DOC} d WHERE {restrict[0]}"
-            sql = (
-                f"WITH m AS MATERIALIZED ({source}) {page('SELECT * FROM m')} "
-                f"UNION ALL {combos('SELECT * FROM m')}"
-            )
-            params = [*restrict[1], *page_params([])]
+            counted = f"SELECT {COLUMNS} FROM {DOC} d WHERE {restrict[0]}"
+            sql = f"{page(source)} UNION ALL {combos(counted)}"
+            params = [*page_params(restrict[1]), *restrict[1]]
         elif plan.parsed.empty:
             # Counts over the whole catalog, the same for every search without words: cached
             # until the index changes, and read when it has from those the index writes keep
