@@ -94,7 +94,7 @@ ZH_CHEAP_WORDS = r"(?:便宜|实惠|平价|低价)(?:一?点)?的?|性价比高�
 
 # Units after a number that make it a quantity, not a price.
 _UNITS = (
-    r"kg|g|mg|lb|lbs|oz|mm|cm|m|km|in|inch|inches|ft|l|ml|gb|tb|mb|mah|w|kw|v|hz|mp|k|"
+    r"kg|g|mg|lb|lbs|oz|mm|cm|m|km|inch|inches|ft|l|ml|gb|tb|mb|mah|w|kw|v|hz|mp|"
     r"x|p|pcs|pieces|pack|packs|person|persons|people|seats?|years?|yrs?|months?|weeks?|days?|"
     r"hours?|mins?|minutes?|pages|sheets|cups|pairs?|sizes?|eu|us|uk"
 )
@@ -102,7 +102,8 @@ _ZH_UNITS = "人岁码寸升克斤米个件只片包瓶袋盒支双套张本层�
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ZH_DIGITS = "零一二两三四五六七八九十百千万"
-_NUMBER = rf"(?:{_DIGITS}|[{_ZH_DIGITS}]+)"
+# "5k" is 5,000.
+_NUMBER = rf"(?:(?:{_DIGITS})k?|[{_ZH_DIGITS}]+)"
 _CURRENCY_BEFORE = r"[¥$]|rmb|cny"
 _CURRENCY_AFTER = r"yuan|rmb|cny|kuai|dollars?|元|块钱|块"
 _NOT_UNIT = rf"(?!\s*(?:{_UNITS})\b)(?!\s*[%{_ZH_UNITS}])"
@@ -277,10 +278,12 @@ def _number(raw: str | None) -> Decimal | None:
     if not raw:
         return None
     if raw[0].isdigit():
+        thousands = raw[-1] in "kK"
         try:
-            return Decimal(raw.replace(",", ""))
+            value = Decimal(raw.rstrip("kK").replace(",", ""))
         except InvalidOperation:
             return None
+        return value * 1000 if thousands else value
     return _zh_number(raw)
 
 

@@ -29,6 +29,7 @@ def price(text: str) -> tuple[Decimal | None, Decimal | None]:
         ("wok 100 to 200 rmb", "100", "200", "wok"),
         ("¥100-¥200 earbuds", "100", "200", "earbuds"),
         ("earbuds 150 yuan", None, "150", "earbuds"),
+        ("laptop under 5k", None, "5000", "laptop"),
     ],
 )
 def test_english_price_expressions(text, low, high, rest):
@@ -162,6 +163,14 @@ def test_each_part_knows_its_words_and_the_query_without_them():
     assert (under.kind, reading.words(under)) == (PRICE, "under ¥500")
     assert reading.without(colour) == "running shoes under ¥500"
     assert reading.without(under) == "Red running shoes"
+
+
+def test_a_price_and_a_colour_in_one_query():
+    reading = read("running shoes under 500 in red")
+
+    assert [p.kind for p in reading.parts] == [PRICE, COLOUR]
+    assert (reading.price_max, reading.colours) == (Decimal(500), ("red",))
+    assert reading.text == "running shoes in"
 
 
 def test_the_tightest_of_several_prices_wins():
