@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from search import services
-from search.backends.base import SearchResult
+from search.backends.base import SearchQuery, SearchResult
 from search.models import SearchQueryLog
 from search.services import database_backend
 from tests.search.conftest import index
@@ -113,7 +113,7 @@ def hits_of(result_total, **fields):
     """A stand-in for run_search: the real hits of "running shoes" with the given fields."""
 
     def run_search(query, *, log=True):
-        real = database_backend().search(query.__class__(text="running shoes"))
+        real = database_backend().search(SearchQuery(text="running shoes"))
         return SearchResult(
             hits=real.hits[:result_total],
             total=result_total,
