@@ -1,12 +1,16 @@
-"""Labels and links of facet values that every search backend shows the same way (a brand's
-results page, a price band's label)."""
+"""Labels and links of facet values and filters that every search backend shows the same way (a
+brand's results page, a price band's label, a price range's), and what a colour filter must not
+mistake for a colour."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from catalog.attributes import SWATCHES, VALUE_NAMES
 
 from .backends.base import PRICE_BANDS
 
@@ -23,3 +27,27 @@ def price_band_label(key: str) -> str:
     if high is None:
         return _("¥%(low)s and above") % {"low": f"{low:,.0f}"}
     return _("¥%(low)s – ¥%(high)s") % {"low": f"{low:,.0f}", "high": f"{high:,.0f}"}  # noqa: RUF001
+
+
+def price_range_label(low: Decimal | None, high: Decimal | None) -> str:
+    """A price range read from a query's words ("under 500": ¥0 to ¥500, both inclusive)."""
+    if low is None and high is not None:
+        return _("Under ¥%(high)s") % {"high": _yuan(high)}
+    if high is None and low is not None:
+        return _("¥%(low)s and above") % {"low": _yuan(low)}
+    return _("¥%(low)s – ¥%(high)s") % {"low": _yuan(low), "high": _yuan(high)}  # noqa: RUF001
+
+
+def _yuan(amount: Decimal | None) -> str:
+    amount = amount or Decimal(0)
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+def colour_lookalikes(colour: str) -> list[str]:
+    """Attribute values holding the colour's word that are no colour ("green tea", a flavour):
+    a colour filter leaves out a match that is only one of these."""
+    return [
+        value
+        for value in VALUE_NAMES
+        if value not in SWATCHES and colour in value.split() and value != colour
+    ]

@@ -5,6 +5,7 @@ oversize query is cut, everything else falls back to its default."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from .backends.base import PRICE_BANDS, RATING_LEVELS, SORTS, SearchQuery
 MAX_QUERY_LENGTH = 200
 MAX_FILTER_VALUES = 20
 MAX_PAGE = 500
+MAX_PRICE = Decimal("10000000")
 SLUG_RE = re.compile(r"^[-a-z0-9_]{1,140}$")
 
 SORT_LABELS = {
@@ -36,6 +38,12 @@ class SearchForm(forms.Form):
         choices=[(str(n), str(n)) for n in RATING_LEVELS], coerce=int, required=False
     )
     in_stock = forms.BooleanField(required=False)
+    min_price = forms.DecimalField(
+        min_value=0, max_value=MAX_PRICE, max_digits=10, decimal_places=2, required=False
+    )
+    max_price = forms.DecimalField(
+        min_value=0, max_value=MAX_PRICE, max_digits=10, decimal_places=2, required=False
+    )
 
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -62,12 +70,16 @@ class SearchForm(forms.Form):
         bands = self._known("price", lambda s: s in PRICE_BANDS, _("price range"))
         if "rating" in self.errors:
             self.notices.append(_("That rating filter does not exist and was ignored."))
+        if "min_price" in self.errors or "max_price" in self.errors:
+            self.notices.append(_("A price limit that is not an amount in yuan was ignored."))
         return SearchQuery(
             text=text,
             language=language,
             categories=categories,
             brands=brand_slugs,
             price_bands=bands,
+            price_min=data.get("min_price"),
+            price_max=data.get("max_price"),
             min_rating=data.get("rating") or None,
             in_stock=bool(data.get("in_stock")),
             sort=data.get("sort") or "relevance",

@@ -5,6 +5,8 @@ settings choose, with the database backend answering when Elasticsearch cannot.
   (SQLite FTS5 or PostgreSQL full-text search).
 - `run_search()` / `autocomplete()`: ask it; on SearchBackendUnavailable (or an Elasticsearch
   transport error) log a warning, note the fallback for /healthz, and answer from the database.
+- `search_understood()`: a search reads its query first (search/understanding.py): a price
+  range, "cheap" and colours become filters, the rest is matched as words.
 - Indexing keeps the database index current in every mode (it is the fallback), and the
   Elasticsearch index too when it is configured.
 """
@@ -12,15 +14,20 @@ settings choose, with the database backend answering when Elasticsearch cannot.
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import analysis
+from catalog.models import Product
+
+from . import analysis, understanding
 from .backends.base import (
     SearchBackend,
     SearchBackendUnavailable,
@@ -106,15 +113,82 @@ def run_search(query: SearchQuery, *, log: bool = True) -> SearchResult:
     down. The first page of a search with words is recorded in the query log."""
     backend = search_backend()
     try:
-        result = backend.search(query)
+        result = search_understood(backend, query)
     except _unavailable_errors() as exc:
         if backend.name in ("sqlite", "postgres"):
             raise
         _fell_back(backend, exc, "a search was")
-        result = database_backend().search(query)
+        result = search_understood(database_backend(), query)
     if log and query.page == 1 and query.text.strip():
         search_log_record(query=query, result=result)
     return result
+
+
+# "Cheap": the price at or under which the cheapest share of the matching products sell.
+CHEAP_SHARE = 1 / 3
+# The deepest position probed for it: Elasticsearch answers no deeper than its result window.
+MAX_PROBE_PAGE = 10_000
+
+
+def search_understood(backend: SearchBackend, query: SearchQuery) -> SearchResult:
+    """`query` read before it is matched: its price words and colours become filters (AND-ed
+    with those already set) and the rest is matched; `result.understood` says what was read,
+    with "cheap" turned into the ceiling it stood for. A colour no matching product comes in
+    stays a word, so "gold necklace" still finds necklaces named gold."""
+    reading = understanding.read(query.text)
+    result = _search_reading(backend, query, reading)
+    if result.total == 0 and reading.colours:
+        reading = understanding.read(query.text, colours=False)
+        result = _search_reading(backend, query, reading)
+    return result
+
+
+def _search_reading(
+    backend: SearchBackend, query: SearchQuery, reading: understanding.Reading
+) -> SearchResult:
+    if not reading.parts:
+        return backend.search(query)
+    lows = [p for p in (query.price_min, reading.price_min) if p is not None]
+    highs = [p for p in (query.price_max, reading.price_max) if p is not None]
+    matched = replace(
+        query,
+        text=reading.text,
+        price_min=max(lows) if lows else None,
+        price_max=min(highs) if highs else None,
+        colours=tuple(dict.fromkeys((*query.colours, *reading.colours))),
+    )
+    parts = list(reading.parts)
+    if reading.cheap:
+        ceiling = _cheap_ceiling(backend, matched)
+        if ceiling is not None:
+            matched = replace(
+                matched,
+                price_max=ceiling if matched.price_max is None else min(ceiling, matched.price_max),
+            )
+            parts = [
+                replace(p, price_max=ceiling) if p.kind == understanding.CHEAP else p for p in parts
+            ]
+    result = backend.search(matched)
+    result.understood = parts
+    # The links a result offers search again with what was understood.
+    kept = " ".join(reading.words(p) for p in reading.parts)
+    if result.did_you_mean:
+        result.did_you_mean = f"{result.did_you_mean} {kept}"
+    if result.instead:
+        result.instead = f"{result.instead} {kept}"
+    return result
+
+
+def _cheap_ceiling(backend: SearchBackend, query: SearchQuery) -> Decimal | None:
+    """The price of the product at CHEAP_SHARE of the matches sorted by price (the deepest a
+    backend pages to, past that)."""
+    probe = replace(query, sort="price_asc", page=1, per_page=1)
+    first = backend.search(probe)
+    position = min(max(1, math.ceil(first.total * CHEAP_SHARE)), MAX_PROBE_PAGE)
+    at = backend.search(replace(probe, page=position)) if position > 1 else first
+    if not at.hits:
+        return None
+    return Product.objects.filter(pk=at.hits[0].product_id).values_list("price", flat=True).first()
 
 
 def autocomplete(text: str, *, language: str, limit: int = 8) -> list[Suggestion]:

@@ -8,12 +8,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from catalog.attributes import value_label
 from catalog.selectors import category_tree
 
-from . import selectors, services
-from .backends.base import FACETS, SearchQuery
+from . import selectors, services, understanding
+from .backends.base import FACETS, SearchQuery, SearchResult
+from .facets import price_range_label
 from .forms import SORT_LABELS, AutocompleteForm, SearchForm
 
 
@@ -26,6 +29,8 @@ def _params(query: SearchQuery, **changes) -> str:
         "price": list(query.price_bands),
         "rating": query.min_rating,
         "in_stock": "1" if query.in_stock else None,
+        "min_price": query.price_min,
+        "max_price": query.price_max,
         "sort": query.sort if query.sort != "relevance" else None,
         "page": None,
     }
@@ -59,7 +64,13 @@ def results(request: HttpRequest) -> HttpResponse:
         language=get_language() or settings.LANGUAGE_CODE, per_page=settings.SHOP_PRODUCTS_PER_PAGE
     )
     filtered = bool(
-        query.categories or query.brands or query.price_bands or query.min_rating or query.in_stock
+        query.categories
+        or query.brands
+        or query.price_bands
+        or query.min_rating
+        or query.in_stock
+        or query.price_min is not None
+        or query.price_max is not None
     )
     result = None
     cards = []
@@ -92,7 +103,18 @@ def results(request: HttpRequest) -> HttpResponse:
         "sort_labels": SORT_LABELS,
         "filtered": filtered,
         "page": _page_info(query, result),
-        "clear_link": _params(query, category=[], brand=[], price=[], rating=None, in_stock=None),
+        "clear_link": _params(
+            query,
+            category=[],
+            brand=[],
+            price=[],
+            rating=None,
+            in_stock=None,
+            min_price=None,
+            max_price=None,
+        ),
+        "chips": _chips(query, result) if result is not None else [],
+        "instead_link": _params(query, q=result.instead) if result and result.instead else "",
         "did_you_mean_link": _params(query, q=result.did_you_mean)
         if result and result.did_you_mean
         else "",
@@ -102,6 +124,34 @@ def results(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "search/results.html", context)
+
+
+def _chips(query: SearchQuery, result: SearchResult) -> list[dict]:
+    """What was read from the words (and a price range from the URL), each with the link that
+    searches again without it."""
+    chips = []
+    for part in result.understood:
+        if part.kind == understanding.PRICE:
+            label = price_range_label(part.price_min, part.price_max)
+        elif part.kind == understanding.CHEAP:
+            label = (
+                _("Cheapest: %(range)s") % {"range": price_range_label(None, part.price_max)}
+                if part.price_max is not None
+                else _("Cheapest")
+            )
+        else:
+            label = _("Colour: %(colour)s") % {"colour": value_label(part.colour)}
+        chips.append(
+            {"label": label, "link": _params(query, q=understanding.without(query.text, part))}
+        )
+    if query.price_min is not None or query.price_max is not None:
+        chips.append(
+            {
+                "label": price_range_label(query.price_min, query.price_max),
+                "link": _params(query, min_price=None, max_price=None),
+            }
+        )
+    return chips
 
 
 def _category_values(values: list[dict], query: SearchQuery, tree) -> list[dict]:

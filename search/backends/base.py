@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..understanding import Part
+
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "best_selling", "rating")
 
 # Price bands offered as a facet, in yuan: key -> (low inclusive, high exclusive or None).
@@ -88,6 +90,9 @@ class SearchResult:
     # When what was left after dropping words was too weak to show (total is then 0): the
     # words a shopper may search for instead, offered as a link.
     instead: str | None = None
+    # What the query's words were read as (search.understanding): price range, cheap (its
+    # price_max the ceiling it stood for), colours; set by search.services.search_understood.
+    understood: list[Part] = field(default_factory=list)
     backend: str = ""
 
 

@@ -17,12 +17,15 @@ index without reading its matches (see database/backend.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connection
 
 from catalog.selectors import brand_directory
 
 from .. import analysis
 from ..analysis import Clause, ParsedQuery
+from ..facets import colour_lookalikes
 from .database.backend import DatabaseBackend
 from .database.sql import (
     COLUMNS,
@@ -79,11 +82,19 @@ class PostgresBackend(DatabaseBackend):
         loose = " & ".join(tsquery_clause(c, "", loose=True) for c in parsed.clauses)
         return expression, loose, weights
 
-    def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
+    def match_source(
+        self,
+        parsed: ParsedQuery,
+        *,
+        fields: str = "all",
+        rank: bool = True,
+        restrict: tuple[str, list] | None = None,
+    ):
         expression, loose, weights = self._expressions(parsed, fields=fields)
         text_score = f"ts_rank('{RANK_WEIGHTS}'::float4[], d.head, q.query)" if rank else "0.0"
         tier, tier_params = self._tier(parsed) if rank else ("0", [])
         select = f"SELECT {COLUMNS}, {text_score} AS text_score, {tier} AS tier FROM {DOC} d, "
+        extra, extra_params = (f" AND {restrict[0]}", restrict[1]) if restrict else ("", [])
         if fields == "strong":
             # The brand shares its weight with the category: each word is looked for in the
             # name and attributes (A, C), or else among the brands' names.
@@ -94,21 +105,32 @@ class PostgresBackend(DatabaseBackend):
                 params.extend([tsquery_clause(clause, weights), *brand_params])
             sql = (
                 f"{select}to_tsquery('simple', %s) q(query) "
-                f"WHERE d.vector @@ q.query AND {' AND '.join(checks)}"
+                f"WHERE d.vector @@ q.query AND {' AND '.join(checks)}{extra}"
             )
-            return sql, [*tier_params, loose, *params]
+            return sql, [*tier_params, loose, *params, *extra_params]
         if expression == loose:
-            sql = f"{select}to_tsquery('simple', %s) q(query) WHERE d.vector @@ q.query"
-            return sql, [*tier_params, expression]
+            sql = f"{select}to_tsquery('simple', %s) q(query) WHERE d.vector @@ q.query{extra}"
+            return sql, [*tier_params, expression, *extra_params]
         # Phrases or weights: the index answers the loose query, then `head` (in the row) is
         # checked, and the full vector (in TOAST) only where `head` does not match, and never
         # when only the name, brand and category count (weights A and B, all in `head`).
         check = "d.head @@ q.query" if weights else "(d.head @@ q.query OR d.vector @@ q.query)"
         sql = (
             f"{select}to_tsquery('simple', %s) q(query), to_tsquery('simple', %s) l(query) "
-            f"WHERE d.vector @@ l.query AND {check}"
+            f"WHERE d.vector @@ l.query AND {check}{extra}"
         )
-        return sql, [*tier_params, expression, loose]
+        return sql, [*tier_params, expression, loose, *extra_params]
+
+    def colour_sql(self, colours: Sequence[str]) -> tuple[str, list]:
+        """A weight-C (attributes) tsquery on `head`, which is in the row."""
+        options = []
+        for colour in colours:
+            word = "'" + " ".join(analysis.words(colour)) + "':C"
+            for value in colour_lookalikes(colour):
+                phrase = " <-> ".join(f"'{w}':C" for w in analysis.words(value))
+                word = f"{word} & !({phrase})"
+            options.append(f"({word})")
+        return "d.head @@ to_tsquery('simple', %s)", [" | ".join(options)]
 
     @staticmethod
     def _tier(parsed: ParsedQuery) -> tuple[str, list]:

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from .. import analysis
 from ..analysis import ParsedQuery, trigrams
+from ..facets import colour_lookalikes
 from ..models import SearchDocument
 from .database.backend import DatabaseBackend
 from .database.sql import COLUMNS as DOC_COLUMNS
@@ -50,7 +52,14 @@ class SqliteBackend(DatabaseBackend):
                 cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             connection._search_prepared = raw
 
-    def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
+    def match_source(
+        self,
+        parsed: ParsedQuery,
+        *,
+        fields: str = "all",
+        rank: bool = True,
+        restrict: tuple[str, list] | None = None,
+    ):
         expression = " AND ".join(fts_clause(c) for c in parsed.clauses)
         if fields in FIELD_COLUMNS:
             expression = f"{FIELD_COLUMNS[fields]} : ({expression})"
@@ -62,7 +71,9 @@ class SqliteBackend(DatabaseBackend):
             f"FROM search_fts JOIN {DOC} d ON d.product_id = search_fts.rowid "
             "WHERE search_fts MATCH %s"
         )
-        return sql, [*tier_params, expression]
+        if restrict is None:
+            return sql, [*tier_params, expression]
+        return f"{sql} AND {restrict[0]}", [*tier_params, expression, *restrict[1]]
 
     @staticmethod
     def _tier(parsed: ParsedQuery) -> tuple[str, list]:
@@ -79,6 +90,18 @@ class SqliteBackend(DatabaseBackend):
                 params.append(f"{HEAD_COLUMNS} : {fts_clause(clause)}")
             parts.append(f"CASE {sql}ELSE 0 END")
         return " + ".join(parts) or "0", params
+
+    def colour_sql(self, colours: Sequence[str]) -> tuple[str, list]:
+        options = []
+        for colour in colours:
+            word = " ".join(analysis.words(colour))
+            lookalikes = [" ".join(analysis.words(v)) for v in colour_lookalikes(colour)]
+            options.append(f'("{word}"' + "".join(f' NOT "{v}"' for v in lookalikes) + ")")
+        expression = "{attrs} : (" + " OR ".join(options) + ")"
+        return (
+            "d.product_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+            [expression],
+        )
 
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
         candidates: list[tuple[str, int]] = []

@@ -249,3 +249,27 @@ def test_before_a_rebuild_a_search_without_words_counts_the_catalog_itself(shop,
 
     assert result.total == 3
     assert not read_tables(backend, SearchQuery())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(text="black", price_max=Decimal("260")),
+        SearchQuery(text="black", colours=("red",), price_min=Decimal("100")),
+        SearchQuery(price_min=Decimal("100"), price_max=Decimal("300")),
+    ],
+)
+def test_a_price_range_or_colour_counts_only_what_it_keeps(shop, catalog, query):
+    """The precomputed counts hold every document of the stem (or the catalog): a range or a
+    colour from the words narrows every count, so they cannot be used."""
+    backend = database_backend()
+    backend.rebuild()
+
+    total, facets, hits = answer(backend, query)
+
+    assert total == len(hits) == sum(facets["price"].values())
+    assert all(
+        (query.price_min or 0) <= Product.objects.get(pk=pk).price <= (query.price_max or 10**6)
+        for pk, _score in hits
+    )
+    assert read_tables(backend, query) == set()

@@ -31,6 +31,10 @@ frequent stem (a word, its other forms, or a typo's correction: all words of one
 exactly the documents holding the stem) takes its counts from there, and without filters, by
 relevance, its candidates from an index-only scan of the postings. The whole catalog's counts (a
 search without words) are kept the same way, under CATALOG_STEM.
+
+A price range or colours read from the words (SearchQuery.price_min/price_max/colours) are no
+facet: they narrow the matches themselves (`restrict` of match_source), so every count too, and
+neither the kept counts nor the cache hold for them.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone, translation
 
+from catalog.attributes import SWATCHES
 from catalog.selectors import brand_directory, category_tree
 
 from ... import analysis, ranking
@@ -99,7 +104,14 @@ class DatabaseBackend(
     """Base of the SQLite and PostgreSQL backends."""
 
     @abstractmethod
-    def match_source(self, parsed: ParsedQuery, *, fields: str = "all", rank: bool = True):
+    def match_source(
+        self,
+        parsed: ParsedQuery,
+        *,
+        fields: str = "all",
+        rank: bool = True,
+        restrict: tuple[str, list] | None = None,
+    ):
         """(SQL selecting the matching documents' COLUMNS (aliased `d`) plus `text_score` and
         `tier`, params). `rank=False`: neither is computed (0). The tier, the first sort key of
         relevance, adds up per word: 2 for the shopper's own word in the name, brand, category
@@ -107,7 +119,13 @@ class DatabaseBackend(
         description. `fields="strong"`: only
         matches in the name, brand or attributes count (see `_narrowed`); `"head"`: in the
         name, brand, category or attributes; `"name"`: in the name, brand or category
-        (autocomplete)."""
+        (autocomplete). `restrict`: (SQL condition over `d`, params) every match must also
+        meet."""
+
+    @abstractmethod
+    def colour_sql(self, colours: Sequence[str]) -> tuple[str, list]:
+        """(SQL condition over the document `d`, params): it has a variant of one of these
+        colours (catalog.attributes keys), matched in its attributes only."""
 
     @abstractmethod
     def typo_candidates(self, cursor, word: str) -> list[tuple[str, int]]:
@@ -232,6 +250,24 @@ class DatabaseBackend(
             filters["in_stock"] = (f"in_stock = {self.true_sql}", [])
         return filters
 
+    def _restriction(self, query: SearchQuery) -> tuple[str, list] | None:
+        """The filters that are no facet (the price range and colours read from the words):
+        they narrow the matches themselves, so every count too. (SQL over `d`, params)."""
+        parts: list[str] = []
+        params: list = []
+        if query.price_min is not None:
+            parts.append("d.price >= %s")
+            params.append(query.price_min)
+        if query.price_max is not None:
+            parts.append("d.price <= %s")
+            params.append(query.price_max)
+        if query.colours:
+            colours = [c for c in query.colours if c in SWATCHES]
+            sql, colour_params = self.colour_sql(colours) if colours else ("1 = 0", [])
+            parts.append(sql)
+            params.extend(colour_params)
+        return (" AND ".join(parts), params) if parts else None
+
     def _run(
         self,
         plan: Plan,
@@ -290,8 +326,15 @@ class DatabaseBackend(
             "SELECT 'c', category_id, NULLIF(brand_id, 0), price_band, rating_floor, in_stock, n "
             f"FROM {FACET} WHERE stem = %s"
         )
+        restrict = self._restriction(query)
         cached, cache_key = None, None
-        if plan.parsed.empty:
+        if plan.parsed.empty and restrict is not None:
+            # Counted over the restricted catalog: nothing kept or cached applies.
+            source = f"SELECT {COLUMNS}, 1.0 AS text_score FROM {DOC} d WHERE {restrict[0]}"
+            counted = f"SELECT {COLUMNS} FROM {DOC} d WHERE {restrict[0]}"
+            sql = f"{page(source)} UNION ALL {combos(counted)}"
+            params = [*page_params(restrict[1]), *restrict[1]]
+        elif plan.parsed.empty:
             # Counts over the whole catalog, the same for every search without words: cached
             # until the index changes, and read when it has from those the index writes keep
             # (see CATALOG_STEM; an index not rebuilt since they are kept counts every document).
@@ -304,7 +347,7 @@ class DatabaseBackend(
                 params.append(CATALOG_STEM)
             elif cached is None:
                 sql += " UNION ALL " + combos(f"SELECT {COLUMNS} FROM {DOC} d")
-        elif (frequent := self._frequent_stem(plan.parsed)) is not None:
+        elif restrict is None and (frequent := self._frequent_stem(plan.parsed)) is not None:
             # A frequent stem: the counts are precomputed, and without filters, sorted by
             # relevance, its postings hold the first ranking pass (any other sort reads every
             # match for its page). A word of the synonym list adds the documents found only
@@ -335,7 +378,9 @@ class DatabaseBackend(
                 params = [*page_params(ranked_params), *counts_params]
         elif not filters:
             # The matches are read once for the page and the counts.
-            source, source_params = self.match_source(plan.parsed, rank=relevance)
+            source, source_params = self.match_source(
+                plan.parsed, rank=relevance, restrict=restrict
+            )
             sql = (
                 f"WITH m AS MATERIALIZED ({source}) {page('SELECT * FROM m')} "
                 f"UNION ALL {combos('SELECT * FROM m')}"
@@ -343,8 +388,12 @@ class DatabaseBackend(
             params = [*source_params, *page_params([])]
         else:
             # Only the matches passing the filters are ranked; the counts need every match.
-            ranked, ranked_params = self.match_source(plan.parsed, rank=relevance)
-            unranked, unranked_params = self.match_source(plan.parsed, rank=False)
+            ranked, ranked_params = self.match_source(
+                plan.parsed, rank=relevance, restrict=restrict
+            )
+            unranked, unranked_params = self.match_source(
+                plan.parsed, rank=False, restrict=restrict
+            )
             sql = f"{page(ranked)} UNION ALL {combos(unranked)}"
             params = [*page_params(ranked_params), *unranked_params]
         hits, rows = [], []

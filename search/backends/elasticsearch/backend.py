@@ -98,7 +98,9 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
         clauses = synonym_table().expand(analysis.parse(words)).clauses if words else []
         filters = self._filters(query)
         body: dict[str, Any] = {
-            "query": self._scored(self._text_query(clauses, phrases), query, clauses, phrases),
+            "query": self._restricted(
+                self._scored(self._text_query(clauses, phrases), query, clauses, phrases), query
+            ),
             "post_filter": {"bool": {"filter": list(filters.values())}},
             "aggs": self._facet_aggs(filters),
             "sort": self._sort(query.sort),
@@ -128,7 +130,9 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
                         # The same search for the words kept, with the same filters and facets.
                         dropped = [c.word for c in clauses if c not in kept]
                         text_query = self._text_query(kept, phrases)
-                        body["query"] = self._scored(text_query, query, kept, phrases)
+                        body["query"] = self._restricted(
+                            self._scored(text_query, query, kept, phrases), query
+                        )
                         body.pop("suggest", None)
                         response = self.client.search(index=self.index, body=body)
                     else:

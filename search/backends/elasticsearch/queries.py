@@ -11,8 +11,10 @@ from typing import Any
 
 from django.core.cache import cache
 
+from catalog.attributes import SWATCHES
 from search import ranking
 from search.analysis import Clause
+from search.facets import colour_lookalikes
 
 from ..base import (
     PRICE_BANDS,
@@ -122,6 +124,16 @@ def _price_range(low: Decimal, high: Decimal | None) -> dict[str, Any]:
     if high is not None:
         bounds["lt"] = str(high)
     return {"range": {"price": bounds}}
+
+
+def _colour_filter(colour: str) -> dict[str, Any]:
+    """A variant of this colour: the word in the attributes, not only as part of a value that
+    is no colour ("green tea")."""
+    lookalikes = [{"match_phrase": {"attributes_en": value}} for value in colour_lookalikes(colour)]
+    clause: dict[str, Any] = {"bool": {"must": [{"match": {"attributes_en": colour}}]}}
+    if lookalikes:
+        clause["bool"]["must_not"] = lookalikes
+    return clause
 
 
 class QueriesMixin:
@@ -371,6 +383,29 @@ class QueriesMixin:
                 "description_zh_hans": snippet,
             },
         }
+
+    @staticmethod
+    def _restricted(scored: dict[str, Any], query: SearchQuery) -> dict[str, Any]:
+        """The filters that are no facet (the price range and colours read from the words)
+        narrow the query itself, so every aggregation too."""
+        restrictions: list[dict[str, Any]] = []
+        if query.price_min is not None or query.price_max is not None:
+            bounds = {}
+            if query.price_min is not None:
+                bounds["gte"] = str(query.price_min)
+            if query.price_max is not None:
+                bounds["lte"] = str(query.price_max)
+            restrictions.append({"range": {"price": bounds}})
+        if query.colours:
+            known = [_colour_filter(c) for c in query.colours if c in SWATCHES]
+            restrictions.append(
+                {"bool": {"should": known, "minimum_should_match": 1}}
+                if known
+                else {"bool": {"must_not": [{"match_all": {}}]}}
+            )
+        if not restrictions:
+            return scored
+        return {"bool": {"must": scored, "filter": restrictions}}
 
     @staticmethod
     def _filters(query: SearchQuery) -> dict[str, dict[str, Any]]:
