@@ -104,6 +104,8 @@ def index(backend, *products) -> None:
     if backend.name == "elasticsearch":
         database_backend().index_products(ids)
     backend.index_products(ids)
+
+
 @pytest.fixture
 def shipped_synonyms(db):
     """The shipped synonym list, as migration 0010 loads it (a transactional test before this
