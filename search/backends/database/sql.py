@@ -130,7 +130,7 @@ def fts_own_clause(clause: Clause) -> str:
     if not options:
         options = [f'"{clause.word}"']
     if clause.name_only:
-        return "{name} : (" + " OR ".join(options) + ")"
+        return "({name} : (" + " OR ".join(options) + "))"
     return "(" + " OR ".join(options) + ")"
 
 
