@@ -330,7 +330,9 @@ class DatabaseBackend(
         cached, cache_key = None, None
         if plan.parsed.empty and restrict is not None:
             # Counted over the restricted catalog: nothing kept or cached applies.
-            source = f"SELECT {COLUMNS}, 1.0 AS text_score FROM {DOC} d WHERE {restrict[0]}"
+            source = (
+                f"SELECT {COLUMNS}, 1.0 AS text_score, 0 AS tier FROM {DOC} d WHERE {restrict[0]}"
+            )
             counted = f"SELECT {COLUMNS} FROM {DOC} d WHERE {restrict[0]}"
             sql = f"{page(source)} UNION ALL {combos(counted)}"
             params = [*page_params(restrict[1]), *restrict[1]]
