@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from . import analysis, chinese
+from .dictionary import current_segmenter
 from .analysis import Clause, ParsedQuery
 from .models import SearchTerm
 
@@ -170,9 +171,14 @@ def read_pinyin(parsed: ParsedQuery, unknown: list[Clause]) -> list[Clause]:
     whole = {c.word for seq in sequences for c in seq if len(c.word) > 2}
     by_pinyin: dict[str, tuple[int, str]] = {}
     by_initials: dict[str, tuple[int, str]] = {}
+    # Only the shop's own words (the dictionary's: product, category and brand words) are read
+    # from pinyin: an English word the catalog lacks ("women") is no pinyin of 我们.
+    shop_words = current_segmenter().words
     for term, pinyin, initials, doc_count in SearchTerm.objects.filter(
         Q(pinyin__in=pieces) | Q(initials__in=whole)
     ).values_list("term", "pinyin", "initials", "doc_count"):
+        if term not in shop_words:
+            continue
         if pinyin in pieces:
             by_pinyin[pinyin] = max(by_pinyin.get(pinyin, (0, "")), (doc_count, term))
         if initials in whole:
