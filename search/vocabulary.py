@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from . import analysis, chinese
-from .dictionary import current_segmenter
 from .analysis import Clause, ParsedQuery
+from .dictionary import current_segmenter
 from .models import SearchTerm
 
 # The longest Latin text read as pinyin (its substrings are looked up: about n²/2 of them).

@@ -193,7 +193,7 @@ def test_database_autocomplete_finds_the_chinese_word_being_typed(shop):
 
 
 def test_only_the_shops_own_words_are_read_from_pinyin(backend, shop):
-    """"women" spells 我们 in pinyin, a word of descriptions, not of the shop's dictionary: it is
+    """ "women" spells 我们 in pinyin, a word of descriptions, not of the shop's dictionary: it is
     left out as a word no product has, never searched as 我们."""
     mat = shop.product("Yoga Mat", zh="瑜伽垫", description_zh="我们的瑜伽垫")
     index(backend, mat)

@@ -281,3 +281,18 @@ def test_words_are_left_out_within_the_filters(backend, shop):
 
     assert ids(result) == [shoes.pk]
     assert result.dropped == ["tights"]
+
+
+def test_what_is_left_being_only_a_typo_guess_shows_nothing(shop):
+    """ "lawn mower": no lawn anywhere, and "mower" is only one letter from "power" (the
+    database backends' typo correction): a guess is offered, never shown as matches."""
+    from search.services import database_backend
+
+    backend = database_backend()
+    index(backend, shop.product("Power Bank", zh="充电宝"))
+
+    result = search(backend, "lawn mower")
+
+    assert result.total == 0
+    assert result.hits == []
+    assert result.instead == "mower"

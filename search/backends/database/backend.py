@@ -196,6 +196,11 @@ class DatabaseBackend(
             narrowed = self._narrowed(plan, filters)
             if narrowed is not None:
                 kept, strong = narrowed
+                # Only words taken for typos of others are left ("lawn mower": "mower" read as
+                # "power"): a guess, offered, never shown as matches.
+                strong = strong and not all(
+                    c.corrected and c.corrected != c.word for c in kept.parsed.clauses
+                )
                 if strong:
                     dropped = [c.word for c in plan.parsed.clauses if c not in kept.parsed.clauses]
                     plan = kept
