@@ -44,14 +44,12 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone, translation
 
-from catalog.attributes import SWATCHES
 from catalog.selectors import brand_directory, category_tree
 
 from ... import analysis, ranking
@@ -65,7 +63,6 @@ from ...models import (
 )
 from ...selectors import synonym_table
 from ..base import (
-    PRICE_BANDS,
     Hit,
     SearchBackend,
     SearchQuery,
@@ -73,6 +70,7 @@ from ..base import (
 )
 from .autocomplete import AutocompleteMixin
 from .facet_counts import FacetCountsMixin
+from .filters import FiltersMixin
 from .indexing import IndexingMixin
 from .postings import FrequentStemsMixin
 from .sql import (
@@ -86,7 +84,6 @@ from .sql import (
     POSTING,
     IndexState,
     Plan,
-    in_list,
 )
 from .typos import QueryPlanningMixin
 
@@ -97,6 +94,7 @@ class DatabaseBackend(
     IndexingMixin,
     FrequentStemsMixin,
     QueryPlanningMixin,
+    FiltersMixin,
     FacetCountsMixin,
     AutocompleteMixin,
     SearchBackend,
@@ -222,56 +220,6 @@ class DatabaseBackend(
             instead=instead,
             backend=self.name,
         )
-
-    def _filters(self, query: SearchQuery, tree, brands) -> dict[str, tuple[str, list]]:
-        filters: dict[str, tuple[str, list]] = {}
-        if query.categories:
-            ids: set[int] = set()
-            for slug in query.categories:
-                node = tree.by_slug.get(slug)
-                if node is not None:
-                    ids.update(tree.descendant_ids(node))
-            filters["category"] = in_list("category_id", sorted(ids))
-        if query.brands:
-            by_slug = {b.slug: b.id for b in brands.values()}
-            ids = sorted(by_slug[s] for s in query.brands if s in by_slug)
-            filters["brand"] = in_list("brand_id", ids)
-        if query.price_bands:
-            parts, params = [], []
-            for key in query.price_bands:
-                if key not in PRICE_BANDS:
-                    continue
-                low, high = PRICE_BANDS[key]
-                if high is None:
-                    parts.append("price >= %s")
-                    params.append(low)
-                else:
-                    parts.append("(price >= %s AND price < %s)")
-                    params.extend([low, high])
-            filters["price"] = ("(" + " OR ".join(parts) + ")" if parts else "1 = 0", params)
-        if query.min_rating is not None:
-            filters["rating"] = ("rating_avg >= %s", [Decimal(query.min_rating)])
-        if query.in_stock:
-            filters["in_stock"] = (f"in_stock = {self.true_sql}", [])
-        return filters
-
-    def _restriction(self, query: SearchQuery) -> tuple[str, list] | None:
-        """The filters that are no facet (the price range and colours read from the words):
-        they narrow the matches themselves, so every count too. (SQL over `d`, params)."""
-        parts: list[str] = []
-        params: list = []
-        if query.price_min is not None:
-            parts.append("d.price >= %s")
-            params.append(query.price_min)
-        if query.price_max is not None:
-            parts.append("d.price <= %s")
-            params.append(query.price_max)
-        if query.colours:
-            colours = [c for c in query.colours if c in SWATCHES]
-            sql, colour_params = self.colour_sql(colours) if colours else ("1 = 0", [])
-            parts.append(sql)
-            params.extend(colour_params)
-        return (" AND ".join(parts), params) if parts else None
 
     def _run(
         self,
