@@ -44,8 +44,8 @@ def _stored_words() -> list[str]:
 def search_dictionary_rebuild() -> SearchDictionary:
     """Choose the dictionary's words from the catalog (categories, brands, the head nouns of
     active products' names), the synonym list's Chinese terms and the glossary, and store them
-    as the one row. Called by the database index's rebuild, in its transaction, after it has locked the index state (so two
-    rebuilds never write the row at once)."""
+    as the one row. Called by the database index's rebuild, in its transaction, after it has
+    locked the index state (so two rebuilds never write the row at once)."""
     words = chinese.dictionary_words(
         categories=Category.objects.values_list("name_zh_hans", flat=True),
         brands=Brand.objects.values_list("name", flat=True),
