@@ -20,8 +20,6 @@ Each is one query of the vocabulary, by its unique term and indexed pinyin and i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db.models import Q
 
 from . import analysis, chinese
@@ -243,34 +241,19 @@ def _spell(text: str, by_pinyin: dict[str, tuple[int, str]]) -> list[str] | None
     return found[2] if found else None
 
 
-@dataclass
-class QueryReading:
-    """A query's words as `read_query` reads them."""
-
-    chinese: list[str] = field(default_factory=list)  # to match as words
-    names: list[str] = field(default_factory=list)  # to match as words in the name
-    fallback: list[str] = field(default_factory=list)  # in no document: match their bigrams
-    pinyin: list[str] = field(default_factory=list)  # Latin words read as Chinese ones
-    did_you_mean: str | None = None
-
-
-def read_query(text: str, segmenter: chinese.Segmenter) -> QueryReading:
-    """The Chinese words of `text` (outside quoted phrases) and its pinyin, read against the
-    vocabulary."""
-    parsed = analysis.parse(text, segmenter)
+def read_query(parsed: ParsedQuery) -> str | None:
+    """Read the Chinese words and the pinyin of `parsed` (its synonym list terms left as they
+    are) against the vocabulary, in place, for a backend that matches the words its own way
+    (Elasticsearch): a Chinese clause with alternatives matches the first as a word (in the
+    name only when `name_only`), one without by its bigrams; Latin words read as pinyin become
+    the clauses of their Chinese words. Returns the "did you mean" when a word was read as
+    another, else None."""
     changed = resolve_chinese(parsed)
-    latin = [c for c in parsed.clauses if not c.is_phrase and not c.is_cjk]
+    latin = [c for c in parsed.clauses if not c.is_phrase and not c.is_cjk and not c.exact]
     stems = {analysis.stem(c.word) for c in latin}
     known = set(SearchTerm.objects.filter(stem__in=stems).values_list("stem", flat=True))
     unknown = [c for c in latin if analysis.stem(c.word) not in known]
     read = read_pinyin(parsed, unknown) if unknown else []
-    reading = QueryReading(pinyin=[c.word for c in read])
-    for clause in parsed.clauses:
-        if clause.is_cjk and clause.alternatives:
-            words = reading.names if clause.name_only else reading.chinese
-            words.append(clause.alternatives[0])
-        elif clause.is_cjk:
-            reading.fallback.append(clause.word)
     if changed or read:
-        reading.did_you_mean = " ".join(c.corrected or c.word for c in parsed.clauses)
-    return reading
+        return " ".join(c.corrected or c.word for c in parsed.clauses)
+    return None

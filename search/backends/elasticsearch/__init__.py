@@ -5,12 +5,13 @@ Switched on by ELASTICSEARCH_URL. Every transport or server error becomes
 
 Text matching: every word of the query must match somewhere in the product (English fields, typos
 allowed; Chinese by the segmenter's words, read against the shared vocabulary for homophone typos
-and pinyin, a word in no document by its bigrams in the names, with any Latin words in it
-required too). The words of the shop's synonym list (search/synonyms.py, expanded at query time
-from the same table as the database backends) match as written, or through a synonym in the
-name, brand, category or attributes. When no product has every word, words are left out
-(search/partial.py) and reported, or, when what is left finds nothing by name, brand or
-attributes, nothing is shown.
+and pinyin, a word in no document by its bigrams in the names, with any Latin words in it required
+too; a match by bigrams alone counts as no match by name, brand or attributes and for no tier, as
+the database backends keep them with the description). The words of the shop's synonym list
+(search/synonyms.py, expanded at query time from the same table as the database backends) match as
+written, or through a synonym in the name, brand, category or attributes. When no product has every
+word, words are left out (search/partial.py) and reported, or, when what is left finds nothing by
+name, brand or attributes, nothing is shown.
 
 Matches are ordered by tier first, as on the database backends (per word: the shopper's own word
 in the name, brand, category or attributes counts most, a synonym of it there less, the

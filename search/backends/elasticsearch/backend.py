@@ -15,8 +15,10 @@ from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.dsl.connections import connections
 
 from ... import analysis, partial
-from ...analysis import Clause
+from ...analysis import Clause, ParsedQuery
+from ...dictionary import current_segmenter
 from ...selectors import synonym_table
+from ...vocabulary import read_query
 from ..base import (
     Hit,
     SearchBackend,
@@ -95,7 +97,13 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
 
     def search(self, query: SearchQuery) -> SearchResult:
         words, phrases = split_query(query.text)
-        clauses = synonym_table().expand(analysis.parse(words)).clauses if words else []
+        parsed = (
+            synonym_table().expand(analysis.parse(words, current_segmenter()))
+            if words
+            else ParsedQuery()
+        )
+        read = read_query(parsed) if words else None
+        clauses = parsed.clauses
         filters = self._filters(query)
         body: dict[str, Any] = {
             "query": self._restricted(
@@ -148,7 +156,7 @@ class ElasticsearchBackend(QueriesMixin, ResultsMixin, IndexingMixin, SearchBack
         ]
         total = int(response["hits"]["total"]["value"])
         listed = {w for c in clauses if c.synonyms for w in c.word.split()}
-        did_you_mean = self._did_you_mean(words, phrases, suggest, listed)
+        did_you_mean = read or self._did_you_mean(words, phrases, suggest, listed)
         related: list[str] = []
         if total == 0 and (words or phrases):
             related = self._related(" ".join([did_you_mean or words, *phrases]), query.language)

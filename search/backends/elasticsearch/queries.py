@@ -1,6 +1,7 @@
 """How a SearchQuery becomes an Elasticsearch query: the text query (English with typos, Chinese
-by bigrams, the words of the synonym list as written or through their synonyms), the ranking
-function_score around it with the tiers of `_tiered`, sorts, filters and highlights."""
+by the segmenter's words, read against the vocabulary like the database backends' (see
+search/vocabulary.py), the words of the synonym list as written or through their synonyms), the
+ranking function_score around it with the tiers of `_tiered`, sorts, filters and highlights."""
 
 from __future__ import annotations
 
@@ -48,12 +49,21 @@ ENGLISH_FIELDS = [
 FUZZY_FIELDS = ["name_en.plain^3", *ENGLISH_FIELDS]
 
 
+# Chinese words (the segmenter's, in whitespace-analysed fields).
 CHINESE_FIELDS = [
-    "name_zh_hans^3",
-    "category_names_zh_hans^1.5",
-    "attributes_zh_hans",
-    "description_zh_hans",
+    "name_zh_words^3",
+    "category_zh_words^1.5",
+    "attributes_zh_words",
+    "description_zh_words",
 ]
+
+
+# The bigrams of what names a product: matched only by a Chinese word in no document, below
+# any word match, in no tier and never as a match by name, brand or attributes (as the database
+# backends keep them with the description).
+CHINESE_FALLBACK_FIELDS = ["name_zh_hans", "category_names_zh_hans", "attributes_zh_hans"]
+
+FALLBACK_BOOST = 0.1
 
 
 # The same without stemming: the words of the synonym list are matched as written.
@@ -99,8 +109,6 @@ _QUOTED = re.compile(r'"([^"]*)"')
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
 
 def split_query(text: str) -> tuple[str, list[str]]:
     """The free words of a query and its quoted phrases: 'red "running shoes"' ->
@@ -144,11 +152,12 @@ class QueriesMixin:
     ) -> dict[str, Any]:
         """Every word must match (in any field of the `scope`, typos allowed), and every phrase.
         A word of the synonym list (a clause with synonyms) matches as written, or through one
-        of its synonyms in the name, brand, category or attributes; `own`: not through them."""
+        of its synonyms in the name, brand, category or attributes; `own`: not through them.
+        Chinese words match as read against the vocabulary (see search/vocabulary.py)."""
         must: list[dict[str, Any]] = []
-        words = " ".join(c.word for c in clauses if not c.synonyms)
-        if words:
-            must.append(self._words_query(words, scope))
+        free = [c for c in clauses if not c.synonyms]
+        if free:
+            must.append(self._words_query(free, scope))
         for clause in clauses:
             if clause.synonyms:
                 options = [self._term_query(clause, scope)]
@@ -170,8 +179,13 @@ class QueriesMixin:
             return {"match_all": {}}
         return {"bool": {"must": must}}
 
-    def _words_query(self, words: str, scope: str) -> dict[str, Any]:
-        """Every word somewhere in the product (English with typos, Chinese by its bigrams)."""
+    def _words_query(self, clauses: list[Clause], scope: str) -> dict[str, Any]:
+        """Every word somewhere in the product: English with typos, or, with Chinese words in
+        the query, those words and every Latin word (see _chinese_query)."""
+        words = " ".join(c.word for c in clauses if not c.is_cjk)
+        chinese = [c for c in clauses if c.is_cjk]
+        if chinese:
+            return self._chinese_query(words, chinese, scope)
         return {
             "bool": {
                 "should": [
@@ -196,7 +210,6 @@ class QueriesMixin:
                             "fuzzy_transpositions": True,
                         }
                     },
-                    *self._chinese_query(words, scope),
                 ],
                 "minimum_should_match": 1,
             }
@@ -224,26 +237,50 @@ class QueriesMixin:
         }
 
     @staticmethod
-    def _chinese_query(words: str, scope: str) -> list[dict[str, Any]]:
-        """Chinese text: most of the query's bigrams must match, and every Latin word (a brand,
-        "5G") too, so "Novaphone 手机" does not match every phone. Latin-only queries are left
-        to the English fields: Chinese text repeats brand names, which would otherwise match
-        a query on brand names alone."""
-        cjk = " ".join(_CJK_RUN.findall(words))
-        if not cjk:
-            return []
-        fields = _in_scope(CHINESE_FIELDS, scope)
-        must: list[dict[str, Any]] = [
-            {
-                "multi_match": {
-                    "query": cjk,
-                    "type": "best_fields",
-                    "fields": fields,
-                    "minimum_should_match": "75%",
+    def _chinese_query(latin: str, chinese: list[Clause], scope: str) -> dict[str, Any]:
+        """Chinese words: every one must match as a word (the name-only ones in the name), or,
+        one in no document, by its bigrams in the product's names (weighted least, and only in
+        the scope of all fields); every Latin word (a brand, "5G") must match too, so
+        "Novaphone 手机" does not match every phone. Latin-only queries are left to the English
+        fields: Chinese text repeats brand names, which would otherwise match a query on brand
+        names alone."""
+        words = [c.alternatives[0] for c in chinese if c.alternatives and not c.name_only]
+        names = [c.alternatives[0] for c in chinese if c.alternatives and c.name_only]
+        fallback = [c.word for c in chinese if not c.alternatives]
+        must: list[dict[str, Any]] = []
+        if names:
+            must.append(
+                {
+                    "match": {
+                        "name_zh_words": {"query": " ".join(names), "operator": "and", "boost": 3}
+                    }
                 }
-            }
-        ]
-        latin = " ".join(_CJK_RUN.sub(" ", words).split())
+            )
+        if words:
+            must.append(
+                {
+                    "multi_match": {
+                        "query": " ".join(words),
+                        "type": "cross_fields",
+                        "fields": _in_scope(CHINESE_FIELDS, scope),
+                        "operator": "and",
+                    }
+                }
+            )
+        if fallback and scope != "all":
+            must.append({"match_none": {}})
+        elif fallback:
+            must += [
+                {
+                    "multi_match": {
+                        "query": word,
+                        "type": "phrase",
+                        "fields": CHINESE_FALLBACK_FIELDS,
+                        "boost": FALLBACK_BOOST,
+                    }
+                }
+                for word in fallback
+            ]
         if latin:
             must.append(
                 {
@@ -255,7 +292,7 @@ class QueriesMixin:
                     }
                 }
             )
-        return [{"bool": {"must": must, "boost": 2}}]
+        return {"bool": {"must": must, "boost": 2}}
 
     def _tiered(
         self, text_query: dict[str, Any], clauses: list[Clause], phrases: list[str]
