@@ -54,7 +54,10 @@ def test_a_typed_number_and_the_latest_answer_which(intents):
     newer = place_order((variant_in_stock(), 1), user=shopper)
     chat = Chat(shopper)
     chat.say("my order")
-    assert older.number in chat.say(older.number.lower())
+    # Typed in lower case; a number of letters only counts only as copied, in upper case
+    # (support.nlu.entities), and one in about ninety numbers has no digit.
+    has_digit = any(c.isdigit() for c in older.number)
+    assert older.number in chat.say(older.number.lower() if has_digit else older.number)
     chat.conversation.__class__.objects.filter(pk=chat.pk).update(state={})
     chat.say("my order")
     assert newer.number in chat.say("the latest")
