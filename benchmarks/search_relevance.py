@@ -141,7 +141,6 @@ def evaluate(backend_name: str) -> dict:
         if isinstance(attributes, dict) and attributes.get("colour"):
             colours.setdefault(product_id, set()).add(str(attributes["colour"]))
     for product in products:
-        product["price"] = float(product["price"])
         product["colours"] = colours.get(product["id"], set())
     queries = json.loads(QUERIES.read_text())["queries"]
     rows = []
