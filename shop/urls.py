@@ -16,6 +16,9 @@ urlpatterns = [
     path("payments/", include("payments.gateway_urls")),
     # Carriers' tracking events: no language prefix, no CSRF (each event is signed).
     path("logistics/", include("logistics.urls")),
+    # The REST API for apps, mini-programs and partners (docs/api.md): no language prefix; a
+    # client asks for a language with Accept-Language.
+    path("api/", include("api.urls")),
 ]
 if settings.ALIPAY_SANDBOX:
     # The local stand-in for Alipay's gateway; production refuses to switch it on.
@@ -41,3 +44,4 @@ if settings.DEBUG or settings.SERVE_MEDIA:
 
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import translation
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
@@ -101,9 +102,29 @@ def media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
         raise Http404("No such file") from error
 
 
+def _api_error(request: HttpRequest, status: int, code: str, detail: str) -> JsonResponse | None:
+    """Under /api/, the API's own error body (api/errors.py) instead of a page."""
+    if not request.path.startswith("/api/"):
+        return None
+    kind = "server_error" if status >= 500 else "client_error"
+    body = {"type": kind, "errors": [{"code": code, "detail": detail, "attr": None}]}
+    return JsonResponse(body, status=status)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None):
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404, "not_found", "Not found.") or render(
+        request, "404.html", status=404
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None):
-    return render(request, "400.html", status=400)
+    return _api_error(request, 400, "bad_request", "Bad request.") or render(
+        request, "400.html", status=400
+    )
+
+
+def server_error(request: HttpRequest):
+    # Elsewhere Django's own: 500.html without context processors, which may be what failed.
+    return _api_error(request, 500, "error", "A server error occurred.") or defaults.server_error(
+        request
+    )
