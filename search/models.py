@@ -141,6 +141,12 @@ class SearchDocument(models.Model):
             models.Index(
                 fields=["brand_id", "category_id", *COVERED[1:]], name="search_doc_brand_cover"
             ),
+            # A price read from the words ("under 200") with no other word: the page and the
+            # counts of the products in the range, from the index alone.
+            models.Index(
+                fields=["price", "category_id", "brand_id", "in_stock", *COVERED[3:]],
+                name="search_doc_price_cover",
+            ),
         ]
 
     def __str__(self) -> str:

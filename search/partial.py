@@ -42,10 +42,13 @@ def narrow(
     name, brand or attributes (`exists(positions, strong)` asks the backend: any product with
     all those words, with `strong` in those fields). None: no set of words finds anything."""
     found = [i for i in range(len(sizes)) if exists((i,), False)]
-    weak = None
-    for kept in words_to_try(sizes, found):
+    tries = words_to_try(sizes, found)
+    for kept in tries:
         if exists(kept, True):
             return kept, True
-        if weak is None and exists(kept, False):
-            weak = kept
-    return None if weak is None else (weak, False)
+    # Only when no set is strong: the first that finds anything (asked only then, as a set
+    # found strong already finds something).
+    for kept in tries:
+        if exists(kept, False):
+            return kept, False
+    return None

@@ -14,7 +14,6 @@ settings choose, with the database backend answering when Elasticsearch cannot.
 from __future__ import annotations
 
 import logging
-import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
@@ -24,8 +23,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
-
-from catalog.models import Product
 
 from . import analysis, understanding
 from .backends.base import (
@@ -126,8 +123,6 @@ def run_search(query: SearchQuery, *, log: bool = True) -> SearchResult:
 
 # "Cheap": the price at or under which the cheapest share of the matching products sell.
 CHEAP_SHARE = 1 / 3
-# The deepest position probed for it: Elasticsearch answers no deeper than its result window.
-MAX_PROBE_PAGE = 10_000
 
 
 def search_understood(backend: SearchBackend, query: SearchQuery) -> SearchResult:
@@ -180,15 +175,8 @@ def _search_reading(
 
 
 def _cheap_ceiling(backend: SearchBackend, query: SearchQuery) -> Decimal | None:
-    """The price of the product at CHEAP_SHARE of the matches sorted by price (the deepest a
-    backend pages to, past that)."""
-    probe = replace(query, sort="price_asc", page=1, per_page=1)
-    first = backend.search(probe)
-    position = min(max(1, math.ceil(first.total * CHEAP_SHARE)), MAX_PROBE_PAGE)
-    at = backend.search(replace(probe, page=position)) if position > 1 else first
-    if not at.hits:
-        return None
-    return Product.objects.filter(pk=at.hits[0].product_id).values_list("price", flat=True).first()
+    """The price of the product at CHEAP_SHARE of the matches sorted by price."""
+    return backend.price_at_share(query, CHEAP_SHARE)
 
 
 def autocomplete(text: str, *, language: str, limit: int = 8) -> list[Suggestion]:

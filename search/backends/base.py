@@ -9,10 +9,13 @@ Elasticsearch is unreachable.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+
+from catalog.models import Product
 
 from ..understanding import Part
 
@@ -125,3 +128,21 @@ class SearchBackend(ABC):
     @abstractmethod
     def ping(self) -> bool:
         """Whether the backend can answer now."""
+
+    # The deepest position a backend pages to (Elasticsearch's result window).
+    max_probe_position = 10_000
+
+    def price_at_share(self, query: SearchQuery, share: float) -> Decimal | None:
+        """The price of the product at `share` of the matches of `query` sorted by price
+        (position ceil(total * share), at least the first, at most `max_probe_position`); None
+        when nothing matches. Here by two one-hit searches; a backend may answer in one
+        statement."""
+        probe = replace(query, sort="price_asc", page=1, per_page=1)
+        first = self.search(probe)
+        position = min(max(1, math.ceil(first.total * share)), self.max_probe_position)
+        at = self.search(replace(probe, page=position)) if position > 1 else first
+        if not at.hits:
+            return None
+        return (
+            Product.objects.filter(pk=at.hits[0].product_id).values_list("price", flat=True).first()
+        )

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from search.backends.base import SearchQuery
-from search.backends.database.sql import FACET, POSTING
-from search.models import FrequentStem, Synonym
+from search.backends.database.sql import FACET, POSTING, PRICE_STEP_STEM, PRICE_STEPS_STEM
+from search.models import FrequentStem, StemFacetCount, Synonym
 from search.services import database_backend
 from tests.search.conftest import index
 
@@ -33,6 +33,15 @@ QUERIES = [
     SearchQuery(),
     SearchQuery(categories=("bags",), sort="price_desc"),
     SearchQuery(in_stock=True, min_rating=3, price_bands=("100-300", "1000-")),
+    # A price range read from the words, alone: the kept counts of its whole price steps.
+    SearchQuery(price_max=Decimal("200")),
+    SearchQuery(price_min=Decimal("100"), price_max=Decimal("450")),
+    SearchQuery(price_min=Decimal("120")),
+    SearchQuery(price_max=Decimal("299.5")),  # a step cut just below a product (299.99)
+    SearchQuery(price_min=Decimal("80.01")),  # and just above one (80.00)
+    SearchQuery(price_min=Decimal("80"), price_max=Decimal("300")),  # both ends on bounds
+    SearchQuery(price_min=Decimal("299.99"), price_max=Decimal("1200"), categories=("bags",)),
+    SearchQuery(price_max=Decimal("5")),  # inside the first step: nothing kept applies
 ]
 
 
@@ -57,9 +66,10 @@ def assert_same_as_a_full_scan(backend, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(backend, "_frequent_stem", lambda parsed: None)
         m.setattr(backend, "_catalog_counts_kept", lambda: False)
+        m.setattr(backend, "_price_steps_kept", lambda: False)
         scanned = [answer(backend, q) for q in QUERIES]
     assert precomputed == scanned
-    assert all(FACET in read_tables(backend, q) for q in QUERIES)
+    assert all(FACET in read_tables(backend, q) for q in QUERIES if q.price_max != Decimal("5"))
 
 
 @pytest.fixture
@@ -261,7 +271,8 @@ def test_before_a_rebuild_a_search_without_words_counts_the_catalog_itself(shop,
 )
 def test_a_price_range_or_colour_counts_only_what_it_keeps(shop, catalog, query):
     """The precomputed counts hold every document of the stem (or the catalog): a range or a
-    colour from the words narrows every count, so they cannot be used."""
+    colour from the words narrows every count, so they cannot be used, except the price steps'
+    for a range without words."""
     backend = database_backend()
     backend.rebuild()
 
@@ -272,4 +283,20 @@ def test_a_price_range_or_colour_counts_only_what_it_keeps(shop, catalog, query)
         (query.price_min or 0) <= Product.objects.get(pk=pk).price <= (query.price_max or 10**6)
         for pk, _score in hits
     )
-    assert read_tables(backend, query) == set()
+    assert read_tables(backend, query) == (set() if query.text else {FACET})
+
+
+def test_price_steps_kept_with_other_bounds_are_not_read(shop, catalog, monkeypatch):
+    """Counts kept for the price steps of another version of the code (other bounds) would be
+    wrong: until the next rebuild a price range is counted from the documents."""
+    backend = database_backend()
+    backend.rebuild()
+    query = SearchQuery(price_max=Decimal("200"))
+    right = answer(backend, query)
+    assert backend._price_steps_kept()
+
+    FrequentStem.objects.filter(stem=PRICE_STEPS_STEM).update(words="5 25 250")
+    StemFacetCount.objects.filter(stem__startswith=PRICE_STEP_STEM).update(n=1000)
+
+    assert not backend._price_steps_kept()
+    assert answer(backend, query) == right

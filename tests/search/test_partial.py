@@ -66,3 +66,13 @@ def test_a_long_query_stops_after_a_few_tries():
 
     assert narrow([1] * 12, exists) is None
     assert len(calls) <= 12 + 2 * MAX_TRIES
+
+
+def test_found_anywhere_is_asked_only_when_no_set_is_found_by_name():
+    """ "冬天 保暖 外套": 冬天 nowhere, 保暖 and 外套 together only in descriptions, 外套 alone by
+    name: whether the pair is in a description is never asked."""
+    exists, calls = shop({1, 2}, strong=({2},))
+
+    assert narrow([1, 1, 1], exists) == ((2,), True)
+    assert ((1, 2), True) in calls
+    assert ((1, 2), False) not in calls

@@ -247,3 +247,21 @@ def test_load_synonyms_refuses_a_list_it_cannot_read(tmp_path, shipped_synonyms)
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_synonyms", str(tmp_path / "missing.txt"), stdout=StringIO())
     assert Synonym.objects.filter(terms__startswith="sneakers").exists()
+
+
+@pytest.mark.django_db
+def test_a_search_without_words_never_reads_the_synonym_list(shipped_synonyms):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.backends.base import SearchQuery
+    from search.services import database_backend
+
+    cache.clear()  # the list is read again after any change of its version
+    with CaptureQueriesContext(connection) as captured:
+        database_backend().search(SearchQuery(in_stock=True))
+    assert not [q for q in captured.captured_queries if Synonym._meta.db_table in q["sql"]]
+    with CaptureQueriesContext(connection) as captured:
+        database_backend().search(SearchQuery(text="trainers"))
+    assert [q for q in captured.captured_queries if Synonym._meta.db_table in q["sql"]]

@@ -7,8 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from search.backends.base import SearchQuery
+from search.backends.base import SearchBackend, SearchQuery
 from search.services import search_understood
 from search.understanding import CHEAP, COLOUR, PRICE
 from tests.search.conftest import index
@@ -171,6 +173,33 @@ def test_cheap_keeps_the_cheapest_third_of_the_matches(backend, shop):
 
     assert ids(result) == {made[0].pk, made[1].pk}
     assert [(p.kind, p.price_max) for p in result.understood] == [(CHEAP, Decimal("200"))]
+
+
+def test_the_cheap_ceiling_in_one_statement_is_the_one_two_searches_find(backend, shop):
+    made = [
+        shop.product(f"Headphones Model {n}", price=str(price))
+        for n, price in enumerate((120, 80, 330, 45, 999, 610, 250))
+    ]
+    index(backend, *made, shop.product("Desk Lamp", price="10"))
+    # (query, whether its words match as typed or corrected: then one statement, no search)
+    for query, direct in (
+        (SearchQuery(text="headphones"), True),
+        (SearchQuery(text="headphnoes"), True),  # a typo, corrected
+        (SearchQuery(text="headphones", price_max=Decimal("300")), True),
+        (SearchQuery(text=""), True),
+        (SearchQuery(text="", price_min=Decimal("100")), True),
+        (SearchQuery(text="headphones zebra"), False),  # no product has both: one is left out
+        (SearchQuery(text="lamp stand"), False),
+    ):
+        for share in (1 / 3, 0.5, 1.0):
+            two_searches = SearchBackend.price_at_share(backend, query, share)
+            with CaptureQueriesContext(connection) as queries:
+                assert backend.price_at_share(query, share) == two_searches, (query.text, share)
+            searched = [q for q in queries.captured_queries if "AS kind" in q["sql"]]
+            if direct and backend.name != "elasticsearch":
+                assert not searched, (query.text, share)
+    assert backend.price_at_share(SearchQuery(text="headphones"), 1 / 3) == Decimal("120")
+    assert backend.price_at_share(SearchQuery(text="nothing like it"), 1 / 3) is None
 
 
 def test_a_query_of_price_words_alone_browses_the_range(backend, shoes):

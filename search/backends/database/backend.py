@@ -178,7 +178,9 @@ class DatabaseBackend(
     def search(self, query: SearchQuery) -> SearchResult:
         self.prepare_connection()
         weights = SearchSettings.load().weights()
-        parsed = synonym_table().expand(analysis.parse(query.text, current_segmenter()))
+        parsed = analysis.parse(query.text, current_segmenter())
+        if parsed.clauses:  # the synonym list is built only for a search with words
+            parsed = synonym_table().expand(parsed)
         plan = self._resolve(parsed)
         tree = category_tree()
         brands = brand_directory()
@@ -282,13 +284,13 @@ class DatabaseBackend(
         restrict = self._restriction(query)
         cached, cache_key = None, None
         if plan.parsed.empty and restrict is not None:
-            # Counted over the restricted catalog: nothing kept or cached applies.
+            # Counted over the restricted catalog, a price range alone mostly from kept counts.
             source = (
                 f"SELECT {COLUMNS}, 1.0 AS text_score, 0 AS tier FROM {DOC} d WHERE {restrict[0]}"
             )
-            counted = f"SELECT {COLUMNS} FROM {DOC} d WHERE {restrict[0]}"
-            sql = f"{page(source)} UNION ALL {combos(counted)}"
-            params = [*page_params(restrict[1]), *restrict[1]]
+            counts, counts_params = self._restricted_counts(query, restrict, combos)
+            sql = f"{page(source)} UNION ALL {counts}"
+            params = [*page_params(restrict[1]), *counts_params]
         elif plan.parsed.empty:
             # Counts over the whole catalog, the same for every search without words: cached
             # until the index changes, and read when it has from those the index writes keep

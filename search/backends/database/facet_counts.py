@@ -43,7 +43,9 @@ class FacetCountsMixin:
         if "in_stock" in filters:
             checks.append(("in_stock", lambda c: c[4] == 1))
         names = ("category", "brand", "price", "rating", "in_stock")
-        facets: dict[str, dict[str, int]] = {name: {} for name in names}
+        position = {name: i for i, name in enumerate(names)}
+        # Counted by the raw values, turned into the facets' string values once at the end.
+        counted: list[dict] = [{} for _ in names]
         total = 0
         for combo in combos:
             failed = None
@@ -53,19 +55,27 @@ class FacetCountsMixin:
                         break
                     failed = name
             else:
-                category, brand, band, floor, stock, n = combo
-                values = (
-                    str(category),
-                    None if brand is None else str(brand),
-                    BAND_KEYS[band],
-                    str(floor),
-                    str(stock),
-                )
+                n = combo[5]
                 if failed is None:
                     total += n
-                for name, value in zip(names, values, strict=True):
-                    if value is not None and failed in (None, name):
-                        facets[name][value] = facets[name].get(value, 0) + n
+                    for i in range(5):
+                        value = combo[i]
+                        if value is not None:
+                            counts = counted[i]
+                            counts[value] = counts.get(value, 0) + n
+                else:
+                    i = position[failed]
+                    value = combo[i]
+                    if value is not None:
+                        counts = counted[i]
+                        counts[value] = counts.get(value, 0) + n
+        facets: dict[str, dict[str, int]] = {
+            name: {
+                (BAND_KEYS[value] if name == "price" else str(value)): n
+                for value, n in counted[i].items()
+            }
+            for i, name in enumerate(names)
+        }
         return {"total": total, "facets": facets}
 
     def _facets(self, rows, query: SearchQuery, tree, brands) -> dict[str, list[FacetValue]]:

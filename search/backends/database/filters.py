@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from catalog.attributes import SWATCHES
+from django.db import connection
 
+from catalog.attributes import SWATCHES
+from catalog.selectors import brand_directory, category_tree
+
+from ... import analysis
+from ...dictionary import current_segmenter
+from ...selectors import synonym_table
 from ..base import PRICE_BANDS, SearchQuery
-from .sql import in_list
+from .sql import COLUMNS, DOC, in_list
 
 
 class FiltersMixin:
@@ -65,3 +71,35 @@ class FiltersMixin:
             parts.append(sql)
             params.extend(colour_params)
         return (" AND ".join(parts), params) if parts else None
+
+    def price_at_share(self, query: SearchQuery, share: float) -> Decimal | None:
+        """One statement over the matches (see SearchBackend.price_at_share); when nothing
+        matches every word as typed, the searches themselves, which respell and leave words
+        out."""
+        parsed = synonym_table().expand(analysis.parse(query.text, current_segmenter()))
+        plan = self._resolve(parsed)
+        restrict = self._restriction(query)
+        if plan.parsed.empty:
+            source = f"SELECT {COLUMNS} FROM {DOC} d"
+            params = []
+            if restrict is not None:
+                source += f" WHERE {restrict[0]}"
+                params = list(restrict[1])
+        else:
+            source, params = self.match_source(plan.parsed, rank=False, restrict=restrict)
+        filters = self._filters(query, category_tree(), brand_directory())
+        where = " AND ".join(sql for sql, _ in filters.values())
+        where_params = [p for _, ps in filters.values() for p in ps]
+        # The first position at or past total * share: ceil(total * share), at least 1.
+        sql = (
+            "SELECT price FROM (SELECT s.price, ROW_NUMBER() OVER (ORDER BY s.price, "
+            f"s.product_id) AS pos, COUNT(*) OVER () AS n FROM ({source}) s"
+            f"{' WHERE ' + where if where else ''}) x "
+            "WHERE pos >= n * %s AND pos - 1 < n * %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(self.statement_prefix + sql, [*params, *where_params, share, share])
+            row = cursor.fetchone()
+        if row is None:
+            return super().price_at_share(query, share)
+        return Decimal(str(row[0])).quantize(Decimal("0.01"))

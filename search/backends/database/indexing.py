@@ -30,6 +30,8 @@ from .sql import (
     FACET,
     FREQUENT,
     POSTING,
+    PRICE_STEPS_STEM,
+    PRICE_STEPS_WORDS,
     STATE,
     TERM,
     IndexState,
@@ -50,10 +52,12 @@ class IndexingMixin:
             with transaction.atomic(), connection.cursor() as cursor:
                 self._lock_state(cursor)
                 # The frequent stems' counts lose the old documents and gain the new ones.
-                frequent = set(FrequentStem.objects.values_list("stem", flat=True))
+                kept = dict(FrequentStem.objects.values_list("stem", "words"))
+                frequent = set(kept)
                 catalog = CATALOG_STEM in frequent
+                steps = kept.get(PRICE_STEPS_STEM) == PRICE_STEPS_WORDS
                 counts: Counter[tuple] = Counter()
-                counts.subtract(self._stem_counts(cursor, chunk, catalog=catalog))
+                counts.subtract(self._stem_counts(cursor, chunk, catalog=catalog, steps=steps))
                 self._delete_postings(cursor, chunk)
                 self.delete_fulltext(cursor, chunk)
                 SearchDocument.objects.filter(product_id__in=chunk).delete()
@@ -64,7 +68,7 @@ class IndexingMixin:
                     cursor,
                     [(s, d.product_id) for d in docs for s in doc_stems(d) if s in frequent],
                 )
-                counts.update(self._stem_counts(cursor, chunk, catalog=catalog))
+                counts.update(self._stem_counts(cursor, chunk, catalog=catalog, steps=steps))
                 self._add_stem_counts(cursor, counts)
                 self._record_top_popularity(cursor)
 
@@ -123,6 +127,7 @@ class IndexingMixin:
             FrequentStem.objects.bulk_create(
                 [
                     FrequentStem(stem=CATALOG_STEM, words=""),
+                    FrequentStem(stem=PRICE_STEPS_STEM, words=PRICE_STEPS_WORDS),
                     *(FrequentStem(stem=stem, words=" ".join(w)) for stem, w in groups.items()),
                 ],
                 batch_size=2000,
@@ -131,7 +136,7 @@ class IndexingMixin:
                 cursor,
                 [(s, doc_id) for doc_id, stems in doc_stems for s in stems if s in frequent],
             )
-            sql, params = self._stem_counts_sql(None, catalog=True)
+            sql, params = self._stem_counts_sql(None, catalog=True, steps=True)
             cursor.execute(
                 f"INSERT INTO {FACET} (stem, category_id, brand_id, price_band, rating_floor, "
                 f"in_stock, n) {sql} ORDER BY 1",

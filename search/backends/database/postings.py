@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from ... import analysis
 from ...analysis import ParsedQuery
@@ -14,8 +15,23 @@ from ...models import (
 )
 from ..base import (
     PRICE_BANDS,
+    SearchQuery,
 )
-from .sql import BAND_KEYS, CATALOG_STEM, DOC, FACET, FREQUENT, POSTING, WRITE_BATCH, in_list
+from .sql import (
+    BAND_KEYS,
+    CATALOG_STEM,
+    COLUMNS,
+    DOC,
+    FACET,
+    FREQUENT,
+    POSTING,
+    PRICE_STEP_STEM,
+    PRICE_STEPS,
+    PRICE_STEPS_STEM,
+    PRICE_STEPS_WORDS,
+    WRITE_BATCH,
+    in_list,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +78,12 @@ class FrequentStemsMixin:
         return f"category_id, brand_id, {band}, {self.floor_rating_sql}, {stock}"
 
     def _stem_counts_sql(
-        self, product_ids: Sequence[int] | None, *, catalog: bool
+        self, product_ids: Sequence[int] | None, *, catalog: bool, steps: bool = False
     ) -> tuple[str, list]:
         """(SQL of the facet counts of these documents' frequent stems, by stem and combination
-        (brand 0 for none), and with `catalog` of the documents themselves under CATALOG_STEM;
-        None: of every document, params)."""
+        (brand 0 for none), with `catalog` of the documents themselves under CATALOG_STEM and
+        with `steps` under their price step's stem (see PRICE_STEPS); None: of every document,
+        params)."""
         where, params, doc_where, doc_params = "", [], "", []
         if product_ids is not None:
             # Both sides by id, or the planner reads every document to join a few.
@@ -87,10 +104,27 @@ class FrequentStemsMixin:
                 f"SELECT {columns}d.in_stock FROM {DOC} d{doc_where}) c GROUP BY 2, 3, 4, 5, 6"
             )
             params = [*params, *doc_params]
+        if steps:
+            step = (
+                "CASE "
+                + " ".join(
+                    f"WHEN d.price < {bound} THEN '{PRICE_STEP_STEM}{i}'"
+                    for i, bound in enumerate(PRICE_STEPS)
+                )
+                + f" ELSE '{PRICE_STEP_STEM}{len(PRICE_STEPS)}' END"
+            )
+            sql += (
+                f" UNION ALL SELECT stem, {self._combo_columns()}, COUNT(*) FROM ("
+                f"SELECT {step} AS stem, {columns}d.in_stock FROM {DOC} d{doc_where}) c "
+                "GROUP BY 1, 2, 3, 4, 5, 6"
+            )
+            params = [*params, *doc_params]
         return sql, params
 
-    def _stem_counts(self, cursor, product_ids: Sequence[int], *, catalog: bool) -> Counter[tuple]:
-        sql, params = self._stem_counts_sql(product_ids, catalog=catalog)
+    def _stem_counts(
+        self, cursor, product_ids: Sequence[int], *, catalog: bool, steps: bool = False
+    ) -> Counter[tuple]:
+        sql, params = self._stem_counts_sql(product_ids, catalog=catalog, steps=steps)
         cursor.execute(sql, params)
         return Counter({tuple(row[:6]): row[6] for row in cursor.fetchall()})
 
@@ -116,6 +150,43 @@ class FrequentStemsMixin:
         """Whether index writes keep the whole catalog's facet counts (every rebuild starts
         them; an index only ever written product by product has none)."""
         return FrequentStem.objects.filter(stem=CATALOG_STEM).exists()
+
+    def _price_steps_kept(self) -> bool:
+        """Whether index writes keep the price steps' counts, with the steps of this code."""
+        return FrequentStem.objects.filter(stem=PRICE_STEPS_STEM, words=PRICE_STEPS_WORDS).exists()
+
+    def _restricted_counts(
+        self, query: SearchQuery, restrict: tuple[str, list], combos: Callable[[str], str]
+    ) -> tuple[str, list]:
+        """(SQL of the counts of a search without words restricted by `restrict`, params). A
+        price range alone: the kept counts of the price steps wholly inside it, and the
+        documents of the steps it cuts (read by the price index); else every document in it
+        (`combos` of their SQL)."""
+        everything = (combos(f"SELECT {COLUMNS} FROM {DOC} d WHERE {restrict[0]}"), restrict[1])
+        if query.colours or not self._price_steps_kept():
+            return everything
+        low = query.price_min if query.price_min is not None else Decimal(0)
+        high = query.price_max
+        bounds = [Decimal(0), *(Decimal(b) for b in PRICE_STEPS)]
+        uppers = [*bounds[1:], None]
+        whole = [
+            i for i, (lower, upper) in enumerate(zip(bounds, uppers, strict=True))
+            if lower >= low and (high is None or (upper is not None and upper <= high))
+        ]  # fmt: skip
+        if not whole:
+            return everything
+        start, end = bounds[whole[0]], uppers[whole[-1]]
+        outside, outside_params = "d.price < %s", [start]
+        if end is not None:
+            outside, outside_params = "(d.price < %s OR d.price >= %s)", [start, end]
+        stems = [f"{PRICE_STEP_STEM}{i}" for i in whole]
+        stored = (
+            "SELECT 'c', category_id, NULLIF(brand_id, 0), price_band, rating_floor, in_stock, "
+            f"SUM(n) FROM {FACET} WHERE stem IN ({', '.join(['%s'] * len(stems))}) "
+            "GROUP BY category_id, brand_id, price_band, rating_floor, in_stock"
+        )
+        cut = combos(f"SELECT {COLUMNS} FROM {DOC} d WHERE {restrict[0]} AND {outside}")
+        return f"{stored} UNION ALL {cut}", [*stems, *restrict[1], *outside_params]
 
     def _frequent_stem(self, parsed: ParsedQuery) -> FrequentStem | None:
         """The frequent stem a one-word query stands for: its words (the word's other forms, or

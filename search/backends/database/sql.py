@@ -41,6 +41,17 @@ CHUNK = 1000
 # stem's, under this stem, which no word has; its FrequentStem row says they are kept.
 CATALOG_STEM = ""
 
+# A search without words restricted to a price range ("under 200") takes the counts of the price
+# steps wholly inside the range from counts kept the same way (one stem per step:
+# PRICE_STEP_STEM + its position), and reads only the documents in the steps the range cuts.
+# The steps' lower bounds, in yuan (the price bands' among them), after the first, 0; the
+# FrequentStem row PRICE_STEPS_STEM holds those the kept counts were made with (its words), so
+# other bounds read every document until the next rebuild.
+PRICE_STEPS = (10, 20, 30, 50, 80, 100, 150, 200, 300, 500, 800, 1000, 1500, 2000, 3000, 5000)
+PRICE_STEP_STEM = "$p"
+PRICE_STEPS_STEM = "$steps"
+PRICE_STEPS_WORDS = " ".join(str(bound) for bound in PRICE_STEPS)
+
 
 # Rows per INSERT of postings or facet counts (well under SQLite's limit of bound parameters).
 WRITE_BATCH = 2000
