@@ -69,6 +69,7 @@ from ..base import (
     SearchResult,
 )
 from .autocomplete import AutocompleteMixin
+from .browse import PopularPageMixin
 from .facet_counts import FacetCountsMixin
 from .filters import FiltersMixin
 from .indexing import IndexingMixin
@@ -97,6 +98,7 @@ class DatabaseBackend(
     FiltersMixin,
     FacetCountsMixin,
     AutocompleteMixin,
+    PopularPageMixin,
     SearchBackend,
 ):
     """Base of the SQLite and PostgreSQL backends."""
@@ -282,7 +284,7 @@ class DatabaseBackend(
             f"FROM {FACET} WHERE stem = %s"
         )
         restrict = self._restriction(query)
-        cached, cache_key = None, None
+        cached, cache_key, early = None, None, None
         if plan.parsed.empty and restrict is not None:
             # Counted over the restricted catalog, a price range alone mostly from kept counts.
             source = (
@@ -291,6 +293,10 @@ class DatabaseBackend(
             counts, counts_params = self._restricted_counts(query, restrict, combos)
             sql = f"{page(source)} UNION ALL {counts}"
             params = [*page_params(restrict[1]), *counts_params]
+            if relevance:  # the page from the most popular, when they decide it (browse.py)
+                early = self._popular_page(query, restrict, filters, weights, state)
+            if early:
+                sql, params = counts, counts_params
         elif plan.parsed.empty:
             # Counts over the whole catalog, the same for every search without words: cached
             # until the index changes, and read when it has from those the index writes keep
@@ -353,7 +359,7 @@ class DatabaseBackend(
             )
             sql = f"{page(ranked)} UNION ALL {combos(unranked)}"
             params = [*page_params(ranked_params), *unranked_params]
-        hits, rows = [], []
+        hits, rows = list(early or []), []
         with connection.cursor() as cursor:
             cursor.execute(self.statement_prefix + sql, params)
             for kind, a, b, c, e, f, n in cursor.fetchall():
