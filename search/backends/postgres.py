@@ -125,20 +125,32 @@ class PostgresBackend(DatabaseBackend):
 
     @staticmethod
     def _conditions(parsed: ParsedQuery) -> tuple[str, list]:
-        """(SQL, params) of what a match meets, for a query with phrases or synonyms, each part
-        answered by a GIN index. The words without synonyms: their loose query on `vector` (one
-        index lookup), and a phrase or a name-only word checked again on `head` (in the row),
-        else on the full vector. A word with synonyms: a synonym (or the word) in `head`, or the
-        word's own forms anywhere: the two indexes' answers OR-ed, so no candidate's full vector
-        is read from TOAST to tell a synonym in its description from the word."""
-        plain = [c for c in parsed.clauses if not c.synonyms or c.name_only]
+        """(SQL, params) of what a match meets, for a query with phrases, synonyms or name-only
+                words, each part answered by a GIN index. The other words: their loose query on
+                `vector` (one index lookup), a phrase checked again on `head` (in the row), else on the
+                full vector. A name-only word: `head` (where the name is; by its index when the other words
+        have synonyms or are name-only too). A word with
+                synonyms: a synonym (or the word) in `head`, or the word's own forms anywhere: the two
+                indexes' answers OR-ed, so no candidate's full vector is read from TOAST to tell a
+                synonym in its description from the word."""
+        plain = [c for c in parsed.clauses if not c.synonyms]
+        alone = all(c.name_only for c in plain)
         conditions, params = [], []
-        if plain:
+        if plain and not alone:
             conditions.append("d.vector @@ to_tsquery('simple', %s)")
             params.append(" & ".join(tsquery_clause(c, loose=True) for c in plain))
         for clause in parsed.clauses:
             query = tsquery_clause(clause)
-            if clause.synonyms and not clause.name_only:
+            if clause.name_only and alone:
+                conditions.append("d.head @@ to_tsquery('simple', %s)")
+                params.append(query)
+            elif clause.name_only:
+                # Checked on the candidates of the loose query, in the row: were `head`'s index
+                # AND-ed with `vector`'s, the weights' recheck would read every candidate's
+                # full vector from TOAST.
+                conditions.append("COALESCE(d.head @@ to_tsquery('simple', %s), FALSE)")
+                params.append(query)
+            elif clause.synonyms:
                 conditions.append(
                     "(d.head @@ to_tsquery('simple', %s) OR d.vector @@ to_tsquery('simple', %s))"
                 )
