@@ -34,7 +34,9 @@ search without words) are kept the same way, under CATALOG_STEM.
 
 A price range or colours read from the words (SearchQuery.price_min/price_max/colours) are no
 facet: they narrow the matches themselves (`restrict` of match_source), so every count too, and
-neither the kept counts nor the cache hold for them.
+neither a stem's kept counts nor the cache hold for them. Without words, a price range takes the
+kept counts of the price steps inside it (postings.py), and the first pages come from the most
+popular products in the range when they decide them (browse.py, one statement more).
 """
 
 from __future__ import annotations
