@@ -126,13 +126,13 @@ class PostgresBackend(DatabaseBackend):
     @staticmethod
     def _conditions(parsed: ParsedQuery) -> tuple[str, list]:
         """(SQL, params) of what a match meets, for a query with phrases, synonyms or name-only
-                words, each part answered by a GIN index. The other words: their loose query on
-                `vector` (one index lookup), a phrase checked again on `head` (in the row), else on the
-                full vector. A name-only word: `head` (where the name is; by its index when the other words
-        have synonyms or are name-only too). A word with
-                synonyms: a synonym (or the word) in `head`, or the word's own forms anywhere: the two
-                indexes' answers OR-ed, so no candidate's full vector is read from TOAST to tell a
-                synonym in its description from the word."""
+        words, each part answered by a GIN index. The other words: their loose query on `vector`
+        (one index lookup), a phrase checked again on `head` (in the row), else on the full
+        vector. A name-only word: `head` (where the name is; by its index when the other words
+        have synonyms or are name-only too). A word with synonyms: a synonym (or the word) in
+        `head`, or the word's own forms anywhere: the two indexes' answers OR-ed, so no
+        candidate's full vector is read from TOAST to tell a synonym in its description from
+        the word."""
         plain = [c for c in parsed.clauses if not c.synonyms]
         alone = all(c.name_only for c in plain)
         conditions, params = [], []
