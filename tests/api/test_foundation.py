@@ -101,6 +101,7 @@ def test_too_many_requests_is_a_429_with_retry_after(client, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     from rest_framework.throttling import AnonRateThrottle
 
+    before = AnonRateThrottle.THROTTLE_RATES
     AnonRateThrottle.THROTTLE_RATES = rates
     try:
         statuses = [client.get("/api/v1/").status_code for _ in range(4)]
@@ -109,7 +110,36 @@ def test_too_many_requests_is_a_429_with_retry_after(client, settings):
         assert int(response["Retry-After"]) > 0
         assert response.json()["errors"][0]["code"] == "throttled"
     finally:
-        from rest_framework.settings import api_settings
-
-        AnonRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        AnonRateThrottle.THROTTLE_RATES = before
         cache.clear()
+
+
+@pytest.mark.django_db
+def test_an_app_signs_in_with_a_token_refreshes_it_and_revokes_it(anon, shopper):
+    from tests.accounts.factories import PASSWORD
+
+    pair = anon.post(
+        "/api/v1/auth/token/", {"email": shopper.email, "password": PASSWORD}, format="json"
+    )
+    assert pair.status_code == 200, pair.content
+    refresh = pair.json()["refresh"]
+    rotated = anon.post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json")
+    assert rotated.status_code == 200
+    # Rotation revoked the first refresh token: a stolen copy works once at most.
+    again = anon.post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json")
+    assert again.status_code == 401
+    new_refresh = rotated.json()["refresh"]
+    revoked = anon.post("/api/v1/auth/token/revoke/", {"refresh": new_refresh}, format="json")
+    assert revoked.status_code == 200
+    after = anon.post("/api/v1/auth/token/refresh/", {"refresh": new_refresh}, format="json")
+    assert after.status_code == 401
+    assert after.json()["errors"][0]["code"]
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_is_a_401_with_the_error_body(anon, shopper):
+    response = anon.post(
+        "/api/v1/auth/token/", {"email": shopper.email, "password": "nope"}, format="json"
+    )
+    assert response.status_code == 401
+    assert response.json()["type"] == "client_error"
