@@ -143,3 +143,16 @@ def test_a_wrong_password_is_a_401_with_the_error_body(anon, shopper):
     )
     assert response.status_code == 401
     assert response.json()["type"] == "client_error"
+
+
+@pytest.mark.django_db
+def test_an_app_gets_messages_in_the_language_it_asks_for(anon):
+    wrong = {"email": "nobody@example.com", "password": "wrong"}
+    english = anon.post("/api/v1/auth/token/", wrong, format="json")
+    chinese = anon.post("/api/v1/auth/token/", wrong, format="json", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert english.json()["errors"][0]["detail"].startswith("No active account")
+    detail = chinese.json()["errors"][0]["detail"]
+    assert detail != english.json()["errors"][0]["detail"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in detail)
+    assert chinese["Content-Language"] == "zh-hans"
+    assert "Accept-Language" in chinese["Vary"]
