@@ -41,12 +41,28 @@ class ShopExceptionHandler(ExceptionHandler):
         # view reports as wrong ones (401); the flag it leaves on the request says why.
         if getattr(self.context.get("request"), "axes_locked_out", False):
             return LockedOut()
+        if isinstance(exc, exceptions.AuthenticationFailed):
+            return _authentication_failed(exc)
         if isinstance(exc, DomainError):
             code = getattr(exc, "code", None) or _snake(type(exc).__name__)
             return Conflict(detail=str(exc), code=code)
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=exc.messages)
         return super().convert_known_exceptions(exc)
+
+
+def _authentication_failed(exc: exceptions.AuthenticationFailed) -> exceptions.APIException:
+    """One error with the code the schema documents for a 401. simplejwt's own (an invalid or
+    expired token, "no active account") carry a code of their own and, for a token, a dict of
+    details that would become five errors, one per key."""
+    detail = exc.detail
+    if isinstance(detail, dict):
+        detail = detail.get("detail", "")
+    converted = exceptions.AuthenticationFailed(detail=str(detail))
+    converted.auth_header = getattr(exc, "auth_header", None)
+    if getattr(exc, "status_code", 401) != converted.status_code:  # no authenticator: a 403
+        converted.status_code = exc.status_code
+    return converted
 
 
 def _snake(name: str) -> str:

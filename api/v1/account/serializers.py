@@ -32,6 +32,10 @@ class TokenPairOutput(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class RevokedOutput(serializers.Serializer):
+    """An empty object."""
+
+
 class RegisterInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)

@@ -2,18 +2,13 @@
 own account: register, profile, addresses."""
 
 from django.urls import path
-from rest_framework_simplejwt.views import (
-    TokenBlacklistView,
-    TokenObtainPairView,
-    TokenRefreshView,
-)
 
 from . import views
 
 urlpatterns = [
-    path("auth/token/", TokenObtainPairView.as_view(), name="token"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
-    path("auth/token/revoke/", TokenBlacklistView.as_view(), name="token-revoke"),
+    path("auth/token/", views.TokenObtainApi.as_view(), name="token"),
+    path("auth/token/refresh/", views.TokenRefreshApi.as_view(), name="token-refresh"),
+    path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="token-revoke"),
     path("account/register/", views.AccountRegisterApi.as_view(), name="account-register"),
     path("account/profile/", views.AccountProfileApi.as_view(), name="account-profile"),
     path("account/addresses/", views.AccountAddressListApi.as_view(), name="account-addresses"),

@@ -8,12 +8,19 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import (
+    TokenBlacklistSerializer,
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+)
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
 from accounts import regions, selectors, services
 from api.pagination import Pages
@@ -273,3 +280,58 @@ class AccountRegionListApi(APIView):
         # The table changes with a deploy, never per user.
         response["Cache-Control"] = "public, max-age=86400"
         return response
+
+
+# --- Token sign-in (djangorestframework-simplejwt), documented with its 401 -----------------------
+TOKEN_PAIR_EXAMPLE = OpenApiExample(
+    "Token pair", value={"access": "eyJ...", "refresh": "eyJ..."}, response_only=True
+)
+
+
+class TokenObtainApi(TokenObtainPairView):
+    @extend_schema(
+        operation_id="auth_token",
+        tags=["auth"],
+        summary="Sign in: a token pair for an email and password",
+        description="Failed attempts count towards the sign-in page's lockout: a locked-out "
+        "account gets a 429 with Retry-After.",
+        request=TokenObtainPairSerializer,
+        responses={200: s.TokenPairOutput, 401: ErrorResponse401Serializer},
+        examples=[
+            OpenApiExample(
+                "Sign in",
+                value={"email": "mei@example.com", "password": "a long pass phrase"},
+                request_only=True,
+            ),
+            TOKEN_PAIR_EXAMPLE,
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class TokenRefreshApi(TokenRefreshView):
+    @extend_schema(
+        operation_id="auth_token_refresh",
+        tags=["auth"],
+        summary="A new token pair for a refresh token",
+        description="The refresh token sent is revoked: it works once.",
+        request=TokenRefreshSerializer,
+        responses={200: s.TokenPairOutput, 401: ErrorResponse401Serializer},
+        examples=[TOKEN_PAIR_EXAMPLE],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class TokenRevokeApi(TokenBlacklistView):
+    @extend_schema(
+        operation_id="auth_token_revoke",
+        tags=["auth"],
+        summary="Sign out: revoke a refresh token",
+        request=TokenBlacklistSerializer,
+        responses={200: s.RevokedOutput, 401: ErrorResponse401Serializer},
+        examples=[OpenApiExample("Revoked", value={}, response_only=True)],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
