@@ -16,8 +16,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ensure_resource_availability,
     response_schema_conformance,
     status_code_conformance,
+    use_after_free,
 )
 
 from tests.accounts.factories import AddressFactory, UserFactory
@@ -72,3 +74,34 @@ def test_anonymous_client(case):
 @EXAMPLES
 def test_signed_in_shopper(case, shopper_token):
     case.call_and_validate(headers={"Authorization": f"Bearer {shopper_token}"}, checks=CHECKS)
+
+
+# --- Stateful: sequences of calls following the links schemathesis infers between operations
+# (an address created, then read, changed, made default, deleted by the id the first answered).
+Workflow = schema.as_state_machine()
+
+
+def test_signed_in_shopper_workflows(shopper_token):
+    class ShopperWorkflow(Workflow):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Bearer {shopper_token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            # Besides the checks above: what was just created can be read, and what was just
+            # deleted cannot.
+            case.validate_response(
+                response,
+                checks=[*CHECKS, ensure_resource_availability, use_after_free],
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
+
+    ShopperWorkflow.run(
+        settings=settings(
+            max_examples=8,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
