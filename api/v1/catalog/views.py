@@ -7,7 +7,9 @@ to a product, price, stock or category is seen at once (catalog/caching.py)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -15,12 +17,13 @@ from drf_standardized_errors.openapi_serializers import ValidationErrorResponseS
 from rest_framework import exceptions
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import Pages
 from catalog import selectors
-from catalog.caching import cached_fragment
+from catalog.caching import canonical_query, fragment_key
 from catalog.selectors import ListingParams
 from catalog.signals import product_viewed
 from recommendations import selectors as recommendations
@@ -35,6 +38,8 @@ from . import serializers as s
 from .schema import CARD_EXAMPLE, PRODUCT_EXAMPLE, SEARCH_EXAMPLE
 
 TAG = ["catalog"]
+# What the product list reads from its query string (the rest makes no difference to it).
+LIST_PARAMS = (*s.ProductListInput().fields, "page", "page_size")
 BAD_QUERY = {400: OpenApiResponse(ValidationErrorResponseSerializer, description="Bad parameter")}
 
 
@@ -44,9 +49,27 @@ class CatalogApi(APIView):
     permission_classes = [AllowAny]
 
 
-def _cached(request, name: str, parts: tuple, render):
-    """`render()` cached like a storefront fragment, under the host too (links are absolute)."""
-    return cached_fragment(f"api:{name}", (request.get_host(), *parts), render)
+def _whole(request, name: str, params: tuple[str, ...], render) -> tuple[HttpResponse, object]:
+    """The JSON body `render()` answers (a Response and something to keep with it), cached whole
+    as bytes like the storefront's anonymous pages: keyed by host, path, the query parameters
+    the endpoint reads (in canonical order: junk ones make no new entry), language and catalog
+    version. The body is the same for every caller (nothing per user is in it); the request
+    still went through authentication, throttling and content negotiation."""
+    seconds = settings.STOREFRONT_CACHE_SECONDS
+    if seconds <= 0:
+        response, extra = render()
+        return response, extra
+    query = canonical_query(request._request, params).urlencode()
+    key = fragment_key(f"api:{name}", (request.get_host(), request.path, query))
+    hit = cache.get(key)
+    if hit is None:
+        response, extra = render()
+        if response.status_code != 200:
+            return response, extra
+        hit = (JSONRenderer().render(response.data), extra)
+        cache.set(key, hit, seconds)
+    content, extra = hit
+    return HttpResponse(content, content_type="application/json"), extra
 
 
 def _absolute(request, name: str) -> str | None:
@@ -105,6 +128,12 @@ class ProductListApi(ListAPIView):
         examples=[OpenApiExample("Page", value=[CARD_EXAMPLE], response_only=True)],
     )
     def get(self, request):
+        response, _nothing = _whole(
+            request, "products", LIST_PARAMS, lambda: (self._list(request), None)
+        )
+        return response
+
+    def _list(self, request) -> Response:
         query = s.ProductListInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
@@ -124,18 +153,10 @@ class ProductListApi(ListAPIView):
             brands=tuple(sorted(set(data.get("brand", ()))))[: s.MAX_BRANDS],
             in_stock=data["in_stock"],
         )
-        pages = self.paginator
-
-        def render() -> dict:
-            listing = selectors.product_listing(tree=tree, category=category, params=params)
-            page = selectors.card_list(pages.paginate_queryset(listing, request, view=self))
-            data = s.ProductCardOutput(page, many=True, context={"request": request}).data
-            return dict(pages.get_paginated_response(list(data)).data)
-
-        page_parts = (request.query_params.get("page"), pages.get_page_size(request))
-        return Response(
-            _cached(request, "products", (category and category.id, params, *page_parts), render)
-        )
+        listing = selectors.product_listing(tree=tree, category=category, params=params)
+        page = selectors.card_list(self.paginator.paginate_queryset(listing, request, view=self))
+        cards = s.ProductCardOutput(page, many=True, context={"request": request}).data
+        return self.paginator.get_paginated_response(cards)
 
 
 def _product_body(request, slug: str) -> dict:
@@ -206,17 +227,21 @@ class ProductDetailApi(CatalogApi):
         examples=[OpenApiExample("Product", value=PRODUCT_EXAMPLE, response_only=True)],
     )
     def get(self, request, slug: str):
-        body = _cached(request, "product", (slug,), lambda: _product_body(request, slug))
+        def render():
+            body = _product_body(request, slug)
+            return Response(body), body["id"]
+
+        response, product_id = _whole(request, "product", (), render)
         user, session_key = _viewer(request)
         product_viewed.send(
             sender=None,
-            product_id=body["id"],
+            product_id=product_id,
             variant_id=None,
             user_id=user.pk if user else None,
             session_key=session_key,
             from_search=request.query_params.get("src") == "search",
         )
-        return Response(body)
+        return response
 
 
 def _facets(result) -> list[dict]:

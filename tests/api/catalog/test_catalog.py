@@ -205,3 +205,19 @@ def test_recommendations_answer_an_anonymous_app(anon, make_product):
 def test_the_catalog_is_read_only(anon, shopper):
     assert anon.post("/api/v1/products/", {}).status_code == 405
     assert bearer(shopper).delete("/api/v1/categories/").status_code == 405
+
+
+def test_a_cached_product_list_shows_a_new_price_at_once_and_ignores_junk_parameters(
+    anon, make_product, shoes, storefront_cache, django_capture_on_commit_callbacks
+):
+    product = make_product(category=shoes, prices=(Decimal("99.00"),))
+    url = "/api/v1/products/?category=shoes"
+    assert anon.get(url).json()["results"][0]["price"] == "99.00"
+    with CaptureQueriesContext(connection) as cached:
+        again = anon.get(f"{url}&utm_source=junk")
+    assert again.json()["results"][0]["price"] == "99.00"
+    assert not [q for q in cached if "catalog_product" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        variant_price_set(variant=product.variants.get(), price=Decimal("79.00"), actor=None)
+    assert anon.get(url).json()["results"][0]["price"] == "79.00"
+    assert anon.get("/api/v1/products/?category=nope").status_code == 400
