@@ -221,3 +221,19 @@ def test_a_cached_product_list_shows_a_new_price_at_once_and_ignores_junk_parame
         variant_price_set(variant=product.variants.get(), price=Decimal("79.00"), actor=None)
     assert anon.get(url).json()["results"][0]["price"] == "79.00"
     assert anon.get("/api/v1/products/?category=nope").status_code == 400
+
+
+def test_an_anonymous_cached_product_is_answered_before_the_api_reads_the_request(
+    anon, shopper, make_product, storefront_cache
+):
+    product = make_product()
+    url = f"/api/v1/products/{product.slug}/"
+    first = anon.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        hit = anon.get(url)
+    assert len(queries) == 0
+    assert hit.json() == first.json()
+    assert hit["Content-Type"] == "application/json"
+    # A signed-in shopper gets the same body the whole way (recorded, throttled).
+    assert bearer(shopper).get(url).json() == first.json()
+    assert anon.get(url, HTTP_ACCEPT="text/html").status_code == 406
