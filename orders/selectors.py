@@ -122,19 +122,24 @@ def _details(orders: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_history(*, user: User, page_number: int | str = 1) -> Page:
-    """A page of the user's orders, newest first, each with its number of items: two queries
-    (count and page) whatever the page holds."""
-    orders = (
+def orders_of_user(*, user: User) -> QuerySet[Order]:
+    """The user's orders, newest first, each with its number of items and whether it has
+    parcels: one query for any slice of it."""
+    return (
         Order.objects.filter(user=user)
-        .only("number", "created_at", "status", "total", "currency")
+        .only("number", "created_at", "status", "channel", "total", "currency")
         .annotate(
             item_count=Sum("lines__quantity"),
             has_parcels=Exists(_parcels(OuterRef("pk"))),
         )
         .order_by("-created_at", "-id")
     )
-    return Paginator(orders, ORDERS_PER_PAGE).get_page(page_number)
+
+
+def order_history(*, user: User, page_number: int | str = 1) -> Page:
+    """A page of the user's orders (orders_of_user): two queries (count and page) whatever the
+    page holds."""
+    return Paginator(orders_of_user(user=user), ORDERS_PER_PAGE).get_page(page_number)
 
 
 def order_for_user(*, user: User, number: str) -> Order | None:

@@ -144,6 +144,9 @@ class CartDetailApi(_CartApi):
 
 class CartLineAddApi(_CartApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CartLineAddInput"
+
         variant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         quantity = serializers.IntegerField(
             min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, default=1
@@ -188,6 +191,9 @@ class _LineApi(_CartApi):
 
 class CartLineUpdateApi(_LineApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CartLineUpdateInput"
+
         quantity = serializers.IntegerField(
             min_value=0,
             max_value=settings.CART_MAX_LINE_QUANTITY,
