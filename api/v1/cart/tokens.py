@@ -46,7 +46,7 @@ def cart_session(token: str | None) -> SessionBase | None:
 
 
 def cart_session_new() -> SessionBase:
+    """A new API cart, saved (and so given its token) only once something is put in it."""
     session = _store()
     session[MARK] = True
-    session.save()
     return session

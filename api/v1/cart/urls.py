@@ -7,5 +7,5 @@ from . import views
 urlpatterns = [
     path("cart/", views.CartDetailApi.as_view(), name="cart"),
     path("cart/lines/", views.CartLineAddApi.as_view(), name="cart-lines"),
-    path("cart/lines/<int:variant_id>/", views.CartLineUpdateApi.as_view(), name="cart-line"),
+    path("cart/lines/<int:variant_id>/", views.CartLineApi.as_view(), name="cart-line"),
 ]

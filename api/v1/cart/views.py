@@ -225,6 +225,8 @@ class CartLineUpdateApi(_LineApi):
         )
         return self._answer(user, session)
 
+
+class CartLineRemoveApi(_LineApi):
     @extend_schema(
         operation_id="cart_line_remove",
         summary="Remove a line",
@@ -241,3 +243,8 @@ class CartLineUpdateApi(_LineApi):
         user, session = self._line_shopper(request, variant_id)
         services.cart_remove(user=user, session=session, variant_id=variant_id)
         return self._answer(user, session)
+
+
+class CartLineApi(CartLineUpdateApi, CartLineRemoveApi):
+    """cart/lines/<variant id>/: PATCH changes (CartLineUpdateApi), DELETE removes
+    (CartLineRemoveApi)."""

@@ -210,3 +210,12 @@ def test_a_wrong_password_merges_nothing(anon, shopper):
     )
     assert refused.status_code == 401
     assert token_client(token).get("/api/v1/cart/").json()["count"] == 1
+
+
+def test_a_refused_first_addition_makes_no_cart(anon):
+    from django.contrib.sessions.models import Session
+
+    refused = anon.post("/api/v1/cart/lines/", {"variant": variant_in_stock(quantity=0).pk})
+    assert refused.status_code == 409
+    assert "X-Cart-Token" not in refused
+    assert not Session.objects.exists()
