@@ -219,3 +219,15 @@ def test_a_refused_first_addition_makes_no_cart(anon):
     assert refused.status_code == 409
     assert "X-Cart-Token" not in refused
     assert not Session.objects.exists()
+
+
+def test_a_signed_in_app_sending_a_token_still_sees_only_its_account_cart(anon, shopper):
+    variant = variant_in_stock()
+    token = anon.post("/api/v1/cart/lines/", {"variant": variant.pk}).json()["token"]
+    client = bearer(shopper)
+    client.credentials(
+        HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"], HTTP_X_CART_TOKEN=token
+    )
+    body = client.get("/api/v1/cart/").json()
+    assert body["lines"] == [] and body["token"] is None
+    assert token_client(token).get("/api/v1/cart/").json()["count"] == 1
