@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -29,6 +31,8 @@ from .models import IdempotencyKey
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+# How long an answer is kept for a retry (idempotency_keys_purge, api.purge_idempotency_keys).
+KEEP_FOR = timedelta(days=1)
 
 # For extend_schema(parameters=[...]) of every operation that honours the header.
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
@@ -107,3 +111,10 @@ def _replay(first: IdempotencyKey, fingerprint: str) -> Response:
     if first.fingerprint != fingerprint:
         raise KeyReused()
     return Response(first.body, status=first.status_code, headers={REPLAYED_HEADER: "true"})
+
+
+def idempotency_keys_purge(*, older_than: timedelta = KEEP_FOR) -> int:
+    """Forget the answers kept longer than `older_than` (a client retries within minutes, not
+    days): a key that old is a new request again. Returns how many were deleted."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

@@ -308,3 +308,24 @@ def test_a_refund_request_needs_a_reason(shopper):
     response = bearer(shopper).post(f"/api/v1/orders/{order.number}/refund/", {}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "reason"
+
+
+def test_a_key_older_than_a_day_is_forgotten(shopper, address, method):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import IdempotencyKey
+    from api.tasks import purge_idempotency_keys
+
+    variant = variant_in_stock()
+    fill(shopper, (variant, 1))
+    client = bearer(shopper)
+    place(client, address, method, HTTP_IDEMPOTENCY_KEY="old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    assert purge_idempotency_keys() == 1
+    fill(shopper, (variant, 1))
+    again = place(client, address, method, HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again
+    # The key also named the first order: orders' own guard still finds it.
+    assert Order.objects.count() == 1
