@@ -110,7 +110,8 @@ class _CartApi(APIView):
     def _answer(self, user, session, *, code: int = status.HTTP_200_OK) -> Response:
         token = None
         if user is None and session is not None:
-            session.save()
+            if session.modified or not session.session_key:
+                session.save()
             token = session.session_key
         if user is None and session is None:
             cart = selectors.CartView(lines=[])
