@@ -395,12 +395,12 @@ class AwaitingShipmentFilter(admin.SimpleListFilter):
 @admin.register(Order)
 class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     merchant_path = "lines__merchant"
-    list_display = ("number", "status", "email", "total", "created_at")
-    list_filter = (AwaitingShipmentFilter, "status")
+    list_display = ("number", "status", "channel", "email", "total", "created_at")
+    list_filter = (AwaitingShipmentFilter, "status", "channel")
     search_fields = ("number", "email")
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("number", "status", "timeline", "created_at")}),
+        (None, {"fields": ("number", "status", "channel", "timeline", "created_at")}),
         (_("Customer"), {"fields": ("customer", "email", "language")}),
         (
             _("Payment"),
