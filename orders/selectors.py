@@ -474,6 +474,15 @@ def order_tracking(order: Order) -> list[ShipmentTracking]:
     ]
 
 
+def shipment_tracking_of_user(*, user: User, number: str) -> ShipmentTracking | None:
+    """One parcel of the user's own orders as the tracking page shows it; None for anyone
+    else's shipment or an unknown number."""
+    order = Order.objects.filter(user=user, shipments__number=number).first()
+    if order is None:
+        return None
+    return next((p for p in order_tracking(order) if p.number == number), None)
+
+
 def _parcels(order: Order | OuterRef) -> QuerySet[Shipment]:
     """An order's parcels to track: its shipments but those cancelled before they left."""
     return Shipment.objects.filter(order=order).exclude(status=ShipmentStatus.CANCELLED)
