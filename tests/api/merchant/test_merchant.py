@@ -342,3 +342,21 @@ def test_shipping_twice_is_a_409(staff_a, order_ab):
     again = client.post(f"{M}shipments/{number}/ship/", body, format="json")
 
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "products/{big}/"),
+        ("patch", "variants/{big}/price/"),
+        ("post", "stock/{big}/adjust/"),
+        ("post", "orders/{long}/shipments/"),
+        ("post", "shipments/{long}/ship/"),
+    ],
+)
+def test_out_of_range_ids_are_a_404_never_a_500(staff_a, method, path):
+    url = M + path.format(big="9" * 30, long="Z" * 300)
+
+    response = getattr(bearer(staff_a), method)(url, {"price": "1.00"}, format="json")
+
+    assert response.status_code == 404

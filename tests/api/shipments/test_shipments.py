@@ -114,3 +114,10 @@ def test_the_list_takes_the_same_queries_whatever_the_page_size(shopper):
     with CaptureQueriesContext(connection) as large:
         assert len(client.get(url + "?page_size=20").data["results"]) == 3
     assert len(small) == len(large)
+
+
+def test_a_very_long_number_is_a_404_never_a_500(shopper):
+    client = bearer(shopper)
+
+    assert client.get(f"/api/v1/orders/{'Z' * 300}/shipments/").status_code == 404
+    assert client.get(f"/api/v1/shipments/{'Z' * 300}/").status_code == 404

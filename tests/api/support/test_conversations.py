@@ -221,3 +221,12 @@ def test_too_many_messages_are_a_429_with_retry_after(shopper, settings):
 
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
+
+
+def test_an_unknown_or_very_long_token_is_a_404(shopper):
+    client = bearer(shopper)
+
+    for token in ["nope", "Z" * 300]:
+        assert client.get(f"{URL}{token}/").status_code == 404
+        assert client.get(f"{URL}{token}/messages/").status_code == 404
+        assert send(client, token, "hello").status_code == 404
