@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Product, ProductVariant
 from logistics.models import Shipment, ShipmentStatus, Stock, StockMovement
 from orders.models import Order, OrderEventType, OrderStatus
-from tests.accounts.factories import StaffFactory
+from tests.accounts.factories import StaffFactory, UserFactory
 from tests.api.conftest import bearer
 from tests.orders.factories import carrier, paid_order, place_order, variant_in_warehouses
 
@@ -360,3 +360,20 @@ def test_out_of_range_ids_are_a_404_never_a_500(staff_a, method, path):
     response = getattr(bearer(staff_a), method)(url, {"price": "1.00"}, format="json")
 
     assert response.status_code == 404
+
+
+def test_an_operator_uses_the_admin_not_the_merchant_api():
+    operator = UserFactory(is_staff=True, is_superuser=True)
+
+    assert bearer(operator).get(M + "products/").status_code == 403
+
+
+def test_shipments_for_an_unpaid_order_are_a_409(staff_a, shopper):
+    variant = variant_in_warehouses(merchant=staff_a.merchant, east=5)
+    unpaid = place_order((variant, 1), user=shopper)
+
+    response = bearer(staff_a).post(f"{M}orders/{unpaid.number}/shipments/")
+
+    assert response.status_code == 409
+    assert response.data["type"] == "client_error"
+    assert not Shipment.objects.exists()
