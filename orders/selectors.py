@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -472,6 +472,29 @@ def order_tracking(order: Order) -> list[ShipmentTracking]:
         )
         for shipment in shipments
     ]
+
+
+def orders_awaiting_shipment(
+    *, queryset: QuerySet[Order] | None = None, merchant_id: int | None = None
+) -> QuerySet[Order]:
+    """Paid or partly shipped orders with lines still to ship (unshipped, not cancelled): the
+    merchant's own lines when `merchant_id` is given, anyone's otherwise."""
+    queryset = Order.objects.all() if queryset is None else queryset
+    unshipped = OrderLine.objects.filter(
+        order=OuterRef("pk"), quantity_shipped__lt=F("quantity"), cancelled_at__isnull=True
+    )
+    if merchant_id is not None:
+        unshipped = unshipped.filter(merchant_id=merchant_id)
+    return queryset.filter(Exists(unshipped), status__in=transitions.SHIPPABLE)
+
+
+def shipment_tracking_of_user(*, user: User, number: str) -> ShipmentTracking | None:
+    """One parcel of the user's own orders as the tracking page shows it; None for anyone
+    else's shipment or an unknown number."""
+    order = Order.objects.filter(user=user, shipments__number=number).first()
+    if order is None:
+        return None
+    return next((p for p in order_tracking(order) if p.number == number), None)
 
 
 def _parcels(order: Order | OuterRef) -> QuerySet[Shipment]:
