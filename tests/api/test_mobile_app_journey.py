@@ -1,7 +1,8 @@
 """A mobile app's journey through the API, end to end: an account, a product found, the
 anonymous cart filled and merged at sign-in, delivery options, an order placed with an
 Idempotency-Key (and retried), Alipay app pay started, paid at the sandbox's cashier, settled by
-the sandbox's notify, and the order seen paid."""
+the sandbox's notify, and the order seen paid; shipped by the merchant's staff through the
+merchant API, and its tracking seen by the app."""
 
 import time
 import urllib.parse
@@ -14,9 +15,10 @@ from accounts.models import Address
 from accounts.services import address_save, user_register
 from catalog.models import ProductVariant
 from orders.models import Order
-from tests.accounts.factories import VALID_ADDRESS
+from tests.accounts.factories import VALID_ADDRESS, StaffFactory
+from tests.api.conftest import bearer
 from tests.api.orders.conftest import alipay, method  # noqa: F401 (fixtures)
-from tests.orders.factories import variant_in_stock
+from tests.orders.factories import carrier, variant_in_stock
 from tests.payments.conftest import alipay_keys, browser  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,3 +93,27 @@ def test_a_mobile_app_buys_and_pays_with_alipay_app_pay(alipay, browser, method)
     assert detail["actions"]["awaiting_payment"] is False
     listed = app.get("/api/v1/orders/").json()["results"]
     assert [(o["number"], o["status"]) for o in listed] == [(number, "paid")]
+
+    # The merchant's staff ship it through the merchant API ...
+    carrier()
+    staff = bearer(StaffFactory(merchant=variant.product.merchant))
+    made = staff.post(f"/api/v1/merchant/orders/{number}/shipments/")
+    assert made.status_code == 201, made.content
+    [parcel] = made.json()
+    shipped = staff.post(
+        f"/api/v1/merchant/shipments/{parcel['number']}/ship/",
+        {"carrier": "sf", "tracking_number": "SF1234567890"},
+        format="json",
+    )
+    assert shipped.status_code == 200, shipped.content
+
+    # ... and the app shows where the parcel is.
+    assert app.get(f"/api/v1/orders/{number}/").json()["status"] == "shipped"
+    tracking = app.get(f"/api/v1/orders/{number}/shipments/").json()["results"]
+    assert [(p["number"], p["status"], p["tracking_number"]) for p in tracking] == [
+        (parcel["number"], "shipped", "SF1234567890")
+    ]
+    # Newest first, as the tracking page lists them.
+    assert [e["type"] for e in tracking[0]["events"]] == ["shipped", "created"]
+    one = app.get(f"/api/v1/shipments/{parcel['number']}/").json()
+    assert one["carrier"] == "SF Express"
