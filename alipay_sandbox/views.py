@@ -100,5 +100,7 @@ def cashier_action(request: HttpRequest, out_trade_no: str) -> HttpResponse:
 
     # robust: a shop that does not answer must not stop the buyer's redirect; the task retries.
     transaction.on_commit(send_notification, robust=True)
+    if not trade["return_url"]:  # app pay: the buyer goes back to the app by hand
+        return render(request, "alipay_sandbox/paid.html", {"trade": trade})
     separator = "&" if "?" in trade["return_url"] else "?"
     return HttpResponseRedirect(trade["return_url"] + separator + urlencode(back))

@@ -22,7 +22,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -380,13 +380,9 @@ class AwaitingShipmentFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "yes":
             return queryset
-        unshipped = OrderLine.objects.filter(
-            order=OuterRef("pk"), quantity_shipped__lt=F("quantity"), cancelled_at__isnull=True
+        return selectors.orders_awaiting_shipment(
+            queryset=queryset, merchant_id=viewer_merchant_id(request)
         )
-        merchant_id = viewer_merchant_id(request)
-        if merchant_id is not None:
-            unshipped = unshipped.filter(merchant_id=merchant_id)
-        return queryset.filter(Exists(unshipped), status__in=transitions.SHIPPABLE)
 
 
 # --- The order admin ---------------------------------------------------------------------------
@@ -395,12 +391,12 @@ class AwaitingShipmentFilter(admin.SimpleListFilter):
 @admin.register(Order)
 class OrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     merchant_path = "lines__merchant"
-    list_display = ("number", "status", "email", "total", "created_at")
-    list_filter = (AwaitingShipmentFilter, "status")
+    list_display = ("number", "status", "channel", "email", "total", "created_at")
+    list_filter = (AwaitingShipmentFilter, "status", "channel")
     search_fields = ("number", "email")
     date_hierarchy = "created_at"
     fieldsets = (
-        (None, {"fields": ("number", "status", "timeline", "created_at")}),
+        (None, {"fields": ("number", "status", "channel", "timeline", "created_at")}),
         (_("Customer"), {"fields": ("customer", "email", "language")}),
         (
             _("Payment"),

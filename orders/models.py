@@ -23,6 +23,16 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
+class OrderChannel(models.TextChoices):
+    """Where the order was placed: the storefront's pages, or the API (api/v1/) for an app, a
+    mini-program or a partner, which says so in its X-Client-Channel header."""
+
+    WEB = "web", _("Web")
+    APP = "app", _("App")
+    MINI_PROGRAM = "mini_program", _("Mini-program")
+    PARTNER = "partner", _("Partner")
+
+
 # Statuses in which the goods were sold (for best-seller counts).
 SOLD_STATUSES = (
     OrderStatus.PAID,
@@ -51,6 +61,13 @@ class Order(TimeStampedModel):
         max_length=24,
         choices=OrderStatus.choices,
         default=OrderStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
+    channel = models.CharField(
+        _("channel"),
+        max_length=16,
+        choices=OrderChannel.choices,
+        default=OrderChannel.WEB,
         db_index=True,
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")

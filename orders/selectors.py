@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,15 @@ from logistics.models import (
 from logistics.transitions import ON_THE_WAY
 
 from . import transitions
-from .models import Order, OrderEvent, OrderEventType, OrderLine, OrderStatus
+from .models import (
+    SOLD_STATUSES,
+    Order,
+    OrderChannel,
+    OrderEvent,
+    OrderEventType,
+    OrderLine,
+    OrderStatus,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -122,19 +130,24 @@ def _details(orders: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_history(*, user: User, page_number: int | str = 1) -> Page:
-    """A page of the user's orders, newest first, each with its number of items: two queries
-    (count and page) whatever the page holds."""
-    orders = (
+def orders_of_user(*, user: User) -> QuerySet[Order]:
+    """The user's orders, newest first, each with its number of items and whether it has
+    parcels: one query for any slice of it."""
+    return (
         Order.objects.filter(user=user)
-        .only("number", "created_at", "status", "total", "currency")
+        .only("number", "created_at", "status", "channel", "total", "currency")
         .annotate(
             item_count=Sum("lines__quantity"),
             has_parcels=Exists(_parcels(OuterRef("pk"))),
         )
         .order_by("-created_at", "-id")
     )
-    return Paginator(orders, ORDERS_PER_PAGE).get_page(page_number)
+
+
+def order_history(*, user: User, page_number: int | str = 1) -> Page:
+    """A page of the user's orders (orders_of_user): two queries (count and page) whatever the
+    page holds."""
+    return Paginator(orders_of_user(user=user), ORDERS_PER_PAGE).get_page(page_number)
 
 
 def order_for_user(*, user: User, number: str) -> Order | None:
@@ -461,6 +474,29 @@ def order_tracking(order: Order) -> list[ShipmentTracking]:
     ]
 
 
+def orders_awaiting_shipment(
+    *, queryset: QuerySet[Order] | None = None, merchant_id: int | None = None
+) -> QuerySet[Order]:
+    """Paid or partly shipped orders with lines still to ship (unshipped, not cancelled): the
+    merchant's own lines when `merchant_id` is given, anyone's otherwise."""
+    queryset = Order.objects.all() if queryset is None else queryset
+    unshipped = OrderLine.objects.filter(
+        order=OuterRef("pk"), quantity_shipped__lt=F("quantity"), cancelled_at__isnull=True
+    )
+    if merchant_id is not None:
+        unshipped = unshipped.filter(merchant_id=merchant_id)
+    return queryset.filter(Exists(unshipped), status__in=transitions.SHIPPABLE)
+
+
+def shipment_tracking_of_user(*, user: User, number: str) -> ShipmentTracking | None:
+    """One parcel of the user's own orders as the tracking page shows it; None for anyone
+    else's shipment or an unknown number."""
+    order = Order.objects.filter(user=user, shipments__number=number).first()
+    if order is None:
+        return None
+    return next((p for p in order_tracking(order) if p.number == number), None)
+
+
 def _parcels(order: Order | OuterRef) -> QuerySet[Shipment]:
     """An order's parcels to track: its shipments but those cancelled before they left."""
     return Shipment.objects.filter(order=order).exclude(status=ShipmentStatus.CANCELLED)
@@ -534,3 +570,50 @@ def orders_unpaid_past_deadline_ids(*, now: datetime, limit: int) -> list[int]:
         .order_by("expires_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- The admin dashboard ------------------------------------------------------------------------
+
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: str
+    label: str
+    orders: int  # placed in the period, whatever became of them
+    sold: int  # of which paid and not cancelled nor refunded
+    sales: Decimal  # the value of the sold orders' items (the merchant's own, for its staff)
+
+
+def orders_by_channel_for_staff(*, user, since: datetime) -> list[ChannelRow]:
+    """Orders placed since `since`, per channel (every channel, also those without orders),
+    as a staff user may see them: a merchant's staff count the orders holding their lines and
+    the value of their own lines; the operator all. One query."""
+    from accounts.admin_scoping import scope_to_merchant
+
+    lines = scope_to_merchant(
+        OrderLine.objects.filter(order__created_at__gte=since, cancelled_at__isnull=True),
+        user,
+        "merchant",
+    )
+    sold = Q(order__status__in=SOLD_STATUSES)
+    rows = {
+        row["order__channel"]: row
+        for row in lines.values("order__channel").annotate(
+            orders=Count("order", distinct=True),
+            sold=Count("order", filter=sold, distinct=True),
+            sales=Sum("line_total", filter=sold),
+        )
+    }
+    return [
+        ChannelRow(
+            channel=channel.value,
+            label=str(channel.label),
+            orders=rows.get(channel.value, {}).get("orders", 0),
+            sold=rows.get(channel.value, {}).get("sold", 0),
+            sales=(rows.get(channel.value, {}).get("sales") or Decimal(0)).quantize(CENT),
+        )
+        for channel in OrderChannel
+    ]

@@ -31,7 +31,7 @@ from logistics.selectors import DeliveryOption, QuoteItem, Slot
 from . import locks, selectors, signals, transitions
 from .errors import CheckoutError, DeliveryUnavailable, IllegalTransition, OrderError
 from .events import order_event_record
-from .models import Order, OrderLine
+from .models import Order, OrderChannel, OrderLine
 from .models import OrderEventType as T
 from .models import OrderStatus as S
 
@@ -178,9 +178,11 @@ def order_place(
     language: str,
     client_ip: str | None = None,
     delivery_slot: str = "",
+    channel: str = OrderChannel.WEB,
     now: datetime | None = None,
 ) -> Order:
-    """Turn the cart into an order awaiting payment, allocating its stock.
+    """Turn the cart into an order awaiting payment, allocating its stock. `channel`: where it
+    was placed (the storefront, or an app, mini-program or partner through the API).
 
     The delivery is quoted again here (price, promised date, and for local delivery the slot,
     `delivery_slot` being its key): a method that does not serve the address, or a slot no longer
@@ -193,7 +195,9 @@ def order_place(
         return existing
     if logistics_selectors.shipping_method_active(pk=shipping_method_id) is None:
         raise DeliveryUnavailable(_("Please choose a delivery option."))
-    place = _Placing(user, session, email, address, shipping_method_id, delivery_slot, now)
+    place = _Placing(
+        user, session, email, address, shipping_method_id, delivery_slot, OrderChannel(channel), now
+    )
     try:
         with transaction.atomic():
             order = _place(place, checkout_key, language, client_ip)
@@ -215,6 +219,7 @@ class _Placing:
     address: ShippingAddress
     shipping_method_id: int
     delivery_slot: str
+    channel: str
     now: datetime | None
 
 
@@ -255,6 +260,7 @@ def _place(place: _Placing, checkout_key: str, language: str, client_ip: str | N
         checkout_key=checkout_key,
         language=language,
         client_ip=client_ip or None,
+        channel=place.channel,
         **address.__dict__,
     )
     lines = OrderLine.objects.bulk_create(

@@ -27,7 +27,7 @@ from cart.selectors import CartView, cart_view
 from . import selectors, services
 from .errors import CheckoutError, DeliveryUnavailable, OrderError
 from .forms import NEW_ADDRESS, CheckoutForm, RefundRequestForm
-from .models import Order, OrderStatus
+from .models import Order, OrderChannel, OrderStatus
 
 CHECKOUT_SESSION_KEY = "checkout"
 
@@ -220,6 +220,7 @@ def place(request: HttpRequest) -> HttpResponse:
             language=translation.get_language(),
             # The connecting address, never a forwarded header a client could write itself.
             client_ip=request.META.get("REMOTE_ADDR") or None,
+            channel=OrderChannel.WEB,
         )
     except DeliveryUnavailable as error:
         messages.error(request, str(error))

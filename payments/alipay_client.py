@@ -31,6 +31,7 @@ import rsa
 from alipay.aop.api.AlipayClientConfig import AlipayClientConfig
 from alipay.aop.api.constant.CommonConstants import THREAD_LOCAL
 from alipay.aop.api.DefaultAlipayClient import DefaultAlipayClient
+from alipay.aop.api.domain.AlipayTradeAppPayModel import AlipayTradeAppPayModel
 from alipay.aop.api.domain.AlipayTradeCloseModel import AlipayTradeCloseModel
 from alipay.aop.api.domain.AlipayTradeFastpayRefundQueryModel import (
     AlipayTradeFastpayRefundQueryModel,
@@ -40,6 +41,7 @@ from alipay.aop.api.domain.AlipayTradeQueryModel import AlipayTradeQueryModel
 from alipay.aop.api.domain.AlipayTradeRefundModel import AlipayTradeRefundModel
 from alipay.aop.api.domain.AlipayTradeWapPayModel import AlipayTradeWapPayModel
 from alipay.aop.api.exception.Exception import AopException, RequestException, ResponseException
+from alipay.aop.api.request.AlipayTradeAppPayRequest import AlipayTradeAppPayRequest
 from alipay.aop.api.request.AlipayTradeCloseRequest import AlipayTradeCloseRequest
 from alipay.aop.api.request.AlipayTradeFastpayRefundQueryRequest import (
     AlipayTradeFastpayRefundQueryRequest,
@@ -266,6 +268,23 @@ class AlipayGateway:
         request.return_url = return_url
         request.notify_url = notify_url
         return self._client.page_execute(request, http_method="GET")
+
+    def app_pay_order_string(
+        self, out_trade_no: str, amount: Decimal, subject: str, notify_url: str
+    ) -> str:
+        """The signed order string of alipay.trade.app.pay, which a mobile app hands to the
+        Alipay SDK on the phone to open the Alipay app's cashier (no return URL: the app gets
+        the outcome from the SDK, and the shop from the notify)."""
+        model = AlipayTradeAppPayModel()
+        model.out_trade_no = out_trade_no
+        model.total_amount = format_amount(amount)
+        model.subject = subject
+        model.product_code = "QUICK_MSECURITY_PAY"
+        if self.config.seller_id:
+            model.seller_id = self.config.seller_id
+        request = AlipayTradeAppPayRequest(biz_model=model)
+        request.notify_url = notify_url
+        return self._client.sdk_execute(request)
 
     # --- Alipay calls us ------------------------------------------------------------------------
     def verify_notification(self, params: dict[str, str]) -> dict[str, str]:

@@ -177,6 +177,26 @@ def payment_start(
     return payment, url
 
 
+def payment_start_app(*, order: Order, notify_url: str) -> tuple[Payment, str]:
+    """payment_start for a mobile app: the same risk checks and pending payment (recorded as
+    started), and the signed order string the app hands to the gateway's SDK on the phone."""
+    from .risk_review import risk_assess_order
+
+    risk_assess_order(order=order)
+    payment = _open_payment(order)
+    order_string = _gateway(payment.gateway).start_app_payment(
+        PaymentRequest(
+            reference=payment.out_trade_no,
+            amount=payment.amount,
+            subject=f"{settings.SHOP_NAME} {order.number}",
+            return_url="",
+            notify_url=notify_url,
+            mobile=True,
+        )
+    )
+    return payment, order_string
+
+
 def _reject(params: dict, reason: str, *, verified: bool, client_ip: str = "") -> bool:
     logger.warning(
         "alipay notify rejected (%s): out_trade_no=%r notify_id=%r",

@@ -52,6 +52,11 @@ class AlipayPaymentGateway(PaymentGateway):
             mobile=request.mobile,
         )
 
+    def start_app_payment(self, request: PaymentRequest) -> str:
+        return self.client.app_pay_order_string(
+            request.reference, request.amount, request.subject, request.notify_url
+        )
+
     def verify_notification(self, params: dict[str, str]) -> TradeResult:
         params = self.client.verify_notification(params)
         status = params.get("trade_status", "")

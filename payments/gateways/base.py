@@ -82,6 +82,11 @@ class PaymentGateway(abc.ABC):
         """The URL the buyer's browser goes to, to pay."""
 
     @abc.abstractmethod
+    def start_app_payment(self, request: PaymentRequest) -> str:
+        """What a mobile app hands to the gateway's SDK on the phone to pay (for Alipay the signed
+        order string of alipay.trade.app.pay); `return_url` is not used."""
+
+    @abc.abstractmethod
     def verify_notification(self, params: dict[str, str]) -> TradeResult:
         """An asynchronous notification, authenticated and normalised; InvalidNotification
         otherwise."""

@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.reconcile",
         "schedule": 5 * 60.0,
     },
+    # The API's Idempotency-Key answers are kept a day (api/idempotency.py).
+    "api-purge-idempotency-keys": {
+        "task": "api.purge_idempotency_keys",
+        "schedule": crontab(minute=40),
+    },
     # The simulated carrier reports the stages of its parcels whose time has come.
     "logistics-simulate-carrier": {
         "task": "logistics.simulate_carrier",

@@ -2,8 +2,10 @@
 
 import pytest
 
-from orders import selectors, services
+from orders import fulfilment, selectors, services
 from orders.models import Order
+from tests.accounts.factories import MerchantFactory
+from tests.orders.factories import carrier, paid_order, place_order, variant_in_warehouses
 from tests.orders.test_services import shared_order
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +61,18 @@ def test_the_rule_as_a_query_filter_says_what_the_rule_says():
     assert _alone_by_query(order, b)
     # The merchant that withdrew holds nothing in the order any more: not theirs at all.
     assert not _alone_by_query(order, a)
+
+
+def test_orders_awaiting_shipment_are_paid_with_unshipped_lines_of_the_merchant():
+    alpha, bravo = MerchantFactory(), MerchantFactory()
+    paid = paid_order((variant_in_warehouses(merchant=alpha, north=5), 1))
+    place_order((variant_in_warehouses(merchant=alpha, east=5), 1))  # not paid
+    gone = paid_order((variant_in_warehouses(merchant=alpha, west=5), 1))
+    [shipment] = fulfilment.order_shipments_create(order=gone, actor=None)
+    fulfilment.order_shipment_dispatch(
+        shipment=shipment, actor=None, carrier=carrier(), tracking_number="SF1"
+    )
+
+    assert list(selectors.orders_awaiting_shipment(merchant_id=alpha.pk)) == [paid]
+    assert list(selectors.orders_awaiting_shipment(merchant_id=bravo.pk)) == []
+    assert list(selectors.orders_awaiting_shipment()) == [paid]

@@ -93,7 +93,7 @@ class ProfileInput(serializers.Serializer):
         return {name: form.cleaned_data[name] for name in data}
 
 
-class AddressOutput(serializers.ModelSerializer):
+class AccountAddressOutput(serializers.ModelSerializer):
     class Meta:
         model = Address
         fields = (

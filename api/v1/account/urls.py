@@ -4,9 +4,10 @@ own account: register, profile, addresses."""
 from django.urls import path
 
 from . import views
+from .tokens import TokenObtainApi
 
 urlpatterns = [
-    path("auth/token/", views.TokenObtainApi.as_view(), name="token"),
+    path("auth/token/", TokenObtainApi.as_view(), name="token"),
     path("auth/token/refresh/", views.TokenRefreshApi.as_view(), name="token-refresh"),
     path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="token-revoke"),
     path("account/register/", views.AccountRegisterApi.as_view(), name="account-register"),

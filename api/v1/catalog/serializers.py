@@ -71,7 +71,7 @@ class ProductListInput(serializers.Serializer):
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
-class VariantOutput(serializers.Serializer):
+class CatalogVariantOutput(serializers.Serializer):
     id = serializers.IntegerField()
     sku = serializers.CharField()
     attributes = serializers.DictField(child=serializers.CharField())
@@ -125,7 +125,7 @@ class ProductDetailOutput(serializers.Serializer):
     selected_variant = serializers.IntegerField(
         allow_null=True, help_text=_("The variant shown first: the first one in stock.")
     )
-    variants = VariantOutput(many=True)
+    variants = CatalogVariantOutput(many=True)
     images = ImageOutput(many=True)
     rating_histogram = RatingBarOutput(many=True)
     reviews = ReviewOutput(many=True, help_text=_("The ten latest."))
