@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot clean
+.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-api bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot clean
 
 # What `make run`, `make test` and CI install: every package pinned, with hashes (runtime and dev
 # tools; requirements/base.txt is the runtime part, for the Docker image). Refreshed from
@@ -103,6 +103,10 @@ messages: $(STAMP)
 ## bench-storefront: seed 100,000 products on PostgreSQL and load-test the storefront
 bench-storefront: $(STAMP)
 	$(BIN)/python benchmarks/storefront.py
+
+## bench-api: product list and product detail endpoints vs the HTML pages they mirror (req/s, p95)
+bench-api: $(STAMP)
+	$(BIN)/python benchmarks/api.py
 
 ## bench-checkout: concurrent checkouts on PostgreSQL (orders/s and latency)
 bench-checkout: $(STAMP)

@@ -223,20 +223,49 @@ class Listing:
     brands: list[BrandFacet] = field(default_factory=list)
 
 
-def category_listing(*, tree: CategoryTree, category: Category, params: ListingParams) -> Listing:
-    """One page of a category (and its subcategories), filtered and sorted, with brand facets.
-
-    Queries: brand counts, the page count and the page itself (with its images): the same three
-    whatever the page size.
-    """
-    base = Product.objects.filter(is_active=True, category_id__in=tree.descendant_ids(category))
-    filtered = base
+def _listing_filtered(
+    *, tree: CategoryTree, category: Category | None, params: ListingParams
+) -> QuerySet[Product]:
+    """Active products of a category and its subcategories (every category's without one),
+    filtered by price and stock, before the brand filter."""
+    filtered = Product.objects.filter(is_active=True)
+    if category is not None:
+        filtered = filtered.filter(category_id__in=tree.descendant_ids(category))
     if params.price_min is not None:
         filtered = filtered.filter(price__gte=params.price_min)
     if params.price_max is not None:
         filtered = filtered.filter(price__lte=params.price_max)
     if params.in_stock:
         filtered = filtered.filter(in_stock=True)
+    return filtered
+
+
+def _with_brands(filtered: QuerySet[Product], brands: Iterable[str]) -> QuerySet[Product]:
+    selected = set(brands)
+    if not selected:
+        return filtered
+    ids = [b.id for b in brand_directory().values() if b.slug in selected]
+    return filtered.filter(brand_id__in=ids)
+
+
+def product_listing(
+    *, tree: CategoryTree, category: Category | None, params: ListingParams
+) -> QuerySet[Product]:
+    """The cards (product_cards) a category listing shows, filtered and sorted like the page,
+    unpaginated: the API pages it with its own page size. Evaluate a page with card_list."""
+    filtered = _with_brands(
+        _listing_filtered(tree=tree, category=category, params=params), params.brands
+    )
+    return product_cards(filtered.order_by(*SORTS.get(params.sort, SORTS[DEFAULT_SORT])))
+
+
+def category_listing(*, tree: CategoryTree, category: Category, params: ListingParams) -> Listing:
+    """One page of a category (and its subcategories), filtered and sorted, with brand facets.
+
+    Queries: brand counts, the page count and the page itself (with its images): the same three
+    whatever the page size.
+    """
+    filtered = _listing_filtered(tree=tree, category=category, params=params)
 
     # Brand counts ignore the brand filter itself, so a shopper can widen the choice.
     # Counted by brand id alone (an index-only scan), names looked up for the top 30 after.
@@ -257,14 +286,18 @@ def category_listing(*, tree: CategoryTree, category: Category, params: ListingP
         ),
         key=lambda f: (-f.count, f.name),
     )
-    if selected:
-        ids = [b.id for b in directory.values() if b.slug in selected]
-        filtered = filtered.filter(brand_id__in=ids)
-
-    ordered = product_cards(filtered.order_by(*SORTS.get(params.sort, SORTS[DEFAULT_SORT])))
+    ordered = product_listing(tree=tree, category=category, params=params)
     page = Paginator(ordered, settings.SHOP_PRODUCTS_PER_PAGE).get_page(params.page)
     page.object_list = card_list(page.object_list)
     return Listing(page=page, brands=brands)
+
+
+def published_product_id(*, slug: str) -> int:
+    """The id of the active product with this slug; Http404 for an unknown or inactive one."""
+    found = Product.objects.filter(slug=slug, is_active=True).values_list("id", flat=True).first()
+    if found is None:
+        raise Http404("No such product")
+    return found
 
 
 # --- Product page -------------------------------------------------------------------------------

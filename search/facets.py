@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from catalog.attributes import SWATCHES, VALUE_NAMES
+from catalog.attributes import SWATCHES, VALUE_NAMES, value_label
 
 from .backends.base import PRICE_BANDS
+from .understanding import CHEAP, PRICE, Part
 
 
 def brand_search_url(slug: str) -> str:
@@ -36,6 +37,17 @@ def price_range_label(low: Decimal | None, high: Decimal | None) -> str:
     if high is None and low is not None:
         return _("¥%(low)s and above") % {"low": _yuan(low)}
     return _("¥%(low)s – ¥%(high)s") % {"low": _yuan(low), "high": _yuan(high)}  # noqa: RUF001
+
+
+def understood_label(part: Part) -> str:
+    """What the results page's chip says a part of the query was read as."""
+    if part.kind == PRICE:
+        return price_range_label(part.price_min, part.price_max)
+    if part.kind == CHEAP:
+        if part.price_max is not None:
+            return _("Cheapest: %(range)s") % {"range": price_range_label(None, part.price_max)}
+        return _("Cheapest")
+    return _("Colour: %(colour)s") % {"colour": value_label(part.colour)}
 
 
 def _yuan(amount: Decimal | None) -> str:

@@ -8,15 +8,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from catalog.attributes import value_label
 from catalog.selectors import category_tree
 
 from . import selectors, services, understanding
 from .backends.base import FACETS, SearchQuery, SearchResult
-from .facets import price_range_label
+from .facets import price_range_label, understood_label
 from .forms import SORT_LABELS, AutocompleteForm, SearchForm
 
 
@@ -131,16 +129,7 @@ def _chips(query: SearchQuery, result: SearchResult) -> list[dict]:
     searches again without it."""
     chips = []
     for part in result.understood:
-        if part.kind == understanding.PRICE:
-            label = price_range_label(part.price_min, part.price_max)
-        elif part.kind == understanding.CHEAP:
-            label = (
-                _("Cheapest: %(range)s") % {"range": price_range_label(None, part.price_max)}
-                if part.price_max is not None
-                else _("Cheapest")
-            )
-        else:
-            label = _("Colour: %(colour)s") % {"colour": value_label(part.colour)}
+        label = understood_label(part)
         chips.append(
             {"label": label, "link": _params(query, q=understanding.without(query.text, part))}
         )
