@@ -1,4 +1,4 @@
-"""A mobile app's journey through the API, end to end: an account, a product found, the
+"""A mobile app's journey through the API, end to end: registered, a product searched for, the
 anonymous cart filled and merged at sign-in, delivery options, an order placed with an
 Idempotency-Key (and retried), Alipay app pay started, paid at the sandbox's cashier, settled by
 the sandbox's notify, and the order seen paid; shipped by the merchant's staff through the
@@ -11,8 +11,6 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Address
-from accounts.services import address_save, user_register
 from catalog.models import ProductVariant
 from orders.models import Order
 from tests.accounts.factories import VALID_ADDRESS, StaffFactory
@@ -27,16 +25,28 @@ PASSWORD = "a-long-app-password"
 
 
 def test_a_mobile_app_buys_and_pays_with_alipay_app_pay(alipay, browser, method):  # noqa: F811
-    # Given an account (no register endpoint in this branch: the service it would call) ...
-    user = user_register(email="app@example.com", password=PASSWORD)
-    address = address_save(user=user, address=Address(user=user, **VALID_ADDRESS))
-    # ... and a product in stock, found as the catalog would list it.
+    # A product in stock, sold by a merchant.
     variant_in_stock(price="88.00", name="Thermos cup")
-    variant = ProductVariant.objects.get(product__name_en="Thermos cup", is_active=True)
     app = APIClient()
 
+    # The shopper registers in the app (on another day, signed out, they shop again below).
+    registered = app.post(
+        "/api/v1/account/register/",
+        {"email": "app@example.com", "password": PASSWORD, "first_name": "Mei"},
+        format="json",
+    )
+    assert registered.status_code == 201, registered.content
+
+    # They search and open the product.
+    found = app.get("/api/v1/search/?q=thermos+cup").json()
+    slug = found["results"][0]["slug"]
+    product = app.get(f"/api/v1/products/{slug}/").json()
+    variant = next(v for v in product["variants"] if v["available"])
+
     # The shopper fills a cart before signing in: the app keeps its token.
-    added = app.post("/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 2}, format="json")
+    added = app.post(
+        "/api/v1/cart/lines/", {"variant": variant["id"], "quantity": 2}, format="json"
+    )
     assert added.status_code == 201, added.content
     token = added["X-Cart-Token"]
 
@@ -52,13 +62,18 @@ def test_a_mobile_app_buys_and_pays_with_alipay_app_pay(alipay, browser, method)
     cart = app.get("/api/v1/cart/").json()
     assert (cart["count"], cart["subtotal"]) == (2, "176.00")
 
-    options = app.get(f"/api/v1/checkout/delivery-options/?address={address.pk}").json()
+    # An address from the region table's pickers.
+    saved = app.post("/api/v1/account/addresses/", VALID_ADDRESS, format="json")
+    assert saved.status_code == 201, saved.content
+    address = saved.json()["id"]
+
+    options = app.get(f"/api/v1/checkout/delivery-options/?address={address}").json()
     option = next(o for o in options if o["shipping_method"] == method.pk)
     assert option["price"] == "12.00"
 
     # Placed with an Idempotency-Key; the network drops the answer and the app retries.
     key = str(uuid.uuid4())
-    order_data = {"address": address.pk, "shipping_method": method.pk}
+    order_data = {"address": address, "shipping_method": method.pk}
     placed = app.post("/api/v1/orders/", order_data, format="json", HTTP_IDEMPOTENCY_KEY=key)
     retried = app.post("/api/v1/orders/", order_data, format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert placed.status_code == retried.status_code == 201, placed.content
@@ -96,7 +111,8 @@ def test_a_mobile_app_buys_and_pays_with_alipay_app_pay(alipay, browser, method)
 
     # The merchant's staff ship it through the merchant API ...
     carrier()
-    staff = bearer(StaffFactory(merchant=variant.product.merchant))
+    merchant = ProductVariant.objects.get(pk=variant["id"]).product.merchant
+    staff = bearer(StaffFactory(merchant=merchant))
     made = staff.post(f"/api/v1/merchant/orders/{number}/shipments/")
     assert made.status_code == 201, made.content
     [parcel] = made.json()
