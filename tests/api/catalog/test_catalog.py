@@ -237,3 +237,15 @@ def test_an_anonymous_cached_product_is_answered_before_the_api_reads_the_reques
     # A signed-in shopper gets the same body the whole way (recorded, throttled).
     assert bearer(shopper).get(url).json() == first.json()
     assert anon.get(url, HTTP_ACCEPT="text/html").status_code == 406
+
+
+def test_a_cached_product_is_answered_in_each_callers_language(
+    anon, make_product, storefront_cache
+):
+    product = make_product(name_en="Thermos Cup", name_zh_hans="保温杯")
+    url = f"/api/v1/products/{product.slug}/"
+    assert anon.get(url).json()["name"] == "Thermos Cup"
+    chinese = anon.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert chinese.json()["name"] == "保温杯"
+    assert "Accept-Language" in chinese["Vary"]
+    assert anon.get(url).json()["name"] == "Thermos Cup"
