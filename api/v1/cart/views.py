@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.openapi import BAD_INPUT
 from cart import selectors, services
 from cart.forms import MAX_ID
 from cart.storage import storage_for
@@ -91,7 +92,6 @@ REFUSED = OpenApiResponse(
     description="The cart services refuse: out of stock, more than is left, more than the "
     "per-line limit, a product no longer sold, a line not in the cart."
 )
-BAD_INPUT = OpenApiResponse(description="Malformed input (field errors).")
 
 
 class _CartApi(APIView):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.admin_scoping import scope_to_merchant
 from accounts.permissions import merchant_acting_for
+from api.openapi import BAD_INPUT, SIGN_IN, page_example
 from catalog import services as catalog_services
 from catalog.models import Product, ProductVariant
 from logistics.models import Carrier, Shipment, Stock
@@ -26,9 +27,7 @@ from orders import selectors as order_selectors
 from orders.models import Order, OrderLine
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
-SIGN_IN = OpenApiResponse(description="Not signed in.")
 FORBIDDEN = OpenApiResponse(description="Not a merchant's staff.")
-BAD_INPUT = OpenApiResponse(description="Malformed input (field errors).")
 REFUSED = OpenApiResponse(description="A business rule refuses it (the service's message).")
 
 
@@ -111,13 +110,7 @@ class ProductListApi(MerchantApi, ListAPIView):
         operation_id="merchant_products_list",
         summary="Your merchant's products, newest first",
         responses={200: ProductOutput(many=True), 401: SIGN_IN, 403: FORBIDDEN},
-        examples=[
-            OpenApiExample(
-                "A page",
-                value={"count": 1, "next": None, "previous": None, "results": [PRODUCT_EXAMPLE]},
-                response_only=True,
-            )
-        ],
+        examples=[page_example(PRODUCT_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -264,13 +257,7 @@ class StockListApi(MerchantApi, ListAPIView):
         operation_id="merchant_stock_list",
         summary="Your merchant's stock, per warehouse and variant",
         responses={200: StockOutput(many=True), 401: SIGN_IN, 403: FORBIDDEN},
-        examples=[
-            OpenApiExample(
-                "A page",
-                value={"count": 1, "next": None, "previous": None, "results": [STOCK_EXAMPLE]},
-                response_only=True,
-            )
-        ],
+        examples=[page_example(STOCK_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -418,13 +405,7 @@ class OrderToShipListApi(MerchantApi, ListAPIView):
         operation_id="merchant_orders_to_ship",
         summary="Paid orders with your lines still to ship, the longest waiting first",
         responses={200: MerchantOrderOutput(many=True), 401: SIGN_IN, 403: FORBIDDEN},
-        examples=[
-            OpenApiExample(
-                "A page",
-                value={"count": 1, "next": None, "previous": None, "results": [ORDER_EXAMPLE]},
-                response_only=True,
-            )
-        ],
+        examples=[page_example(ORDER_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from accounts.selectors import address_list
 from api.errors import Conflict
 from api.idempotency import IDEMPOTENCY_PARAMETER, idempotent, request_key
+from api.openapi import BAD_INPUT
 from cart.forms import MAX_ID
 from cart.selectors import cart_view
 from orders import selectors, services
@@ -50,7 +51,6 @@ CHANNEL_PARAMETER = OpenApiParameter(
     description="Where the order is placed from (recorded on the order); app when left out.",
 )
 NOT_FOUND = OpenApiResponse(description="No such order of yours.")
-BAD_INPUT = OpenApiResponse(description="Malformed input (field errors).")
 REUSED_KEY = OpenApiResponse(description="The Idempotency-Key was used with another request.")
 
 

@@ -12,6 +12,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.openapi import SIGN_IN, page_example
 from orders import selectors
 
 
@@ -92,7 +93,6 @@ SHIPMENT_EXAMPLE = {
 }
 NO_ORDER = OpenApiResponse(description="No such order of yours.")
 NO_SHIPMENT = OpenApiResponse(description="No such shipment of yours.")
-SIGN_IN = OpenApiResponse(description="Not signed in.")
 
 
 class OrderShipmentListApi(ListAPIView):
@@ -110,13 +110,7 @@ class OrderShipmentListApi(ListAPIView):
         operation_id="orders_shipments_list",
         summary="The shipments of one of your orders, with their tracking",
         responses={200: ShipmentOutput(many=True), 401: SIGN_IN, 404: NO_ORDER},
-        examples=[
-            OpenApiExample(
-                "A page",
-                value={"count": 1, "next": None, "previous": None, "results": [SHIPMENT_EXAMPLE]},
-                response_only=True,
-            )
-        ],
+        examples=[page_example(SHIPMENT_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -22,14 +22,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.lockout import client_ip
+from api.openapi import BAD_INPUT, SIGN_IN, page_example
 from support import selectors, services
 from support.errors import ChatError
 from support.limits import chat_rate_take
 from support.models import Conversation, MessageSender
 
-SIGN_IN = OpenApiResponse(description="Not signed in.")
 NOT_FOUND = OpenApiResponse(description="No such conversation of yours.")
-BAD_INPUT = OpenApiResponse(description="Malformed input (field errors).")
 
 
 class ConversationOutput(serializers.Serializer):
@@ -208,13 +207,7 @@ class MessageListApi(ListAPIView):
             )
         ],
         responses={200: MessageOutput(many=True), 400: BAD_INPUT, 401: SIGN_IN, 404: NOT_FOUND},
-        examples=[
-            OpenApiExample(
-                "A page",
-                value={"count": 2, "next": None, "previous": None, "results": MESSAGES_EXAMPLE},
-                response_only=True,
-            )
-        ],
+        examples=[page_example(*MESSAGES_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
