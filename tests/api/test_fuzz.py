@@ -17,6 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ensure_resource_availability,
+    ignored_auth,
     response_schema_conformance,
     status_code_conformance,
     use_after_free,
@@ -78,7 +79,11 @@ def test_anonymous_client(case):
 @schema.parametrize()
 @EXAMPLES
 def test_signed_in_shopper(case, shopper_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {shopper_token}"}, checks=CHECKS)
+    # ignored_auth: each operation that needs a sign-in, sent again without the token (and with
+    # a wrong one), must refuse it.
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {shopper_token}"}, checks=[*CHECKS, ignored_auth]
+    )
 
 
 # --- Stateful: sequences of calls following the links schemathesis infers between operations
