@@ -12,10 +12,12 @@ urlpatterns = [
     path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="token-revoke"),
     path("account/register/", views.AccountRegisterApi.as_view(), name="account-register"),
     path("account/profile/", views.AccountProfileApi.as_view(), name="account-profile"),
-    path("account/addresses/", views.AccountAddressListApi.as_view(), name="account-addresses"),
+    path(
+        "account/addresses/", views.AccountAddressCollectionApi.as_view(), name="account-addresses"
+    ),
     path(
         "account/addresses/<int:pk>/",
-        views.AccountAddressDetailApi.as_view(),
+        views.AccountAddressItemApi.as_view(),
         name="account-address",
     ),
     path(

@@ -134,8 +134,6 @@ class AccountProfileApi(APIView):
 
 
 class AccountAddressListApi(ListAPIView):
-    """GET lists the shopper's addresses, POST adds one."""
-
     permission_classes = [IsAuthenticated]
     pagination_class = Pages
     serializer_class = s.AccountAddressOutput
@@ -151,6 +149,10 @@ class AccountAddressListApi(ListAPIView):
     )
     def get(self, request):
         return super().get(request)
+
+
+class AccountAddressCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="account_addresses_create",
@@ -178,6 +180,10 @@ class AccountAddressListApi(ListAPIView):
         return Response(s.AccountAddressOutput(address).data, status=status.HTTP_201_CREATED)
 
 
+class AccountAddressCollectionApi(AccountAddressListApi, AccountAddressCreateApi):
+    """GET lists the shopper's addresses, POST adds one."""
+
+
 class AccountAddressDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -193,6 +199,10 @@ class AccountAddressDetailApi(APIView):
         return Response(
             s.AccountAddressOutput(selectors.address_get(user=request.user, pk=pk)).data
         )
+
+
+class AccountAddressUpdateApi(APIView):
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="account_addresses_update",
@@ -214,6 +224,10 @@ class AccountAddressDetailApi(APIView):
         address = services.address_save(user=request.user, address=data.validated_data["address"])
         return Response(s.AccountAddressOutput(address).data)
 
+
+class AccountAddressDeleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(
         operation_id="account_addresses_destroy",
         tags=TAG,
@@ -225,6 +239,12 @@ class AccountAddressDetailApi(APIView):
         address = selectors.address_get(user=request.user, pk=pk)
         services.address_delete(user=request.user, address=address)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccountAddressItemApi(
+    AccountAddressDetailApi, AccountAddressUpdateApi, AccountAddressDeleteApi
+):
+    """account/addresses/<id>/: GET reads, PATCH changes, DELETE deletes (one class each)."""
 
 
 class AccountAddressMakeDefaultApi(APIView):
