@@ -12,11 +12,8 @@ for the run (it would answer most requests with a 429).
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,11 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.storefront import (
-    DEFAULT_DB,
-    DEFAULT_REDIS,
     Gunicorn,
     ensure_database,
     env_for,
+    load_test_arguments,
     manage,
     wrk,
 )
@@ -71,15 +67,7 @@ def sample_paths(env: dict[str, str]) -> dict[str, list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
-    parser.add_argument("--size", choices=["small", "large"], default="large")
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    args = load_test_arguments(__doc__)
 
     base_env = api_env(args.database_url, args.redis_url, 0)
     ensure_database(args.database_url, base_env, args.size)

@@ -185,8 +185,9 @@ def wrk(paths: list[str], duration: int, connections: int) -> dict:
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def load_test_arguments(doc: str) -> argparse.Namespace:
+    """The options of a load benchmark (this one and benchmarks/api.py), once wrk is there."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--size", choices=["small", "large"], default="large")
@@ -195,6 +196,11 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
+    return args
+
+
+def main() -> None:
+    args = load_test_arguments(__doc__)
 
     base_env = env_for(args.database_url, args.redis_url, 0)
     ensure_database(args.database_url, base_env, args.size)
