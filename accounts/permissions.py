@@ -44,6 +44,8 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # teach the shop-wide classifier: the operator's.
     "support.conversation": ("view", "change"),
     "support.faqentry": ("view", "add", "change", "delete"),
+    # Insights: the computations run for their merchant (segments, replenishment plans ...).
+    "insights.insightjob": ("view",),
 }
 
 

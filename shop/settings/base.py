@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "recommendations",
     "support",
     "search",
+    "insights",
+    "import_export",
     "demo",
     "api",
     "django_elasticsearch_dsl",

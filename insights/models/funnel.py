@@ -1,0 +1,3 @@
+"""Insights models: funnel."""
+
+__all__: list[str] = []

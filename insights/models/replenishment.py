@@ -1,0 +1,3 @@
+"""Insights models: replenishment."""
+
+__all__: list[str] = []

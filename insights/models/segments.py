@@ -1,0 +1,3 @@
+"""Insights models: segments."""
+
+__all__: list[str] = []

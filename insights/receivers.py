@@ -1,0 +1,1 @@
+"""What insights does when another app's signal arrives (connected once, by apps.py)."""
