@@ -124,7 +124,15 @@ def stock_form_save(request, form: StockForm, *, variant: ProductVariant | None 
 
 @admin.register(Warehouse)
 class WarehouseAdmin(SuperuserWritesAdmin, admin.ModelAdmin):
-    list_display = ("code", "name", "province", "city", "low_stock_threshold", "is_active")
+    list_display = (
+        "code",
+        "name",
+        "province",
+        "city",
+        "low_stock_threshold",
+        "capacity_units",
+        "is_active",
+    )
     list_filter = ("is_active", "province")
     search_fields = ("code", "name", "city")
 
@@ -460,4 +468,4 @@ admin.site.register(ProductVariant, ProductVariantStockAdmin)
 # Delivery methods, zones, rates and non-working days; delivery route plans: their own modules,
 # registered on import.
 # Carriers: shared reference data.
-from . import admin_carriers, admin_rates, admin_routes  # noqa: E402, F401
+from . import admin_carriers, admin_purchasing, admin_rates, admin_routes  # noqa: E402, F401
