@@ -34,9 +34,7 @@ def replenishment_setup(run) -> None:
     variants = ProductVariant.objects.order_by("pk").values_list("pk", "price")
     for variant_id, price in variants.iterator(chunk_size=20_000):
         cost = (price * Decimal(str(round(rng.uniform(0.45, 0.75), 3)))).quantize(CENT)
-        terms.add(
-            (now, now, variant_id, cost, rng.choice(LEAD_TIMES), rng.choice(CASE_PACKS))
-        )
+        terms.add((now, now, variant_id, cost, rng.choice(LEAD_TIMES), rng.choice(CASE_PACKS)))
     terms.flush()
     run.count("supply terms", terms.count)
     held = dict(

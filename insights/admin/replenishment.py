@@ -191,13 +191,11 @@ class ReplenishmentPlanAdmin(MerchantScopedAdmin, admin.ModelAdmin):
                         messages.SUCCESS,
                     )
                     return redirect("admin:insights_replenishment")
-        jobs = list(
-            self.scope(request, InsightJob.objects.filter(kind=JobKind.REPLENISHMENT))[:5]
-        )
+        jobs = list(self.scope(request, InsightJob.objects.filter(kind=JobKind.REPLENISHMENT))[:5])
         plans = list(
-            self.get_queryset(request).select_related("warehouse", "merchant").order_by(
-                "-created_at", "-id"
-            )[:10]
+            self.get_queryset(request)
+            .select_related("warehouse", "merchant")
+            .order_by("-created_at", "-id")[:10]
         )
         running = any(job.status in (JobStatus.QUEUED, JobStatus.RUNNING) for job in jobs)
         context = {
@@ -211,9 +209,7 @@ class ReplenishmentPlanAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             "refresh": running,
             "media": self.media + form.media,
         }
-        return TemplateResponse(
-            request, "admin/insights/replenishmentplan/planning.html", context
-        )
+        return TemplateResponse(request, "admin/insights/replenishmentplan/planning.html", context)
 
     # -- a plan's page
 
@@ -322,4 +318,3 @@ def plan_chart_svg(plan: ReplenishmentPlan, lines) -> str:
     chart.add(gettext("To order"), [line.chosen for line in lines])
     # pygal writes the labels through its XML tree, escaped.
     return mark_safe(chart.render(is_unicode=True))
-

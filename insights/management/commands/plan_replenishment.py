@@ -35,9 +35,7 @@ class Command(BaseCommand):
         if options["merchant"]:
             merchant = Merchant.objects.filter(slug=options["merchant"]).first()
             if merchant is None:
-                raise CommandError(
-                    _("Unknown merchant: %(slug)s.") % {"slug": options["merchant"]}
-                )
+                raise CommandError(_("Unknown merchant: %(slug)s.") % {"slug": options["merchant"]})
         try:
             plan = services.replenishment_plan_make(
                 warehouse=warehouse,
@@ -51,7 +49,7 @@ class Command(BaseCommand):
         self._report(plan, every=options["all"])
         if options["accept"]:
             try:
-                orders, created = services.replenishment_plan_accept(plan=plan, actor=None)
+                orders, _created = services.replenishment_plan_accept(plan=plan, actor=None)
             except services.ReplenishmentError as error:
                 raise CommandError(str(error)) from None
             for order in orders:
@@ -74,8 +72,10 @@ class Command(BaseCommand):
             f"{'cost':>9} {'margin':>10}"
         )
         self.stdout.write(header)
-        lines = plan.lines.all() if every else plan.lines.filter(suggested__gt=0) | (
-            plan.lines.filter(chosen__gt=0)
+        lines = (
+            plan.lines.all()
+            if every
+            else plan.lines.filter(suggested__gt=0) | (plan.lines.filter(chosen__gt=0))
         )
         for line in lines.order_by("-chosen", "-suggested", "sku"):
             cost = f"{line.unit_cost}{'*' if line.cost_estimated else ''}"
