@@ -23,6 +23,7 @@ from common.errors import DomainError
 from logistics import services as logistics_services
 from logistics.models import PurchaseOrder, PurchaseOrderStatus, Warehouse
 
+from .. import locks
 from ..models import JobKind, ReplenishmentLine, ReplenishmentPlan, ReplenishmentPlanStatus
 from ..replenishment import forecast as fc
 from ..replenishment import lp
@@ -254,7 +255,7 @@ def replenishment_plan_accept(
     """Order what the plan chose: one purchase order per merchant of its lines (already
     ordered from the supplier), each line an expected receipt due after its lead time. Accepting
     again makes nothing new and returns the same orders. Returns (orders, how many are new)."""
-    plan = ReplenishmentPlan.objects.select_for_update().select_related("warehouse").get(pk=plan.pk)
+    plan = locks.lock_replenishment_plan(plan.pk)
     lines = list(plan.lines.filter(chosen__gt=0).select_related("merchant").order_by("variant_id"))
     if not lines:
         raise ReplenishmentError(_("This plan orders nothing, so there is nothing to accept."))
