@@ -268,6 +268,7 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         "quantity",
         "allocated",
         "available",
+        "on_order",
         "threshold",
         "transfer_link",
     )
@@ -288,6 +289,14 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     )
     readonly_fields = ("allocated", "available", "low_stock_since", "history")
     inlines = (AllocationInline,)
+
+    def get_queryset(self, request):
+        return selectors.with_units_on_order(super().get_queryset(request))
+
+    @admin.display(description=_("on order"), ordering="units_on_order")
+    def on_order(self, obj: Stock) -> int:
+        """Units of open purchase orders due at this row's warehouse (expected receipts)."""
+        return getattr(obj, "units_on_order", 0)
 
     def get_inlines(self, request, obj):
         # A new stock row has no allocations; and the add form then posts no inline data.

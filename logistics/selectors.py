@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -381,3 +381,19 @@ def warehouse_units(*, warehouse_id: int) -> tuple[int, int]:
     capacity."""
     on_hand = Stock.objects.filter(warehouse_id=warehouse_id).aggregate(n=Sum("quantity"))["n"]
     return int(on_hand or 0), sum(on_order_by_variant(warehouse_id=warehouse_id).values())
+
+
+def with_units_on_order(stock_rows):
+    """Stock rows annotated with `units_on_order`: what open purchase orders bring to the row's
+    warehouse of its variant (one subquery, whatever the number of rows)."""
+    open_lines = (
+        PurchaseOrderLine.objects.filter(
+            order__warehouse_id=OuterRef("warehouse_id"),
+            variant_id=OuterRef("variant_id"),
+            order__status__in=PURCHASE_ORDER_OPEN,
+        )
+        .values("variant_id")
+        .annotate(units=Sum(F("quantity") - F("received_quantity")))
+        .values("units")
+    )
+    return stock_rows.annotate(units_on_order=Coalesce(Subquery(open_lines), 0))

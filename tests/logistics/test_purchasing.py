@@ -153,3 +153,17 @@ def test_receiving_a_cancelled_order_in_admin_says_why(client, merchant_a):
     assert page.status_code == 200
     assert "cannot become" in page.content.decode()
     assert not Stock.objects.exists()
+
+
+def test_the_stock_list_shows_what_is_on_order_for_each_row(client, merchant_a):
+    warehouse = WarehouseFactory(code="main")
+    variant = VariantFactory(product__merchant=merchant_a)
+    row = StockFactory(variant=variant, warehouse=warehouse, quantity=4)
+    other_place = StockFactory(variant=variant, warehouse=WarehouseFactory(code="far"))
+    order_of(merchant_a, variant, quantity=9, status=PurchaseOrderStatus.ORDERED)
+    client.force_login(StaffFactory(merchant=merchant_a))
+
+    listing = client.get("/admin/logistics/stock/")
+
+    on_order = {s.pk: s.units_on_order for s in listing.context["cl"].result_list}
+    assert on_order == {row.pk: 9, other_place.pk: 0}
