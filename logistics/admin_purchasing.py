@@ -95,11 +95,22 @@ class PurchaseOrderAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             .annotate(first_expected=Min("lines__expected_on"), unit_count=Sum("lines__quantity"))
         )
 
+    class Media:
+        css = {"all": ("css/admin_purchasing.css",)}
+
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Nothing on the page is edited ("change" is the permission to move it by the list's
+        # actions), so no save buttons.
+        context.update(
+            show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description=_("expected on"), ordering="first_expected")
     def expected(self, order: PurchaseOrder):
