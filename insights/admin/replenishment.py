@@ -149,6 +149,17 @@ class ReplenishmentPlanAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     class Media:
         css = {"all": ("css/admin_insights_replenishment.css",)}
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_every_merchant(request.user):
+            return fieldsets
+        # The room left is the warehouse's capacity less every merchant's units: merchant staff
+        # would read the other merchants' stock from it. The plan respects it all the same.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "room"]})
+            for name, options in fieldsets
+        ]
+
     def has_add_permission(self, request):
         return False  # plans are made by the planning page's job, not by a form
 

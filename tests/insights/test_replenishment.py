@@ -298,6 +298,8 @@ def test_merchant_staff_see_and_accept_only_their_own_plans(client, merchant_a, 
     content = page.content.decode()
     assert "A-OWN" in content and "B-OTHER" not in content
     assert "<svg" in content and "<script" not in content.split("<svg", 1)[1].split("</svg>")[0]
+    # The warehouse's room left would tell the other merchants' stock: not shown to staff.
+    assert "Room left" not in content
     assert client.get(f"/admin/insights/replenishmentplan/{other.pk}/change/").status_code == 404
     assert client.post(f"/admin/insights/replenishmentplan/{other.pk}/accept/").status_code == 404
     # The list action on a crafted selection: another merchant's plan is not in the queryset.
