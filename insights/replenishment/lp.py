@@ -19,6 +19,7 @@ from statistics import NormalDist
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
 
 _NORMAL = NormalDist()
 SEGMENTS = 8
@@ -133,7 +134,8 @@ def optimal_plan(
     integrality = np.zeros(size)
     cost_row = np.zeros(size)
     units_row = np.zeros(size)
-    link = np.zeros((n, size))
+    # Sparse: each item's row links its own k + 1 columns only.
+    link_rows, link_columns, link_values = [], [], []
     for i, item in enumerate(items):
         width = item.most / k
         before = expected_sales(item.position, demand=item.demand, sigma=item.sigma)
@@ -145,14 +147,19 @@ def optimal_plan(
             gain[column] = item.unit_margin * (after - before) / width
             upper[column] = width
             before = after
-            link[i, column] = 1.0
+            link_rows.append(i)
+            link_columns.append(column)
+            link_values.append(1.0)
         cases = n * k + i
         case = max(1, item.case_pack)
         integrality[cases] = 1
         upper[cases] = item.most // case
-        link[i, cases] = -case
+        link_rows.append(i)
+        link_columns.append(cases)
+        link_values.append(-float(case))
         cost_row[cases] = item.unit_cost * case
         units_row[cases] = case
+    link = coo_array((link_values, (link_rows, link_columns)), shape=(n, size)).tocsr()
     constraints = [
         LinearConstraint(link, 0.0, 0.0),
         LinearConstraint(cost_row[np.newaxis, :], -np.inf, budget),
@@ -164,7 +171,7 @@ def optimal_plan(
         constraints=constraints,
         integrality=integrality,
         bounds=Bounds(np.zeros(size), upper),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-4, "disp": False},
+        options={"time_limit": time_limit, "mip_rel_gap": 1e-3, "disp": False},
     )
     if result.x is None:
         return _summary(items, {}, f"no solution: {result.message}")

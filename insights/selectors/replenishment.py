@@ -90,12 +90,31 @@ class Candidate:
     case_pack: int
 
 
-def plan_candidates(*, warehouse_id: int, merchant_id: int | None = None) -> list[Candidate]:
-    """The active variants with a stock row at the warehouse (only `merchant_id`'s when given),
-    with their supply terms (or estimates) and the units on order for them. Two queries."""
+def plan_candidates(
+    *, warehouse_id: int, merchant_id: int | None = None, variant_ids: set[int] | None = None
+) -> list[Candidate]:
+    """The active variants with a stock row at the warehouse (only `merchant_id`'s when given;
+    only `variant_ids` when given, e.g. those that sold or are on order), with their supply
+    terms (or estimates) and the units on order for them."""
+    on_order = logistics_selectors.on_order_by_variant(warehouse_id=warehouse_id)
+    if variant_ids is None:
+        return _candidates(warehouse_id, merchant_id, None, on_order)
+    wanted = sorted(variant_ids)
+    found = []
+    for first in range(0, len(wanted), CHUNK):  # SQLite caps the parameters of one query
+        found += _candidates(warehouse_id, merchant_id, wanted[first : first + CHUNK], on_order)
+    return found
+
+
+CHUNK = 5000
+
+
+def _candidates(warehouse_id, merchant_id, variant_ids, on_order) -> list[Candidate]:
     rows = Stock.objects.filter(warehouse_id=warehouse_id, variant__is_active=True)
     if merchant_id is not None:
         rows = rows.filter(variant__product__merchant_id=merchant_id)
+    if variant_ids is not None:
+        rows = rows.filter(variant_id__in=variant_ids)
     rows = rows.values_list(
         "variant_id",
         "variant__product__merchant_id",
@@ -107,7 +126,6 @@ def plan_candidates(*, warehouse_id: int, merchant_id: int | None = None) -> lis
         "variant__supply_terms__lead_time_days",
         "variant__supply_terms__case_pack",
     ).order_by("variant_id")
-    on_order = logistics_selectors.on_order_by_variant(warehouse_id=warehouse_id)
     candidates = []
     for variant_id, merchant, sku, quantity, allocated, price, cost, lead, case in rows:
         estimated = cost is None

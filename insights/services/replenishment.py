@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
+from logistics import selectors as logistics_selectors
 from logistics import services as logistics_services
 from logistics.models import PurchaseOrder, PurchaseOrderStatus, Warehouse
 
@@ -143,17 +144,27 @@ def replenishment_plan_make(
     end = today - dt.timedelta(days=1)
     start = end - dt.timedelta(days=HISTORY_WEEKS * 7 - 1)
     merchant_id = merchant.pk if merchant is not None else None
-    candidates = selectors.plan_candidates(warehouse_id=warehouse.pk, merchant_id=merchant_id)
-    total = len(candidates) + 2
-    report(0, total, "reading demand")
+    report(0, 1, "reading demand")
     demand = selectors.daily_demand(
         warehouse_id=warehouse.pk, start=start, end=end, merchant_id=merchant_id
     )
+    # Only what sold here or is on order can need a reorder; the rest is never read.
+    on_order = logistics_selectors.on_order_by_variant(warehouse_id=warehouse.pk)
+    candidates = selectors.plan_candidates(
+        warehouse_id=warehouse.pk,
+        merchant_id=merchant_id,
+        variant_ids=set(demand) | {v for v, units in on_order.items() if units > 0},
+    )
+    total = len(candidates) + 2
     room = selectors.warehouse_room(warehouse=warehouse)
     level = float(service_level)
     rows, items = [], []
     for done, candidate in enumerate(candidates, start=1):
         history = demand.get(candidate.variant_id)
+        if history is None and candidate.on_order == 0:
+            if done % PROGRESS_EVERY == 0:
+                report(done, total, "forecasting")
+            continue  # never sold here and nothing coming: nothing to plan
         forecast = fc.forecast_demand(
             history or [0.0] * (HISTORY_WEEKS * 7), last_weekday=end.weekday(), weeks=HISTORY_WEEKS
         )
