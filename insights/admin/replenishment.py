@@ -29,6 +29,15 @@ from logistics.models import Warehouse
 from ..models import InsightJob, JobKind, JobStatus, ReplenishmentPlan
 from ..services import replenishment as services
 
+# What the worker is doing (InsightJob.step, written by the planning service), as people read it.
+STEP_TEXT = {
+    "reading demand": _("Reading what sold"),
+    "forecasting": _("Forecasting demand"),
+    "solving": _("Choosing the quantities"),
+    "saving": _("Saving the plan"),
+    "done": _("Done"),
+}
+
 # How many lines a plan's page lists (those that order, most first); the command lists all.
 LINES_SHOWN = 300
 CHART_LINES = 12
@@ -231,6 +240,8 @@ class ReplenishmentPlanAdmin(MerchantScopedAdmin, admin.ModelAdmin):
             .order_by("-created_at", "-id")[:10]
         )
         running = any(job.status in (JobStatus.QUEUED, JobStatus.RUNNING) for job in jobs)
+        for job in jobs:
+            job.step_text = STEP_TEXT.get(job.step, "") if job.status == JobStatus.RUNNING else ""
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -374,3 +374,21 @@ def test_the_command_answers_bad_input_with_a_message(args, message):
     StockFactory(warehouse=WarehouseFactory(code="main"))
     with pytest.raises(CommandError, match=message):
         call_command("plan_replenishment", *args, stdout=StringIO())
+
+
+def test_the_planning_page_shows_a_running_computation_and_what_it_is_doing(client, merchant_a):
+    from insights.jobs import job_progress, job_started
+    from insights.models import JobKind
+
+    staff = StaffFactory(merchant=merchant_a)
+    job = InsightJob.objects.create(
+        kind=JobKind.REPLENISHMENT, merchant=merchant_a, params={"warehouse": "main"}
+    )
+    job_started(job.pk, total=10)
+    job_progress(job.pk, done=4, step="forecasting")
+    client.force_login(staff)
+
+    page = client.get(PLANNING).content.decode()
+
+    assert 'value="40"' in page and "Forecasting demand" in page
+    assert 'http-equiv="refresh"' in page
