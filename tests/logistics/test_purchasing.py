@@ -167,3 +167,32 @@ def test_the_stock_list_shows_what_is_on_order_for_each_row(client, merchant_a):
 
     on_order = {s.pk: s.units_on_order for s in listing.context["cl"].result_list}
     assert on_order == {row.pk: 9, other_place.pk: 0}
+
+
+def test_the_purchase_order_list_runs_a_fixed_number_of_queries(
+    client, merchant_a, django_assert_max_num_queries
+):
+    for _ in range(5):
+        order_of(merchant_a, VariantFactory(product__merchant=merchant_a))
+    client.force_login(StaffFactory(merchant=merchant_a))
+    with django_assert_max_num_queries(20):
+        assert client.get("/admin/logistics/purchaseorder/").status_code == 200
+
+
+def test_merchant_staff_set_supply_terms_of_their_own_variants_only(client, merchant_a, merchant_b):
+    from logistics.models import SupplyTerms
+
+    own = VariantFactory(product__merchant=merchant_a)
+    theirs = VariantFactory(product__merchant=merchant_b)
+    SupplyTerms.objects.create(variant=theirs, unit_cost=Decimal("3.00"))
+    client.force_login(StaffFactory(merchant=merchant_a))
+    form = {"unit_cost": "12.00", "lead_time_days": "9", "case_pack": "6"}
+
+    refused = client.post("/admin/logistics/supplyterms/add/", {**form, "variant": theirs.pk})
+    client.post("/admin/logistics/supplyterms/add/", {**form, "variant": own.pk})
+
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    terms = SupplyTerms.objects.get(variant=own)
+    assert (terms.unit_cost, terms.lead_time_days, terms.case_pack) == (Decimal("12.00"), 9, 6)
+    listing = client.get("/admin/logistics/supplyterms/")
+    assert [t.variant_id for t in listing.context["cl"].result_list] == [own.pk]
