@@ -46,6 +46,14 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "support.faqentry": ("view", "add", "change", "delete"),
     # Insights: the computations run for their merchant (segments, replenishment plans ...).
     "insights.insightjob": ("view",),
+    # Replenishment (insights/replenishment): their variants' supply terms, the purchase orders
+    # their plans make (moved by admin actions: "change"), and the plans themselves.
+    "logistics.supplyterms": ("view", "add", "change", "delete"),
+    "logistics.purchaseorder": ("view", "change"),
+    "logistics.purchaseorderline": ("view",),
+    "logistics.purchaseorderevent": ("view",),
+    "insights.replenishmentplan": ("view", "add", "change"),
+    "insights.replenishmentline": ("view",),
 }
 
 

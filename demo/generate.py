@@ -82,6 +82,7 @@ from recommendations.services.sales import product_sales_counts_refresh
 from . import behaviour, images, vocabulary
 from .bulk import TableWriter, can_copy, next_id, purge, reset_sequences, truncate
 from .delivery import delivery_setup
+from .replenishment import replenishment_setup
 from .shipments import DemoLine, DemoShipments
 
 logger = logging.getLogger(__name__)
@@ -221,6 +222,8 @@ def demo_seed(*, options: SeedOptions, report: Callable[[str], None] | None = No
             _pictures(run)
         with run.stage("history"):
             _history(run)
+        with run.stage("replenishment"):
+            replenishment_setup(run)
         with run.stage("stats", atomic=False):
             _finish(run)
     run.result.seconds = time.perf_counter() - started

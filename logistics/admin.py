@@ -124,7 +124,15 @@ def stock_form_save(request, form: StockForm, *, variant: ProductVariant | None 
 
 @admin.register(Warehouse)
 class WarehouseAdmin(SuperuserWritesAdmin, admin.ModelAdmin):
-    list_display = ("code", "name", "province", "city", "low_stock_threshold", "is_active")
+    list_display = (
+        "code",
+        "name",
+        "province",
+        "city",
+        "low_stock_threshold",
+        "capacity_units",
+        "is_active",
+    )
     list_filter = ("is_active", "province")
     search_fields = ("code", "name", "city")
 
@@ -260,6 +268,7 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         "quantity",
         "allocated",
         "available",
+        "on_order",
         "threshold",
         "transfer_link",
     )
@@ -280,6 +289,14 @@ class StockAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     )
     readonly_fields = ("allocated", "available", "low_stock_since", "history")
     inlines = (AllocationInline,)
+
+    def get_queryset(self, request):
+        return selectors.with_units_on_order(super().get_queryset(request))
+
+    @admin.display(description=_("on order"), ordering="units_on_order")
+    def on_order(self, obj: Stock) -> int:
+        """Units of open purchase orders due at this row's warehouse (expected receipts)."""
+        return getattr(obj, "units_on_order", 0)
 
     def get_inlines(self, request, obj):
         # A new stock row has no allocations; and the add form then posts no inline data.
@@ -460,4 +477,4 @@ admin.site.register(ProductVariant, ProductVariantStockAdmin)
 # Delivery methods, zones, rates and non-working days; delivery route plans: their own modules,
 # registered on import.
 # Carriers: shared reference data.
-from . import admin_carriers, admin_rates, admin_routes  # noqa: E402, F401
+from . import admin_carriers, admin_purchasing, admin_rates, admin_routes  # noqa: E402, F401

@@ -40,3 +40,10 @@ def lock_shipments(shipment_ids: Iterable[int]) -> list[Shipment]:
         .filter(pk__in=sorted(set(shipment_ids)))
         .order_by("pk")
     )
+
+
+def lock_purchase_order(order_id: int):
+    """Lock one purchase order (before the stock rows its receipt changes)."""
+    from .models import PurchaseOrder
+
+    return PurchaseOrder.objects.select_for_update(of=("self",)).get(pk=order_id)

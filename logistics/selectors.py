@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from . import quoting
 from .models import (
     Allocation,
     NonWorkingDay,
+    PurchaseOrderLine,
     Shipment,
     ShipmentLine,
     ShipmentStatus,
@@ -29,6 +30,7 @@ from .models import (
     Stock,
     Warehouse,
 )
+from .transitions import PURCHASE_ORDER_OPEN
 
 ZERO = Decimal("0.00")
 
@@ -354,3 +356,44 @@ def shipments_holding_lines(*, shipment_ids: Iterable[int], line_ids: Iterable[i
             ).values_list("shipment_id", flat=True)
         )
     )
+
+
+# --- Purchasing: the expected receipts ---------------------------------------------------------
+
+
+def on_order_by_variant(*, warehouse_id: int, variant_ids: Iterable[int] | None = None) -> dict:
+    """Units ordered from suppliers for this warehouse and not received yet, by variant: the
+    lines of its draft and ordered purchase orders."""
+    lines = PurchaseOrderLine.objects.filter(
+        order__warehouse_id=warehouse_id, order__status__in=PURCHASE_ORDER_OPEN
+    )
+    if variant_ids is not None:
+        lines = lines.filter(variant_id__in=list(variant_ids))
+    return dict(
+        lines.values("variant_id")
+        .annotate(units=Sum(F("quantity") - F("received_quantity")))
+        .values_list("variant_id", "units")
+    )
+
+
+def warehouse_units(*, warehouse_id: int) -> tuple[int, int]:
+    """(units on hand, units on order) in a warehouse, all merchants together: what fills its
+    capacity."""
+    on_hand = Stock.objects.filter(warehouse_id=warehouse_id).aggregate(n=Sum("quantity"))["n"]
+    return int(on_hand or 0), sum(on_order_by_variant(warehouse_id=warehouse_id).values())
+
+
+def with_units_on_order(stock_rows):
+    """Stock rows annotated with `units_on_order`: what open purchase orders bring to the row's
+    warehouse of its variant (one subquery, whatever the number of rows)."""
+    open_lines = (
+        PurchaseOrderLine.objects.filter(
+            order__warehouse_id=OuterRef("warehouse_id"),
+            variant_id=OuterRef("variant_id"),
+            order__status__in=PURCHASE_ORDER_OPEN,
+        )
+        .values("variant_id")
+        .annotate(units=Sum(F("quantity") - F("received_quantity")))
+        .values("units")
+    )
+    return stock_rows.annotate(units_on_order=Coalesce(Subquery(open_lines), 0))

@@ -22,3 +22,15 @@ LEFT_WAREHOUSE = frozenset({S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.EXCEP
 FINAL = frozenset({S.DELIVERED, S.CANCELLED})
 # Left the warehouse and not yet delivered: what carriers still report on.
 ON_THE_WAY = LEFT_WAREHOUSE - {S.DELIVERED}
+
+# Purchase orders (services.purchasing.purchase_order_move): received and cancelled are final.
+from .models import PurchaseOrderStatus as P  # noqa: E402
+
+PURCHASE_ORDER_ALLOWED: dict[str, frozenset[str]] = {
+    P.DRAFT: frozenset({P.ORDERED, P.CANCELLED}),
+    P.ORDERED: frozenset({P.RECEIVED, P.CANCELLED}),
+    P.RECEIVED: frozenset(),
+    P.CANCELLED: frozenset(),
+}
+# Whose lines are still to arrive: the expected receipts.
+PURCHASE_ORDER_OPEN = frozenset({P.DRAFT, P.ORDERED})

@@ -1,7 +1,16 @@
 """The logistics tables, one module a subject: stock and its movements (stock.py), delivery
 methods, zones and rates (rates.py), shipments and their tracking events (shipments.py), delivery
-route plans (routes.py)."""
+route plans (routes.py), supply terms and purchase orders (purchasing.py)."""
 
+from .purchasing import (
+    DEFAULT_LEAD_TIME_DAYS,
+    PurchaseOrder,
+    PurchaseOrderEvent,
+    PurchaseOrderEventType,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    SupplyTerms,
+)
 from .rates import MethodKind, NonWorkingDay, ShippingMethod, ShippingRate, ShippingZone
 from .routes import RoutePlan, RoutePlanStatus, RouteStop, RouteVehicle, UnservedReason
 from .shipments import (
@@ -21,10 +30,16 @@ from .stock import (
 )
 
 __all__ = [
+    "DEFAULT_LEAD_TIME_DAYS",
     "Allocation",
     "Carrier",
     "MethodKind",
     "NonWorkingDay",
+    "PurchaseOrder",
+    "PurchaseOrderEvent",
+    "PurchaseOrderEventType",
+    "PurchaseOrderLine",
+    "PurchaseOrderStatus",
     "RoutePlan",
     "RoutePlanStatus",
     "RouteStop",
@@ -40,6 +55,7 @@ __all__ = [
     "Stock",
     "StockMovement",
     "StockMovementKind",
+    "SupplyTerms",
     "UnservedReason",
     "Warehouse",
 ]

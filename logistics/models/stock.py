@@ -39,6 +39,15 @@ class Warehouse(TimeStampedModel):
         help_text=_("Orders placed after this time are taken the next working day."),
     )
     works_weekends = models.BooleanField(_("works weekends"), default=True)
+    capacity_units = models.PositiveIntegerField(
+        _("capacity (units)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many units the warehouse holds at most, for replenishment plans. Leave empty "
+            "for no limit."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

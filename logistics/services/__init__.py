@@ -1,12 +1,21 @@
 """The logistics services, the only writers of its tables: stock and its movements (stock.py),
 low-stock thresholds and their alerts (low_stock.py), shipments and their events (shipments.py),
-delivery route plans (routes.py). Callers import the package: `from logistics import services`."""
+delivery route plans (routes.py), purchase orders (purchasing.py). Callers import the package:
+`from logistics import services`."""
 
 from .low_stock import (
     low_stock_alert_claim,
     low_stock_alert_release,
     low_stock_flag,
     stock_threshold_set,
+)
+from .purchasing import (
+    PurchaseLine,
+    PurchaseOrderError,
+    purchase_order_cancel,
+    purchase_order_create,
+    purchase_order_place,
+    purchase_order_receive,
 )
 from .routes import RoutePlanError, route_plan_confirm, route_plan_create
 from .shipments import (
@@ -50,6 +59,8 @@ __all__ = [
     "LinePlan",
     "LineRequest",
     "Move",
+    "PurchaseLine",
+    "PurchaseOrderError",
     "Restocked",
     "ReturnedUnits",
     "RoutePlanError",
@@ -62,6 +73,10 @@ __all__ = [
     "low_stock_alert_release",
     "low_stock_flag",
     "new_shipment_number",
+    "purchase_order_cancel",
+    "purchase_order_create",
+    "purchase_order_place",
+    "purchase_order_receive",
     "route_plan_confirm",
     "route_plan_create",
     "shipment_cancel",

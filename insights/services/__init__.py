@@ -1,0 +1,1 @@
+"""Writes of insights, one module per area."""
