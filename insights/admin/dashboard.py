@@ -133,7 +133,7 @@ def dashboard_context(request) -> dict:
     return {
         "shown": True,
         "data": data,
-        "messages": messages,
+        "notices": messages,
         "operator": operator,
         "merchants": merchants,
         "merchant_id": merchant_id,
