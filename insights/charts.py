@@ -10,6 +10,7 @@ and <desc> for screen readers.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -145,6 +146,11 @@ def over_time(
         include_x_axis=True,
     )
     chart.x_labels = list(x_labels)
+    if not money:
+        # Counts: whole numbers on the axis (pygal would write 0.2, 0.4 ... as "0", "0", ...).
+        top = max([*current, *previous, 1])
+        step = max(1, math.ceil(top / 5))
+        chart.config.y_labels = list(range(0, top + step, step))
     chart.add(_("This period"), [float(v) for v in current])
     chart.add(_("Previous period"), [float(v) for v in previous])
     description = _("This period: %(now)s. Previous period: %(before)s.") % {

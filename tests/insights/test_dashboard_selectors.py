@@ -1,6 +1,7 @@
 """The dashboard's tiles (insights.selectors.dashboard) against hand-built orders: a merchant
 counts only its own lines, sums are Decimal, each period is compared with the one before."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -328,3 +329,17 @@ def test_the_live_recommender_metrics(week):
     assert live["ndcg"] == 0.3
     assert live["lift"] == pytest.approx(3.0)
     assert live["coverage"] == 0.4
+
+
+def test_a_count_chart_labels_its_axis_with_whole_numbers():
+    from insights import charts
+
+    svg = charts.over_time(
+        title="Orders", x_labels=["a", "b", "c"], current=[1, 0, 1], previous=[0, 0, 0], money=False
+    )
+
+    labels = re.findall(
+        r'<text[^>]*class="[^"]*"[^>]*>([^<]*)</text>', svg.split('class="axis y')[1]
+    )
+    numbers = [label for label in labels if label.strip().isdigit()]
+    assert numbers == sorted(set(numbers), key=int)
