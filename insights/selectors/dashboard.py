@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Max, Q, Sum
+from django.db.models import Avg, Count, F, Max, Q, Sum, Window
 from django.db.models.functions import Trunc
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -378,9 +378,18 @@ def low_stock_rows(merchant_id: int | None, limit: int = LOW_STOCK_SHOWN) -> dic
     rows = Stock.objects.all()
     if merchant_id is not None:
         rows = rows.filter(variant__product__merchant_id=merchant_id)
-    rows = low_stock(rows)
-    shown = list(rows.select_related("variant__product", "warehouse")[:limit])
-    count = len(shown) if len(shown) < limit else rows.count()
+    # One pass over the low rows for both the lowest and how many there are (a window count on
+    # narrow rows; joining the products' columns before the sort would cost more), then the
+    # shown rows with what the list prints.
+    top = list(
+        low_stock(rows).annotate(low_rows=Window(Count("id"))).values_list("pk", "low_rows")[:limit]
+    )
+    count = top[0][1] if top else 0
+    shown = list(
+        low_stock(Stock.objects.filter(pk__in=[pk for pk, _count in top])).select_related(
+            "variant__product", "warehouse"
+        )
+    )
     return {"rows": shown, "count": count, "more": count - len(shown)}
 
 
