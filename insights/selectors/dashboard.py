@@ -37,6 +37,8 @@ from catalog.models import Category, Review
 from logistics.models import Stock
 from logistics.selectors import low_stock
 from orders.models import SOLD_STATUSES, Order, OrderChannel, OrderLine, OrderStatus
+from orders.selectors import orders_by_channel_for_staff
+from orders.templatetags.orders_admin import ORDERS_BY_CHANNEL_DAYS
 from payments.models import Refund, RefundLine, RefundStatus
 from recommendations.models import ModelVersion
 from support.models import Conversation
@@ -393,6 +395,27 @@ def low_stock_rows(merchant_id: int | None, limit: int = LOW_STOCK_SHOWN) -> dic
     return {"rows": shown, "count": count, "more": count - len(shown)}
 
 
+@dataclass(frozen=True)
+class _Viewer:
+    """Who the shop-wide selectors that take a staff user should scope to: the operator (no
+    merchant) or one merchant's staff (accounts.admin_scoping reads just these)."""
+
+    merchant_id: int | None
+    is_active: bool = True
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.merchant_id is None
+
+
+def channels_last_days(merchant_id: int | None) -> dict:
+    """The admin index's orders-by-channel table (orders' own selector and template), for the
+    merchant (None: the whole shop), so that it is cached with the rest."""
+    since = timezone.now() - timedelta(days=ORDERS_BY_CHANNEL_DAYS)
+    rows = orders_by_channel_for_staff(user=_Viewer(merchant_id), since=since)
+    return {"rows": rows, "days": ORDERS_BY_CHANNEL_DAYS}
+
+
 def reviews(merchant_id: int | None, period: Period) -> dict:
     """Published reviews of the merchant's products written in the period and the one before,
     and their average rating. One query."""
@@ -463,6 +486,7 @@ def figures(merchant_id: int | None, period: Period) -> dict:
         "top_products": top_products(merchant_id, period),
         "top_categories": top_categories(merchant_id, period),
         "low_stock": low_stock_rows(merchant_id),
+        "channels_last_days": channels_last_days(merchant_id),
         "reviews": reviews(merchant_id, period),
         "support_waiting": support_waiting(merchant_id),
         "recommender": recommender(),

@@ -229,3 +229,17 @@ def test_the_dashboard_is_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         index(client)
+
+
+def test_the_channel_table_of_the_last_30_days_counts_only_the_merchants_lines(
+    client, staff_a, sales
+):
+    client.force_login(staff_a)
+
+    html = index(client)
+    block = html[html.index('id="orders-by-channel"') :]
+    block = block[: block.index("</div>")]
+
+    assert "123.45" in block
+    assert "987.65" not in block
+    assert "1111.10" not in block
