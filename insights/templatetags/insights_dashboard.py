@@ -23,7 +23,7 @@ def insights_dashboard_shown(context) -> bool:
 
 
 @register.inclusion_tag("admin/insights/_change.html")
-def change_badge(value, points: bool = False) -> dict:
+def change_badge(value, points: bool = False, lower_is_better: bool = False) -> dict:
     """+12% / -3% (a rate: +1.5 pt) against the previous period; nothing to compare: a dash."""
     if value is None:
         return {"known": False}
@@ -32,7 +32,11 @@ def change_badge(value, points: bool = False) -> dict:
     else:
         text = f"{value * 100:+.0f}%"
     direction = "up" if value > 0 else "down" if value < 0 else "flat"
-    return {"known": True, "text": text, "direction": direction}
+    # The colour says good (green) or bad (red): for a refund rate, going down is good.
+    tone = {"up": "good", "down": "bad", "flat": "flat"}[direction]
+    if lower_is_better and direction != "flat":
+        tone = "bad" if direction == "up" else "good"
+    return {"known": True, "text": text, "direction": direction, "tone": tone}
 
 
 @register.filter

@@ -13,7 +13,7 @@ from insights.selectors import dashboard as tiles
 from orders.models import OrderStatus
 from tests.accounts.factories import StaffFactory, UserFactory
 
-from .dashboard_givens import line, order
+from .dashboard_givens import line, order, refund
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_an_unknown_period_says_so_and_shows_the_week(client, staff_a, sales):
     html = index(client, "?period=year")
 
     assert "There is no period &quot;year&quot;; showing the last 7 days." in html
-    assert 'value="week" checked' in html
+    assert 'href="?period=week" aria-current="page"' in html
 
 
 def test_each_period_renders_with_its_comparison(client, staff_a, merchant_a):
@@ -119,6 +119,29 @@ def test_each_period_renders_with_its_comparison(client, staff_a, merchant_a):
     assert "¥40.00" in revenue
     assert "+300%" in revenue
     assert "¥10.00" in revenue
+
+
+def test_the_period_links_keep_the_operators_merchant(client, operator, merchant_b):
+    client.force_login(operator)
+
+    html = index(client, f"?merchant={merchant_b.pk}&period=month")
+
+    assert f'href="?period=day&amp;merchant={merchant_b.pk}"' in html
+    assert f'href="?period=month&amp;merchant={merchant_b.pk}" aria-current="page"' in html
+    assert '<input type="hidden" name="period" value="month">' in html
+
+
+def test_a_falling_refund_rate_is_good_news(client, staff_a, merchant_a):
+    week = tiles.period_for("week")
+    earlier = order(line(merchant_a, "100.00"), at=week.previous + timedelta(hours=1))
+    order(line(merchant_a, "100.00"), at=week.start + timedelta(hours=1))
+    refund(earlier, "50.00", merchant=merchant_a, at=week.previous + timedelta(hours=2))
+    client.force_login(staff_a)
+
+    refund_tile = tile(index(client), "refund-rate")
+
+    assert "-50.0 pt" in refund_tile
+    assert "dash-down dash-good" in refund_tile
 
 
 def test_staff_without_a_merchant_get_no_dashboard(client):
