@@ -107,8 +107,14 @@ def _choose(request) -> tuple[str, int | None, list[str]]:
         return period_key, user.merchant_id, messages
     if asked in ("", "all"):
         return period_key, None, messages
-    if asked.isdigit() and Merchant.objects.filter(pk=int(asked)).exists():
-        return period_key, int(asked), messages
+    try:
+        merchant_id = int(asked)
+    except ValueError:
+        merchant_id = None
+    if merchant_id is not None and not 0 < merchant_id < 2**63:  # a key the database can hold
+        merchant_id = None
+    if merchant_id is not None and Merchant.objects.filter(pk=merchant_id).exists():
+        return period_key, merchant_id, messages
     messages.append(
         _('There is no merchant "%(value)s"; showing the whole shop.') % {"value": asked}
     )

@@ -88,7 +88,7 @@ def test_the_operator_sees_the_whole_shop_and_picks_a_merchant(
     assert "Dashboard: Bravo" in bravo
 
 
-@pytest.mark.parametrize("asked", ["999999", "bravo", "-1"])
+@pytest.mark.parametrize("asked", ["999999", "bravo", "-1", "²", "1e3", "9" * 30])
 def test_an_unknown_merchant_says_so_and_shows_the_whole_shop(client, operator, sales, asked):
     client.force_login(operator)
 
