@@ -1,1 +1,1 @@
-"""Reads of insights, one module per area."""
+"""Reads of the insights pages, one module per area."""

@@ -158,6 +158,9 @@ else:
     }
 # Storefront fragment caching (see catalog/caching.py). Off by setting STOREFRONT_CACHE_SECONDS=0.
 STOREFRONT_CACHE_SECONDS = env.int("STOREFRONT_CACHE_SECONDS", default=300)
+# The staff dashboard's figures (insights/selectors/dashboard.py), cached per merchant, period and
+# language for this long; 0 computes them on every request.
+INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=60)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
