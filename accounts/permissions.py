@@ -46,6 +46,11 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "support.faqentry": ("view", "add", "change", "delete"),
     # Insights: the computations run for their merchant (segments, replenishment plans ...).
     "insights.insightjob": ("view",),
+    # Insights, customers and segments (seg): their customers' profiles and segment tables,
+    # computed by insights.segments, read and exported, never edited.
+    "insights.customerprofile": ("view",),
+    "insights.segmentrun": ("view",),
+    "insights.segmentsnapshot": ("view",),
 }
 
 
