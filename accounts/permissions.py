@@ -49,7 +49,6 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Insights, customers and segments (seg): their customers' profiles and segment tables,
     # computed by insights.segments, read and exported, never edited.
     "insights.customerprofile": ("view",),
-    "insights.segmentrun": ("view",),
     "insights.segmentsnapshot": ("view",),
 }
 

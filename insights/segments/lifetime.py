@@ -18,6 +18,8 @@ why; callers keep the RFM results and show the sentence.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -29,6 +31,8 @@ import numpy as np
 MIN_CUSTOMERS = 20
 MIN_REPEAT_BUYERS = 10
 PENALIZER = 0.001
+PENALIZERS = (0.001, 0.01, 0.1)
+WEEK = 7.0
 
 
 class LifetimeModelError(Exception):
@@ -119,24 +123,35 @@ def _check(summary: Summary) -> None:
 
 
 def fit(summary: Summary) -> LifetimeModel:
-    """BG/NBD on every customer, Gamma-Gamma on the repeat buyers with a positive value."""
+    """BG/NBD on every customer, Gamma-Gamma on the repeat buyers with a positive value. Fitted in
+    weeks (better conditioned than days); a fit that does not converge is retried with a
+    stronger penalizer before giving up."""
     from lifetimes import BetaGeoFitter, GammaGammaFitter
     from lifetimes.utils import ConvergenceError
 
     _check(summary)
-    bgf = BetaGeoFitter(penalizer_coef=PENALIZER)
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            bgf.fit(summary.frequency, summary.recency, summary.T)
-    except (ConvergenceError, ValueError, FloatingPointError, np.linalg.LinAlgError) as error:
+    bgf = None
+    for penalizer in PENALIZERS:
+        candidate = BetaGeoFitter(penalizer_coef=penalizer)
+        try:
+            # lifetimes prints the optimiser's state when it fails: not for our output.
+            with (
+                warnings.catch_warnings(),
+                np.errstate(all="ignore"),
+                contextlib.redirect_stdout(io.StringIO()),
+            ):
+                warnings.simplefilter("ignore")
+                candidate.fit(summary.frequency, summary.recency / WEEK, summary.T / WEEK)
+        except (ConvergenceError, ValueError, FloatingPointError, np.linalg.LinAlgError):
+            continue
+        params = np.asarray(list(candidate.params_.values), dtype=float)
+        if np.all(np.isfinite(params)) and np.all(params > 0):
+            bgf = candidate
+            break
+    if bgf is None:
         raise LifetimeModelError(
-            "no_convergence", f"The purchase model (BG/NBD) did not converge: {error}"
-        ) from None
-    params = np.asarray(list(bgf.params_.values), dtype=float)
-    if not np.all(np.isfinite(params)) or np.any(params <= 0):
-        raise LifetimeModelError(
-            "bad_parameters", "The purchase model (BG/NBD) found no sensible parameters."
+            "no_convergence",
+            "The purchase model (BG/NBD) did not converge, even with a stronger penalizer.",
         )
 
     ggf, value_message = None, ""
@@ -146,7 +161,11 @@ def fit(summary: Summary) -> LifetimeModel:
     else:
         candidate = GammaGammaFitter(penalizer_coef=PENALIZER)
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
+            with (
+                warnings.catch_warnings(),
+                np.errstate(all="ignore"),
+                contextlib.redirect_stdout(io.StringIO()),
+            ):
                 warnings.simplefilter("ignore")
                 candidate.fit(summary.frequency[repeat], summary.monetary[repeat])
             values = np.asarray(list(candidate.params_.values), dtype=float)
@@ -157,6 +176,29 @@ def fit(summary: Summary) -> LifetimeModel:
         except (ConvergenceError, ValueError, FloatingPointError) as error:
             value_message = f"The value model (Gamma-Gamma) did not converge: {error}"
     return LifetimeModel(bgf=bgf, ggf=ggf, value_message=value_message)
+
+
+def expected_purchases(bgf, days: float, summary: Summary) -> np.ndarray:
+    """Each customer's expected purchases in the next `days`. lifetimes takes the log of a
+    hypergeometric term that is negative when a + b < 1 for customers without a repeat purchase
+    (NaN); those are computed here without the log (the same formula, Fader et al. 2005)."""
+    from scipy.special import hyp2f1
+
+    t = days / WEEK
+    x, recency, age = summary.frequency, summary.recency / WEEK, summary.T / WEEK
+    expected = np.asarray(
+        bgf.conditional_expected_number_of_purchases_up_to_time(t, x, recency, age), dtype=float
+    )
+    broken = ~np.isfinite(expected)
+    if broken.any():
+        r, alpha, a, b = (float(bgf.params_[name]) for name in ("r", "alpha", "a", "b"))
+        x, recency, age = x[broken], recency[broken], age[broken]
+        ratio = (alpha + age) / (alpha + age + t)
+        first = (a + b + x - 1) / (a - 1)
+        second = 1 - ratio ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + age + t))
+        third = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + age) / (alpha + recency)) ** (r + x)
+        expected[broken] = first * second / third
+    return expected
 
 
 @dataclass
@@ -170,14 +212,11 @@ class Prediction:
 def predict(model: LifetimeModel, summary: Summary, *, horizon_days: int = 90) -> Prediction:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        purchases = np.asarray(
-            model.bgf.conditional_expected_number_of_purchases_up_to_time(
-                horizon_days, summary.frequency, summary.recency, summary.T
-            ),
-            dtype=float,
-        )
+        purchases = expected_purchases(model.bgf, horizon_days, summary)
         alive = np.asarray(
-            model.bgf.conditional_probability_alive(summary.frequency, summary.recency, summary.T),
+            model.bgf.conditional_probability_alive(
+                summary.frequency, summary.recency / WEEK, summary.T / WEEK
+            ),
             dtype=float,
         )
         value = None
@@ -227,12 +266,7 @@ def holdout_evaluation(
     model = fit(summary)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        predicted = np.asarray(
-            model.bgf.conditional_expected_number_of_purchases_up_to_time(
-                holdout_days, summary.frequency, summary.recency, summary.T
-            ),
-            dtype=float,
-        )
+        predicted = expected_purchases(model.bgf, holdout_days, summary)
     predicted = np.nan_to_num(predicted, nan=0.0, posinf=0.0, neginf=0.0)
     actual = np.asarray(
         [

@@ -152,6 +152,20 @@ def _rows(lines: list[str], fmt: str) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, row
 
 
+def _is_data(date_text: str, amount_text: str, date_format: str | None) -> bool:
+    """Whether a first row without known column names is data rather than an unknown header."""
+    try:
+        _parse_date(date_text, date_format, 1)
+        return True
+    except PurchaseLogError:
+        pass
+    try:
+        _parse_amount(amount_text, 1)
+        return True
+    except PurchaseLogError:
+        return False
+
+
 def _looks_like_header(row: list[str]) -> bool:
     names = {*CUSTOMER_NAMES, *DATE_NAMES, *AMOUNT_NAMES}
     return any(_normal(cell) in names for cell in row)
@@ -188,6 +202,12 @@ def read_purchases(
                 line=number,
             )
         customer_at, date_at, amount_at = 0, 1, len(row) - 1
+        if not _is_data(row[date_at], row[amount_at], date_format):
+            raise PurchaseLogError(
+                f"no column for the customer, date and amount among {', '.join(row)}: name "
+                f"them (--customer-column, --date-column, --amount-column)",
+                line=number,
+            )
 
         def with_first():
             yield number, row
