@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
+from pygal.style import Style
 
 from accounts.admin import ShopUserAdmin
 from accounts.admin_scoping import MerchantScopedAdmin, sees_every_merchant
@@ -172,25 +173,44 @@ class _ReadOnly:
         return False
 
 
+# The chart's look. pygal would write it as an inline <style>, which the site's CSP blocks, so
+# the same rules, generated from this style by pygal, are in static/css/admin_insights_segments.css
+# (regenerate them there if this changes: the label widths pygal lays out depend on the sizes).
+CHART_STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#333",
+    foreground_strong="#333",
+    foreground_subtle="#999",
+    opacity=".85",
+    opacity_hover=".95",
+    colors=("#417690", "#e0a030"),
+    font_family="sans-serif",
+    label_font_size=14,
+    major_label_font_size=14,
+    legend_font_size=15,
+    title_font_size=16,
+    value_font_size=12,
+    tooltip_font_size=12,
+)
+
+
 def _chart(lines) -> str:
-    """Each segment's share of customers and of revenue, as an inline SVG: no script, and no
-    inline style either (the site's CSP forbids it; the look is in admin_insights_segments.css).
-    pygal escapes the labels it writes."""
+    """Each segment's share of customers and of revenue, as an inline SVG without script or
+    style. pygal escapes the labels it writes."""
     chart = pygal.HorizontalBar(
+        style=CHART_STYLE,
         js=[],
         disable_xml_declaration=True,
         explicit_size=False,
-        width=640,
-        height=420,
-        show_legend=True,
+        width=460,
+        height=520,
         legend_at_bottom=True,
         legend_at_bottom_columns=2,
         value_formatter=lambda value: f"{value:.0f}%",
-        print_values=False,
-        margin=8,
-        truncate_label=22,
+        margin=6,
+        truncate_label=24,
     )
-    chart.title = _("Share of customers and of revenue per segment")
     shown = list(reversed(lines))  # pygal draws the first label at the bottom
     chart.x_labels = [line.label for line in shown]
     revenue = sum((line.revenue for line in lines), Decimal(0))
@@ -225,7 +245,7 @@ class CustomerProfileAdmin(MerchantScopedAdmin, _ReadOnly, ExportMixin, admin.Mo
     list_select_related = ("user", "merchant")
     search_fields = ("user__email",)
     search_help_text = gettext_lazy("Search by email.")
-    change_list_template = "admin/insights/customerprofile/change_list.html"
+    import_export_change_list_template = "admin/insights/customerprofile/change_list.html"
     fieldsets = (
         (None, {"fields": ("email", "merchant", "segment", "computed_at")}),
         (
@@ -268,6 +288,10 @@ class CustomerProfileAdmin(MerchantScopedAdmin, _ReadOnly, ExportMixin, admin.Mo
     @admin.display(description=gettext_lazy("email"), ordering="user__email")
     def email(self, profile):
         return profile.user.email
+
+    @admin.display(description=gettext_lazy("merchant"), ordering="merchant__name")
+    def merchant(self, profile):
+        return profile.merchant.name if profile.merchant_id else _("whole shop")
 
     @admin.display(description=gettext_lazy("R-F-M"))
     def rfm(self, profile):
@@ -391,7 +415,7 @@ class SegmentSnapshotAdmin(MerchantScopedAdmin, _ReadOnly, ExportMixin, admin.Mo
     )
     list_filter = ("segment", "run__merchant")
     list_select_related = ("run", "run__merchant")
-    change_list_template = "admin/insights/segmentsnapshot/change_list.html"
+    import_export_change_list_template = "admin/insights/segmentsnapshot/change_list.html"
 
     @admin.display(description=gettext_lazy("computed at"), ordering="run__computed_at")
     def computed_at(self, snapshot):

@@ -159,22 +159,25 @@ def fit(summary: Summary) -> LifetimeModel:
     if int(repeat.sum()) < MIN_REPEAT_BUYERS:
         value_message = "Too few repeat buyers with a positive amount for the value model."
     else:
-        candidate = GammaGammaFitter(penalizer_coef=PENALIZER)
-        try:
-            with (
-                warnings.catch_warnings(),
-                np.errstate(all="ignore"),
-                contextlib.redirect_stdout(io.StringIO()),
-            ):
-                warnings.simplefilter("ignore")
-                candidate.fit(summary.frequency[repeat], summary.monetary[repeat])
+        value_message = "The value model (Gamma-Gamma) did not converge."
+        for penalizer in PENALIZERS:
+            candidate = GammaGammaFitter(penalizer_coef=penalizer)
+            try:
+                with (
+                    warnings.catch_warnings(),
+                    np.errstate(all="ignore"),
+                    contextlib.redirect_stdout(io.StringIO()),
+                ):
+                    warnings.simplefilter("ignore")
+                    candidate.fit(summary.frequency[repeat], summary.monetary[repeat])
+            except (ConvergenceError, ValueError, FloatingPointError):
+                continue
             values = np.asarray(list(candidate.params_.values), dtype=float)
+            # q > 1, or the expected spend per purchase is infinite.
             if np.all(np.isfinite(values)) and np.all(values > 0) and values[1] > 1:
-                ggf = candidate
-            else:
-                value_message = "The value model (Gamma-Gamma) found no sensible parameters."
-        except (ConvergenceError, ValueError, FloatingPointError) as error:
-            value_message = f"The value model (Gamma-Gamma) did not converge: {error}"
+                ggf, value_message = candidate, ""
+                break
+            value_message = "The value model (Gamma-Gamma) found no sensible parameters."
     return LifetimeModel(bgf=bgf, ggf=ggf, value_message=value_message)
 
 

@@ -130,6 +130,9 @@ def _save(
             "mae": round(h.mae, 4),
             "baseline_mae": round(h.baseline_mae, 4),
         }
+    if analysis.value_message:
+        # The purchase model stands, values are unknown (Gamma-Gamma): said on the run.
+        holdout["value_model"] = analysis.value_message
     with transaction.atomic():
         CustomerProfile.objects.filter(merchant_id=merchant_id).delete()
         CustomerProfile.objects.bulk_create(profiles, batch_size=BATCH)
