@@ -82,7 +82,19 @@ def _top_categories_text(profile: CustomerProfile) -> str:
 # --- exports ----------------------------------------------------------------------------------
 
 
-class CustomerProfileResource(resources.ModelResource):
+class _Resource(resources.ModelResource):
+    """Column headers are the fields' names as the admin shows them, in the reader's language."""
+
+    def get_export_headers(self, selected_fields=None):
+        names = {field.name: field.verbose_name for field in self._meta.model._meta.fields}
+        return [
+            str(names.get(field.column_name, field.column_name))
+            for field in self.get_export_fields(selected_fields)
+            if field
+        ]
+
+
+class CustomerProfileResource(_Resource):
     email = fields.Field(attribute="user__email", column_name=gettext_lazy("email"))
     merchant = fields.Field(attribute="merchant__slug", column_name=gettext_lazy("merchant"))
     segment = fields.Field(column_name=gettext_lazy("segment"))
@@ -112,9 +124,6 @@ class CustomerProfileResource(resources.ModelResource):
         )
         export_order = fields
 
-    def get_export_headers(self, selected_fields=None):
-        return [str(header) for header in super().get_export_headers(selected_fields)]
-
     def dehydrate_segment(self, profile):
         return str(profile.get_segment_display())
 
@@ -125,7 +134,7 @@ class CustomerProfileResource(resources.ModelResource):
         return _top_categories_text(profile)
 
 
-class SegmentSnapshotResource(resources.ModelResource):
+class SegmentSnapshotResource(_Resource):
     merchant = fields.Field(attribute="run__merchant__slug", column_name=gettext_lazy("merchant"))
     computed_at = fields.Field(
         attribute="run__computed_at", column_name=gettext_lazy("computed at")
@@ -147,9 +156,6 @@ class SegmentSnapshotResource(resources.ModelResource):
             "avg_monetary",
         )
         export_order = fields
-
-    def get_export_headers(self, selected_fields=None):
-        return [str(header) for header in super().get_export_headers(selected_fields)]
 
     def dehydrate_segment(self, snapshot):
         return str(snapshot.get_segment_display())
@@ -222,6 +228,7 @@ def _chart(lines) -> str:
     svg = chart.render(is_unicode=True)
     svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
     svg = re.sub(r"<script[^>]*>.*?</script>", "", svg, flags=re.S)
+    svg = re.sub(r'\sstyle="[^"]*"', "", svg)  # the tooltip's; the CSS hides it
     return mark_safe(svg)
 
 

@@ -8,11 +8,13 @@ one day are one purchase, as in the lifetime model). Per customer:
 - frequency: the number of purchases,
 - monetary: the total spent (a Decimal, the sum of the amounts it comes from).
 
-Scores 1-5 by quintiles, ties handled: a customer's score is 1 + floor(5 * b / n), where n is the
-number of customers and b the number of customers strictly *worse* on that measure (a longer
-recency, fewer purchases, less money). Customers with the same value always get the same score,
-and a value most customers share (one purchase, say) gets the lowest score, so having made only
-the usual single purchase is never rewarded. With n distinct values each score holds n/5 of them.
+Scores 1-5 by quintiles of the percent rank, ties handled: with n customers, and b of them
+strictly *worse* on that measure (a longer recency, fewer purchases, less money), the score is
+min(5, 1 + floor(5 * b / (n - 1))). Customers with the same value always get the same score, and
+a value most customers share (one purchase, say) gets the lowest score, so having made only the
+usual single purchase is never rewarded. With 10 distinct values each score holds two; the best
+customer always scores 5 and the worst 1, however few there are. A lone customer scores 3 (there
+is nobody to compare with).
 
 Segments, from R and FM = the half-up mean of F and M (``(F + M + 1) // 2``):
 
@@ -104,10 +106,13 @@ def segment_of(r_score: int, f_score: int, m_score: int) -> str:
 
 
 def quintile_scores(values: list, *, higher_is_better: bool = True) -> list[int]:
-    """1-5 per value: 1 + floor(5 * (number of values strictly worse) / n); ties share a score."""
+    """1-5 per value: min(5, 1 + floor(5 * worse / (n - 1))), where `worse` counts the values
+    strictly worse; ties share a score. A single value scores 3."""
     n = len(values)
     if n == 0:
         return []
+    if n == 1:
+        return [3]
     ordered = sorted(values)
     scores = []
     for value in values:
@@ -115,7 +120,7 @@ def quintile_scores(values: list, *, higher_is_better: bool = True) -> list[int]
             worse = bisect_left(ordered, value)
         else:
             worse = n - bisect_right(ordered, value)
-        scores.append(1 + (5 * worse) // n)
+        scores.append(min(5, 1 + (5 * worse) // (n - 1)))
     return scores
 
 

@@ -44,22 +44,30 @@ def test_a_lower_recency_scores_higher():
 
 def test_ties_share_the_score_of_the_lowest_of_their_group():
     # Three customers bought once: nobody is worse than them, so they score 1; the customer with
-    # two purchases beats 3 of 5 (1 + 15 // 5 = 4), the one with three beats 4 (5).
+    # two purchases beats 3 of the 4 others (1 + 15 // 4 = 4), the one with three all 4 (5).
     assert rfm.quintile_scores([1, 1, 1, 2, 3]) == [1, 1, 1, 4, 5]
 
 
 def test_ties_in_recency_count_only_customers_strictly_longer_ago():
-    # 10 days: two customers (the 30s) are worse, 1 + 10 // 5 = 3... for 20 days also two.
+    # 10 days: beats the two 30s and the 20 (1 + 15 // 4 = 4); 20 days beats the two 30s (3).
     assert rfm.quintile_scores([10, 10, 20, 30, 30], higher_is_better=False) == [4, 4, 3, 1, 1]
 
 
-def test_scores_at_the_quintile_boundary():
-    # Of 5 customers, the 2nd best beats exactly 3 (3/5 = 60%, the boundary): score 4.
-    assert rfm.quintile_scores(
-        [Decimal("1"), Decimal("2"), Decimal("3"), Decimal("4"), Decimal("5")]
-    ) == [1, 2, 3, 4, 5]
-    # Of 6, beating 1 (16.7%) stays in the first quintile, beating 2 (33%) reaches the second.
-    assert rfm.quintile_scores([1, 2, 3, 4, 5, 6]) == [1, 1, 2, 3, 4, 5]
+def test_scores_at_the_quintile_boundaries():
+    # Of 5, each beats one more than the last: 5 * b / 4 crosses a boundary at every step.
+    assert rfm.quintile_scores([Decimal(v) for v in "12345"]) == [1, 2, 3, 4, 5]
+    # Of 6: 5 * b / 5 = b, so the two best both reach 5 (the top is capped at 5).
+    assert rfm.quintile_scores([1, 2, 3, 4, 5, 6]) == [1, 2, 3, 4, 5, 5]
+    # Of 11: b = 2 gives exactly 1 + 10 // 10 = 2; b = 1 stays at 1 (5 // 10 = 0).
+    assert rfm.quintile_scores(list(range(11))) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 5]
+
+
+def test_the_best_of_a_few_customers_still_scores_five():
+    assert rfm.quintile_scores([10, 20, 30]) == [1, 3, 5]
+
+
+def test_a_lone_customer_scores_in_the_middle():
+    assert rfm.quintile_scores([42]) == [3]
 
 
 def test_no_customers_no_scores():
