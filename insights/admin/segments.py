@@ -220,11 +220,13 @@ def _chart(lines) -> str:
     shown = list(reversed(lines))  # pygal draws the first label at the bottom
     chart.x_labels = [line.label for line in shown]
     revenue = sum((line.revenue for line in lines), Decimal(0))
-    chart.add(_("customers"), [round(100 * line.share, 1) for line in shown])
-    chart.add(
-        _("revenue"),
-        [round(float(100 * line.revenue / revenue), 1) if revenue else 0 for line in shown],
-    )
+    customers = [round(100 * line.share, 1) for line in shown]
+    revenues = [round(float(100 * line.revenue / revenue), 1) if revenue else 0 for line in shown]
+    chart.add(_("customers"), customers)
+    chart.add(_("revenue"), revenues)
+    top = max([*customers, *revenues, 1])
+    step = 10 if top > 30 else 5
+    chart.y_labels = list(range(0, int(top // step + 2) * step, step))
     svg = chart.render(is_unicode=True)
     svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
     svg = re.sub(r"<script[^>]*>.*?</script>", "", svg, flags=re.S)
@@ -236,6 +238,7 @@ def _chart(lines) -> str:
 class CustomerProfileAdmin(MerchantScopedAdmin, _ReadOnly, ExportMixin, admin.ModelAdmin):
     resource_classes = [CustomerProfileResource]
     export_formats = EXPORT_FORMATS
+    view_on_site = False
     list_display = (
         "email",
         "merchant",
@@ -439,6 +442,9 @@ admin.site.unregister(User)
 class CustomerUserAdmin(ShopUserAdmin):
     """The accounts user page with the customer's profiles: the whole shop's and each
     merchant's (the page is the operator's only)."""
+
+    class Media:
+        css = {"all": ("css/admin_insights_segments.css",)}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

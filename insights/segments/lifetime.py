@@ -97,6 +97,9 @@ class LifetimeModel:
     ggf: object | None
     # Why there is no Gamma-Gamma part (values unknown), if there is none.
     value_message: str = ""
+    # Gamma-Gamma is fitted on amounts divided by this (their mean), so that the penalizer means
+    # the same in yuan or in cents; the model scales back exactly (v scales with the amounts).
+    value_scale: float = 1.0
 
 
 def _check(summary: Summary) -> None:
@@ -154,8 +157,10 @@ def fit(summary: Summary) -> LifetimeModel:
             "The purchase model (BG/NBD) did not converge, even with a stronger penalizer.",
         )
 
-    ggf, value_message = None, ""
+    ggf, value_message, scale = None, "", 1.0
     repeat = (summary.frequency > 0) & (summary.monetary > 0)
+    if repeat.any():
+        scale = float(summary.monetary[repeat].mean())
     if int(repeat.sum()) < MIN_REPEAT_BUYERS:
         value_message = "Too few repeat buyers with a positive amount for the value model."
     else:
@@ -169,7 +174,7 @@ def fit(summary: Summary) -> LifetimeModel:
                     contextlib.redirect_stdout(io.StringIO()),
                 ):
                     warnings.simplefilter("ignore")
-                    candidate.fit(summary.frequency[repeat], summary.monetary[repeat])
+                    candidate.fit(summary.frequency[repeat], summary.monetary[repeat] / scale)
             except (ConvergenceError, ValueError, FloatingPointError):
                 continue
             values = np.asarray(list(candidate.params_.values), dtype=float)
@@ -178,7 +183,7 @@ def fit(summary: Summary) -> LifetimeModel:
                 ggf, value_message = candidate, ""
                 break
             value_message = "The value model (Gamma-Gamma) found no sensible parameters."
-    return LifetimeModel(bgf=bgf, ggf=ggf, value_message=value_message)
+    return LifetimeModel(bgf=bgf, ggf=ggf, value_message=value_message, value_scale=scale)
 
 
 def expected_purchases(bgf, days: float, summary: Summary) -> np.ndarray:
@@ -224,11 +229,15 @@ def predict(model: LifetimeModel, summary: Summary, *, horizon_days: int = 90) -
         )
         value = None
         if model.ggf is not None:
-            average = np.asarray(
-                model.ggf.conditional_expected_average_profit(
-                    summary.frequency, np.where(summary.frequency > 0, summary.monetary, 0.0)
-                ),
-                dtype=float,
+            average = (
+                np.asarray(
+                    model.ggf.conditional_expected_average_profit(
+                        summary.frequency,
+                        np.where(summary.frequency > 0, summary.monetary / model.value_scale, 0.0),
+                    ),
+                    dtype=float,
+                )
+                * model.value_scale
             )
             value = purchases * average
     purchases = np.nan_to_num(purchases, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0)
