@@ -146,6 +146,14 @@ def test_a_merchants_segment_export_holds_only_its_segments(client, shop):
     assert "987654.32" not in response.content.decode()
 
 
+def test_an_export_with_an_unknown_filter_goes_back_to_the_list(client, shop):
+    client.force_login(shop["staff_a"])
+    for url in (PROFILES, SNAPSHOTS):
+        response = client.get(url + "export/", {"post": "1"})
+        assert response.status_code == 302
+        assert response["Location"].endswith(url + "?e=1")
+
+
 # --- the segments page ------------------------------------------------------------------------
 
 
@@ -171,7 +179,7 @@ def test_the_operator_chooses_the_scope(client, shop):
 
 def test_a_bad_scope_is_a_message_not_an_error(client, shop):
     client.force_login(shop["operator"])
-    for value in ("abc", "999999"):
+    for value in ("abc", "999999", "²", "9" * 40):
         page = client.get(SEGMENTS, {"merchant": value}, follow=True)
         assert page.status_code == 200
         assert "No such merchant" in " ".join(str(m) for m in page.context["messages"])
