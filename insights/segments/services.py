@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Merchant
 
+from ..locks import lock_segments_scope
 from ..models import CustomerProfile, PriceBand, SegmentRun, SegmentSnapshot
 from . import selectors
 from .analysis import ProgressFn, analyse
@@ -132,6 +133,7 @@ def _save(merchant_id: int | None, scope: _Scope, analysis, *, computed_at) -> S
         # The purchase model stands, values are unknown (Gamma-Gamma): said on the run.
         holdout["value_model"] = analysis.value_message
     with transaction.atomic():
+        lock_segments_scope(merchant_id)
         CustomerProfile.objects.filter(merchant_id=merchant_id).delete()
         CustomerProfile.objects.bulk_create(profiles, batch_size=BATCH)
         run = SegmentRun.objects.create(
