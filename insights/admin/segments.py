@@ -31,6 +31,7 @@ from pygal.style import Style
 from accounts.admin import ShopUserAdmin
 from accounts.admin_scoping import MerchantScopedAdmin, sees_every_merchant
 from accounts.models import Merchant, User
+from catalog.models import Category
 
 from ..jobs import job_queue
 from ..models import (
@@ -76,8 +77,10 @@ def lifetime_error_text(error: dict) -> str:
         return error.get("message", "")
 
 
-def _top_categories_text(profile: CustomerProfile) -> str:
-    return ", ".join(entry.get("name", "") for entry in profile.top_categories or [])
+def _top_categories_text(profile: CustomerProfile, names: dict[int, str] | None = None) -> str:
+    if names is None:
+        names = selectors.category_names(entry.get("id") for entry in profile.top_categories)
+    return ", ".join(selectors.top_category_names(profile, names))
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -132,7 +135,10 @@ class CustomerProfileResource(_Resource):
         return str(profile.get_price_band_display())
 
     def dehydrate_top_categories(self, profile):
-        return _top_categories_text(profile)
+        # One query for every category, in the exporting person's language.
+        if not hasattr(self, "_category_names"):
+            self._category_names = dict(Category.objects.values_list("pk", "name"))
+        return _top_categories_text(profile, self._category_names)
 
 
 class SegmentSnapshotResource(_Resource):
@@ -477,6 +483,11 @@ class CustomerUserAdmin(ShopUserAdmin):
     @admin.display(description=gettext_lazy("profiles"))
     def customer_insights(self, user):
         profiles = list(selectors.customer_profiles(user_id=user.pk, every=True))
+        names = selectors.category_names(
+            entry.get("id") for profile in profiles for entry in profile.top_categories
+        )
+        for profile in profiles:
+            profile.category_names = selectors.top_category_names(profile, names)
         return render_to_string(
             "admin/insights/_customer_profiles.html",
             {"profiles": profiles},

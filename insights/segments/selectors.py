@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
+from catalog.models import Category
 from orders.models import SOLD_STATUSES, OrderLine
 
 from ..models import CustomerProfile, Segment, SegmentRun, SegmentSnapshot
@@ -100,6 +101,16 @@ def segments_page(*, merchant_id: int | None) -> SegmentsPage:
             )
         )
     return SegmentsPage(run=run, previous=previous, lines=lines)
+
+
+def category_names(ids) -> dict[int, str]:
+    """Category names in the reader's language (the profile keeps the ids, and the names of the
+    language it was computed in for categories since deleted)."""
+    return dict(Category.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+
+
+def top_category_names(profile: CustomerProfile, names: dict[int, str]) -> list[str]:
+    return [names.get(entry.get("id"), entry.get("name", "")) for entry in profile.top_categories]
 
 
 def customer_profiles(*, user_id: int, merchant_id: int | None = None, every: bool = False):

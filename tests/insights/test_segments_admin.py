@@ -299,3 +299,18 @@ def test_merchant_staff_still_cannot_open_user_pages(client, shop):
     client.force_login(shop["staff_a"])
     url = reverse("admin:accounts_user_change", args=[shop["carla"].pk])
     assert client.get(url).status_code in (302, 403)
+
+
+def test_top_categories_are_named_in_the_readers_language(client, merchant_a):
+    from tests.catalog.factories import CategoryFactory
+
+    tea = CategoryFactory(name_en="Tea", name_zh_hans="茶叶")
+    customer = UserFactory()
+    order(customer, 2, (product(merchant_a, category=tea), "8.00", 1))
+    segments_compute(merchant=merchant_a, today=TODAY)
+    profile = CustomerProfile.objects.get(user=customer, merchant=merchant_a)
+    client.force_login(StaffFactory(merchant=merchant_a))
+    url = reverse("admin:insights_customerprofile_change", args=[profile.pk])
+    assert "Tea" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)  # to /zh-hans/admin/...
+    assert "茶叶" in page.content.decode() and "Tea" not in page.content.decode()
