@@ -174,3 +174,18 @@ def test_the_nightly_beat_queues_a_shop_wide_job(shop, django_capture_on_commit_
 def test_the_nightly_task_is_in_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "insights.compute_segments" in tasks
+
+
+def test_the_price_band_places_customers_among_the_prices_sold(merchant_a):
+    thing = product(merchant_a)
+    cheap, middle, dear = UserFactory(), UserFactory(), UserFactory()
+    order(cheap, 5, (thing, "5.00", 2))
+    order(middle, 5, (thing, "50.00", 1))
+    order(dear, 5, (thing, "500.00", 1))
+    segments_compute(merchant=merchant_a, today=TODAY)
+    bands = {p.user_id: p.price_band for p in CustomerProfile.objects.filter(merchant=merchant_a)}
+    assert bands == {
+        cheap.pk: PriceBand.BUDGET,
+        middle.pk: PriceBand.MIDDLE,
+        dear.pk: PriceBand.PREMIUM,
+    }
