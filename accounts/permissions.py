@@ -54,6 +54,10 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "logistics.purchaseorderevent": ("view",),
     "insights.replenishmentplan": ("view", "add", "change"),
     "insights.replenishmentline": ("view",),
+    # Insights, customers and segments (seg): their customers' profiles and segment tables,
+    # computed by insights.segments, read and exported, never edited.
+    "insights.customerprofile": ("view",),
+    "insights.segmentsnapshot": ("view",),
 }
 
 

@@ -1,8 +1,18 @@
-"""Row locks of insights (select_for_update lives here only). A replenishment plan is locked
-alone while it is accepted: the purchase orders it makes lock nothing, so it sits outside the
-project's lock order (docs/architecture.md, "The lock order")."""
+"""Row locks of insights (select_for_update and advisory locks live here only). Outside the
+project's lock order (docs/architecture.md, "The lock order"): a transaction holding one of
+these locks nothing else of another app's, except that accepting a replenishment plan then
+writes purchase orders through logistics' services."""
+
+from __future__ import annotations
+
+import zlib
+
+from django.db import connection
 
 from .models import ReplenishmentPlan
+
+# The first key of PostgreSQL's two-key advisory locks, naming "the segments of one scope".
+_SEGMENTS_KEY = zlib.crc32(b"insights.segments") & 0x7FFFFFFF
 
 
 def lock_replenishment_plan(plan_id: int) -> ReplenishmentPlan:
@@ -12,3 +22,12 @@ def lock_replenishment_plan(plan_id: int) -> ReplenishmentPlan:
         .select_related("warehouse")
         .get(pk=plan_id)
     )
+
+
+def lock_segments_scope(merchant_id: int | None) -> None:
+    """Held until the end of the transaction: one writer of a scope's profiles at a time (the
+    nightly run and a "Recompute now" may overlap). SQLite serialises writers by itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SEGMENTS_KEY, merchant_id or 0])

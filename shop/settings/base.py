@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommendations.train",
         "schedule": crontab(hour=2, minute=45),
     },
+    # Customers' RFM segments and lifetime value (insights), for the shop and every merchant.
+    "insights-compute-segments": {
+        "task": "insights.compute_segments",
+        "schedule": crontab(hour=1, minute=50),
+    },
     # What trends for new and anonymous shoppers, between the nightly retrains.
     "recommendations-refresh-trending": {
         "task": "recommendations.refresh_trending",
