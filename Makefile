@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-api bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot bench-dashboard clean
+.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-api bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot bench-dashboard bench-segments clean
 
 # What `make run`, `make test` and CI install: every package pinned, with hashes (runtime and dev
 # tools; requirements/base.txt is the runtime part, for the Docker image). Refreshed from
@@ -138,6 +138,10 @@ bench-chatbot: $(STAMP)
 ## bench-dashboard: the staff dashboard's p50/p95 on the large demo shop, operator and merchant staff, cached and not
 bench-dashboard: $(STAMP)
 	$(BIN)/python benchmarks/dashboard.py
+
+## bench-segments: compute_segments on the large demo shop (PostgreSQL) and on CDNOW (time, segments, holdout error)
+bench-segments: $(STAMP)
+	$(BIN)/python benchmarks/segments.py
 
 ## bench-routes: route planning, PyVRP vs OR-Tools vs nearest neighbour, generated days and CVRPLIB
 bench-routes: $(STAMP)
