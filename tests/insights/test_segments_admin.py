@@ -314,3 +314,11 @@ def test_top_categories_are_named_in_the_readers_language(client, merchant_a):
     assert "Tea" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)  # to /zh-hans/admin/...
     assert "茶叶" in page.content.decode() and "Tea" not in page.content.decode()
+
+
+def test_the_segments_page_shows_money_in_the_shops_currency(client, shop):
+    client.force_login(shop["staff_b"])
+    page = client.get(SEGMENTS).content.decode()
+    # Bruno's 987,654.32 and Carla's 2 x 555.55 on B's lines: B's revenue, with currency.
+    assert "¥988,765.42" in page
+    assert "988765.42" not in page
