@@ -46,6 +46,8 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "support.faqentry": ("view", "add", "change", "delete"),
     # Insights: the computations run for their merchant (segments, replenishment plans ...).
     "insights.insightjob": ("view",),
+    # Insights, funnel: the events of sessions on their products (read-only; the funnel page).
+    "insights.shopperevent": ("view",),
 }
 
 

@@ -1,0 +1,1 @@
+"""Reads of the insights pages, one module per area."""
