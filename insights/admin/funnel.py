@@ -6,6 +6,7 @@ own products and orders; the operator sees all and may pick a merchant."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pygal
@@ -29,6 +30,7 @@ from ..models import EventKind, ShopperEvent
 from ..selectors.funnel import FunnelQuery, funnel_report
 
 PERIODS = (7, 30, 90)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
 MAX_DAYS = 366
 
@@ -99,6 +101,12 @@ def _heat(p: float) -> int:
     return min(9, int(p * 10))
 
 
+def svg_without_scripts(svg: str) -> str:
+    """pygal's SVG without its inline config script (even with js=[]): the page needs none, and
+    the site's CSP allows no inline script."""
+    return _SCRIPT.sub("", svg)
+
+
 def funnel_chart(steps: dict[str, int], previous: dict[str, int]) -> str:
     """Sessions per step, this period and the one before, as inline SVG (no script, no CDN)."""
     labels = state_labels()
@@ -121,7 +129,7 @@ def funnel_chart(steps: dict[str, int], previous: dict[str, int]) -> str:
     chart.x_labels = [labels[s] for s in markov.STEPS]
     chart.add(gettext("This period"), [steps.get(s, 0) for s in markov.STEPS])
     chart.add(gettext("Previous period"), [previous.get(s, 0) for s in markov.STEPS])
-    return mark_safe(chart.render(is_unicode=True))
+    return mark_safe(svg_without_scripts(chart.render(is_unicode=True)))
 
 
 def _step_rows(steps: dict[str, int], previous: dict[str, int]) -> list[dict]:
