@@ -43,6 +43,7 @@ from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
+from insights.models import ShopperEvent
 from logistics.models import (
     Allocation,
     Shipment,
@@ -79,7 +80,7 @@ from payments.models import (
 from recommendations.models import Interaction, InteractionKind
 from recommendations.services.sales import product_sales_counts_refresh
 
-from . import behaviour, images, vocabulary
+from . import behaviour, funnel, images, vocabulary
 from .bulk import TableWriter, can_copy, next_id, purge, reset_sequences, truncate
 from .delivery import delivery_setup
 from .shipments import DemoLine, DemoShipments
@@ -164,6 +165,7 @@ def demo_flush(*, report: Callable[[str], None] | None = None) -> dict[str, int]
     people = _demo_shoppers() | staff
     # Emptied whole, children before parents.
     whole = [
+        ShopperEvent,
         Interaction, Review, PaymentEvent, RefundEvent, Refund, Payment, ShipmentNotice,
         ShipmentEvent, ShipmentLine, Shipment, Allocation, OrderEvent, OrderLine, Order,
         StockMovement, Stock, ProductImage, ProductVariant, Product, Brand, Category,
@@ -221,6 +223,8 @@ def demo_seed(*, options: SeedOptions, report: Callable[[str], None] | None = No
             _pictures(run)
         with run.stage("history"):
             _history(run)
+        with run.stage("funnel"):
+            funnel.demo_funnel(run)
         with run.stage("stats", atomic=False):
             _finish(run)
     run.result.seconds = time.perf_counter() - started
