@@ -28,6 +28,7 @@ from orders.models import OrderChannel
 from ..funnel import markov
 from ..models import EventKind, ShopperEvent
 from ..selectors.funnel import FunnelQuery, funnel_report
+from .reports import reports_view
 
 PERIODS = (7, 30, 90)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
@@ -175,8 +176,16 @@ class ShopperEventAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.funnel_view)
-        return [path("funnel/", view, name="insights_funnel"), *super().get_urls()]
+        funnel = self.admin_site.admin_view(self.funnel_view)
+        reports = self.admin_site.admin_view(self.reports_view)
+        return [
+            path("funnel/", funnel, name="insights_funnel"),
+            path("reports/", reports, name="insights_reports"),
+            *super().get_urls(),
+        ]
+
+    def reports_view(self, request):
+        return reports_view(self, request)
 
     def funnel_view(self, request):
         if not self.has_view_permission(request):
