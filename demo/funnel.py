@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Q
 
 from catalog.models import Product
@@ -125,12 +128,38 @@ def _write_visitor(
     return sessions
 
 
+@contextmanager
+def _indexes_built_after(model) -> Iterator[None]:
+    """PostgreSQL: drop the table's secondary indexes for the load and build them afterwards
+    (a sorted build is several times faster than a million index insertions). Inside the
+    stage's transaction, so a failed load leaves them as they were."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.schema_editor() as editor:
+        for index in model._meta.indexes:
+            editor.remove_index(model, index)
+    yield
+    with connection.cursor() as cursor:
+        # The rows' foreign-key checks are deferred; an index cannot be built over pending ones.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with connection.schema_editor() as editor:
+            for index in model._meta.indexes:
+                editor.add_index(model, index)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def demo_funnel(run) -> None:
     """The funnel's events for the history just written (a stage of demo.generate)."""
     rng = random.Random(f"{run.options.seed}-funnel")
     merchant_of = dict(Product.objects.values_list("pk", "merchant_id"))
     channels = _order_channels(rng)
     per_user = _order_events(rng, channels)
+    with _indexes_built_after(ShopperEvent):
+        _write_events(run, rng, merchant_of, per_user)
+
+
+def _write_events(run, rng, merchant_of: dict, per_user: dict) -> None:
     writer = TableWriter(ShopperEvent, FIELDS, copy=can_copy())
     sessions = 0
     interactions = (

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Subquery
+from django.db.models import Min
 from django.utils import timezone
 
 from catalog.models import Product
@@ -20,6 +21,8 @@ from .funnel.markov import continues
 from .models import EventKind, ShopperEvent
 
 logger = logging.getLogger(__name__)
+# Views noted during the current request (record_view), written after the response.
+_pending = threading.local()
 
 
 def _never_fails(receiver):
@@ -63,26 +66,53 @@ def _record(visitor: str, rows: list[dict]) -> None:
     )
 
 
-@_never_fails
 def record_view(
     sender, product_id: int, user_id: int | None = None, session_key: str = "", **kwargs
 ) -> None:
-    """catalog.signals.product_viewed. A visitor without a session cannot be followed from one
-    page to the next: not recorded."""
+    """catalog.signals.product_viewed: noted now, written once the response has been sent
+    (flush_views, on request_finished), so the product page waits for nothing. A visitor
+    without a session cannot be followed from one page to the next: not recorded."""
     visitor = visitor_of(user_id, session_key)
     if not visitor:
         return
-    now = timezone.now()
-    ShopperEvent.objects.create(
-        visitor=visitor,
-        session_start=_session_start(visitor, now),
-        created_at=now,
-        kind=EventKind.VIEW,
-        user_id=user_id,
-        product_id=product_id,
-        merchant_id=Subquery(Product.objects.filter(pk=product_id).values("merchant_id")[:1]),
-        channel=kwargs.get("channel") or "web",
+    rows = getattr(_pending, "views", None)
+    if rows is None:
+        rows = _pending.views = []
+    rows.append((visitor, user_id, product_id, kwargs.get("channel") or "web", timezone.now()))
+
+
+def flush_views(sender=None, **kwargs) -> None:
+    """The views noted during the request: one look-up of the visitor's session, one insert."""
+    rows = getattr(_pending, "views", None)
+    if not rows:
+        return
+    _pending.views = []
+    _write_views(rows)
+
+
+@_never_fails
+def _write_views(rows: list[tuple]) -> None:
+    merchants = dict(
+        Product.objects.filter(pk__in={row[2] for row in rows}).values_list("pk", "merchant_id")
     )
+    starts: dict[str, datetime] = {}
+    events = []
+    for visitor, user_id, product_id, channel, at in rows:
+        if visitor not in starts:
+            starts[visitor] = _session_start(visitor, at)
+        events.append(
+            ShopperEvent(
+                visitor=visitor,
+                session_start=starts[visitor],
+                created_at=at,
+                kind=EventKind.VIEW,
+                user_id=user_id,
+                product_id=product_id,
+                merchant_id=merchants.get(product_id),
+                channel=channel,
+            )
+        )
+    ShopperEvent.objects.bulk_create(events)
 
 
 @_never_fails

@@ -20,6 +20,10 @@ class EventKind(models.TextChoices):
 
 
 class ShopperEvent(models.Model):
+    """A log of what happened: the customer, product and order are kept as ids (no database
+    constraint, nothing done when they are deleted), so writing an event never waits on those
+    tables and deleting a product never rewrites a million events."""
+
     # Who: "u<user id>" for a signed-in shopper, "s<session key>" for a visitor.
     visitor = models.CharField(_("visitor"), max_length=48)
     # When the visitor's session began: a session ends after 30 minutes without an event
@@ -30,19 +34,21 @@ class ShopperEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         verbose_name=_("customer"),
         db_constraint=False,
+        db_index=False,
     )
     product = models.ForeignKey(
         "catalog.Product",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         verbose_name=_("product"),
         db_constraint=False,
+        db_index=False,
     )
     # The merchant of the product (view, cart) or of the order's lines (checkout, paid: one row
     # per merchant of the order).
@@ -53,15 +59,17 @@ class ShopperEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("merchant"),
+        db_index=False,  # the (merchant, session_start) index serves
     )
     order = models.ForeignKey(
         "orders.Order",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         verbose_name=_("order"),
         db_constraint=False,
+        db_index=False,
     )
     channel = models.CharField(
         _("channel"), max_length=16, choices=OrderChannel.choices, default=OrderChannel.WEB

@@ -184,7 +184,7 @@ def test_a_failing_recorder_never_breaks_the_page(client, shopper, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the events table is gone")
 
-    monkeypatch.setattr(ShopperEvent.objects, "create", broken)
+    monkeypatch.setattr(ShopperEvent.objects, "bulk_create", broken)
     response = client.get(reverse("catalog:product", args=[product.slug]))
 
     assert response.status_code == 200
