@@ -58,6 +58,8 @@ MERCHANT_STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # computed by insights.segments, read and exported, never edited.
     "insights.customerprofile": ("view",),
     "insights.segmentsnapshot": ("view",),
+    # Insights, funnel: the events of sessions on their products (read-only; the funnel page).
+    "insights.shopperevent": ("view",),
 }
 
 

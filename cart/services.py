@@ -67,9 +67,11 @@ def _check_stock(variant: ProductVariant, quantity: int) -> None:
         )
 
 
-def cart_add(*, user: Shopper, session: SessionBase, variant_id: int, quantity: int) -> int:
+def cart_add(
+    *, user: Shopper, session: SessionBase, variant_id: int, quantity: int, channel: str = "web"
+) -> int:
     """Add `quantity` of a variant (to what the cart already holds). Returns the new line
-    quantity."""
+    quantity. `channel`: where the shopper is (the pages: web; an API client says its own)."""
     variant = _buyable_variant(variant_id)
     storage = storage_for(user, session)
     current, price = storage.lines().get(variant.pk, (0, variant.price))
@@ -85,6 +87,7 @@ def cart_add(*, user: Shopper, session: SessionBase, variant_id: int, quantity: 
         product_id=variant.product_id,
         variant_id=variant.pk,
         quantity=quantity,
+        channel=channel,
     )
     return total
 

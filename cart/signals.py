@@ -3,6 +3,6 @@ app's receivers.py."""
 
 from django.dispatch import Signal
 
-# Sent after cart_add with user, session, product_id, variant_id and quantity (the recommender
-# records the addition).
+# Sent after cart_add with user, session, product_id, variant_id, quantity and channel ("web", or
+# the API client's channel). The recommender and insights' funnel record the addition.
 item_added = Signal()

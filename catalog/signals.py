@@ -8,6 +8,6 @@ from django.dispatch import Signal
 products_changed = Signal()
 
 # Sent by the product page with product_id, variant_id (or None), user_id (or None),
-# session_key (or "") and from_search when a shopper looks at a product. Recommendations
-# records it.
+# session_key (or "") and from_search when a shopper looks at a product, and channel: "web" from
+# the pages, the client's X-Client-Channel from the API. Recommendations and insights record it.
 product_viewed = Signal()

@@ -107,6 +107,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             user_id=user.pk if signed_in else None,
             session_key="" if signed_in or session is None else (session.session_key or ""),
             from_search=request.GET.get("src") == "search",
+            channel="web",
         )
     return render(
         request,

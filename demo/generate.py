@@ -43,8 +43,11 @@ from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
 from catalog.services import product_stats_refresh
+from insights.models import ReplenishmentLine, ShopperEvent
 from logistics.models import (
     Allocation,
+    PurchaseOrderEvent,
+    PurchaseOrderLine,
     Shipment,
     ShipmentEvent,
     ShipmentLine,
@@ -52,6 +55,7 @@ from logistics.models import (
     Stock,
     StockMovement,
     StockMovementKind,
+    SupplyTerms,
     Warehouse,
 )
 from orders.models import (
@@ -79,7 +83,7 @@ from payments.models import (
 from recommendations.models import Interaction, InteractionKind
 from recommendations.services.sales import product_sales_counts_refresh
 
-from . import behaviour, images, vocabulary
+from . import behaviour, funnel, images, vocabulary
 from .bulk import TableWriter, can_copy, next_id, purge, reset_sequences, truncate
 from .delivery import delivery_setup
 from .replenishment import replenishment_setup
@@ -165,6 +169,7 @@ def demo_flush(*, report: Callable[[str], None] | None = None) -> dict[str, int]
     people = _demo_shoppers() | staff
     # Emptied whole, children before parents.
     whole = [
+        ShopperEvent, ReplenishmentLine, PurchaseOrderEvent, PurchaseOrderLine, SupplyTerms,
         Interaction, Review, PaymentEvent, RefundEvent, Refund, Payment, ShipmentNotice,
         ShipmentEvent, ShipmentLine, Shipment, Allocation, OrderEvent, OrderLine, Order,
         StockMovement, Stock, ProductImage, ProductVariant, Product, Brand, Category,
@@ -224,6 +229,8 @@ def demo_seed(*, options: SeedOptions, report: Callable[[str], None] | None = No
             _history(run)
         with run.stage("replenishment"):
             replenishment_setup(run)
+        with run.stage("funnel"):
+            funnel.demo_funnel(run)
         with run.stage("stats", atomic=False):
             _finish(run)
     run.result.seconds = time.perf_counter() - started

@@ -208,6 +208,11 @@ def order_place(
         if existing is None:
             raise
         return existing
+    order_id, session_key = order.pk, getattr(session, "session_key", None) or ""
+    transaction.on_commit(
+        lambda: signals.order_placed.send(sender=Order, order_id=order_id, session_key=session_key),
+        robust=True,
+    )
     return order
 
 

@@ -171,6 +171,7 @@ def test_the_product_page_sends_product_viewed_with_what_it_knows(client, make_p
         "user_id": shopper.pk,
         "session_key": "",
         "from_search": True,
+        "channel": "web",
     }
 
 

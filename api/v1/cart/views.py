@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.channels import reported_channel
 from api.openapi import BAD_INPUT
 from cart import selectors, services
 from cart.forms import MAX_ID
@@ -175,6 +176,7 @@ class CartLineAddApi(_CartApi):
             session=session,
             variant_id=data.validated_data["variant"],
             quantity=data.validated_data["quantity"],
+            channel=reported_channel(request),
         )
         return self._answer(user, session, code=status.HTTP_201_CREATED)
 

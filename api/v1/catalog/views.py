@@ -22,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.channels import reported_channel
 from api.pagination import Pages
 from catalog import selectors
 from catalog.caching import canonical_query, fragment_key
@@ -278,6 +279,7 @@ class ProductDetailApi(AnonymousFastPath, CatalogApi):
             user_id=user.pk if user else None,
             session_key=session_key,
             from_search=request.query_params.get("src") == "search",
+            channel=reported_channel(request),
         )
         return response
 

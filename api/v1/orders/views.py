@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import address_list
+from api.channels import API_CHANNELS, CHANNEL_HEADER
 from api.errors import Conflict
 from api.idempotency import IDEMPOTENCY_PARAMETER, idempotent, request_key
 from api.openapi import BAD_INPUT
@@ -37,10 +38,6 @@ from orders.models import Order, OrderChannel
 from payments.services import payment_start, payment_start_app
 
 from .serializers import MONEY, ORDER_EXAMPLE, OrderDetailOutput, OrderSummaryOutput
-
-CHANNEL_HEADER = "X-Client-Channel"
-# What a client of the API may say it is; the storefront's pages are "web".
-API_CHANNELS = (OrderChannel.APP, OrderChannel.MINI_PROGRAM, OrderChannel.PARTNER)
 
 CHANNEL_PARAMETER = OpenApiParameter(
     name=CHANNEL_HEADER,
