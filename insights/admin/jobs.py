@@ -9,10 +9,34 @@ from accounts.admin_scoping import MerchantScopedAdmin
 
 from ..models import InsightJob, JobStatus
 
+# What the worker is doing (InsightJob.step, a key written by the computation), as people read it.
+STEP_TEXT = {
+    # Segments (insights.segments)
+    "reading": _("Reading the purchases"),
+    "scoring": _("Scoring recency, frequency and value"),
+    "checking": _("Checking the lifetime model on held-out months"),
+    "predicting": _("Predicting the next 90 days"),
+    # Replenishment (insights.services.replenishment)
+    "reading demand": _("Reading what sold"),
+    "forecasting": _("Forecasting demand"),
+    "solving": _("Choosing the quantities"),
+    # Both
+    "saving": _("Saving the results"),
+    "done": _("Done"),
+}
+
 
 @admin.register(InsightJob)
 class InsightJobAdmin(MerchantScopedAdmin, admin.ModelAdmin):
-    list_display = ("__str__", "merchant", "status", "progress", "created_at", "finished_at")
+    list_display = (
+        "__str__",
+        "merchant",
+        "status",
+        "progress",
+        "step_text",
+        "created_at",
+        "finished_at",
+    )
     list_filter = ("kind", "status")
     readonly_fields = (
         "kind",
@@ -30,6 +54,10 @@ class InsightJobAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     )
     fields = readonly_fields
     change_list_template = "admin/insights/insightjob/change_list.html"
+
+    @admin.display(description=_("step"))
+    def step_text(self, job: InsightJob) -> str:
+        return STEP_TEXT.get(job.step, job.step)
 
     @admin.display(description=_("progress"))
     def progress(self, job: InsightJob) -> str:

@@ -28,15 +28,7 @@ from logistics.models import Warehouse
 
 from ..models import InsightJob, JobKind, JobStatus, ReplenishmentPlan
 from ..services import replenishment as services
-
-# What the worker is doing (InsightJob.step, written by the planning service), as people read it.
-STEP_TEXT = {
-    "reading demand": _("Reading what sold"),
-    "forecasting": _("Forecasting demand"),
-    "solving": _("Choosing the quantities"),
-    "saving": _("Saving the plan"),
-    "done": _("Done"),
-}
+from .jobs import STEP_TEXT
 
 # How many lines a plan's page lists (those that order, most first); the command lists all.
 LINES_SHOWN = 300

@@ -63,3 +63,14 @@ def test_merchant_staff_see_only_their_merchants_jobs(client):
     assert shown == {own.pk}
     assert other.pk not in shown and shop_wide.pk not in shown
     assert client.get(f"/admin/insights/insightjob/{other.pk}/change/").status_code in (302, 404)
+
+
+def test_the_computations_list_says_the_running_step_in_the_readers_language(client):
+    from django.contrib.auth import get_user_model
+
+    operator = get_user_model().objects.create_superuser(email="op@example.com", password="x")
+    _job(status=JobStatus.RUNNING, step="predicting", total=4, done=2)
+    client.force_login(operator)
+    page = client.get("/zh-hans/admin/insights/insightjob/").content.decode()
+    assert "预测未来 90 天" in page
+    assert "predicting" not in page

@@ -183,9 +183,14 @@ class Command(BaseCommand):
                 "revenue": analysis.revenue,
             }
         )
-        header = (
-            f"{_('segment'):<22} {_('size'):>7} {_('share'):>7} {_('revenue'):>13} "
-            f"{_('recency'):>8} {_('frequency'):>9} {_('monetary'):>10}"
+        names = [
+            _("segment"), _("size"), _("share"), _("revenue"),
+            _("recency"), _("frequency"), _("monetary"),
+        ]  # fmt: skip
+        widths = [-22, 7, 7, 13, 8, 9, 10]
+        header = " ".join(
+            f"{name!s:<{-width}}" if width < 0 else f"{name!s:>{width}}"
+            for name, width in zip(names, widths, strict=True)
         )
         self.stdout.write(header)
         for row in analysis.table:
