@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.storefront import PYTHON, ensure_database, env_for, manage  # noqa: E402
+from benchmarks.storefront import (  # noqa: E402
+    Gunicorn,
+    ensure_database,
+    env_for,
+    manage,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/shop_bench_insights"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
@@ -63,31 +67,6 @@ def sessions(env: dict[str, str]) -> dict[str, str]:
             viewer = next(v for v, e in VIEWERS.items() if e == email)
             cookies[viewer] = f"{name}={key}"
     return cookies
-
-
-class Server:
-    def __init__(self, env: dict[str, str], workers: int = 2):
-        self.proc = subprocess.Popen(
-            [
-                PYTHON, "-m", "gunicorn", "shop.wsgi:application",
-                "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers),
-                "--worker-class", "sync", "--log-level", "warning", "--timeout", "120",
-            ],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/__bench__/ceiling/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise SystemExit("gunicorn did not start")
-
-    def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(20)
 
 
 def get(path: str, cookie: str) -> tuple[float, int, bytes]:
@@ -150,7 +129,7 @@ def main() -> None:
         env["CACHE_KEY_PREFIX"] = f"benchdash{seconds}"
         subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True)
         cookies = sessions(env)
-        server = Server(env)
+        server = Gunicorn(env, port=PORT, timeout=120)
         try:
             for viewer, cookie in cookies.items():
                 for period in PERIODS:

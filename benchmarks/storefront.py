@@ -138,19 +138,25 @@ def sample_paths(env: dict[str, str]) -> dict[str, list[str]]:
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], workers: int = 2):
+    """The shop under gunicorn's sync workers on `port`, started in its own process group;
+    `timeout`: gunicorn's worker timeout in seconds (its default when None)."""
+
+    def __init__(
+        self, env: dict[str, str], workers: int = 2, *, port: int = PORT, timeout: int | None = None
+    ):
+        extra = ["--timeout", str(timeout)] if timeout else []
         self.proc = subprocess.Popen(
             [
                 PYTHON, "-m", "gunicorn", "shop.wsgi:application",
-                "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers),
-                "--worker-class", "sync", "--log-level", "warning",
+                "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+                "--worker-class", "sync", "--log-level", "warning", *extra,
             ],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/__bench__/ceiling/", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/__bench__/ceiling/", timeout=2)
                 return
             except OSError:
                 time.sleep(0.3)
