@@ -192,3 +192,46 @@ def horizontal_bars(
     chart.add(title, [float(value) for _label, value in rows])
     description = "; ".join(f"{label}: {_number(value)}" for label, value in reversed(rows))
     return _inline(chart, label=title, description=description or _("No data"), height=height)
+
+
+def grouped_bars(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    horizontal: bool = False,
+    percent: bool = False,
+    width: int = 560,
+    height: int | None = None,
+) -> SafeString:
+    """Several series side by side per label (this period against the last per funnel step,
+    customers against revenue per segment, stock against its reorder point per variant), in
+    the charts' common look. Horizontal charts list the labels top to bottom in the order
+    given."""
+    labels = list(labels)
+    if height is None:
+        height = max(220, (18 * len(series) + 12) * len(labels) + 90) if horizontal else 320
+    chart_type = pygal.HorizontalBar if horizontal else pygal.Bar
+    chart = chart_type(
+        **{**COMMON, "truncate_label": 28, "legend_at_bottom_columns": min(3, len(series))},
+        height=height,
+        width=width,
+        value_formatter=(lambda v: f"{v:,.0f}%") if percent else (lambda v: f"{v:,.0f}"),
+        min_scale=3,
+        max_scale=6,
+    )
+    order = list(reversed(range(len(labels)))) if horizontal else list(range(len(labels)))
+    chart.x_labels = [labels[i] for i in order]
+    if horizontal:
+        chart.config.margin_left = 8 + 7 * max((_wide(label) for label in labels), default=0)
+    for name, values in series:
+        values = list(values)
+        chart.add(name, [float(values[i]) for i in order])
+    description = "; ".join(
+        f"{label}: "
+        + ", ".join(
+            f"{name} {_number(values[i])}{'%' if percent else ''}" for name, values in series
+        )
+        for i, label in enumerate(labels)
+    )
+    return _inline(chart, label=title, description=description or _("No data"), height=height)

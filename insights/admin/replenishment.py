@@ -8,24 +8,20 @@ else); a plan of every merchant (no merchant) is the operator's. Warehouses are 
 
 from __future__ import annotations
 
-import re
-
-import pygal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from pygal.style import Style
 
 from accounts.admin_scoping import MerchantScopedAdmin, sees_every_merchant
 from accounts.models import Merchant
 from logistics.models import Warehouse
 
+from .. import charts
 from ..models import InsightJob, JobKind, JobStatus, ReplenishmentPlan
 from ..services import replenishment as services
 from .jobs import STEP_TEXT
@@ -148,7 +144,7 @@ class ReplenishmentPlanAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     change_list_template = "admin/insights/replenishmentplan/change_list.html"
 
     class Media:
-        css = {"all": ("css/admin_insights_replenishment.css",)}
+        css = {"all": ("css/admin_insights_charts.css", "css/admin_insights_replenishment.css")}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -319,43 +315,19 @@ def plan_page_context(plan: ReplenishmentPlan) -> dict:
     }
 
 
-INLINE_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
-CHART_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    font_family="system-ui, sans-serif",
-    colors=("#7a99ac", "#c9a227", "#2e7d32"),
-    label_font_size=11,
-    major_label_font_size=11,
-    legend_font_size=12,
-)
-
-
 def plan_chart_svg(plan: ReplenishmentPlan, lines) -> str:
     """Per variant: what it has (available + on order), its reorder point and what the plan
-    orders, as an inline SVG that scales with the page (no script: the CSP allows none)."""
+    orders (insights.charts: inline SVG that scales with the page, no script, no style)."""
     if not lines:
         return ""
-    chart = pygal.HorizontalBar(
-        style=CHART_STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        explicit_size=False,
-        width=720,
-        height=max(260, 34 * len(lines) + 90),
-        legend_at_bottom=True,
-        legend_at_bottom_columns=3,
-        print_values=False,
-        show_y_guides=False,
+    return charts.grouped_bars(
         title=gettext("Stock, reorder point and order per variant"),
+        labels=[line.sku for line in lines],
+        series=[
+            (gettext("Available + on order"), [line.available + line.on_order for line in lines]),
+            (gettext("Reorder point"), [round(line.reorder_point, 1) for line in lines]),
+            (gettext("To order"), [line.chosen for line in lines]),
+        ],
+        horizontal=True,
+        width=720,
     )
-    chart.x_labels = [line.sku for line in lines]
-    chart.add(gettext("Available + on order"), [line.available + line.on_order for line in lines])
-    chart.add(gettext("Reorder point"), [round(line.reorder_point, 1) for line in lines])
-    chart.add(gettext("To order"), [line.chosen for line in lines])
-    svg = chart.render(is_unicode=True)
-    # The site's CSP allows no inline <style>: the chart is styled by the page's stylesheet
-    # (static/css/admin_insights_replenishment.css, by pygal's class names) instead.
-    svg = INLINE_STYLE.sub("", svg)
-    # pygal writes the labels through its XML tree, escaped.
-    return mark_safe(svg)

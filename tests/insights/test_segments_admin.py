@@ -220,7 +220,7 @@ def test_the_page_shows_the_trend_against_the_previous_run(client, shop):
 def test_the_chart_is_inline_svg_without_script_or_style(client, shop):
     client.force_login(shop["staff_a"])
     html = client.get(SEGMENTS).content.decode()
-    start = html.index('<figure class="insights-segments-chart">')
+    start = html.index('<figure class="insights-segments-chart insights-chart">')
     chart = html[start : html.index("</figure>", start)]
     assert "<svg" in chart
     assert "<script" not in chart and "<style" not in chart and "style=" not in chart
