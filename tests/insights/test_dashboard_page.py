@@ -266,3 +266,13 @@ def test_the_channel_table_of_the_last_30_days_counts_only_the_merchants_lines(
     assert "123.45" in block
     assert "987.65" not in block
     assert "1111.10" not in block
+
+
+def test_counts_are_written_with_thousands_separators(client, staff_a, monkeypatch):
+    monkeypatch.setattr(
+        tiles, "low_stock_rows", lambda merchant_id: {"rows": [], "count": 65332, "more": 65332}
+    )
+    client.force_login(staff_a)
+    html = index(client)
+    assert "65,332" in tile(html, "low-stock")
+    assert "65332" not in tile(html, "low-stock")
