@@ -123,6 +123,11 @@ class ImportReport:
         return out
 
 
+def _by_pk(model, keys: set[str]) -> dict[str, int]:
+    pks = model.objects.filter(pk__in=[int(k) for k in keys]).values_list("pk", flat=True)
+    return {str(pk): pk for pk in pks}
+
+
 class _New:
     """A shopper or product a dry run would create (stands in for its id)."""
 
@@ -162,8 +167,12 @@ class _Importer:
         User = get_user_model()
         for route, keys in wanted.items():
             if route == "user_id":
-                found = User.objects.filter(pk__in=[int(k) for k in keys]).values_list("pk", "pk")
-                found = {str(a): b for a, b in found}
+                found = {
+                    str(pk): pk
+                    for pk in User.objects.filter(pk__in=[int(k) for k in keys]).values_list(
+                        "pk", flat=True
+                    )
+                }
             elif route == "email":
                 found = dict(User.objects.filter(email__in=keys).values_list("email", "pk"))
             else:
@@ -237,10 +246,12 @@ class _Importer:
                     names.setdefault(r.product_key, r.product_name)
         for route, keys in wanted.items():
             if route == "product_id":
-                found = Product.objects.filter(pk__in=[int(k) for k in keys]).values_list(
-                    "pk", "pk"
-                )
-                found = {str(a): b for a, b in found}
+                found = {
+                    str(pk): pk
+                    for pk in Product.objects.filter(pk__in=[int(k) for k in keys]).values_list(
+                        "pk", flat=True
+                    )
+                }
             elif route == "sku":
                 found = dict(
                     ProductVariant.objects.filter(sku__in=keys).values_list("sku", "product_id")
