@@ -103,14 +103,24 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """The report as text lines (the command prints them)."""
-        verb = _("would be") if self.dry_run else _("were")
+        if self.dry_run:
+            counts = [
+                _("interactions that would be imported: %(n)d") % {"n": self.imported},
+                _("duplicates skipped (already imported): %(n)d") % {"n": self.duplicates},
+                _("shoppers that would be created: %(n)d") % {"n": self.shoppers_created},
+                _("products that would be created: %(n)d") % {"n": self.products_created},
+            ]
+        else:
+            counts = [
+                _("interactions imported: %(n)d") % {"n": self.imported},
+                _("duplicates skipped (already imported): %(n)d") % {"n": self.duplicates},
+                _("shoppers created: %(n)d") % {"n": self.shoppers_created},
+                _("products created: %(n)d") % {"n": self.products_created},
+            ]
         out = [
             _("rows read: %(n)d") % {"n": self.rows},
             _("matched: %(n)d") % {"n": self.matched},
-            _("interactions that %(verb)s imported: %(n)d") % {"verb": verb, "n": self.imported},
-            _("duplicates skipped (already imported): %(n)d") % {"n": self.duplicates},
-            _("shoppers that %(verb)s created: %(n)d") % {"verb": verb, "n": self.shoppers_created},
-            _("products that %(verb)s created: %(n)d") % {"verb": verb, "n": self.products_created},
+            *counts,
             _("bad lines: %(n)d") % {"n": self.bad_lines},
             _("unmatched rows: %(n)d") % {"n": self.unmatched_rows},
         ]

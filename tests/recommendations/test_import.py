@@ -203,7 +203,7 @@ def test_the_command_prints_progress_and_the_report(tmp_path, shopper, product):
     call_command("import_interactions", str(path), "--batch-size", "10", stdout=out)
     text = out.getvalue()
     assert " 10 rows" in text and " 20 rows" in text and "100%" in text
-    assert "interactions that were imported: 25" in text
+    assert "interactions imported: 25" in text
     assert Interaction.objects.count() == 25
 
 
