@@ -264,3 +264,12 @@ def test_a_hundred_thousand_rows_timing(tmp_path, merchant_a, capsys):
     assert Interaction.objects.count() == 100_000
     with capsys.disabled():
         print(f"\n100,000 rows: first import {first:.1f} s, re-run (all duplicates) {again:.1f} s")
+
+
+def test_a_re_run_matches_times_given_with_a_zone_offset(shopper, product):
+    row = f"{shopper.pk},{product.pk},view,2024-01-01T12:00:00.25+08:00"
+    text = f"user_id,product_id,kind,time\n{row}"
+    run(text)
+    again = run(text)
+    assert (again.imported, again.duplicates) == (0, 1)
+    assert Interaction.objects.get().created_at == datetime(2024, 1, 1, 4, 0, 0, 250000, tzinfo=UTC)
