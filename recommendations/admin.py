@@ -6,16 +6,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import SuperuserOnlyAdmin, is_superuser
 
-from .models import Interaction, ModelVersion, RecommenderSettings, UserProfile
+from .models import ExternalId, Interaction, ModelVersion, RecommenderSettings, UserProfile
 
 
 @admin.register(Interaction)
 class InteractionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    change_list_template = "admin/recommendations/interaction/change_list.html"
     list_display = ("created_at", "kind", "product", "user", "session_key", "value")
     list_filter = ("kind",)
     list_select_related = ("product", "user")
@@ -32,6 +34,71 @@ class InteractionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="recommendations_interaction_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import history from an uploaded file (operators only), in this request: the form
+        refuses files over forms.ADMIN_IMPORT_MAX_BYTES (larger ones: the management command)."""
+        if not is_superuser(request):
+            raise PermissionDenied
+        from .forms import InteractionImportForm
+        from .services.importing import FileFormatError, interactions_import
+
+        report = error = None
+        if request.method == "POST":
+            form = InteractionImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data
+                lines = (raw.decode("utf-8-sig").rstrip("\r\n") for raw in data["file"])
+                try:
+                    report = interactions_import(
+                        lines=lines,
+                        fmt=data["format"],
+                        source=data["source"],
+                        dry_run=data["dry_run"],
+                        create_shoppers=data["create_shoppers"],
+                        create_products=data["create_products"],
+                        merchant=data["merchant"],
+                        default_kind=data["default_kind"],
+                    )
+                except FileFormatError:
+                    error = _(
+                        "This file cannot be read: its first line must name a shopper column "
+                        "(user_id, email or user_external_id) and a product column (product_id, "
+                        "sku or product_external_id)."
+                    )
+                except UnicodeDecodeError:
+                    error = _("This file is not UTF-8 text.")
+        else:
+            form = InteractionImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import history"),
+            "form": form,
+            "report": report,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/recommendations/interaction/import.html", context)
+
+
+@admin.register(ExternalId)
+class ExternalIdAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    list_display = ("source", "kind", "external_id", "user", "product", "created_at")
+    list_filter = ("kind", "source")
+    search_fields = ("external_id",)
+    list_select_related = ("user", "product")
+    raw_id_fields = ("user", "product")
+    show_full_result_count = False
 
 
 def _staff(request) -> bool:

@@ -302,3 +302,54 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.segment}"
+
+
+class ExternalKind(models.TextChoices):
+    USER = "user", _("Shopper")
+    PRODUCT = "product", _("Product")
+
+
+class ExternalId(models.Model):
+    """A shopper's or a product's id on another platform (`source`, e.g. the shop's old system),
+    so that imported history finds them again on every re-run (see services.importing)."""
+
+    source = models.CharField(_("source"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=8, choices=ExternalKind.choices)
+    external_id = models.CharField(_("external id"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("shopper"),
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "kind", "external_id"]
+        verbose_name = _("external id")
+        verbose_name_plural = _("external ids")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "external_id"], name="recs_external_id_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="user", user__isnull=False, product__isnull=True)
+                    | models.Q(kind="product", product__isnull=False, user__isnull=True)
+                ),
+                name="recs_external_id_points_at_its_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.kind}:{self.external_id}"
