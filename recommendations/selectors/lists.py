@@ -129,6 +129,20 @@ def history_row(loaded: als.LoadedModel, history: Sequence[tuple], params: als.P
     return als.confidence_floor(row, params)
 
 
+def positive_history(rows: Sequence[tuple], params: als.Params) -> tuple[list[tuple], set[int]]:
+    """A shopper's (product id, kind, value, when) rows without the products they rated
+    negatively, and those products: the newest review of each product decides (as in
+    als.negative_pairs)."""
+    newest_review: dict[int, tuple] = {}
+    for product_id, kind, value, at in rows:
+        if kind == InteractionKind.REVIEW and (
+            product_id not in newest_review or at >= newest_review[product_id][1]
+        ):
+            newest_review[product_id] = (value, at)
+    disliked = {p for p, (value, _at) in newest_review.items() if value <= params.negative_rating}
+    return [r for r in rows if r[0] not in disliked], disliked
+
+
 def _recalculated(user, version: LiveVersion, config: RecommenderSettings) -> list[int]:
     loaded = loaded_model(version)
     if loaded is None:
@@ -139,15 +153,7 @@ def _recalculated(user, version: LiveVersion, config: RecommenderSettings) -> li
         )
     )
     params = version.als_params
-    # The newest review of each product decides whether it is disliked (als.negative_pairs).
-    newest_review: dict[int, tuple] = {}
-    for product_id, kind, value, at in rows:
-        if kind == InteractionKind.REVIEW and (
-            product_id not in newest_review or at >= newest_review[product_id][1]
-        ):
-            newest_review[product_id] = (value, at)
-    disliked = {p for p, (value, _at) in newest_review.items() if value <= params.negative_rating}
-    positive = [r for r in rows if r[0] not in disliked]
+    positive, disliked = positive_history(rows, params)
     row = history_row(loaded, positive, params, timezone.now().timestamp())
     shown = {int(loaded.product_ids[c]) for c in row.indices}
     if not config.exclude_purchased:

@@ -295,3 +295,22 @@ def test_a_later_good_review_lifts_a_one_star_one(shelf):
     slot = selectors.for_you(user=shopper, session_key=None, limit=8)
 
     assert items[0].pk in [p.pk for p in slot.products]
+
+
+def test_a_recalculated_history_leaves_out_what_the_shopper_rated_negatively():
+    from recommendations import als
+    from recommendations.selectors.lists import positive_history
+
+    now = timezone.now()
+    rows = [
+        (1, InteractionKind.VIEW, 1, now - timedelta(days=3)),
+        (1, InteractionKind.REVIEW, 2, now - timedelta(days=2)),  # viewed, then two stars
+        (2, InteractionKind.REVIEW, 1, now - timedelta(days=2)),
+        (2, InteractionKind.REVIEW, 4, now - timedelta(days=1)),  # then four stars
+        (3, InteractionKind.PURCHASE, 1, now),
+    ]
+
+    kept, disliked = positive_history(rows, als.Params())
+
+    assert disliked == {1}
+    assert [r[0] for r in kept] == [2, 2, 3]
