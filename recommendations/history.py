@@ -21,6 +21,14 @@ class History:
     bought: list[int] = field(default_factory=list)
     latest: float = 0.0  # when the newest interaction happened (epoch seconds); 0: none
     stamp: int = 0  # changes whenever the history does
+    # (product id, rating of the shopper's newest review of it), newest first; a tuple, so that
+    # a History cached before this field existed reads it as empty
+    rated: tuple[tuple[int, int], ...] = ()
+
+    def disliked(self, threshold: int) -> set[int]:
+        """Products whose newest review by this shopper is rated at most `threshold` (see
+        als.negative_pairs): never served back to them."""
+        return {product_id for product_id, rating in self.rated if rating <= threshold}
 
 
 # The histories a request has read, so that recording its views needs no second read.
@@ -75,23 +83,29 @@ def history_note_views(views: Iterable[tuple[int | None, str, int, float]]) -> N
         cache.set_many(changed, HISTORY_SECONDS)
 
 
-def history_note_events(events: Iterable[tuple[int | None, str, int, str, float]]) -> None:
+def history_note_events(
+    events: Iterable[tuple[int | None, str, int, str, float, int]],
+) -> None:
     """Fold freshly recorded cart additions, purchases and reviews (user id, session key, product
-    id, kind, when) into the cached histories that exist: a new stamp and latest time (so a
-    personal list is ranked afresh) and, for purchases, the product among those bought. Updated
-    in place rather than dropped, so views still buffered (see services) are not lost from it."""
-    by_key: dict[str, list[tuple[int, str, float]]] = {}
-    for user_id, session_key, product_id, kind, at in events:
+    id, kind, when, value) into the cached histories that exist: a new stamp and latest time (so
+    a personal list is ranked afresh), for purchases the product among those bought, for reviews
+    its rating as the newest. Updated in place rather than dropped, so views still buffered (see
+    services) are not lost from it."""
+    by_key: dict[str, list[tuple[int, str, float, int]]] = {}
+    for user_id, session_key, product_id, kind, at, rating in events:
         key = history_key(user_id=user_id, session_key=session_key)
         if key:
-            by_key.setdefault(key, []).append((product_id, kind, at))
+            by_key.setdefault(key, []).append((product_id, kind, at, rating))
     if not by_key:
         return
     changed = {}
     for key, value in cache.get_many(list(by_key)).items():
-        for product_id, kind, at in by_key[key]:
+        for product_id, kind, at, rating in by_key[key]:
             if kind == "purchase" and product_id not in value.bought:
                 value.bought = [product_id, *value.bought]
+            if kind == "review":
+                others = tuple(pair for pair in value.rated if pair[0] != product_id)
+                value.rated = ((product_id, rating), *others)
             value.latest = max(value.latest, at)
         value.stamp = time.time_ns()
         changed[key] = value

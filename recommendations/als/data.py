@@ -37,7 +37,18 @@ class Params:
     weighting: str = "bm25"  # "bm25", "tfidf" or "none"
     bm25_k1: float = 100.0
     bm25_b: float = 0.8
+    # An event's weight halves every `half_life_days` of age, the age measured from the newest
+    # event in the data (not from the clock: a log that ended years ago trains as the same log
+    # ending today).
     half_life_days: float = 120.0
+    # No observed pair's confidence (implicit's alpha x the weighted value) falls below this:
+    # implicit gives every unobserved pair confidence 1, and an observed pair weaker than that
+    # would count for less than nothing. Applied to the matrix handed to implicit (see weighted).
+    min_confidence: float = 1.0
+    # A review rated at most this is negative feedback: the pair is no positive in the matrix,
+    # never held out as relevant, and never served back to that shopper (see
+    # build_interactions for which review decides).
+    negative_rating: int = 2
     weights: dict[str, float] = field(
         default_factory=lambda: {
             "view": 1.0,
@@ -95,12 +106,14 @@ def event_weights(
     kinds: np.ndarray, values: np.ndarray, ages_days: np.ndarray, params: Params
 ) -> np.ndarray:
     """Confidence of each event: its kind's weight, halved every `half_life_days`. A review
-    counts by its rating: 1-2 stars add nothing, 5 stars the full weight."""
+    counts by its rating: at most `negative_rating` stars add nothing, 5 stars the full weight."""
     table = np.array([params.weights.get(kind, 0.0) for kind in KINDS], dtype=np.float32)
     weight = table[kinds]
     review = kinds == KIND_CODE["review"]
     if review.any():
-        weight[review] *= np.clip((values[review] - 2) / 3.0, 0.0, 1.0)
+        low = float(params.negative_rating)
+        span = max(5.0 - low, 1.0)
+        weight[review] *= np.clip((values[review] - low) / span, 0.0, 1.0)
     decay = np.power(0.5, np.maximum(ages_days, 0.0) / params.half_life_days)
     return (weight * decay).astype(np.float32)
 
@@ -111,10 +124,13 @@ class Interactions:
 
     user_ids: np.ndarray  # model row -> user id
     product_ids: np.ndarray  # model column -> product id
-    confidence: csr_matrix  # users x products, raw confidences (before weighting)
+    confidence: csr_matrix  # users x products, raw confidences (before weighting); positives only
     last_seen: csr_matrix  # users x products, latest event time (seconds since `epoch`)
     purchases: csr_matrix  # users x products, 1 where bought
     epoch: float
+    # users x products, 1 where the shopper's newest review of the product is negative
+    negatives: csr_matrix | None = None
+    reference: float = 0.0  # the time ages are measured from: the newest event
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -125,14 +141,45 @@ class Interactions:
         return np.bincount(self.confidence.indices, minlength=self.shape[1])
 
 
+def negative_pairs(
+    events: Events, user_index: np.ndarray, product_index: np.ndarray, shape: tuple[int, int],
+    params: Params,
+) -> csr_matrix:  # fmt: skip
+    """1 for each (user, product) whose newest review is rated at most `negative_rating`.
+
+    The newest review decides, whatever else the shopper did with the product before or after
+    it (views, carts, even a purchase: a product bought again after a one-star review is more
+    likely a necessity or a gift than a change of mind, and the review is the one thing the
+    shopper said about it). A later review above the threshold lifts it."""
+    review = np.flatnonzero(events.kinds == KIND_CODE["review"])
+    if not len(review):
+        return csr_matrix(shape, dtype=np.float32)
+    order = review[np.argsort(events.timestamps[review], kind="stable")]
+    pair = user_index[order].astype(np.int64) * shape[1] + product_index[order]
+    unique_pairs, last_position = np.unique(pair[::-1], return_index=True)
+    newest_rating = events.values[order][::-1][last_position]
+    bad = unique_pairs[newest_rating <= params.negative_rating]
+    return csr_matrix(
+        (np.ones(len(bad), dtype=np.float32), (bad // shape[1], bad % shape[1])), shape=shape
+    )
+
+
 def build_interactions(events: Events, *, now: float, params: Params) -> Interactions:
+    """The confidence of each (user, product): its events' weights, each decayed by its age
+    from the newest event in `events` (`now` is only the fallback for no events), negatives
+    (see negative_pairs) left out."""
     users, user_index = np.unique(events.user_ids, return_inverse=True)
     products, product_index = np.unique(events.product_ids, return_inverse=True)
     shape = (len(users), len(products))
-    ages = (now - events.timestamps) / DAY
+    reference = float(events.timestamps.max()) if len(events) else now
+    ages = (reference - events.timestamps) / DAY
     weights = event_weights(events.kinds, events.values, ages, params)
     confidence = coo_matrix((weights, (user_index, product_index)), shape=shape).tocsr()
     confidence.sum_duplicates()
+    negatives = negative_pairs(events, user_index, product_index, shape, params)
+    if negatives.nnz:
+        confidence = (confidence - confidence.multiply(negatives)).tocsr()
+    confidence.eliminate_zeros()
     # Latest time per pair: sort by time so that the last duplicate written wins.
     epoch = float(events.timestamps.min()) if len(events) else now
     order = np.argsort(events.timestamps, kind="stable")
@@ -149,7 +196,9 @@ def build_interactions(events: Events, *, now: float, params: Params) -> Interac
     ).tocsr()
     purchases.sum_duplicates()
     purchases.data[:] = 1.0
-    return Interactions(users, products, confidence, last_seen, purchases, epoch)
+    return Interactions(
+        users, products, confidence, last_seen, purchases, epoch, negatives, reference
+    )
 
 
 def weighted(confidence: csr_matrix, params: Params) -> csr_matrix:
@@ -166,18 +215,34 @@ def weighted(confidence: csr_matrix, params: Params) -> csr_matrix:
         raise ValueError(f"unknown weighting {params.weighting!r}")
     matrix = item_users.T.tocsr().astype(np.float32)
     matrix.eliminate_zeros()
+    return confidence_floor(matrix, params)
+
+
+def confidence_floor(matrix: csr_matrix, params: Params) -> csr_matrix:
+    """Every observed (positive) value raised so that implicit's confidence for it, alpha x value,
+    is at least `min_confidence` (the unobserved pairs' confidence is 1): an old or lightly
+    weighted interaction still counts as a positive, never as less than nothing."""
+    floor = params.min_confidence / params.alpha if params.alpha > 0 else params.min_confidence
+    positive = matrix.data > 0
+    matrix.data[positive] = np.maximum(matrix.data[positive], np.float32(floor))
     return matrix
 
 
 def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matrix]:
-    """(train, test): each user's latest `holdout` distinct products go to test, for users who
-    keep at least `min_train_items` in train. Both are users x products, same shape."""
-    seen = data.last_seen.tocsr()
+    """(train, test): each user's latest `holdout` distinct positive products go to test, for
+    users who keep at least `min_train_items` positives in train. Both are users x products,
+    same shape. Only positives count (a product rated negatively is not something the shopper
+    wanted); products last seen at the same time (one order's lines share a second) are
+    ordered at random (seeded by `random_state`), not by id."""
+    positive = (data.confidence > 0).astype(np.float32)
+    seen = data.last_seen.multiply(positive).tocsr()
+    seen.eliminate_zeros()
     seen.sort_indices()
     counts = np.diff(seen.indptr)
     rows = np.repeat(np.arange(seen.shape[0]), counts)
-    # Within each user, newest first.
-    order = np.lexsort((-seen.data, rows))
+    # Within each user, newest first; ties in a random order.
+    shuffle = np.random.default_rng(params.random_state).random(len(seen.data))
+    order = np.lexsort((shuffle, -seen.data, rows))
     starts = np.repeat(seen.indptr[:-1], counts)
     position = np.empty(len(order), dtype=np.int64)
     position[order] = np.arange(len(order)) - starts

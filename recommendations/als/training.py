@@ -121,7 +121,10 @@ def train(
         rows = np.flatnonzero(newest >= active_since)
         seen = (data.confidence > 0).astype(np.float32)
         filter_matrix = seen if exclude_purchased else (seen - data.purchases.multiply(seen))
-        filter_matrix = csr_matrix(filter_matrix)
+        if data.negatives is not None and data.negatives.nnz:
+            # What a shopper rated negatively is never served back to them.
+            filter_matrix = (filter_matrix + data.negatives) > 0
+        filter_matrix = csr_matrix(filter_matrix, dtype=np.float32)
         filter_matrix.eliminate_zeros()
         tops = top_for_users(model, filter_matrix, rows, n=params.top_n, candidates=candidates)
         user_top = _ids(data.product_ids, tops)

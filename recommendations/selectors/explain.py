@@ -14,7 +14,7 @@ from ..models import (
     Interaction,
 )
 from .cards import Card
-from .lists import history_row
+from .lists import history_row, positive_history
 from .live import live_version, loaded_model
 from .slots import Slot, for_you
 
@@ -44,7 +44,8 @@ def explain_for_user(*, user: User, limit: int = 10) -> tuple[Slot, list[Explain
             "product_id", "kind", "value", "created_at"
         )
     )
-    row = history_row(loaded, rows, version.als_params, timezone.now().timestamp())
+    positive, _disliked = positive_history(rows, version.als_params)
+    row = history_row(loaded, positive, version.als_params, timezone.now().timestamp())
     names = dict(Product.objects.filter(pk__in=[h[0] for h in rows]).values_list("id", "name"))
     explained = []
     for product in slot.products:

@@ -125,7 +125,22 @@ def history_row(loaded: als.LoadedModel, history: Sequence[tuple], params: als.P
     values = np.array([h[2] for h in history], dtype=np.int64)
     ages = np.array([(now - h[3].timestamp()) / als.DAY for h in history])
     weights = als.event_weights(kinds, values, ages, params)
-    return als.user_row(loaded, product_ids, weights.tolist())
+    row = als.user_row(loaded, product_ids, weights.tolist())
+    return als.confidence_floor(row, params)
+
+
+def positive_history(rows: Sequence[tuple], params: als.Params) -> tuple[list[tuple], set[int]]:
+    """A shopper's (product id, kind, value, when) rows without the products they rated
+    negatively, and those products: the newest review of each product decides (as in
+    als.negative_pairs)."""
+    newest_review: dict[int, tuple] = {}
+    for product_id, kind, value, at in rows:
+        if kind == InteractionKind.REVIEW and (
+            product_id not in newest_review or at >= newest_review[product_id][1]
+        ):
+            newest_review[product_id] = (value, at)
+    disliked = {p for p, (value, _at) in newest_review.items() if value <= params.negative_rating}
+    return [r for r in rows if r[0] not in disliked], disliked
 
 
 def _recalculated(user, version: LiveVersion, config: RecommenderSettings) -> list[int]:
@@ -138,14 +153,13 @@ def _recalculated(user, version: LiveVersion, config: RecommenderSettings) -> li
         )
     )
     params = version.als_params
-    row = history_row(loaded, rows, params, timezone.now().timestamp())
-    seen = row.copy()
+    positive, disliked = positive_history(rows, params)
+    row = history_row(loaded, positive, params, timezone.now().timestamp())
+    shown = {int(loaded.product_ids[c]) for c in row.indices}
     if not config.exclude_purchased:
-        bought = {p for p, kind, _v, _at in rows if kind == InteractionKind.PURCHASE}
-        keep = [i for i, c in enumerate(seen.indices) if int(loaded.product_ids[c]) not in bought]
-        seen = als.user_row(
-            loaded, [int(loaded.product_ids[seen.indices[i]]) for i in keep], [1.0] * len(keep)
-        )
+        shown -= {p for p, kind, _v, _at in rows if kind == InteractionKind.PURCHASE}
+    shown |= disliked
+    seen = als.user_row(loaded, sorted(shown), [1.0] * len(shown))
     return als.recommend_for_row(loaded, row, n=params.top_n, filter_row=seen)
 
 

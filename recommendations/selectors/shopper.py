@@ -62,6 +62,14 @@ def _history_build(where: dict) -> History:
         .order_by("-created_at", "-id")
         .values_list("product_id", flat=True)[:500]
     )
+    reviews = (
+        Interaction.objects.filter(**where, kind=InteractionKind.REVIEW)
+        .order_by("-created_at", "-id")
+        .values_list("product_id", "value")[:500]
+    )
+    rated: dict[int, int] = {}
+    for product_id, rating in reviews:
+        rated.setdefault(product_id, rating)  # the newest review of each product decides
     viewed = [p for p, kind, _at in recent if kind in VIEW_KINDS]
     latest = recent[0][2].timestamp() if recent else 0.0
     return History(
@@ -69,6 +77,7 @@ def _history_build(where: dict) -> History:
         bought=list(dict.fromkeys(bought)),
         latest=latest,
         stamp=time.time_ns(),
+        rated=tuple(rated.items()),
     )
 
 

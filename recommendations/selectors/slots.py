@@ -13,6 +13,7 @@ from django.core.cache import cache
 
 from catalog.caching import VERSION_KEY, catalog_version
 
+from .. import als
 from ..history import History, history_key, history_remember
 from ..models import (
     SETTINGS_CACHE_KEY,
@@ -87,10 +88,14 @@ def recently_viewed(
 
 
 def _hidden(state: Serving) -> set[int]:
-    """What the shopper bought, when the settings hide it."""
-    if state.signed_in and state.config.exclude_purchased:
-        return set(state.seen.bought)
-    return set()
+    """What the shopper rated negatively (always) and bought (when the settings hide it)."""
+    if not state.signed_in:
+        return set()
+    params = state.version.als_params if state.version is not None else als.Params()
+    hidden = state.seen.disliked(params.negative_rating)
+    if state.config.exclude_purchased:
+        hidden |= set(state.seen.bought)
+    return hidden
 
 
 def for_you(

@@ -84,7 +84,14 @@ def interaction_record(
 def _insert_and_note(rows: list[Interaction]) -> None:
     Interaction.objects.bulk_create(rows)
     history_note_events(
-        (row.user_id, row.session_key, row.product_id, row.kind, row.created_at.timestamp())
+        (
+            row.user_id,
+            row.session_key,
+            row.product_id,
+            row.kind,
+            row.created_at.timestamp(),
+            row.value,
+        )
         for row in rows
     )
 

@@ -249,3 +249,68 @@ def test_trending_follows_the_latest_demand_between_retrains(
 
 def test_refreshing_trending_without_a_live_version_does_nothing():
     assert recommender_refresh_trending() == 0
+
+
+def test_a_product_the_shopper_rated_one_star_is_never_served_back_to_them(
+    shelf, django_capture_on_commit_callbacks
+):
+    from recommendations.services.recording import interaction_record
+
+    items = shelf["items"]
+    shopper, other = UserFactory(), UserFactory()
+    disliked = items[0]
+    top = [p.pk for p in items]
+    version = live_version_with(
+        user=shopper, top=top, neighbours={items[1].pk: ([disliked.pk], [disliked.pk])}
+    )
+    UserRecommendation.objects.create(version=version, user=other, product_ids=top)
+    selectors.for_you(user=shopper, session_key=None)  # the history is cached before the review
+    with django_capture_on_commit_callbacks(execute=True):
+        interaction_record(
+            user=shopper, product_ids=[disliked.pk], kind=InteractionKind.REVIEW, value=1
+        )
+
+    home = [p.pk for p in selectors.for_you(user=shopper, session_key=None, limit=8).products]
+    page = selectors.product_slots(product_id=items[1].pk, user=shopper)
+    cart = selectors.complete_purchase(product_ids=[items[1].pk], user=shopper)
+
+    assert disliked.pk not in home
+    assert disliked.pk not in [p.pk for p in page.also_bought + page.similar]
+    assert disliked.pk not in [p.pk for p in cart]
+    # Another shopper still gets it.
+    assert disliked.pk in [p.pk for p in selectors.for_you(user=other, session_key=None).products]
+
+
+def test_a_later_good_review_lifts_a_one_star_one(shelf):
+    items = shelf["items"]
+    shopper = UserFactory()
+    live_version_with(user=shopper, top=[p.pk for p in items])
+    now = timezone.now()
+    for rating, at in ((1, now - timedelta(days=3)), (5, now - timedelta(days=2))):
+        Interaction.objects.create(
+            user=shopper, product=items[0], kind=InteractionKind.REVIEW, value=rating,
+            created_at=at,
+        )  # fmt: skip
+
+    slot = selectors.for_you(user=shopper, session_key=None, limit=8)
+
+    assert items[0].pk in [p.pk for p in slot.products]
+
+
+def test_a_recalculated_history_leaves_out_what_the_shopper_rated_negatively():
+    from recommendations import als
+    from recommendations.selectors.lists import positive_history
+
+    now = timezone.now()
+    rows = [
+        (1, InteractionKind.VIEW, 1, now - timedelta(days=3)),
+        (1, InteractionKind.REVIEW, 2, now - timedelta(days=2)),  # viewed, then two stars
+        (2, InteractionKind.REVIEW, 1, now - timedelta(days=2)),
+        (2, InteractionKind.REVIEW, 4, now - timedelta(days=1)),  # then four stars
+        (3, InteractionKind.PURCHASE, 1, now),
+    ]
+
+    kept, disliked = positive_history(rows, als.Params())
+
+    assert disliked == {1}
+    assert [r[0] for r in kept] == [2, 2, 3]
