@@ -78,3 +78,17 @@ class GuardedAutocompleteAdmin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ViewOnlyAdmin:
+    """Mix into a ModelAdmin or an inline (before it) whose rows are written by a service or a
+    computation, never by a form: admin may view them, never add, change or delete them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline
+from common.admin_input import ViewOnlyAdmin
 
 from . import services
 from .models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, SupplyTerms
@@ -28,7 +29,7 @@ class SupplyTermsAdmin(MerchantScopedAdmin, admin.ModelAdmin):
         return terms.variant.sku
 
 
-class PurchaseOrderLineInline(MerchantScopedInline, admin.TabularInline):
+class PurchaseOrderLineInline(ViewOnlyAdmin, MerchantScopedInline, admin.TabularInline):
     model = PurchaseOrderLine
     merchant_path = "order__merchant"
     fields = ("variant", "quantity", "unit_cost", "expected_on", "received_quantity")
@@ -36,14 +37,8 @@ class PurchaseOrderLineInline(MerchantScopedInline, admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class PurchaseOrderEventInline(MerchantScopedInline, admin.TabularInline):
+class PurchaseOrderEventInline(ViewOnlyAdmin, MerchantScopedInline, admin.TabularInline):
     model = PurchaseOrderEvent
     merchant_path = "order__merchant"
     fields = ("created_at", "type", "from_status", "to_status", "actor")
@@ -51,12 +46,6 @@ class PurchaseOrderEventInline(MerchantScopedInline, admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PurchaseOrder)

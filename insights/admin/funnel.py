@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, sees_every_merchant
 from accounts.models import Merchant
+from common.admin_input import ViewOnlyAdmin
 from orders.models import OrderChannel
 
 from .. import charts
@@ -135,7 +136,7 @@ def _step_rows(steps: dict[str, int], previous: dict[str, int]) -> list[dict]:
 
 
 @admin.register(ShopperEvent)
-class ShopperEventAdmin(MerchantScopedAdmin, admin.ModelAdmin):
+class ShopperEventAdmin(MerchantScopedAdmin, ViewOnlyAdmin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "visitor", "product", "merchant", "order", "channel")
     list_filter = ("kind", "channel")
     list_select_related = ("product", "merchant", "order")
@@ -145,15 +146,6 @@ class ShopperEventAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     readonly_fields = list_display
     fields = list_display
     raw_id_fields = ("product", "order", "user")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         funnel = self.admin_site.admin_view(self.funnel_view)

@@ -29,6 +29,7 @@ from accounts.admin import ShopUserAdmin
 from accounts.admin_scoping import MerchantScopedAdmin, sees_every_merchant
 from accounts.models import Merchant, User
 from catalog.models import Category
+from common.admin_input import ViewOnlyAdmin
 
 from .. import charts
 from ..jobs import job_queue
@@ -187,17 +188,6 @@ class _SafeExport:
             )
 
 
-class _ReadOnly:
-    def has_add_permission(self, request, *args, **kwargs):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 def _chart(lines) -> str:
     """Each segment's share of customers and of revenue (insights.charts: no script, no style)."""
     revenue = sum((line.revenue for line in lines), Decimal(0))
@@ -219,7 +209,7 @@ def _chart(lines) -> str:
 
 @admin.register(CustomerProfile)
 class CustomerProfileAdmin(
-    MerchantScopedAdmin, _ReadOnly, _SafeExport, ExportMixin, admin.ModelAdmin
+    MerchantScopedAdmin, ViewOnlyAdmin, _SafeExport, ExportMixin, admin.ModelAdmin
 ):
     resource_classes = [CustomerProfileResource]
     export_formats = EXPORT_FORMATS
@@ -395,7 +385,7 @@ class CustomerProfileAdmin(
 
 @admin.register(SegmentSnapshot)
 class SegmentSnapshotAdmin(
-    MerchantScopedAdmin, _ReadOnly, _SafeExport, ExportMixin, admin.ModelAdmin
+    MerchantScopedAdmin, ViewOnlyAdmin, _SafeExport, ExportMixin, admin.ModelAdmin
 ):
     merchant_path = "run__merchant"
     resource_classes = [SegmentSnapshotResource]

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 _NORMAL = NormalDist()
@@ -121,6 +120,10 @@ def optimal_plan(
     time_limit: float = 30.0,
 ) -> Solution:
     """The order quantities maximising expected margin (see the module's docstring)."""
+    # Here rather than at the top: scipy.optimize takes a quarter of a second to import, and
+    # every web and worker process imports this module through admin at start-up.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     items = [item for item in items if item.most > 0 and item.unit_margin > 0]
     if not items or budget <= 0 or (room is not None and room <= 0):
         return _summary(items, {}, "nothing to order")
