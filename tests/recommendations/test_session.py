@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from recommendations import als, selectors
+from recommendations import selectors
 from recommendations.als.session import (
     SESSION_GAP,
     recency_weights,
@@ -23,63 +23,16 @@ from recommendations.history import History
 from recommendations.models import (
     Interaction,
     InteractionKind,
-    ModelVersion,
     ProductNeighbours,
     RecommenderSettings,
     UserRecommendation,
-    VersionStatus,
 )
-from recommendations.services.serving import model_version_publish, recommender_settings_changed
+from recommendations.services.serving import recommender_settings_changed
 from tests.accounts.factories import UserFactory
-from tests.catalog.factories import CategoryFactory
+
+from .factors import live_model
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clusters(make_product):
-    """Eight products, each in a category of its own (so no diversifying reorders them): four
-    "shoes" whose item factors point one way and four "socks" pointing the other."""
-    shoes = [make_product(category=CategoryFactory()) for _ in range(4)]
-    socks = [make_product(category=CategoryFactory()) for _ in range(4)]
-    return shoes, socks
-
-
-def factors_for(shoes, socks) -> tuple[np.ndarray, np.ndarray]:
-    ids = np.array([p.pk for p in [*shoes, *socks]], dtype=np.int64)
-    factors = np.array(
-        [[1.0, 0.02 * i] for i in range(len(shoes))] + [[0.02 * i, 1.0] for i in range(len(socks))],
-        dtype=np.float32,
-    )
-    return ids, factors
-
-
-class Factors:
-    """What als.save_model reads of a fitted model."""
-
-    def __init__(self, item_factors, users: int = 1):
-        self.item_factors = item_factors
-        self.user_factors = np.zeros((users, item_factors.shape[1]), dtype=np.float32)
-
-
-def live_model(
-    shoes, socks, *, trained_until=None, data_until: float = 0.0, factors=None, user_ids=(0,)
-) -> ModelVersion:
-    """A live version whose model files hold `factors` (by default the two clusters')."""
-    ids, default = factors_for(shoes, socks)
-    item_factors = default if factors is None else factors
-    version = ModelVersion.objects.create(
-        status=VersionStatus.TRAINING,
-        trained_until=trained_until or timezone.now() + timedelta(hours=1),
-        params={"factors": int(item_factors.shape[1])},
-        metrics={"data_until": data_until} if data_until else {},
-        trending={"all": [p.pk for p in [*shoes, *socks]], "by_category": {}},
-    )
-    users = np.asarray(user_ids, dtype=np.int64)
-    als.save_model(
-        Factors(item_factors, len(users)), version.directory, user_ids=users, product_ids=ids
-    )
-    return model_version_publish(version=version)
 
 
 def view(*, product, user=None, session_key="", ago: timedelta = timedelta(minutes=1)):
