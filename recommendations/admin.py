@@ -215,7 +215,9 @@ class RecommenderSettingsAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
             "factors", "iterations", "regularization", "alpha", "weighting", "active_days",
             "min_support",
         )}),
-        (_("Serving"), {"fields": ("exclude_purchased", "max_per_category_run")}),
+        (_("Serving"), {"fields": (
+            "exclude_purchased", "max_per_category_run", "session_strength",
+        )}),
         (_("Going live"), {"fields": ("min_lift", "tolerance")}),
     )  # fmt: skip
 

@@ -100,6 +100,15 @@ class RecommenderSettings(SingletonSettings):
         default=2,
         validators=[MinValueValidator(1)],
     )
+    session_strength = models.FloatField(
+        _("weight of the current session in the order of a slot"),
+        default=1.0,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "How far products like those viewed in this session move up the home, product and "
+            "cart slots. 0 switches it off; see benchmarks/recommender_session.py."
+        ),
+    )
     min_lift = models.FloatField(
         _("lift over the popularity baseline needed to go live"),
         default=0.05,

@@ -117,7 +117,9 @@ def train(
         newest = np.zeros(data.shape[0])
         nonempty = np.diff(last_seen.indptr) > 0
         newest[nonempty] = np.maximum.reduceat(last_seen.data, last_seen.indptr[:-1][nonempty])
-        active_since = (now - params.active_days * DAY) - data.epoch
+        # Active: an interaction in the last `active_days` before the newest one in the data
+        # (not the clock: a log that ended years ago gets the same lists as one ending today).
+        active_since = (data.reference - params.active_days * DAY) - data.epoch
         rows = np.flatnonzero(newest >= active_since)
         seen = (data.confidence > 0).astype(np.float32)
         filter_matrix = seen if exclude_purchased else (seen - data.purchases.multiply(seen))

@@ -163,7 +163,9 @@ def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -
         raise
     version.users, version.products = trained.data.shape
     version.interactions = len(events)
-    version.metrics = trained.metrics
+    # The newest interaction trained on: serving measures a shopper's ages from it (see
+    # selectors.lists.history_row), as training did.
+    version.metrics = {**trained.metrics, "data_until": trained.data.reference}
     version.trending = trending
     version.stages = {name: round(seconds, 3) for name, seconds in watch.stages.items()}
     version.stages["fit_only"] = round(trained.fit_seconds, 3)
