@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("cart/", include("cart.urls")),
     path("search/", include("search.urls")),
     path("support/", include("support.urls")),
+    # The shop's own pages (about, customer service, shipping, returns, privacy, terms).
+    path("pages/", include("pages.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
     path("", include("catalog.urls")),
