@@ -10,6 +10,7 @@ admin.site.site_title = settings.SHOP_NAME
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # The language switcher: records the shopper's choice, then shows the page in it.
     path("language/<str:code>/", views.language_choose, name="language_choose"),
     # Called by Alipay's servers: no language prefix, no CSRF (the signature authenticates it).

@@ -337,6 +337,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "zh-hans")
 TIME_ZONE = "Asia/Shanghai"
+# One date format per language on every page and email (shop/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["shop.formats"]
 USE_I18N = True
 USE_TZ = True
 
