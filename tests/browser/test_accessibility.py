@@ -127,7 +127,7 @@ def axe_violations(page, axe_path: Path, label: str) -> tuple[list[str], list[st
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_main_pages_have_no_serious_accessibility_violation(
-    browser, live_server, shop, axe_path, viewport, language
+    browser, live_server, shop, axe_path, screenshot, viewport, language
 ):
     prefix, locale = LANGUAGES[language]
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale=locale, bypass_csp=True)
@@ -157,6 +157,8 @@ def test_main_pages_have_no_serious_accessibility_violation(
             if label in ("category", "search"):  # the pager's disabled "Previous" is checked too
                 assert page.locator(".pagination .disabled").count() == 1
             check(label)
+            if label in ("category", "shop page"):
+                screenshot(page, label.replace(" ", "-"))
 
         page.fill("input[name=username]", "wei@example.com")
         page.fill("input[name=password]", PASSWORD)
