@@ -155,3 +155,21 @@ def test_the_demo_seeds_every_page_in_both_languages_and_keeps_operators_edits()
     assert Page.objects.get(slug="about").title_en == "Who we are"
     with translation.override("zh-hans"):
         assert Page.objects.get(slug="returns").title == "退换货与售后"
+
+
+def test_the_language_switcher_on_a_page_leads_to_the_same_page_in_the_other_language(client):
+    make_page()
+    response = client.get("/language/zh-hans/?next=/pages/returns/")
+    assert response.status_code == 302 and response["Location"] == "/zh-hans/pages/returns/"
+    response = client.get("/language/en/?next=/zh-hans/pages/returns/")
+    assert response["Location"] == "/pages/returns/"
+
+
+def test_the_footers_pages_are_read_once_then_from_the_cache(django_assert_num_queries):
+    from pages.selectors import pages_published
+
+    make_page()
+    with django_assert_num_queries(1):
+        assert [page.slug for page in pages_published()] == ["returns"]
+    with django_assert_num_queries(0):
+        assert [page.slug for page in pages_published()] == ["returns"]
