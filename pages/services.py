@@ -8,8 +8,9 @@ from .selectors import FOOTER_CACHE_KEY
 
 
 def pages_cache_clear() -> None:
-    transaction.on_commit(lambda: cache.delete(FOOTER_CACHE_KEY))
+    # Now, and again after commit: a page read between the two would cache the old rows.
     cache.delete(FOOTER_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(FOOTER_CACHE_KEY))
 
 
 def page_save(*, page: Page) -> Page:
