@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shop",
     "accounts",
     "catalog",
+    "pages",
     "logistics",
     "cart",
     "orders",
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.storefront",
                 "catalog.context_processors.categories",
+                "pages.context_processors.footer_pages",
                 "cart.context_processors.cart",
             ],
         },
@@ -335,6 +337,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "zh-hans")
 TIME_ZONE = "Asia/Shanghai"
+# One date format per language on every page and email (shop/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["shop.formats"]
 USE_I18N = True
 USE_TZ = True
 
