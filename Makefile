@@ -94,6 +94,14 @@ browser-deps:
 			echo "Browser tests need Debian's Chromium: sudo apt-get install chromium fonts-noto-cjk"; \
 		fi; \
 	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null; then \
+			echo "Installing axe-core (package-lock.json) for the accessibility tests..."; \
+			npm ci --no-audit --no-fund --silent; \
+		else \
+			echo "The accessibility tests need Node.js and npm for axe-core (package.json)"; \
+		fi; \
+	fi
 
 ## messages: refresh and compile the Chinese translations
 messages: $(STAMP)
