@@ -11,8 +11,17 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import SuperuserOnlyAdmin, is_superuser
+from common.admin_input import ViewOnlyAdmin
 
-from .models import ExternalId, Interaction, ModelVersion, RecommenderSettings, UserProfile
+from .models import (
+    ExternalId,
+    Interaction,
+    ModelVersion,
+    RecommenderSettings,
+    TuningRun,
+    TuningTrial,
+    UserProfile,
+)
 
 
 @admin.register(Interaction)
@@ -125,7 +134,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_filter = ("status", "is_live")
     readonly_fields = (
         "status", "is_live", "created_at", "finished_at", "seconds", "trained_until", "device",
-        "users", "products", "interactions", "evaluation", "params", "stages", "note",
+        "users", "products", "interactions", "evaluation", "params", "tuning_run", "stages",
+        "note",
     )  # fmt: skip
     fields = readonly_fields
     exclude = ("trending", "metrics")
@@ -213,7 +223,7 @@ class RecommenderSettingsAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
         )}),
         (_("Model"), {"fields": (
             "factors", "iterations", "regularization", "alpha", "weighting", "active_days",
-            "min_support",
+            "min_support", "use_tuned",
         )}),
         (_("Serving"), {"fields": ("exclude_purchased", "max_per_category_run")}),
         (_("Going live"), {"fields": ("min_lift", "tolerance")}),
@@ -224,6 +234,54 @@ class RecommenderSettingsAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _ratio(ours: float | None, base: float | None) -> str:
+    if ours is None:
+        return "-"
+    shown = f"{ours:.4f}"
+    return f"{shown} ({ours / base:.2f}x)" if base else shown
+
+
+class TuningTrialInline(ViewOnlyAdmin, admin.TabularInline):
+    model = TuningTrial
+    fields = ("number", "family", "params", "ndcg", "baseline", "users", "seconds")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(TuningRun)
+class TuningRunAdmin(ViewOnlyAdmin, SuperuserOnlyAdmin, admin.ModelAdmin):
+    """The settings searches (operators only, as the settings they feed): progress, the best
+    settings, and their NDCG@10 on validation and test next to the most-popular baseline."""
+
+    list_display = (
+        "__str__", "created_at", "progress", "seconds", "best_family", "validation", "test",
+    )  # fmt: skip
+    list_filter = ("status",)
+    readonly_fields = (
+        "status", "created_at", "finished_at", "seconds", "progress", "families",
+        "interactions", "best_params", "validation", "test", "note",
+    )  # fmt: skip
+    fields = readonly_fields
+    inlines = (TuningTrialInline,)
+
+    @admin.display(description=_("trials"))
+    def progress(self, obj: TuningRun) -> str:
+        return f"{obj.trials_done}/{obj.trials_planned}"
+
+    @admin.display(description=_("model family"))
+    def best_family(self, obj: TuningRun) -> str:
+        return obj.best_params.get("family", "-")
+
+    @admin.display(description=_("validation NDCG@10 (vs most popular)"))
+    def validation(self, obj: TuningRun) -> str:
+        return _ratio(obj.validation_ndcg, obj.validation_baseline)
+
+    @admin.display(description=_("test NDCG@10 (vs most popular)"))
+    def test(self, obj: TuningRun) -> str:
+        return _ratio(obj.test_ndcg, obj.test_baseline)
 
 
 @admin.register(UserProfile)
