@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 # stays as the operator set it.
 SEARCH_SPACE: dict[str, dict[str, tuple]] = {
     "als": {
-        "factors": (32, 64, 128),
-        "regularization": (0.01, 0.05, 0.2, 1.0),
+        "factors": (16, 32, 64, 128),
+        "regularization": (0.05, 0.5, 5.0),
         "alpha": (1.0, 2.0, 5.0, 10.0),
-        "iterations": (10, 15, 30),
+        "iterations": (15, 30),
         "weighting": ("bm25", "tfidf", "none"),
     },
     "bpr": {
