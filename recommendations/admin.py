@@ -129,7 +129,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     change_list_template = "admin/recommendations/modelversion/change_list.html"
     list_display = (
         "__str__", "is_live", "created_at", "seconds", "users", "products", "interactions",
-        "ndcg", "baseline_ndcg", "lift", "precision", "recall", "map", "coverage",
+        "family", "ndcg", "baseline_ndcg", "lift", "precision", "recall", "map", "coverage",
     )  # fmt: skip
     list_filter = ("status", "is_live")
     readonly_fields = (
@@ -146,6 +146,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
     map = _metric("map@10", _("MAP@10"))
     coverage = _metric("coverage", _("coverage"))
 
+    @admin.display(description=_("model family"))
+    def family(self, obj: ModelVersion) -> str:
+        return obj.params.get("family", "als")
+
     @admin.display(description=_("baseline NDCG@10"))
     def baseline_ndcg(self, obj: ModelVersion) -> str:
         value = obj.metric("popularity", "ndcg@10")
@@ -159,7 +163,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("evaluation"))
     def evaluation(self, obj: ModelVersion) -> str:
         rows = []
-        for model, label in (("als", "ALS"), ("popularity", _("most popular"))):
+        family = obj.params.get("family", "als").upper()
+        for model, label in (("als", family), ("popularity", _("most popular"))):
             values = obj.metrics.get(model)
             if values:
                 shown = (

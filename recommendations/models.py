@@ -136,7 +136,7 @@ class RecommenderSettings(SingletonSettings):
             "iterations": self.iterations,
             "regularization": self.regularization,
             "alpha": self.alpha,
-            "weighting": self.weighting,
+            "weighting": str(self.weighting),
             "half_life_days": self.half_life_days,
             "weights": {
                 "view": self.weight_view,

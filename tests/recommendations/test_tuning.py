@@ -235,7 +235,10 @@ def test_merchant_staff_do_not_see_the_tuning_runs(client, recorded_run):
 
 def test_a_model_version_shows_the_tuning_run_it_was_trained_with(admin_client, recorded_run):
     version = ModelVersion.objects.create(
-        status=VersionStatus.REJECTED, params=TUNED, tuning_run=recorded_run
+        status=VersionStatus.REJECTED,
+        params=TUNED,
+        tuning_run=recorded_run,
+        metrics={"als": {"ndcg@10": 0.2, "users": 5}, "popularity": {"ndcg@10": 0.1, "users": 5}},
     )
 
     html = admin_client.get(
@@ -243,3 +246,6 @@ def test_a_model_version_shows_the_tuning_run_it_was_trained_with(admin_client, 
     ).content.decode()
 
     assert str(recorded_run) in html
+    assert "BPR: " in html
+    listing = admin_client.get(reverse("admin:recommendations_modelversion_changelist"))
+    assert '<td class="field-family">bpr</td>' in listing.content.decode()
