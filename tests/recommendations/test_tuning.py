@@ -10,11 +10,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations import als
+from recommendations import als, selectors
 from recommendations.models import (
     Interaction,
     InteractionKind,
     ModelVersion,
+    ProductNeighbours,
     RecommenderSettings,
     TuningRun,
     TuningStatus,
@@ -41,7 +42,7 @@ def planted_shop():
     day: what a model learns (the groups) beats the most popular by far."""
     rng = np.random.default_rng(11)
     groups = [
-        [ProductFactory(category=category) for _ in range(12)]
+        [ProductFactory(category=category, in_stock=True) for _ in range(12)]
         for category in CategoryFactory.create_batch(4)
     ]
     now = timezone.now()
@@ -249,3 +250,34 @@ def test_a_model_version_shows_the_tuning_run_it_was_trained_with(admin_client, 
     assert "BPR: " in html
     listing = admin_client.get(reverse("admin:recommendations_modelversion_changelist"))
     assert '<td class="field-family">bpr</td>' in listing.content.decode()
+
+
+def test_a_version_of_another_family_serves_lists_neighbours_and_changed_histories(planted_shop):
+    # Given a live BPR version trained with the tuned settings
+    finished_run(TUNED)
+    version = recommender_train()
+    assert version.is_live and version.params["family"] == "bpr", version.note
+    group_of = {p.pk: g for g, products in enumerate(planted_shop) for p in products}
+    live = selectors.live_version()
+
+    # A shopper it learnt gets their stored list, of their own group's products
+    shopper = Interaction.objects.order_by("id").first().user
+    own = group_of[Interaction.objects.filter(user=shopper).first().product_id]
+    stored = selectors.personal_ids(user=shopper, version=live)
+    assert stored and sum(group_of[p] == own for p in stored[:3]) >= 2
+
+    # Products get learnt neighbours of their group (the first two: the lists then let in
+    # another category, and here a group is a category)
+    neighbours = ProductNeighbours.objects.filter(version=version, source="als")
+    assert neighbours.exists()
+    same = [group_of[p] == group_of[n.product_id] for n in neighbours for p in n.similar[:2]]
+    assert sum(same) >= 0.8 * len(same)
+
+    # A new shopper's history is folded in against the learnt item factors
+    newcomer = UserFactory()
+    for product in planted_shop[2][:3]:
+        Interaction.objects.create(
+            user=newcomer, product=product, kind=InteractionKind.PURCHASE, created_at=timezone.now()
+        )
+    ids = selectors.personal_ids(user=newcomer, version=selectors.live_version())
+    assert ids and sum(group_of[p] == 2 for p in ids[:5]) >= 4
