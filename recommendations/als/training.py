@@ -104,7 +104,11 @@ def train(
     with stage("evaluate"):
         metrics = evaluate(model, train_matrix, test, params)
     with stage("fit"):
-        if params.refit_iterations or use_gpu():
+        if params.family != "als":
+            # BPR's and logistic MF's users cannot be solved for in one step: the served model
+            # is fitted afresh on the whole matrix, with the evaluated settings and seed.
+            model = fit(matrix, params)
+        elif params.refit_iterations or use_gpu():
             model = fit(matrix, params, model=model, iterations=max(params.refit_iterations, 1))
         else:
             model = fold_in(model, matrix)

@@ -222,6 +222,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommendations.train",
         "schedule": crontab(hour=2, minute=45),
     },
+    # The recommender's settings searched on a validation split once a week, before that
+    # night's training (which uses the best ones).
+    "recommendations-tune": {
+        "task": "recommendations.tune",
+        "schedule": crontab(day_of_week="sun", hour=1, minute=15),
+    },
     # Customers' RFM segments and lifetime value (insights), for the shop and every merchant.
     "insights-compute-segments": {
         "task": "insights.compute_segments",
