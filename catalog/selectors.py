@@ -539,3 +539,40 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
     if selected is None:
         selected = next((v for v in variants if v.available > 0), variants[0] if variants else None)
     return ProductPage(product, variants, images, reviews, histogram, selected)
+
+
+# --- Kept counts check --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FacetCountDrift:
+    """One (category, brand, stock) combination whose kept count differs from the products."""
+
+    category_id: int
+    brand_id: int  # 0: no brand
+    in_stock: bool
+    kept: int
+    actual: int
+
+
+def category_facet_count_drift() -> list[FacetCountDrift]:
+    """Recompute the active products by (category, brand, stock) from the products themselves and
+    compare with CategoryFacetCount; every combination that differs (none when the triggers that
+    keep it are in place)."""
+    actual = {
+        (c, b or 0, bool(s)): n
+        for c, b, s, n in Product.objects.filter(is_active=True)
+        .order_by()
+        .values_list("category_id", "brand_id", "in_stock")
+        .annotate(n=Count("*"))
+        .values_list("category_id", "brand_id", "in_stock", "n")
+    }
+    kept = {
+        (c, b, bool(s)): n
+        for c, b, s, n in CategoryFacetCount.objects.order_by().values_list(
+            "category_id", "brand_id", "in_stock", "n"
+        )
+    }
+    return [
+        FacetCountDrift(key[0], key[1], key[2], kept.get(key, 0), actual.get(key, 0))
+        for key in sorted(set(actual) | set(kept))
+        if kept.get(key, 0) != actual.get(key, 0)
+    ]
