@@ -206,7 +206,10 @@ def load_test_arguments(doc: str) -> argparse.Namespace:
     parser.add_argument("--size", choices=["small", "large"], default="large")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=PORT, help="where gunicorn listens")
     args = parser.parse_args()
+    global PORT
+    PORT = args.port
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     return args
@@ -228,7 +231,7 @@ def main() -> None:
     for mode, seconds in (("cache off", 0), ("cache on", 300)):
         env = env_for(args.database_url, args.redis_url, seconds)
         subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True)
-        server = Gunicorn(env)
+        server = Gunicorn(env, port=PORT)
         try:
             results = {name: wrk(p, args.duration, args.connections) for name, p in paths.items()}
         finally:
