@@ -208,8 +208,7 @@ def load_test_arguments(doc: str) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=PORT, help="where gunicorn listens")
     args = parser.parse_args()
-    global PORT
-    PORT = args.port
+    globals()["PORT"] = args.port  # wrk and gunicorn are pointed at it
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     return args
