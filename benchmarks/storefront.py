@@ -110,6 +110,20 @@ def ensure_database(database_url: str, env: dict[str, str], size: str) -> None:
         print(f"using the existing catalog in {name}: {count:,} products")
 
 
+def listing_paths(categories: list[str]) -> list[str]:
+    """The listing URLs of the benchmark: for every category its first page, its second page, a
+    sort picked at random and the in-stock filter sorted by price (benchmarks/listing_db.py
+    times the same set)."""
+    rng = random.Random(11)
+    listing = []
+    for url in categories:
+        listing.append(url)
+        listing.append(f"{url}?page=2")
+        listing.append(f"{url}?sort={rng.choice(['price_asc', 'price_desc', 'newest', 'rating'])}")
+        listing.append(f"{url}?in_stock=1&sort=price_asc")
+    return listing
+
+
 def sample_paths(env: dict[str, str]) -> dict[str, list[str]]:
     code = (
         "import json, random\n"
@@ -122,17 +136,10 @@ def sample_paths(env: dict[str, str]) -> dict[str, list[str]]:
         "print(json.dumps({'categories': cats, 'products': prods}))\n"
     )
     data = json.loads(manage(env, "shell", "-c", code, capture=True).strip().splitlines()[-1])
-    rng = random.Random(11)
-    listing = []
-    for url in data["categories"]:
-        listing.append(url)
-        listing.append(f"{url}?page=2")
-        listing.append(f"{url}?sort={rng.choice(['price_asc', 'price_desc', 'newest', 'rating'])}")
-        listing.append(f"{url}?in_stock=1&sort=price_asc")
     return {
         "ceiling": ["/__bench__/ceiling/"],
         "home": ["/"],
-        "listing": listing,
+        "listing": listing_paths(data["categories"]),
         "product": data["products"],
     }
 
@@ -199,7 +206,9 @@ def load_test_arguments(doc: str) -> argparse.Namespace:
     parser.add_argument("--size", choices=["small", "large"], default="large")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=PORT, help="where gunicorn listens")
     args = parser.parse_args()
+    globals()["PORT"] = args.port  # wrk and gunicorn are pointed at it
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     return args
@@ -221,7 +230,7 @@ def main() -> None:
     for mode, seconds in (("cache off", 0), ("cache on", 300)):
         env = env_for(args.database_url, args.redis_url, seconds)
         subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True)
-        server = Gunicorn(env)
+        server = Gunicorn(env, port=PORT)
         try:
             results = {name: wrk(p, args.duration, args.connections) for name, p in paths.items()}
         finally:

@@ -108,6 +108,12 @@ class Product(TimeStampedModel):
                 condition=models.Q(is_active=True),
                 name="product_best_sellers",
             ),
+            # The home page's slots: buyable best sellers first, sold-out ones only after.
+            models.Index(
+                fields=["-in_stock", "-sales_count", "-id"],
+                condition=models.Q(is_active=True),
+                name="product_buyable_best",
+            ),
             models.Index(
                 fields=["price", "id"], condition=models.Q(is_active=True), name="product_by_price"
             ),
@@ -208,3 +214,24 @@ class Review(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.product}"
+
+
+class CategoryFacetCount(models.Model):
+    """How many active products one category holds of one brand (0: none) and stock state: a
+    listing's brand facets and total, summed over the category's subtree, without visiting its
+    products. Kept exact by the database itself: triggers on the product table (migration 0008)
+    apply every insert, delete and change of category, brand, activity or stock in the same
+    statement's transaction, whatever wrote it (a service, an admin save, a bulk UPDATE, an
+    import). `manage.py catalog_facet_counts` recomputes them from the products and compares."""
+
+    pk = models.CompositePrimaryKey("category_id", "brand_id", "in_stock")
+    category_id = models.BigIntegerField()
+    brand_id = models.BigIntegerField()
+    in_stock = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["category_id", "brand_id", "in_stock"]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}/{self.brand_id}/{int(self.in_stock)}: {self.n}"

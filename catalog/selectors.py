@@ -24,12 +24,23 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.urls import reverse
 
+from common.statements import Slots, Statement
+
 from .caching import catalog_version
-from .models import Brand, Category, Product, ProductImage, ProductVariant, Review
+from .models import (
+    Brand,
+    Category,
+    CategoryFacetCount,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Review,
+)
 
 SORTS: dict[str, tuple[str, ...]] = {
     "popular": ("-sales_count", "-id"),
@@ -169,14 +180,32 @@ def cards_by_id(ids: Iterable[int], *, catalog: int | None = None) -> list[Produ
     return card_list(Product.objects.raw(sql, values), catalog=catalog)
 
 
+def _buyable_first(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Best sellers first among the products that can be bought (active and in stock), then the
+    sold-out ones, only to fill the slot (product_buyable_best index)."""
+    return queryset.filter(is_active=True).order_by("-in_stock", "-sales_count", "-id")
+
+
+@functools.lru_cache(maxsize=16)
+def _home_statement(kind: str, limit: int) -> Statement:
+    if kind == "featured":
+        return Statement(
+            lambda slots: product_cards(_buyable_first(Product.objects.filter(is_featured=True)))[
+                :limit
+            ]
+        )
+    return Statement(lambda slots: product_cards(_buyable_first(Product.objects.all()))[:limit])
+
+
 def featured_products(*, limit: int = 12) -> list[Product]:
-    qs = Product.objects.filter(is_active=True, is_featured=True).order_by("-sales_count", "-id")
-    return card_list(product_cards(qs)[:limit])
+    """Featured products, the buyable ones first (by units sold)."""
+    return card_list(_home_statement("featured", limit).run())
 
 
 def best_sellers(*, limit: int = 8) -> list[Product]:
-    qs = Product.objects.filter(is_active=True).order_by("-sales_count", "-id")
-    return card_list(product_cards(qs)[:limit])
+    """The best-selling products, the buyable ones first: a sold-out product is shown only when
+    there are not enough others to fill the slot."""
+    return card_list(_home_statement("best", limit).run())
 
 
 # --- Category listing ---------------------------------------------------------------------------
@@ -262,34 +291,168 @@ def product_listing(
 def category_listing(*, tree: CategoryTree, category: Category, params: ListingParams) -> Listing:
     """One page of a category (and its subcategories), filtered and sorted, with brand facets.
 
-    Queries: brand counts, the page count and the page itself (with its images): the same three
-    whatever the page size.
+    Queries: the brand counts (read from CategoryFacetCount, or counted over the products when a
+    price range is given), from which the total comes too, and the page itself with its images:
+    the same two whatever the page size and however many subcategories.
     """
-    filtered = _listing_filtered(tree=tree, category=category, params=params)
-
-    # Brand counts ignore the brand filter itself, so a shopper can widen the choice.
-    # Counted by brand id alone (an index-only scan), names looked up for the top 30 after.
-    counts = (
-        filtered.exclude(brand=None)
-        .values_list("brand_id")
-        .annotate(n=Count("*"))  # not Count("id"): that would read the table, not the index
-        .order_by("-n", "brand_id")
-        .values_list("brand_id", "n")[:30]
-    )
+    category_ids = tree.descendant_ids(category)
     directory = brand_directory()
     selected = set(params.brands)
+    selected_ids = sorted(b.id for b in directory.values() if b.slug in selected)
+    if params.price_min is None and params.price_max is None:
+        by_brand = _kept_brand_counts(category_ids, in_stock=params.in_stock)
+    else:
+        # A price range cuts across the kept counts: count the products themselves.
+        by_brand = dict(
+            _listing_filtered(tree=tree, category=category, params=params)
+            .order_by()
+            .values_list("brand_id")
+            .annotate(n=Count("*"))  # not Count("id"): that would read the table, not the index
+            .values_list("brand_id", "n")
+        )
+        by_brand = {brand_id or 0: n for brand_id, n in by_brand.items() if n}
+
+    # Brand counts ignore the brand filter itself, so a shopper can widen the choice; the top 30
+    # by count are shown.
+    top = sorted(((n, b) for b, n in by_brand.items() if b and n > 0), key=lambda c: (-c[0], c[1]))
     brands = sorted(
         (
             BrandFacet(b.slug, b.name, n, b.slug in selected)
-            for b, n in ((directory.get(brand_id), n) for brand_id, n in counts)
+            for b, n in ((directory.get(brand_id), n) for n, brand_id in top[:30])
             if b is not None
         ),
         key=lambda f: (-f.count, f.name),
     )
-    ordered = product_listing(tree=tree, category=category, params=params)
-    page = Paginator(ordered, settings.SHOP_PRODUCTS_PER_PAGE).get_page(params.page)
+    if params.brands:
+        total = sum(by_brand.get(brand_id, 0) for brand_id in selected_ids)
+    else:
+        total = sum(by_brand.values())
+    source = _ListingPage(
+        category_ids=category_ids, params=params, brand_ids=selected_ids, total=total
+    )
+    page = Paginator(source, settings.SHOP_PRODUCTS_PER_PAGE).get_page(params.page)
     page.object_list = card_list(page.object_list)
     return Listing(page=page, brands=brands)
+
+
+FACET_TABLE = CategoryFacetCount._meta.db_table
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_counts_statement(categories: int, in_stock: bool) -> str:
+    stock = " AND in_stock = %s" if in_stock else ""
+    return (
+        f"SELECT brand_id, SUM(n) FROM {FACET_TABLE} "
+        f"WHERE category_id IN ({', '.join(['%s'] * categories)}){stock} GROUP BY brand_id"
+    )
+
+
+def _kept_brand_counts(category_ids: list[int], *, in_stock: bool) -> dict[int, int]:
+    """Active products of these categories by brand id (0: none), from the kept counts."""
+    sql = _kept_counts_statement(len(category_ids), in_stock)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*category_ids, *([True] if in_stock else [])])
+        return {brand_id: int(n) for brand_id, n in cursor.fetchall() if n}
+
+
+# The columns each sort reads, with their direction; ties end on the id, so pages never overlap.
+SORT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    key: tuple((c.lstrip("-"), "DESC" if c.startswith("-") else "ASC") for c in columns)
+    for key, columns in SORTS.items()
+}
+
+
+@functools.lru_cache(maxsize=512)
+def _listing_page_statement(
+    sort: str, categories: int, in_stock: bool, price_min: bool, price_max: bool, brands: int
+) -> Statement:
+    """One listing page (its cards, as product_cards selects them, in order) for one shape of
+    listing, compiled once. Parameters: category0.., brand0.., price_min, price_max, reach (how
+    far into each category's order the page reaches), limit and offset.
+
+    A category with subcategories is read as one ordered, limited scan per category (each on
+    its (category, is_active, sort column) index), merged and cut to the page; never a walk of
+    the whole catalog's order that throws away the other categories' products."""
+    table = Product._meta.db_table
+    order = ", ".join(f"{column} {direction}" for column, direction in SORT_COLUMNS[sort])
+    columns = ", ".join(dict.fromkeys(["id", *(c for c, _d in SORT_COLUMNS[sort])]))
+
+    def build(slots: Slots) -> QuerySet[Product]:
+        params: list = []
+        branches = []
+        for i in range(categories):
+            where = ["category_id = %s", "is_active = %s"]
+            params += [slots.int(f"category{i}"), True]
+            if in_stock:
+                where.append("in_stock = %s")
+                params.append(True)
+            if price_min:
+                where.append("price >= %s")
+                params.append(slots.int("price_min"))
+            if price_max:
+                where.append("price <= %s")
+                params.append(slots.int("price_max"))
+            if brands:
+                where.append(f"brand_id IN ({', '.join(['%s'] * brands)})")
+                params += [slots.int(f"brand{j}") for j in range(brands)]
+            branches.append(
+                f"SELECT * FROM (SELECT {columns} FROM {table} WHERE {' AND '.join(where)} "
+                f"ORDER BY {order} LIMIT %s) b{i}"
+            )
+            params.append(slots.int("reach"))
+        ids = (
+            f"SELECT id FROM ({' UNION ALL '.join(branches)}) u ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        params += [slots.int("limit"), slots.int("offset")]
+        return product_cards(
+            Product.objects.filter(pk__in=RawSQL(ids, params)).order_by(*SORTS[sort])
+        )
+
+    return Statement(build)
+
+
+class _ListingPage:
+    """What the Paginator pages: the listing's total (known beforehand) and, sliced, one page of
+    products from the compiled statement."""
+
+    def __init__(
+        self, *, category_ids: list[int], params: ListingParams, brand_ids: list[int], total: int
+    ) -> None:
+        self.category_ids = category_ids
+        self.params = params
+        self.brand_ids = brand_ids
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[Product]:
+        start, stop = window.start or 0, window.stop
+        if stop is None or stop <= start or (self.params.brands and not self.brand_ids):
+            return []
+        params = self.params
+        sort = params.sort if params.sort in SORTS else DEFAULT_SORT
+        statement = _listing_page_statement(
+            sort,
+            len(self.category_ids),
+            params.in_stock,
+            params.price_min is not None,
+            params.price_max is not None,
+            len(self.brand_ids),
+        )
+        values = {
+            "price_min": params.price_min,
+            "price_max": params.price_max,
+            "reach": stop,
+            "limit": stop - start,
+            "offset": start,
+        }
+        values.update((f"category{i}", c) for i, c in enumerate(self.category_ids))
+        values.update((f"brand{j}", b) for j, b in enumerate(self.brand_ids))
+        return statement.run(**values)
 
 
 def published_product_id(*, slug: str) -> int:
@@ -319,33 +482,55 @@ def _available_total() -> Coalesce:
     )
 
 
-def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
-    """The product with its variants (and stock available across warehouses), images, latest
-    reviews and the rating histogram. Raises Http404 for unknown or inactive products."""
-    product = (
-        Product.objects.select_related("brand", "category", "merchant")
-        .filter(slug=slug, is_active=True)
-        .first()
-    )
-    if product is None:
-        raise Http404("No such product")
-    variants = list(
-        ProductVariant.objects.filter(product=product, is_active=True)
+# The product page's reads, compiled once (see common.statements).
+_PRODUCT_BY_SLUG = Statement(
+    lambda slots: Product.objects.select_related("brand", "category", "merchant").filter(
+        slug=slots.str("slug"), is_active=True
+    )[:1]
+)
+_PRODUCT_VARIANTS = Statement(
+    lambda slots: (
+        ProductVariant.objects.filter(product_id=slots.int("product"), is_active=True)
         .annotate(available=_available_total())
         .order_by("position", "id")
     )
-    images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
-    reviews = list(
-        Review.objects.filter(product=product, is_published=True)
+)
+_PRODUCT_IMAGES = Statement(
+    lambda slots: ProductImage.objects.filter(product_id=slots.int("product")).order_by(
+        "position", "id"
+    )
+)
+_PRODUCT_REVIEWS = Statement(
+    lambda slots: (
+        Review.objects.filter(product_id=slots.int("product"), is_published=True)
         .select_related("user")
         .order_by("-created_at", "-id")[:10]
     )
-    counts = dict(
-        Review.objects.filter(product=product, is_published=True)
+)
+_PRODUCT_RATINGS = Statement(
+    lambda slots: (
+        Review.objects.filter(product_id=slots.int("product"), is_published=True)
         .values_list("rating")
         .annotate(n=Count("id"))
         .values_list("rating", "n")
+        .order_by()
     )
+)
+
+
+def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
+    """The product with its variants (and stock available across warehouses), images, latest
+    reviews and the rating histogram. Raises Http404 for unknown or inactive products."""
+    found = _PRODUCT_BY_SLUG.run(slug=slug)
+    if not found:
+        raise Http404("No such product")
+    product = found[0]
+    variants = _PRODUCT_VARIANTS.run(product=product.pk)
+    images = _PRODUCT_IMAGES.run(product=product.pk)
+    reviews = _PRODUCT_REVIEWS.run(product=product.pk)
+    for row in (*variants, *images, *reviews):
+        row.product = product
+    counts = dict(_PRODUCT_RATINGS.run(product=product.pk))
     total = sum(counts.values()) or 1
     histogram = [
         (s, counts.get(s, 0), round(100 * counts.get(s, 0) / total)) for s in range(5, 0, -1)
@@ -354,3 +539,40 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
     if selected is None:
         selected = next((v for v in variants if v.available > 0), variants[0] if variants else None)
     return ProductPage(product, variants, images, reviews, histogram, selected)
+
+
+# --- Kept counts check --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FacetCountDrift:
+    """One (category, brand, stock) combination whose kept count differs from the products."""
+
+    category_id: int
+    brand_id: int  # 0: no brand
+    in_stock: bool
+    kept: int
+    actual: int
+
+
+def category_facet_count_drift() -> list[FacetCountDrift]:
+    """Recompute the active products by (category, brand, stock) from the products themselves and
+    compare with CategoryFacetCount; every combination that differs (none when the triggers that
+    keep it are in place)."""
+    actual = {
+        (c, b or 0, bool(s)): n
+        for c, b, s, n in Product.objects.filter(is_active=True)
+        .order_by()
+        .values_list("category_id", "brand_id", "in_stock")
+        .annotate(n=Count("*"))
+        .values_list("category_id", "brand_id", "in_stock", "n")
+    }
+    kept = {
+        (c, b, bool(s)): n
+        for c, b, s, n in CategoryFacetCount.objects.order_by().values_list(
+            "category_id", "brand_id", "in_stock", "n"
+        )
+    }
+    return [
+        FacetCountDrift(key[0], key[1], key[2], kept.get(key, 0), actual.get(key, 0))
+        for key in sorted(set(actual) | set(kept))
+        if kept.get(key, 0) != actual.get(key, 0)
+    ]

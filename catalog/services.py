@@ -7,7 +7,7 @@ import logging
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
@@ -27,7 +27,7 @@ from accounts.models import User
 
 from . import images
 from .caching import bump_catalog_version
-from .models import Product, ProductImage, ProductVariant, Review
+from .models import CategoryFacetCount, Product, ProductImage, ProductVariant, Review
 from .signals import products_changed
 
 logger = logging.getLogger(__name__)
@@ -213,3 +213,24 @@ def review_set_published(*, reviews: QuerySet[Review], published: bool, actor: U
         actor.pk if actor else None,
     )
     return updated
+
+
+@transaction.atomic
+def category_facet_counts_rebuild() -> int:
+    """Recount CategoryFacetCount from the products (after a restore that bypassed the triggers,
+    say). Locks the table first, so no product write changes a count while it is recounted.
+    Returns how many combinations it holds."""
+    table = CategoryFacetCount._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Blocks the triggers' upserts (ROW EXCLUSIVE) until this transaction commits.
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (category_id, brand_id, in_stock, n) "
+            "SELECT category_id, COALESCE(brand_id, 0), in_stock, COUNT(*) "
+            f"FROM {Product._meta.db_table} WHERE is_active = %s GROUP BY 1, 2, 3",
+            [True],
+        )
+    transaction.on_commit(bump_catalog_version)
+    return CategoryFacetCount.objects.count()

@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, Max, QuerySet
 from django.utils import timezone
 
 from catalog.models import Product
-from catalog.selectors import card_list, product_cards
+from catalog.selectors import cards_by_id
 
 from .backends.base import Hit
 from .models import SearchQueryLog, Synonym
@@ -30,9 +30,10 @@ _synonym_table: tuple[str, SynonymTable] | None = None
 
 def hit_cards(hits: list[Hit]) -> list[Product]:
     """The product cards of these hits, in hit order, each with `highlight_name` and
-    `highlight_description` (HTML, already escaped) where words matched. One query."""
-    ids = [h.product_id for h in hits]
-    cards = {p.pk: p for p in card_list(product_cards(Product.objects.filter(pk__in=ids)))}
+    `highlight_description` (HTML, already escaped) where words matched. One query, compiled
+    once per number of hits (catalog.selectors.cards_by_id); a product hidden since it was
+    indexed is left out."""
+    cards = {p.pk: p for p in cards_by_id(h.product_id for h in hits)}
     ordered = []
     for hit in hits:
         card = cards.get(hit.product_id)

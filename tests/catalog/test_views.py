@@ -214,18 +214,23 @@ def test_unknown_category_is_a_styled_404(client):
 def test_category_page_queries_do_not_grow_with_the_page(
     client, make_product, django_assert_max_num_queries
 ):
-    small, large = CategoryFactory(), CategoryFactory()
+    small, large, parent = CategoryFactory(), CategoryFactory(), CategoryFactory()
     make_product(category=small, images=1)
-    for _ in range(24):
+    for i in range(24):
         make_product(category=large, images=2)
+        make_product(category=CategoryFactory(parent=parent) if i < 4 else parent)
     client.get(reverse("catalog:home"))  # the category tree is cached from here on
 
-    with django_assert_max_num_queries(3) as few:
+    # The kept counts (which give the total too), then the page with its cards.
+    with django_assert_max_num_queries(2) as few:
         client.get(category_url(small))
-    with django_assert_max_num_queries(3) as many:
+    with django_assert_max_num_queries(2) as many:
         client.get(category_url(large), {"in_stock": "1", "sort": "price_asc"})
+    with django_assert_max_num_queries(2) as subcategories:
+        client.get(category_url(parent), {"sort": "price_desc", "price_min": "1"})
 
     assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(subcategories.captured_queries) == len(few.captured_queries)
 
 
 # --- Product page -------------------------------------------------------------------------------

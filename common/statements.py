@@ -1,0 +1,133 @@
+"""Querysets compiled once and re-run with new parameters.
+
+Building a queryset and compiling it to SQL costs more than running it for the small reads of a
+storefront page (a product by its slug, its variants, a page of cards). A `Statement` builds its
+queryset once per database vendor with sentinel values in the places of its named parameters,
+compiles it, and remembers where each sentinel landed among the SQL's parameters; a run puts the
+real values there, executes the SQL and turns the rows into what the queryset would have given
+(model instances with their select_related objects and annotations, or tuples for a
+values_list queryset), through the compiler's own converters.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
+
+
+class Slots:
+    """The sentinels handed to a statement's builder: `slots.int("id")` / `slots.str("slug")`
+    stand for the named parameters in filters, RawSQL params and the like."""
+
+    def __init__(self) -> None:
+        self.sentinels: dict[str, list[Any]] = {}
+
+    def _add(self, name: str, value: Any) -> Any:
+        self.sentinels.setdefault(name, []).append(value)
+        return value
+
+    def int(self, name: str) -> int:
+        count = sum(len(v) for v in self.sentinels.values())
+        return self._add(name, -(1_000_000_000 + count))
+
+    def str(self, name: str) -> str:
+        count = sum(len(v) for v in self.sentinels.values())
+        return self._add(name, f"\x00slot{count}:{name}\x00")
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    params: list
+    places: dict[str, list[int]]
+    compiler: Any
+    models: bool
+    init_list: list[str]
+    model_start: int
+    model_end: int
+    populators: list
+    annotations: dict[str, int]
+    model: Any
+
+
+class Statement:
+    """`build(slots)` returns the queryset (a model or values_list queryset, sliced or not);
+    `run(**values)` returns its rows for these values."""
+
+    def __init__(self, build: Callable[[Slots], QuerySet]) -> None:
+        self.build = build
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self) -> _Compiled:
+        key = (connection.alias, connection.vendor)
+        compiled = self._compiled.get(key)
+        if compiled is not None:
+            return compiled
+        with self._lock:
+            slots = Slots()
+            queryset = self.build(slots)
+            compiler = queryset.query.get_compiler(using=connection.alias)
+            sql, params = compiler.as_sql()
+            params = list(params)
+            places: dict[str, list[int]] = {}
+            for name, sentinels in slots.sentinels.items():
+                for sentinel in sentinels:
+                    found = [i for i, p in enumerate(params) if p == sentinel]
+                    if len(found) != 1:  # pragma: no cover - a builder or ORM change
+                        raise RuntimeError(f"parameter {name} is not passed through as one value")
+                    places.setdefault(name, []).append(found[0])
+            models = queryset._iterable_class.__name__ == "ModelIterable"
+            init_list, start, end, populators, model = [], 0, 0, [], None
+            if models:
+                info = compiler.klass_info
+                fields = info["select_fields"]
+                start, end = fields[0], fields[-1] + 1
+                init_list = [f[0].target.attname for f in compiler.select[start:end]]
+                populators = get_related_populators(info, compiler.select, connection.alias)
+                model = info["model"]
+            compiled = _Compiled(
+                sql=sql,
+                params=params,
+                places=places,
+                compiler=compiler,
+                models=models,
+                init_list=init_list,
+                model_start=start,
+                model_end=end,
+                populators=populators,
+                annotations=dict(compiler.annotation_col_map or {}) if models else {},
+                model=model,
+            )
+            self._compiled[key] = compiled
+        return compiled
+
+    def run(self, **values: Any) -> list:
+        compiled = self._compile()
+        params = list(compiled.params)
+        for name, places in compiled.places.items():
+            for place in places:
+                params[place] = values[name]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        rows = compiled.compiler.results_iter([rows])
+        if not compiled.models:
+            return [tuple(row) for row in rows]
+        objects = []
+        alias = connection.alias
+        start, end = compiled.model_start, compiled.model_end
+        for row in rows:
+            obj = compiled.model.from_db(alias, compiled.init_list, row[start:end])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            for attr, position in compiled.annotations.items():
+                setattr(obj, attr, row[position])
+            objects.append(obj)
+        return objects
