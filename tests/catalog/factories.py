@@ -3,7 +3,16 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
+from catalog.models import (
+    Brand,
+    Category,
+    Product,
+    ProductAttribute,
+    ProductImage,
+    ProductType,
+    ProductVariant,
+    Review,
+)
 from tests.accounts.factories import MerchantFactory, UserFactory
 
 
@@ -66,3 +75,10 @@ class ReviewFactory(DjangoModelFactory):
     rating = 5
     title = "Great"
     body = "Would buy again."
+
+
+def product_type(name: str = "T-shirt", *codes: str):
+    """A product type with the attributes `codes` (default colour and size: the migration's)."""
+    kind = ProductType.objects.create(name_en=name, name_zh_hans=f"{name} 类")
+    kind.attributes.set(ProductAttribute.objects.filter(code__in=codes or ("colour", "size")))
+    return kind
