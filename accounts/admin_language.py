@@ -10,6 +10,8 @@ signed in (the login page), the cookie or the browser's language decides, as on 
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, get_script_prefix, resolve, reverse, translate_url
@@ -24,10 +26,16 @@ from . import services
 SAFE_METHODS = ("GET", "HEAD")
 
 
+@functools.cache
+def _admin_root() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("admin:index")
+
+
 def is_unprefixed_admin_path(path: str) -> bool:
     """Whether `path` is an admin page without a language prefix (/admin/...)."""
-    if translation.get_language_from_path(path) is not None:
-        return False
+    if not path.startswith(_admin_root()):
+        return False  # most requests: the storefront's pages, cheaply
     with translation.override(settings.LANGUAGE_CODE):
         try:
             match = resolve(path)
