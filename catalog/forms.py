@@ -127,7 +127,9 @@ class VariantOptions:
         return [attribute.code for attribute in self.attributes] + list(self.extra)
 
 
-def variant_options_for(product_type: ProductType | None, variants: Iterable[dict]) -> VariantOptions:
+def variant_options_for(
+    product_type: ProductType | None, variants: Iterable[dict]
+) -> VariantOptions:
     used: dict[str, None] = {}
     for attributes in variants:
         for key in attributes or {}:
@@ -168,7 +170,16 @@ class VariantOptionsForm(forms.ModelForm):
 
     class Meta:
         model = ProductVariant
-        exclude = ("attributes",)
+        # The options' fields stand in for `attributes`.
+        fields = (
+            "product",
+            "sku",
+            "price",
+            "compare_at_price",
+            "weight_grams",
+            "is_active",
+            "position",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

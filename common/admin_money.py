@@ -53,7 +53,9 @@ class MoneyAdmin:
         self._money_shown: dict[str, str] = {}
         for field in fields:
             shown = f"{field.name}{SHOWN_SUFFIX}"
-            setattr(self, shown, money_display(field.name, field.verbose_name, currency_field=currency))
+            setattr(
+                self, shown, money_display(field.name, field.verbose_name, currency_field=currency)
+            )
             self._money_shown[field.name] = shown
 
     def _shown(self, names, keep=()) -> list:

@@ -488,7 +488,7 @@ class OrderAdmin(ExportActionMixin, MerchantScopedAdmin, admin.ModelAdmin):
             return gettext("%(email)s (guest)") % {"email": order.email}
         name = order.user.get_full_name() or order.recipient
         if name:
-            return "%(name)s <%(email)s>" % {"name": name, "email": order.email}
+            return f"{name} <{order.email}>"
         return order.email
 
     @admin.display(description=_("shipping method"))

@@ -35,9 +35,7 @@ class Conversation(TimeStampedModel):
     asked, the action awaiting confirmation, the guest orders proven by number and email), saved
     after every turn so a reload loses nothing."""
 
-    token = models.CharField(
-        _("token"), max_length=32, unique=True, default=new_conversation_token
-    )
+    token = models.CharField(_("token"), max_length=32, unique=True, default=new_conversation_token)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

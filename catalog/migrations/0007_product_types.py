@@ -6,51 +6,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_listing_order_indexes'),
+        ("catalog", "0006_listing_order_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProductAttribute',
+            name="ProductAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(help_text="The option's key in each variant's options, e.g. colour.", max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('values', models.TextField(blank=True, help_text='One value per line. Leave empty to let merchants type any value.', verbose_name='allowed values')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="The option's key in each variant's options, e.g. colour.",
+                        max_length=40,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=120, null=True, verbose_name="name")),
+                (
+                    "values",
+                    models.TextField(
+                        blank=True,
+                        help_text=(
+                            "One value per line. Leave empty to let merchants type any value."
+                        ),
+                        verbose_name="allowed values",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'product attribute',
-                'verbose_name_plural': 'product attributes',
-                'ordering': ['position', 'code'],
+                "verbose_name": "product attribute",
+                "verbose_name_plural": "product attributes",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ProductType',
+            name="ProductType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=120, null=True, unique=True, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=120, null=True, unique=True, verbose_name='name')),
-                ('attributes', models.ManyToManyField(blank=True, related_name='product_types', to='catalog.productattribute', verbose_name='variant options')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(max_length=120, null=True, unique=True, verbose_name="name"),
+                ),
+                (
+                    "name_zh_hans",
+                    models.CharField(max_length=120, null=True, unique=True, verbose_name="name"),
+                ),
+                (
+                    "attributes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="product_types",
+                        to="catalog.productattribute",
+                        verbose_name="variant options",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product type',
-                'verbose_name_plural': 'product types',
-                'ordering': ['name'],
+                "verbose_name": "product type",
+                "verbose_name_plural": "product types",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='product',
-            name='product_type',
-            field=models.ForeignKey(blank=True, help_text="Its variants are told apart by this type's options.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.producttype', verbose_name='product type'),
+            model_name="product",
+            name="product_type",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Its variants are told apart by this type's options.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="products",
+                to="catalog.producttype",
+                verbose_name="product type",
+            ),
         ),
     ]

@@ -9,7 +9,12 @@ ATTRIBUTES = (
     ("colour", "Colour", "颜色", COLOURS.split()),
     ("size", "Size", "尺码", []),
     ("capacity", "Capacity", "容量", []),
-    ("material", "Material", "材质", "cotton linen wool leather bamboo steel ceramic".split()),
+    (
+        "material",
+        "Material",
+        "材质",
+        ["cotton", "linen", "wool", "leather", "bamboo", "steel", "ceramic"],
+    ),
     ("weight", "Weight", "重量", []),
     ("flavour", "Flavour", "口味", ["original", "green tea", "jasmine", "oolong"]),
 )

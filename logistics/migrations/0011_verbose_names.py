@@ -5,61 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0010_purchasing'),
-        ('orders', '0013_verbose_names'),
+        ("logistics", "0010_purchasing"),
+        ("orders", "0013_verbose_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='allocation',
-            name='order_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='orders.orderline', verbose_name='order line'),
+            model_name="allocation",
+            name="order_line",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="allocations",
+                to="orders.orderline",
+                verbose_name="order line",
+            ),
         ),
         migrations.AlterField(
-            model_name='allocation',
-            name='quantity',
-            field=models.PositiveIntegerField(verbose_name='quantity'),
+            model_name="allocation",
+            name="quantity",
+            field=models.PositiveIntegerField(verbose_name="quantity"),
         ),
         migrations.AlterField(
-            model_name='allocation',
-            name='stock',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='logistics.stock', verbose_name='stock'),
+            model_name="allocation",
+            name="stock",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="allocations",
+                to="logistics.stock",
+                verbose_name="stock",
+            ),
         ),
         migrations.AlterField(
-            model_name='shipment',
-            name='destination_latitude',
-            field=models.FloatField(blank=True, null=True, verbose_name='destination latitude'),
+            model_name="shipment",
+            name="destination_latitude",
+            field=models.FloatField(blank=True, null=True, verbose_name="destination latitude"),
         ),
         migrations.AlterField(
-            model_name='shipment',
-            name='destination_longitude',
-            field=models.FloatField(blank=True, null=True, verbose_name='destination longitude'),
+            model_name="shipment",
+            name="destination_longitude",
+            field=models.FloatField(blank=True, null=True, verbose_name="destination longitude"),
         ),
         migrations.AlterField(
-            model_name='shipment',
-            name='status_changed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='status changed at'),
+            model_name="shipment",
+            name="status_changed_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="status changed at"
+            ),
         ),
         migrations.AlterField(
-            model_name='shipmentevent',
-            name='carrier',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='logistics.carrier', verbose_name='carrier'),
+            model_name="shipmentevent",
+            name="carrier",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="logistics.carrier",
+                verbose_name="carrier",
+            ),
         ),
         migrations.AlterField(
-            model_name='stock',
-            name='low_stock_notified_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='low stock notified at'),
+            model_name="stock",
+            name="low_stock_notified_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="low stock notified at"
+            ),
         ),
         migrations.AlterField(
-            model_name='warehouse',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude'),
+            model_name="warehouse",
+            name="latitude",
+            field=models.DecimalField(
+                blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="latitude"
+            ),
         ),
         migrations.AlterField(
-            model_name='warehouse',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude'),
+            model_name="warehouse",
+            name="longitude",
+            field=models.DecimalField(
+                blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="longitude"
+            ),
         ),
     ]

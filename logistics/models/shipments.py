@@ -96,9 +96,7 @@ class Shipment(TimeStampedModel):
     # The destination, as the order had it when the shipment was created.
     region_code = models.CharField(_("district code"), max_length=6, blank=True)
     destination_latitude = models.FloatField(_("destination latitude"), null=True, blank=True)
-    destination_longitude = models.FloatField(
-        _("destination longitude"), null=True, blank=True
-    )
+    destination_longitude = models.FloatField(_("destination longitude"), null=True, blank=True)
     # The local delivery slot the shopper chose (None: any time of the delivery day).
     window_start = models.DateTimeField(_("deliver from"), null=True, blank=True)
     window_end = models.DateTimeField(_("deliver by"), null=True, blank=True)

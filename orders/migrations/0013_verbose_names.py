@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0012_order_channel'),
+        ("orders", "0012_order_channel"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='order',
-            name='checkout_key',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, verbose_name='checkout key'),
+            model_name="order",
+            name="checkout_key",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, verbose_name="checkout key"
+            ),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='guest_token',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='guest token'),
+            model_name="order",
+            name="guest_token",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, verbose_name="guest token"
+            ),
         ),
     ]

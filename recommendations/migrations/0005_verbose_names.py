@@ -7,51 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_standard_attributes'),
-        ('recommendations', '0004_external_ids'),
+        ("catalog", "0008_standard_attributes"),
+        ("recommendations", "0004_external_ids"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='productneighbours',
-            options={'ordering': ['version', 'product'], 'verbose_name': 'product neighbours', 'verbose_name_plural': 'product neighbours'},
+            name="productneighbours",
+            options={
+                "ordering": ["version", "product"],
+                "verbose_name": "product neighbours",
+                "verbose_name_plural": "product neighbours",
+            },
         ),
         migrations.AlterField(
-            model_name='interaction',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at'),
+            model_name="interaction",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="created at"
+            ),
         ),
         migrations.AlterField(
-            model_name='interaction',
-            name='kind',
-            field=models.CharField(choices=[('view', 'Viewed'), ('cart', 'Added to cart'), ('purchase', 'Purchased'), ('review', 'Reviewed'), ('search_click', 'Clicked in search results')], max_length=16, verbose_name='kind'),
+            model_name="interaction",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("cart", "Added to cart"),
+                    ("purchase", "Purchased"),
+                    ("review", "Reviewed"),
+                    ("search_click", "Clicked in search results"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='interaction',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='catalog.product', verbose_name='product'),
+            model_name="interaction",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="interactions",
+                to="catalog.product",
+                verbose_name="product",
+            ),
         ),
         migrations.AlterField(
-            model_name='interaction',
-            name='session_key',
-            field=models.CharField(blank=True, max_length=40, verbose_name='session key'),
+            model_name="interaction",
+            name="session_key",
+            field=models.CharField(blank=True, max_length=40, verbose_name="session key"),
         ),
         migrations.AlterField(
-            model_name='interaction',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="interaction",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="interactions",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AlterField(
-            model_name='interaction',
-            name='value',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='value'),
+            model_name="interaction",
+            name="value",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="value"),
         ),
         migrations.AlterField(
-            model_name='userprofile',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='shopping_profile', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="userprofile",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="shopping_profile",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
     ]

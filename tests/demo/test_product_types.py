@@ -32,7 +32,9 @@ def test_every_demo_product_has_a_type_with_its_variants_options(client):
             assert set(variant.attributes) <= codes, (product, variant.attributes, codes)
 
     staff = User.objects.filter(merchant__isnull=False, is_staff=True).first()
-    product = Product.objects.filter(merchant=staff.merchant, variants__attributes__has_key="colour")
+    product = Product.objects.filter(
+        merchant=staff.merchant, variants__attributes__has_key="colour"
+    )
     product = product.first()
     client.force_login(staff)
     page = client.get(reverse("admin:catalog_product_change", args=[product.pk]))

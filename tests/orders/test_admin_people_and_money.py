@@ -10,13 +10,35 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insights.models import CustomerProfile
+from logistics.models import ShippingMethod, ShippingRate
 from payments.models import Payment
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import StaffFactory, UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
-from tests.orders.test_admin import method, operator, place, place_paid, staff_a  # noqa: F401
-from tests.orders.test_admin import variant_a as variant_a  # noqa: F401
+from tests.orders.test_admin import in_stock, place, place_paid
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def method() -> ShippingMethod:
+    method = ShippingMethod.objects.create(code="std", name_en="Standard", name_zh_hans="标准快递")
+    ShippingRate.objects.create(method=method, max_weight_grams=1000, price=Decimal("12.00"))
+    return method
+
+
+@pytest.fixture
+def staff_a(merchant_a):
+    return StaffFactory(merchant=merchant_a, email="staff@alpha.example")
+
+
+@pytest.fixture
+def operator():
+    return UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def variant_a(merchant_a):
+    return in_stock(merchant_a, "ALPHA-1")
 
 
 @pytest.fixture
