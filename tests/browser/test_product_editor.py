@@ -55,10 +55,14 @@ def test_a_product_with_colour_and_size_variants_is_made_from_lists(page, screen
     assert page.locator("textarea[name$='attributes']").count() == 0
 
     table = group.locator("table")
-    width = table.evaluate("el => el.getBoundingClientRect().right")
+    box = table.evaluate("el => el.getBoundingClientRect().toJSON()")
+    width = box["right"]
     page_width = page.evaluate("document.documentElement.scrollWidth")
     screenshot(page, "add")
     SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "variants-table.txt").write_text(
+        f"table width {box['width']:.0f}px, right edge {width:.0f}px, page {page_width}px\n"
+    )
     page.screenshot(path=str(SHOTS / "product-editor-1366.png"), full_page=True)
     assert width <= 1366, f"the variants table ends at {width}px"
     assert page_width <= 1366, f"the page is {page_width}px wide"
