@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-api bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot bench-dashboard bench-segments bench-recommender-movielens clean
+.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-api bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot bench-dashboard bench-segments bench-recommender-movielens bench-recommender-session clean
 
 # What `make run`, `make test` and CI install: every package pinned, with hashes (runtime and dev
 # tools; requirements/base.txt is the runtime part, for the Docker image). Refreshed from
@@ -94,6 +94,14 @@ browser-deps:
 			echo "Browser tests need Debian's Chromium: sudo apt-get install chromium fonts-noto-cjk"; \
 		fi; \
 	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null; then \
+			echo "Installing axe-core (package-lock.json) for the accessibility tests..."; \
+			npm ci --no-audit --no-fund --silent; \
+		else \
+			echo "The accessibility tests need Node.js and npm for axe-core (package.json)"; \
+		fi; \
+	fi
 
 ## messages: refresh and compile the Chinese translations
 messages: $(STAMP)
@@ -146,6 +154,10 @@ bench-segments: $(STAMP)
 ## bench-recommender-movielens: ALS vs popularity on MovieLens-100k, log ending 1998 / now / two years ago
 bench-recommender-movielens: $(STAMP)
 	$(BIN)/python benchmarks/recommender_movielens.py
+
+## bench-recommender-session: session re-rank on MovieLens-100k, next-item NDCG@10 with and without
+bench-recommender-session: $(STAMP)
+	$(BIN)/python benchmarks/recommender_session.py
 
 ## bench-routes: route planning, PyVRP vs OR-Tools vs nearest neighbour, generated days and CVRPLIB
 bench-routes: $(STAMP)

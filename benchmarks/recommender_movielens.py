@@ -1,25 +1,34 @@
-"""The recommender's maths on real data: MovieLens-100k (943 users, 1,682 films, 100,000 ratings of
-1997-98), every rating a review, through recommendations.als directly (no database).
+"""The recommender on real data, through the shop's own commands: MovieLens-100k (943 users,
+1,682 films, 100,000 ratings of 1997-98), every rating a review.
 
-NDCG@10 of ALS and of the most-popular baseline on the time-based holdout, with default
-parameters, for the same log at three places in time:
+For the log shifted to end now, then for the same log with its real 1997-98 timestamps, each in
+a fresh SQLite database of its own (var/bench-movielens/):
 
-(a) the real timestamps (ending April 1998),
-(b) shifted so that it ends now,
-(c) shifted so that it ends two years ago,
+1. `manage.py import_interactions` (shoppers and products created, as an operator would);
+2. `manage.py train_recommender` with the settings' own values;
+3. `manage.py tune_recommender` (the settings searched on the validation split; the best scored
+   once on the test split);
+4. `manage.py train_recommender` again, now with the tuned settings: NDCG@10 of the live version
+   next to the most-popular baseline on the time-based holdout, its retrain time next to
+   implicit's bare fit on the same matrix with the same settings.
 
-trained at the time the script runs in all three. A recommender whose quality depends on when a
-log ended (rather than on what it says) shows different figures for the three.
+Both logs must go live and score the same (decay is measured from the newest event, not the
+clock). Figures only, no timed asserts.
 
 The data comes from RecBole's wheel on PyPI (downloaded once with pip into var/movielens/, not
 installed); without network and without that cache the script says so and stops.
 
-    .venv/bin/python benchmarks/recommender_movielens.py [--inter PATH]
+    .venv/bin/python benchmarks/recommender_movielens.py [--inter PATH] [--trials 12]
+        [--budget 120] [--families als,bpr,lmf]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -30,6 +39,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "var" / "movielens"
+SCRATCH = ROOT / "var" / "bench-movielens"
 MEMBER = "recbole/dataset_example/ml-100k/ml-100k.inter"
 DAY = 86400.0
 
@@ -70,54 +80,194 @@ def load(path: Path):
     )
 
 
-def run(columns, *, shift: float, now: float, params) -> dict:
-    sys.path.insert(0, str(ROOT))
-    from recommendations import als
-
+def write_csv(columns, path: Path, *, shift: float) -> None:
+    """The log as import_interactions reads it: every rating a review at its (shifted) time."""
     users, items, ratings, stamps = columns
-    events = als.Events(
-        users.copy(),
-        items.copy(),
-        np.full(len(users), als.KIND_CODE["review"], dtype=np.int8),
-        ratings.copy(),
-        stamps + shift,
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        handle.write("user_external_id,product_external_id,kind,time,rating\n")
+        for user, item, rating, stamp in zip(users, items, ratings, stamps + shift, strict=True):
+            handle.write(f"u{user},m{item},review,{int(stamp)},{rating}\n")
+
+
+def outer(args) -> None:
+    columns = load(args.inter or inter_file())
+    now = time.time()
+    end = float(columns[3].max())
+    cases = [
+        ("shifted to end now", "now", now - end),
+        ("real timestamps (ends April 1998)", "1998", 0.0),
+    ]
+    print(
+        f"MovieLens-100k: {len(columns[0]):,} ratings of {len(np.unique(columns[0]))} users on "
+        f"{len(np.unique(columns[1]))} films, each a review; a fresh SQLite database per log\n"
     )
+    results = []
+    for label, name, shift in cases:
+        scratch = SCRATCH / name
+        shutil.rmtree(scratch, ignore_errors=True)
+        csv = scratch / "ml-100k.csv"
+        write_csv(columns, csv, shift=shift)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "REDIS_URL", "ENV_FILE")
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="shop.settings.local",
+            DEBUG="0",
+            OPENBLAS_NUM_THREADS="1",
+            SHOP_VAR_DIR=str(scratch),
+            LOG_LEVEL="WARNING",
+        )
+        command = [
+            sys.executable, __file__, "--inner", str(csv), "--trials", str(args.trials),
+            "--budget", str(args.budget), "--families", args.families,
+        ]  # fmt: skip
+        print(f"== {label} ==", flush=True)
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"the run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        show(result)
+        results.append((label, result))
+    print("== summary: NDCG@10 of the live version on the test split ==")
+    print(f"{'log':36} {'live':>8} {'popular':>8} {'ratio':>6} {'status':>7} {'family':>7}")
+    for label, result in results:
+        live = result["tuned"]
+        print(
+            f"{label:36} {live['ndcg']:8.4f} {live['popular']:8.4f} "
+            f"{live['ndcg'] / live['popular']:6.2f} {live['status']:>7} {live['family']:>7}"
+        )
+    same = abs(results[0][1]["tuned"]["ndcg"] - results[1][1]["tuned"]["ndcg"])
+    print(f"difference between the two logs: {same:.6f} (target: none); ratio target >= 1.8x")
+
+
+def show(result: dict) -> None:
+    print(f"  import_interactions   {result['import_seconds']:7.2f} s  {result['import_line']}")
+    default = result["default"]
+    print(
+        f"  train_recommender, the settings' own values: NDCG@10 {default['ndcg']:.4f} vs most "
+        f"popular {default['popular']:.4f} ({default['ndcg'] / default['popular']:.2f}x), "
+        f"{default['status']}, {default['seconds']:.2f} s"
+    )
+    tuning = result["tuning"]
+    print(
+        f"  tune_recommender      {tuning['seconds']:7.2f} s, {tuning['trials']} trials: best "
+        f"{tuning['best']}"
+    )
+    validation, test = tuning["validation"], tuning["test"]
+    print(
+        f"    validation NDCG@10 {validation:.4f} vs most popular "
+        f"{tuning['validation_popular']:.4f} ({validation / tuning['validation_popular']:.2f}x); "
+        f"test {test:.4f} vs {tuning['test_popular']:.4f} ({test / tuning['test_popular']:.2f}x)"
+    )
+    tuned = result["tuned"]
+    print(
+        f"  train_recommender, tuned: version #{tuned['version']} {tuned['status']}: NDCG@10 "
+        f"{tuned['ndcg']:.4f} vs most popular {tuned['popular']:.4f} "
+        f"({tuned['ndcg'] / tuned['popular']:.2f}x), {tuned['users']} users evaluated"
+    )
+    print(
+        f"  retrain {tuned['seconds']:.2f} s (stages: {tuned['stages']})\n"
+        f"  implicit's bare fit on the same matrix ({tuned['family']}, {tuned['iterations']} "
+        f"iterations): {tuned['bare']:.2f} s; retrain / bare fit "
+        f"{tuned['seconds'] / tuned['bare']:.2f}x (target <= 3x)\n",
+        flush=True,
+    )
+
+
+def inner(args) -> None:
+    """In the scratch environment: migrate, import, train, tune, train again; one JSON line."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from accounts.models import Merchant
+    from recommendations import als
+    from recommendations.models import ModelVersion, TuningRun
+    from recommendations.services.extract import interactions_extract
+
+    call_command("migrate", verbosity=0)
+    Merchant.objects.get_or_create(slug="movielens", defaults={"name": "MovieLens"})
+
+    def command(*arguments) -> str:
+        out = io.StringIO()
+        call_command(*arguments, stdout=out)
+        return out.getvalue()
+
     started = time.perf_counter()
-    trained = als.train(events, now=now, params=params)
-    metrics = trained.metrics
-    return {
-        "als": metrics["als"][f"ndcg@{params.k}"],
-        "popularity": metrics["popularity"][f"ndcg@{params.k}"],
-        "users": metrics["als"]["users"],
-        "seconds": time.perf_counter() - started,
+    report = command(
+        "import_interactions", args.inner, "--source", "ml100k", "--create-shoppers",
+        "--create-products", "--merchant", "movielens",
+    )  # fmt: skip
+    import_seconds = time.perf_counter() - started
+    import_line = " ".join(line.strip() for line in report.strip().splitlines()[-2:])
+
+    def version_figures(version: ModelVersion) -> dict:
+        return {
+            "version": version.pk,
+            "status": version.status,
+            "family": version.params.get("family", "als"),
+            "iterations": version.params["iterations"],
+            "ndcg": version.metrics["als"]["ndcg@10"],
+            "popular": version.metrics["popularity"]["ndcg@10"],
+            "users": version.metrics["als"]["users"],
+            "seconds": version.seconds,
+            "stages": ", ".join(f"{k} {v:.2f}" for k, v in version.stages.items()),
+        }
+
+    command("train_recommender")
+    default = version_figures(ModelVersion.objects.order_by("-id").first())
+    command(
+        "tune_recommender", "--trials", str(args.trials), "--budget", str(args.budget),
+        "--families", args.families,
+    )  # fmt: skip
+    run = TuningRun.objects.order_by("-id").first()
+    command("train_recommender")
+    version = ModelVersion.objects.order_by("-id").first()
+    tuned = version_figures(version)
+
+    # implicit alone on the matrix the retrain served from, with the same settings.
+    params = als.Params(**version.params)
+    events = interactions_extract(until=version.trained_until)
+    data = als.build_interactions(events, now=version.trained_until.timestamp(), params=params)
+    matrix = als.weighted(data.confidence, params)
+    started = time.perf_counter()
+    als.fit(matrix, params)
+    tuned["bare"] = time.perf_counter() - started
+    result = {
+        "import_seconds": import_seconds,
+        "import_line": import_line,
+        "default": default,
+        "tuning": {
+            "seconds": run.seconds,
+            "trials": run.trials_done,
+            "best": run.best_params,
+            "validation": run.validation_ndcg,
+            "validation_popular": run.validation_baseline,
+            "test": run.test_ndcg,
+            "test_popular": run.test_baseline,
+        },
+        "tuned": tuned,
     }
+    print(json.dumps(result))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inter", type=Path, help="ml-100k.inter (default: cached download)")
+    parser.add_argument("--trials", type=int, default=12, help="tune_recommender --trials")
+    parser.add_argument("--budget", type=float, default=120.0, help="tune_recommender --budget")
+    parser.add_argument("--families", default="als,bpr,lmf", help="tune_recommender --families")
+    parser.add_argument("--inner", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from recommendations import als
-
-    columns = load(args.inter or inter_file())
-    params = als.Params()
-    now = time.time()
-    end = float(columns[3].max())
-    cases = [
-        ("(a) real timestamps (ends 1998)", 0.0),
-        ("(b) shifted to end now", now - end),
-        ("(c) shifted to end two years ago", now - 730 * DAY - end),
-    ]
-    print(f"MovieLens-100k: {len(columns[0]):,} ratings, default Params, k={params.k}")
-    print(f"{'log':36} {'ALS':>8} {'popular':>8} {'ratio':>6} {'users':>6} {'seconds':>8}")
-    for name, shift in cases:
-        result = run(columns, shift=shift, now=now, params=params)
-        ratio = result["als"] / result["popularity"] if result["popularity"] else float("nan")
-        print(
-            f"{name:36} {result['als']:8.4f} {result['popularity']:8.4f} {ratio:6.2f} "
-            f"{result['users']:6d} {result['seconds']:8.2f}"
-        )
+    if args.inner:
+        inner(args)
+    else:
+        outer(args)
 
 
 if __name__ == "__main__":

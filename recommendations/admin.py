@@ -11,8 +11,17 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import SuperuserOnlyAdmin, is_superuser
+from common.admin_input import ViewOnlyAdmin
 
-from .models import ExternalId, Interaction, ModelVersion, RecommenderSettings, UserProfile
+from .models import (
+    ExternalId,
+    Interaction,
+    ModelVersion,
+    RecommenderSettings,
+    TuningRun,
+    TuningTrial,
+    UserProfile,
+)
 
 
 @admin.register(Interaction)
@@ -120,12 +129,13 @@ class ModelVersionAdmin(admin.ModelAdmin):
     change_list_template = "admin/recommendations/modelversion/change_list.html"
     list_display = (
         "__str__", "is_live", "created_at", "seconds", "users", "products", "interactions",
-        "ndcg", "baseline_ndcg", "lift", "precision", "recall", "map", "coverage",
+        "family", "ndcg", "baseline_ndcg", "lift", "precision", "recall", "map", "coverage",
     )  # fmt: skip
     list_filter = ("status", "is_live")
     readonly_fields = (
         "status", "is_live", "created_at", "finished_at", "seconds", "trained_until", "device",
-        "users", "products", "interactions", "evaluation", "params", "stages", "note",
+        "users", "products", "interactions", "evaluation", "params", "tuning_run", "stages",
+        "note",
     )  # fmt: skip
     fields = readonly_fields
     exclude = ("trending", "metrics")
@@ -135,6 +145,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
     recall = _metric("recall@10", _("recall@10"))
     map = _metric("map@10", _("MAP@10"))
     coverage = _metric("coverage", _("coverage"))
+
+    @admin.display(description=_("model family"))
+    def family(self, obj: ModelVersion) -> str:
+        return obj.params.get("family", "als")
 
     @admin.display(description=_("baseline NDCG@10"))
     def baseline_ndcg(self, obj: ModelVersion) -> str:
@@ -149,7 +163,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("evaluation"))
     def evaluation(self, obj: ModelVersion) -> str:
         rows = []
-        for model, label in (("als", "ALS"), ("popularity", _("most popular"))):
+        family = obj.params.get("family", "als").upper()
+        for model, label in (("als", family), ("popularity", _("most popular"))):
             values = obj.metrics.get(model)
             if values:
                 shown = (
@@ -213,9 +228,11 @@ class RecommenderSettingsAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
         )}),
         (_("Model"), {"fields": (
             "factors", "iterations", "regularization", "alpha", "weighting", "active_days",
-            "min_support",
+            "min_support", "use_tuned",
         )}),
-        (_("Serving"), {"fields": ("exclude_purchased", "max_per_category_run")}),
+        (_("Serving"), {"fields": (
+            "exclude_purchased", "max_per_category_run", "session_strength",
+        )}),
         (_("Going live"), {"fields": ("min_lift", "tolerance")}),
     )  # fmt: skip
 
@@ -224,6 +241,54 @@ class RecommenderSettingsAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _ratio(ours: float | None, base: float | None) -> str:
+    if ours is None:
+        return "-"
+    shown = f"{ours:.4f}"
+    return f"{shown} ({ours / base:.2f}x)" if base else shown
+
+
+class TuningTrialInline(ViewOnlyAdmin, admin.TabularInline):
+    model = TuningTrial
+    fields = ("number", "family", "params", "ndcg", "baseline", "users", "seconds")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(TuningRun)
+class TuningRunAdmin(ViewOnlyAdmin, SuperuserOnlyAdmin, admin.ModelAdmin):
+    """The settings searches (operators only, as the settings they feed): progress, the best
+    settings, and their NDCG@10 on validation and test next to the most-popular baseline."""
+
+    list_display = (
+        "__str__", "created_at", "progress", "seconds", "best_family", "validation", "test",
+    )  # fmt: skip
+    list_filter = ("status",)
+    readonly_fields = (
+        "status", "created_at", "finished_at", "seconds", "progress", "families",
+        "interactions", "best_params", "validation", "test", "note",
+    )  # fmt: skip
+    fields = readonly_fields
+    inlines = (TuningTrialInline,)
+
+    @admin.display(description=_("trials"))
+    def progress(self, obj: TuningRun) -> str:
+        return f"{obj.trials_done}/{obj.trials_planned}"
+
+    @admin.display(description=_("model family"))
+    def best_family(self, obj: TuningRun) -> str:
+        return obj.best_params.get("family", "-")
+
+    @admin.display(description=_("validation NDCG@10 (vs most popular)"))
+    def validation(self, obj: TuningRun) -> str:
+        return _ratio(obj.validation_ndcg, obj.validation_baseline)
+
+    @admin.display(description=_("test NDCG@10 (vs most popular)"))
+    def test(self, obj: TuningRun) -> str:
+        return _ratio(obj.test_ndcg, obj.test_baseline)
 
 
 @admin.register(UserProfile)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from .als.session import session_run
+
 HISTORY_SECONDS = 3600
 VIEWED_KEPT = 30
 
@@ -24,11 +26,35 @@ class History:
     # (product id, rating of the shopper's newest review of it), newest first; a tuple, so that
     # a History cached before this field existed reads it as empty
     rated: tuple[tuple[int, int], ...] = ()
+    # when each of `viewed` was viewed last (epoch seconds), in the same order; empty in a History
+    # cached before this field existed (its shopper then has no session to re-rank by)
+    viewed_at: tuple[float, ...] = ()
 
     def disliked(self, threshold: int) -> set[int]:
         """Products whose newest review by this shopper is rated at most `threshold` (see
         als.negative_pairs): never served back to them."""
         return {product_id for product_id, rating in self.rated if rating <= threshold}
+
+    def session(self, *, now: float) -> list[int]:
+        """The products viewed in the current session, newest first (see als.session_run): none
+        when the views' times are not known."""
+        if len(self.viewed_at) != len(self.viewed):
+            return []
+        return self.viewed[: session_run(self.viewed_at, now=now)]
+
+    def view(self, product_id: int, at: float) -> None:
+        """Note a view of `product_id` at `at` (epoch seconds): the list stays newest first."""
+        if len(self.viewed_at) != len(self.viewed):  # cached before the times were kept
+            others = [p for p in self.viewed if p != product_id]
+            self.viewed = [product_id, *others][:VIEWED_KEPT]
+            self.viewed_at = ()
+            return
+        times = dict(zip(self.viewed, self.viewed_at, strict=True))
+        # the new view first, so that it leads the views of the same second
+        times = {product_id: max(at, times.pop(product_id, at)), **times}
+        ordered = sorted(times, key=lambda p: -times[p])[:VIEWED_KEPT]
+        self.viewed = ordered
+        self.viewed_at = tuple(times[p] for p in ordered)
 
 
 # The histories a request has read, so that recording its views needs no second read.
@@ -74,9 +100,8 @@ def history_note_views(views: Iterable[tuple[int | None, str, int, float]]) -> N
     changed = {}
     for key, value in cached.items():
         for product_id, at in by_key[key]:
-            value.viewed = [product_id, *(p for p in value.viewed if p != product_id)]
+            value.view(product_id, at)
             value.latest = max(value.latest, at)
-        value.viewed = value.viewed[:VIEWED_KEPT]
         value.stamp = time.time_ns()
         changed[key] = value
     if changed:
@@ -121,7 +146,12 @@ def history_merge(*, into: str, source: History | None) -> None:
     value = cache.get(into)
     if value is None:
         return
-    value.viewed = list(dict.fromkeys([*source.viewed, *value.viewed]))[:VIEWED_KEPT]
+    if len(source.viewed_at) == len(source.viewed) and len(value.viewed_at) == len(value.viewed):
+        for product_id, at in zip(source.viewed, source.viewed_at, strict=True):
+            value.view(product_id, at)
+    else:
+        value.viewed = list(dict.fromkeys([*source.viewed, *value.viewed]))[:VIEWED_KEPT]
+        value.viewed_at = ()
     value.latest = max(value.latest, source.latest)
     value.stamp = time.time_ns()
     cache.set(into, value, HISTORY_SECONDS)

@@ -104,6 +104,15 @@ class RecommenderSettings(SingletonSettings):
         default=2,
         validators=[MinValueValidator(1)],
     )
+    session_strength = models.FloatField(
+        _("weight of the current session in the order of a slot"),
+        default=1.0,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "How far products like those viewed in this session move up the home, product and "
+            "cart slots. 0 switches it off; see benchmarks/recommender_session.py."
+        ),
+    )
     min_lift = models.FloatField(
         _("lift over the popularity baseline needed to go live"),
         default=0.05,
@@ -113,6 +122,15 @@ class RecommenderSettings(SingletonSettings):
         _("tolerated drop against the live model"),
         default=0.10,
         help_text=_("0.10: a new model at most 10% below the live one's NDCG@10 may replace it."),
+    )
+    use_tuned = models.BooleanField(
+        _("train with the tuned settings"),
+        default=True,
+        help_text=_(
+            "The nightly run uses the model family, factors, regularisation, alpha, learning "
+            "rate, iterations and weighting chosen by the latest finished tuning run; without "
+            "one, or unticked, the values above."
+        ),
     )
 
     class Meta:
@@ -131,7 +149,7 @@ class RecommenderSettings(SingletonSettings):
             "iterations": self.iterations,
             "regularization": self.regularization,
             "alpha": self.alpha,
-            "weighting": self.weighting,
+            "weighting": str(self.weighting),
             "half_life_days": self.half_life_days,
             "weights": {
                 "view": self.weight_view,
@@ -180,6 +198,15 @@ class ModelVersion(TimeStampedModel):
     # Non-personal lists for new and anonymous shoppers: {"all": [ids], "by_category": {id: [ids]}}.
     trending = models.JSONField(_("trending"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The tuning run whose settings this version was trained with (none: the settings' own).
+    tuning_run = models.ForeignKey(
+        "TuningRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="versions",
+        verbose_name=_("tuned by"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -202,6 +229,69 @@ class ModelVersion(TimeStampedModel):
 
     def metric(self, model: str, name: str) -> float | None:
         return self.metrics.get(model, {}).get(name)
+
+
+class TuningStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class TuningRun(TimeStampedModel):
+    """One search for the model's settings on a validation split (see als.tuning): its trials,
+    the best settings, and those settings' NDCG@10 on validation and, once, on the test split,
+    each next to the most-popular baseline. The nightly run trains with the best settings of
+    the latest finished run."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=TuningStatus.choices, default=TuningStatus.RUNNING
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("time (s)"), null=True, blank=True)
+    trials_planned = models.PositiveSmallIntegerField(_("trials planned"), default=0)
+    trials_done = models.PositiveSmallIntegerField(_("trials done"), default=0)
+    families = models.JSONField(_("model families"), default=list, blank=True)
+    interactions = models.PositiveIntegerField(_("interactions"), default=0)
+    best_params = models.JSONField(_("best settings"), default=dict, blank=True)
+    validation_ndcg = models.FloatField(_("validation NDCG@10"), null=True, blank=True)
+    validation_baseline = models.FloatField(
+        _("validation NDCG@10, most popular"), null=True, blank=True
+    )
+    test_ndcg = models.FloatField(_("test NDCG@10"), null=True, blank=True)
+    test_baseline = models.FloatField(_("test NDCG@10, most popular"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tuning run")
+        verbose_name_plural = _("tuning runs")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+
+class TuningTrial(models.Model):
+    """One setting tried by a tuning run, scored on the validation split."""
+
+    run = models.ForeignKey(TuningRun, on_delete=models.CASCADE, related_name="trials")
+    number = models.PositiveSmallIntegerField(_("trial"))
+    family = models.CharField(_("model family"), max_length=8)
+    params = models.JSONField(_("settings"), default=dict)
+    ndcg = models.FloatField(_("validation NDCG@10"))
+    baseline = models.FloatField(_("most popular"))
+    users = models.PositiveIntegerField(_("shoppers evaluated"), default=0)
+    seconds = models.FloatField(_("time (s)"))
+
+    class Meta:
+        ordering = ["run", "number"]
+        verbose_name = _("trial")
+        verbose_name_plural = _("trials")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="recs_trial_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.number}"
 
 
 class UserRecommendation(models.Model):

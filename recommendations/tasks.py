@@ -9,6 +9,7 @@ from .services.profiles import user_profiles_build
 from .services.sales import product_sales_counts_refresh
 from .services.training import TrainingUnderWay, recommender_train
 from .services.trending import recommender_refresh_trending
+from .services.tuning import TuningUnderWay, recommender_tune
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,20 @@ def train_recommender() -> int | None:
         log.info("a training run is already under way; not starting another")
         return None
     return version.pk
+
+
+@shared_task(name="recommendations.tune", ignore_result=True, acks_late=False)
+def tune_recommender() -> int | None:
+    """Search the model's settings on a validation split (weekly on the beat schedule); the
+    nightly training uses the best from then on. A search under way, or one finished within
+    the last hours (a duplicate delivery), makes this a no-op (see
+    services.tuning.recommender_tune). Not acks_late: a redelivery would search again."""
+    try:
+        run = recommender_tune(skip_if_recent=True, report=log.info)
+    except TuningUnderWay:
+        log.info("a tuning run is already under way; not starting another")
+        return None
+    return run.pk if run else None
 
 
 @shared_task(name="recommendations.flush_interactions", ignore_result=True, acks_late=False)

@@ -10,6 +10,7 @@ admin.site.site_title = settings.SHOP_NAME
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # The language switcher: records the shopper's choice, then shows the page in it.
     path("language/<str:code>/", views.language_choose, name="language_choose"),
     # Called by Alipay's servers: no language prefix, no CSRF (the signature authenticates it).
@@ -29,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("cart/", include("cart.urls")),
     path("search/", include("search.urls")),
     path("support/", include("support.urls")),
+    # The shop's own pages (about, customer service, shipping, returns, privacy, terms).
+    path("pages/", include("pages.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
     path("", include("catalog.urls")),

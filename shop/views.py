@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import translation
 from django.views import defaults
@@ -90,6 +91,15 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponseRedirect:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (admin, the API's pages): the
+    shop's icon. Not permanent: the static file's address changes with its content."""
+    response = HttpResponseRedirect(static("img/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -3,13 +3,15 @@ evaluation next to a most-popular baseline, item neighbours and co-purchases.
 
 No Django here: the inputs are numpy arrays of events, so this package can be tested and
 benchmarked alone. recommendations/services/ extracts the events and stores what comes out.
-Its modules: data (events, the matrix), model (implicit's ALS), evaluation, neighbours (the
-lists serving reads) and training (one run). Their public names are re-exported here, so
-callers write `als.train`, `als.Params`, as the maths is one toolbox to them.
+Its modules: data (events, the matrix), model (implicit's ALS, BPR and logistic MF), evaluation,
+neighbours (the lists serving reads), training (one run) and tuning (the settings search). Their
+public names are re-exported here, so callers write `als.train`, `als.Params`, as the maths is one
+toolbox to them.
 """
 
 from .data import (
     DAY,
+    FAMILIES,
     KIND_CODE,
     KINDS,
     Events,
@@ -21,6 +23,7 @@ from .data import (
     event_weights,
     negative_pairs,
     time_split,
+    validation_split,
     weighted,
 )
 from .evaluation import (
@@ -51,18 +54,25 @@ from .neighbours import (
     top_for_users,
 )
 from .training import Stopwatch, Trained, fold_in, passes_guard, train
+from .tuning import SEARCH_SPACE, TUNED_KEYS, Trial, TuningResult, candidates, searched, tune
 
 __all__ = [
     "DAY",
+    "FAMILIES",
     "KINDS",
     "KIND_CODE",
+    "SEARCH_SPACE",
+    "TUNED_KEYS",
     "Events",
     "Interactions",
     "LoadedModel",
     "Params",
     "Stopwatch",
     "Trained",
+    "Trial",
+    "TuningResult",
     "build_interactions",
+    "candidates",
     "co_purchases",
     "columns_subset",
     "compact",
@@ -85,11 +95,14 @@ __all__ = [
     "ranking_metrics",
     "recommend_for_row",
     "save_model",
+    "searched",
     "single_threaded_blas",
     "time_split",
     "top_for_users",
     "train",
+    "tune",
     "use_gpu",
     "user_row",
+    "validation_split",
     "weighted",
 ]  # fmt: skip

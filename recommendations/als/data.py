@@ -4,7 +4,7 @@ time-based holdout split. No Django."""
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -19,13 +19,21 @@ KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 
 DAY = 86400.0
 
+# Model families a version can be trained with (see model.new_model).
+FAMILIES = ("als", "bpr", "lmf")
+
 
 @dataclass(frozen=True)
 class Params:
     """What a training run does. Every field is stored with the model version it produced."""
 
+    # The model family (FAMILIES): implicit's ALS, BPR or logistic MF. The tuner picks another
+    # than ALS only when it wins on the validation split.
+    family: str = "als"
     factors: int = 64
     iterations: int = 15
+    # SGD step of BPR and logistic MF (0: implicit's default for the family); ALS has none.
+    learning_rate: float = 0.0
     # The evaluated model serves. It has not seen each user's latest interactions: with 0, every
     # user's factors are recomputed from the whole matrix in one least-squares pass over the
     # evaluated item factors (implicit's recalculate_user, half an iteration's work); with more,
@@ -258,6 +266,15 @@ def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matr
     train = data.confidence.multiply(keep).tocsr()
     train.eliminate_zeros()
     return train, test
+
+
+def validation_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matrix]:
+    """(train, validation) taken from what time_split leaves for training: each user's latest
+    `holdout` positives go to test as in time_split and are left out here altogether; of the
+    rest, the next-latest `holdout` go to validation. Settings are chosen on train ->
+    validation, so the test split never takes part in choosing them."""
+    train_raw, _test = time_split(data, params)
+    return time_split(replace(data, confidence=train_raw), params)
 
 
 def columns_subset(matrix: csr_matrix, columns: np.ndarray) -> csr_matrix:

@@ -33,20 +33,51 @@ def single_threaded_blas():
 
 
 def new_model(params: Params, *, iterations: int | None = None, gpu: bool | None = None):
-    from implicit.als import AlternatingLeastSquares
+    """An unfitted model of `params.family` (see FAMILIES)."""
+    gpu = use_gpu() if gpu is None else gpu
+    iterations = iterations or params.iterations
+    if params.family == "als":
+        from implicit.als import AlternatingLeastSquares
 
-    return AlternatingLeastSquares(
-        factors=params.factors,
-        regularization=params.regularization,
-        alpha=params.alpha,
-        iterations=iterations or params.iterations,
-        random_state=params.random_state,
-        use_gpu=use_gpu() if gpu is None else gpu,
-    )
+        return AlternatingLeastSquares(
+            factors=params.factors,
+            regularization=params.regularization,
+            alpha=params.alpha,
+            iterations=iterations,
+            random_state=params.random_state,
+            use_gpu=gpu,
+        )
+    # BPR and logistic MF learn from which pairs are positive (and LMF from their values), not
+    # from ALS's confidence scale: alpha does not apply to them.
+    rate = {"learning_rate": params.learning_rate} if params.learning_rate > 0 else {}
+    if params.family == "bpr":
+        from implicit.bpr import BayesianPersonalizedRanking
+
+        return BayesianPersonalizedRanking(
+            factors=params.factors,
+            regularization=params.regularization,
+            iterations=iterations,
+            random_state=params.random_state,
+            use_gpu=gpu,
+            **rate,
+        )
+    if params.family == "lmf":
+        from implicit.lmf import LogisticMatrixFactorization
+
+        # implicit has no GPU logistic MF.
+        return LogisticMatrixFactorization(
+            factors=params.factors,
+            regularization=params.regularization,
+            iterations=iterations,
+            random_state=params.random_state,
+            **rate,
+        )
+    raise ValueError(f"unknown model family {params.family!r}")
 
 
 def fit(matrix: csr_matrix, params: Params, *, model=None, iterations: int | None = None):
-    """Fit ALS on a users x products matrix; with `model`, continue from its factors."""
+    """Fit a model of `params.family` on a users x products matrix; with `model`, continue from
+    its factors."""
     if model is None:
         model = new_model(params, iterations=iterations)
     elif iterations:
@@ -80,15 +111,20 @@ class LoadedModel:
 
 
 def load_model(directory: Path, params: Params) -> LoadedModel:
+    """A version's factors for serving, whatever its family: every family serves through
+    implicit's CPU ALS object over the stored factors (BPR's carry the item bias as one more
+    factor), so a shopper's changed history is folded in by one least-squares step against the
+    learnt item factors (recalculate_user) and the stored lists and neighbours read the same."""
     from implicit.cpu.als import AlternatingLeastSquares
 
+    item_factors = np.load(directory / "item_factors.npy")
     model = AlternatingLeastSquares(
-        factors=params.factors,
+        factors=item_factors.shape[1],
         regularization=params.regularization,
         alpha=params.alpha,
         random_state=params.random_state,
     )
-    model.item_factors = np.load(directory / "item_factors.npy")
+    model.item_factors = item_factors
     model.user_factors = np.load(directory / "user_factors.npy", mmap_mode="r")
     user_ids = np.load(directory / "user_ids.npy")
     product_ids = np.load(directory / "product_ids.npy")

@@ -104,7 +104,11 @@ def train(
     with stage("evaluate"):
         metrics = evaluate(model, train_matrix, test, params)
     with stage("fit"):
-        if params.refit_iterations or use_gpu():
+        if params.family != "als":
+            # BPR's and logistic MF's users cannot be solved for in one step: the served model
+            # is fitted afresh on the whole matrix, with the evaluated settings and seed.
+            model = fit(matrix, params)
+        elif params.refit_iterations or use_gpu():
             model = fit(matrix, params, model=model, iterations=max(params.refit_iterations, 1))
         else:
             model = fold_in(model, matrix)
@@ -117,7 +121,9 @@ def train(
         newest = np.zeros(data.shape[0])
         nonempty = np.diff(last_seen.indptr) > 0
         newest[nonempty] = np.maximum.reduceat(last_seen.data, last_seen.indptr[:-1][nonempty])
-        active_since = (now - params.active_days * DAY) - data.epoch
+        # Active: an interaction in the last `active_days` before the newest one in the data
+        # (not the clock: a log that ended years ago gets the same lists as one ending today).
+        active_since = (data.reference - params.active_days * DAY) - data.epoch
         rows = np.flatnonzero(newest >= active_since)
         seen = (data.confidence > 0).astype(np.float32)
         filter_matrix = seen if exclude_purchased else (seen - data.purchases.multiply(seen))

@@ -6,15 +6,13 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
 from catalog.models import Product
 
 from ..models import (
     Interaction,
 )
 from .cards import Card
-from .lists import history_row, positive_history
+from .lists import decay_reference, history_row, positive_history
 from .live import live_version, loaded_model
 from .slots import Slot, for_you
 
@@ -45,7 +43,7 @@ def explain_for_user(*, user: User, limit: int = 10) -> tuple[Slot, list[Explain
         )
     )
     positive, _disliked = positive_history(rows, version.als_params)
-    row = history_row(loaded, positive, version.als_params, timezone.now().timestamp())
+    row = history_row(loaded, positive, version.als_params, decay_reference(version, rows))
     names = dict(Product.objects.filter(pk__in=[h[0] for h in rows]).values_list("id", "name"))
     explained = []
     for product in slot.products:

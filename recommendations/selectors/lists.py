@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from django.core.cache import cache
-from django.utils import timezone
 
 from catalog.models import Product
 
@@ -119,11 +118,24 @@ def personal_ids(*, user: User, version: LiveVersion, seen: History | None = Non
     return ids
 
 
-def history_row(loaded: als.LoadedModel, history: Sequence[tuple], params: als.Params, now: float):
+def decay_reference(version: LiveVersion, rows: Sequence[tuple]) -> float:
+    """The moment a shopper's (product id, kind, value, when) rows are aged from at serving: the
+    newest interaction, as in training (als.build_interactions), that is the newest of the data
+    the version was trained on and of the shopper's own rows since; never the clock, so a log
+    that ended years ago serves what the same log ending today does."""
+    newest = max((row[3].timestamp() for row in rows), default=0.0)
+    return max(newest, version.data_until) or version.trained_until.timestamp()
+
+
+def history_row(
+    loaded: als.LoadedModel, history: Sequence[tuple], params: als.Params, reference: float
+):
+    """A shopper's history as a row of the model's columns: each event weighted by its kind and
+    its age before `reference` (see decay_reference), with the confidence floor."""
     product_ids = [h[0] for h in history]
     kinds = np.array([als.KIND_CODE.get(h[1], 0) for h in history], dtype=np.int8)
     values = np.array([h[2] for h in history], dtype=np.int64)
-    ages = np.array([(now - h[3].timestamp()) / als.DAY for h in history])
+    ages = np.array([(reference - h[3].timestamp()) / als.DAY for h in history])
     weights = als.event_weights(kinds, values, ages, params)
     row = als.user_row(loaded, product_ids, weights.tolist())
     return als.confidence_floor(row, params)
@@ -154,7 +166,7 @@ def _recalculated(user, version: LiveVersion, config: RecommenderSettings) -> li
     )
     params = version.als_params
     positive, disliked = positive_history(rows, params)
-    row = history_row(loaded, positive, params, timezone.now().timestamp())
+    row = history_row(loaded, positive, params, decay_reference(version, rows))
     shown = {int(loaded.product_ids[c]) for c in row.indices}
     if not config.exclude_purchased:
         shown -= {p for p, kind, _v, _at in rows if kind == InteractionKind.PURCHASE}

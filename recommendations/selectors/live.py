@@ -27,6 +27,8 @@ class LiveVersion:
     trained_until: datetime
     params: dict
     trending: dict
+    # the newest interaction the version was trained on (epoch seconds; 0: not known)
+    data_until: float = 0.0
 
     @property
     def als_params(self) -> als.Params:
@@ -40,11 +42,17 @@ def live_version() -> LiveVersion | None:
     if value is None:
         version = (
             ModelVersion.objects.filter(is_live=True)
-            .only("id", "trained_until", "params", "trending")
+            .only("id", "trained_until", "params", "trending", "metrics")
             .first()
         )
         value = (
-            LiveVersion(version.id, version.trained_until, version.params, version.trending)
+            LiveVersion(
+                version.id,
+                version.trained_until,
+                version.params,
+                version.trending,
+                float(version.metrics.get("data_until") or 0.0),
+            )
             if version
             else 0
         )

@@ -70,10 +70,15 @@ def _history_build(where: dict) -> History:
     rated: dict[int, int] = {}
     for product_id, rating in reviews:
         rated.setdefault(product_id, rating)  # the newest review of each product decides
-    viewed = [p for p, kind, _at in recent if kind in VIEW_KINDS]
+    viewed: dict[int, float] = {}
+    for product_id, kind, at in recent:
+        if kind in VIEW_KINDS:
+            viewed.setdefault(product_id, at.timestamp())  # newest first: the last view of each
+    shown = list(viewed)[:VIEWED_KEPT]
     latest = recent[0][2].timestamp() if recent else 0.0
     return History(
-        viewed=list(dict.fromkeys(viewed))[:VIEWED_KEPT],
+        viewed=shown,
+        viewed_at=tuple(viewed[p] for p in shown),
         bought=list(dict.fromkeys(bought)),
         latest=latest,
         stamp=time.time_ns(),

@@ -4,6 +4,7 @@ they all need."""
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from catalog.caching import VERSION_KEY, catalog_version
 
 from .. import als
+from ..als.session import recency_weights, rerank, session_similarity
 from ..history import History, history_key, history_remember
 from ..models import (
     SETTINGS_CACHE_KEY,
@@ -23,7 +25,7 @@ from ..models import (
 from ..store import LIVE_CACHE_KEY
 from .cards import Card, cards, pick
 from .lists import neighbour_lists, personal_ids, trending_ids
-from .live import LiveVersion, live_version
+from .live import LiveVersion, live_version, loaded_model
 from .shopper import history, history_filter
 
 if TYPE_CHECKING:
@@ -98,6 +100,35 @@ def _hidden(state: Serving) -> set[int]:
     return hidden
 
 
+def session_ordered(state: Serving, ids: Sequence[int]) -> list[int]:
+    """`ids` re-ranked by the products viewed in the current session (see als.session): those
+    whose item factors point the way of the session's move up, the most recent views counting
+    most. Unchanged without a session, a live model, its factors, or with the setting at 0; the
+    products themselves are the same, so what the list left out stays out. No query: the
+    history comes with the serving state, the factors from this process's memory."""
+    ids = list(ids)
+    strength = state.config.session_strength
+    if strength <= 0 or state.version is None or len(ids) < 2:
+        return ids
+    viewed = state.seen.session(now=time.time())
+    if not viewed:
+        return ids
+    loaded = loaded_model(state.version)
+    if loaded is None:
+        return ids
+    column = loaded.product_column
+    session_columns = [column.get(p, -1) for p in viewed]
+    if max(session_columns) < 0:
+        return ids
+    similarity = session_similarity(
+        loaded.model.item_factors,
+        session_columns,
+        recency_weights(len(viewed)),
+        [column.get(p, -1) for p in ids],
+    )
+    return rerank(ids, similarity, strength=strength)
+
+
 def for_you(
     *,
     user: User | AnonymousUser | None,
@@ -113,7 +144,7 @@ def for_you(
     exclude = _hidden(state)
     max_run = state.config.max_per_category_run
     if state.signed_in and version is not None:
-        ids = personal_ids(user=user, version=version, seen=seen)
+        ids = session_ordered(state, personal_ids(user=user, version=version, seen=seen))
         products = pick(ids, exclude=exclude, limit=limit, max_run=max_run, catalog=catalog)
         if len(products) >= min(4, limit):
             return Slot(personal=True, products=products)
@@ -122,7 +153,7 @@ def for_you(
     if not categories and state.signed_in:
         profile = UserProfile.objects.filter(user=user).values_list("top_categories", flat=True)
         categories = next(iter(profile), []) or []
-    ids = trending_ids(version, categories[:3])
+    ids = session_ordered(state, trending_ids(version, categories[:3]))
     return Slot(
         personal=False,
         products=pick(ids, exclude=exclude, limit=limit, max_run=max_run, catalog=catalog),
@@ -162,7 +193,7 @@ def product_slots(
     # nearly always shown (when some went out of stock meanwhile, more are read in a second
     # round). Every card read cold is a query row and a render, so none is read in advance.
     also = [i for i in also if i not in exclude]
-    similar = [i for i in similar if i not in exclude]
+    similar = session_ordered(state, [i for i in similar if i not in exclude])
     found = cards([*also[:limit], *similar[:limit], *viewed_ids], catalog=state.catalog)
     max_run = state.config.max_per_category_run
 
@@ -189,6 +220,7 @@ def complete_purchase(
     *,
     product_ids: Sequence[int],
     user: User | AnonymousUser | None,
+    session_key: str | None = None,
     limit: int = 6,
     state: Serving | None = None,
 ) -> list[Card]:
@@ -197,7 +229,7 @@ def complete_purchase(
     (and, among neighbours, what was bought together before what merely looks alike)."""
     if not product_ids:
         return []
-    state = state or serving_state(user=user, session_key=None)
+    state = state or serving_state(user=user, session_key=session_key)
     if state.version is None:
         return []
     exclude = set(product_ids) | _hidden(state)
@@ -208,7 +240,9 @@ def complete_purchase(
             scores[product_id] += 2.0 / (rank + 2)
         for rank, product_id in enumerate(similar):
             scores[product_id] += 1.0 / (rank + 2)
-    ranked = sorted((i for i in scores if i not in exclude), key=lambda i: -scores[i])
+    ranked = session_ordered(
+        state, sorted((i for i in scores if i not in exclude), key=lambda i: -scores[i])
+    )
     return pick(
         ranked, limit=limit, max_run=state.config.max_per_category_run, catalog=state.catalog
     )

@@ -22,6 +22,7 @@ from ..models import (
     ModelVersion,
     ProductNeighbours,
     RecommenderSettings,
+    TuningRun,
     UserRecommendation,
     VersionStatus,
 )
@@ -30,6 +31,7 @@ from .extract import interactions_extract
 from .lists import lists_write, serving_lists
 from .serving import model_version_cache_results, model_version_publish, model_versions_prune
 from .trending import trending_lists
+from .tuning import recommender_params
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +83,15 @@ def training_orphans_fail() -> int:
 def recommender_train(
     *,
     params: als.Params | None = None,
+    tuning_run: TuningRun | None = None,
     report: Callable[[str], None] | None = None,
 ) -> ModelVersion:
     """One training run, end to end: extract interactions, fit and evaluate ALS against the
     most-popular baseline, compute and store what serving reads, then publish the version if it
     passes the guard (see als.passes_guard) or keep it, rejected, for inspection.
+
+    Without `params`, trains with services.tuning.recommender_params (the latest tuning run's
+    best settings over the operator's); the version records the settings and the tuning run.
 
     Nothing the live version serves is touched until the one-row switch in
     model_version_publish, so a run that fails or is killed leaves the shop as it was; the next
@@ -94,18 +100,23 @@ def recommender_train(
         orphans = training_orphans_fail()
         if orphans and report:
             report(f"{orphans} unfinished run(s) marked failed")
-        return _train(params=params, report=report)
+        return _train(params=params, tuning_run=tuning_run, report=report)
 
 
-def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -> ModelVersion:
+def _train(
+    *, params: als.Params | None, tuning_run: TuningRun | None,
+    report: Callable[[str], None] | None,
+) -> ModelVersion:  # fmt: skip
     say = report or (lambda message: None)
     config = RecommenderSettings.load()
-    params = params or config.params()
+    if params is None:
+        params, tuning_run = recommender_params(config=config)
     started = time.perf_counter()
     until = timezone.now()
     version = ModelVersion.objects.create(
         status=VersionStatus.TRAINING,
         params=params.as_dict(),
+        tuning_run=tuning_run,
         device="gpu" if als.use_gpu() else "cpu",
         trained_until=until,
     )
@@ -163,7 +174,9 @@ def _train(*, params: als.Params | None, report: Callable[[str], None] | None) -
         raise
     version.users, version.products = trained.data.shape
     version.interactions = len(events)
-    version.metrics = trained.metrics
+    # The newest interaction trained on: serving measures a shopper's ages from it (see
+    # selectors.lists.history_row), as training did.
+    version.metrics = {**trained.metrics, "data_until": trained.data.reference}
     version.trending = trending
     version.stages = {name: round(seconds, 3) for name, seconds in watch.stages.items()}
     version.stages["fit_only"] = round(trained.fit_seconds, 3)

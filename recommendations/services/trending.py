@@ -16,6 +16,7 @@ from catalog.models import Product
 
 from .. import als
 from ..models import (
+    Interaction,
     ModelVersion,
 )
 from ..store import LIVE_CACHE_KEY
@@ -28,14 +29,22 @@ TRENDING_DAYS = 30
 
 def recommender_refresh_trending(*, now: datetime | None = None) -> int:
     """The live version's trending lists (what new and anonymous shoppers see) recomputed from
-    the last 30 days of interactions, so they follow demand between the nightly retrains (hourly
-    on the beat schedule). The model and its lists are untouched. Returns how many products
-    trend; 0 with no live version."""
+    the last 30 days of interactions (before the newest one, not before the clock: a shop whose
+    log ended long ago still has a demand to follow), so they follow demand between the nightly
+    retrains (hourly on the beat schedule). The model and its lists are untouched. Returns how
+    many products trend; 0 with no live version."""
     version = ModelVersion.objects.filter(is_live=True).only("pk").first()
     if version is None:
         return 0
     now = now or timezone.now()
-    events = interactions_extract(until=now, since=now - timedelta(days=TRENDING_DAYS))
+    newest = (
+        Interaction.objects.filter(user__isnull=False, created_at__lte=now)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    since = (newest or now) - timedelta(days=TRENDING_DAYS)
+    events = interactions_extract(until=now, since=since)
     category_of = dict(
         Product.objects.filter(is_active=True, in_stock=True).values_list("id", "category_id")
     )
@@ -47,12 +56,14 @@ def recommender_refresh_trending(*, now: datetime | None = None) -> int:
 
 
 def trending_lists(*, events: als.Events, now: float, category_of: dict[int, int]) -> dict:
-    """Products by recent demand (last 30 days, halved every 7), overall and per category."""
-    recent = events.timestamps >= now - TRENDING_DAYS * als.DAY
+    """Products by recent demand (the 30 days before the newest event up to `now`, halved every
+    7 days back from it), overall and per category."""
+    reference = min(float(events.timestamps.max()), now) if len(events) else now
+    recent = (events.timestamps >= reference - TRENDING_DAYS * als.DAY) & (events.timestamps <= now)
     weights = als.event_weights(
         events.kinds[recent],
         events.values[recent],
-        (now - events.timestamps[recent]) / als.DAY,
+        (reference - events.timestamps[recent]) / als.DAY,
         als.Params(half_life_days=7.0),
     )
     products, index = np.unique(events.product_ids[recent], return_inverse=True)

@@ -59,7 +59,9 @@ def product_recommendations(context, product_id) -> str:
 def cart_recommendations(context, cart) -> str:
     if not settings.RECOMMENDATIONS_ENABLED:
         return ""
-    user, _session_key = _who(context)
+    user, session_key = _who(context)
     product_ids = [line.product.pk for line in getattr(cart, "lines", [])]
-    products = selectors.complete_purchase(product_ids=product_ids, user=user, limit=6)
+    products = selectors.complete_purchase(
+        product_ids=product_ids, user=user, session_key=session_key, limit=6
+    )
     return _render("complete", {}, products)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shop",
     "accounts",
     "catalog",
+    "pages",
     "logistics",
     "cart",
     "orders",
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.storefront",
                 "catalog.context_processors.categories",
+                "pages.context_processors.footer_pages",
                 "cart.context_processors.cart",
             ],
         },
@@ -221,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
     "recommendations-train": {
         "task": "recommendations.train",
         "schedule": crontab(hour=2, minute=45),
+    },
+    # The recommender's settings searched on a validation split once a week, before that
+    # night's training (which uses the best ones).
+    "recommendations-tune": {
+        "task": "recommendations.tune",
+        "schedule": crontab(day_of_week="sun", hour=1, minute=15),
     },
     # Customers' RFM segments and lifetime value (insights), for the shop and every merchant.
     "insights-compute-segments": {
@@ -337,6 +345,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "zh-hans")
 TIME_ZONE = "Asia/Shanghai"
+# One date format per language on every page and email (shop/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["shop.formats"]
 USE_I18N = True
 USE_TZ = True
 

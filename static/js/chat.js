@@ -76,7 +76,7 @@
     var date = new Date(iso);
     if (isNaN(date.getTime())) return "";
     return date.toLocaleTimeString(document.documentElement.lang || undefined, {
-      hour: "2-digit", minute: "2-digit"
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     });
   }
 
@@ -149,7 +149,7 @@
           if (!isNaN(date.getTime())) {
             stamp.dateTime = when;
             stamp.textContent = date.toLocaleString(document.documentElement.lang || undefined, {
-              month: "short", day: "numeric", hour: "2-digit", minute: "2-digit"
+              month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
             });
           }
         }

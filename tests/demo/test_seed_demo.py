@@ -286,6 +286,14 @@ def test_admin_and_merchant_staff_can_log_in_and_the_command_says_how():
     assert f"{generate.ADMIN_EMAIL} / {generate.ADMIN_PASSWORD}" in output
 
 
+def test_the_demo_has_the_shops_pages_in_both_languages(client):
+    output = seed()
+
+    assert "Shop pages: 6 created, 0 kept" in output
+    assert client.get("/pages/returns/").status_code == 200
+    assert "退换货与售后" in client.get("/zh-hans/pages/returns/").text
+
+
 def test_if_empty_leaves_an_existing_catalog_untouched():
     seed("--seed", "1")
     before = catalog_snapshot()

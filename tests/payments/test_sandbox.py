@@ -49,6 +49,16 @@ def test_the_cashier_accepts_a_page_pay_url_from_the_sdk(gateway, browser, notif
     assert "not scannable" in page.html  # the QR-like picture says what it is
 
 
+def test_the_cashier_has_the_shops_icon(gateway, browser, notify_receiver):
+    url = gateway.page_pay_url(
+        "T1009", Decimal("1.00"), "Lumen order", RETURN_URL, notify_receiver.url, mobile=False
+    )
+
+    page = browser.get(url)
+
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page.html
+
+
 def test_a_mobile_browser_gets_the_wap_method(gateway, browser, notify_receiver):
     url = gateway.page_pay_url(
         "T1002", Decimal("9.90"), "Lumen order", RETURN_URL, notify_receiver.url, mobile=True

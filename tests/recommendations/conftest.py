@@ -7,6 +7,7 @@ import pytest
 
 from demo.generate import SeedOptions, demo_seed
 from logistics.models import ShippingMethod, ShippingRate
+from tests.catalog.factories import CategoryFactory
 
 SMALL = SeedOptions(
     seed=7, products=600, users=600, orders=2500, interactions=30_000, images_per_leaf=1,
@@ -30,3 +31,12 @@ def seeded_shop():
             free_above=Decimal("199.00"),
         )
     return demo_seed(options=SMALL)
+
+
+@pytest.fixture
+def clusters(make_product):
+    """Eight products, each in a category of its own (so no diversifying reorders them): four
+    "shoes" whose item factors point one way and four "socks" pointing the other."""
+    shoes = [make_product(category=CategoryFactory()) for _ in range(4)]
+    socks = [make_product(category=CategoryFactory()) for _ in range(4)]
+    return shoes, socks

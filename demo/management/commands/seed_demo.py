@@ -5,7 +5,7 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Product
-from demo import conversations, generate
+from demo import conversations, generate, shop_pages
 from search import services as search_services
 from support import training as support_training
 
@@ -51,6 +51,7 @@ class Command(BaseCommand):
                     "(use --flush to replace it)."
                 )
                 self._assistant(train=not options["no_train"])
+                shop_pages.pages_seed(report=self.stdout.write)
                 return
         preset = generate.SIZES[options["size"]]
         seed_options = preset.with_overrides(
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             "  Search index: " + ", ".join(f"{n:,} products ({b})" for b, n in indexed.items())
         )
         self._assistant(train=not options["no_train"])
+        shop_pages.pages_seed(report=self.stdout.write)
         if not options["no_train"]:
             conversations.conversations_seed(report=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Demo shop ready in {result.seconds:.1f} s."))

@@ -4,8 +4,9 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.models import Interaction, ModelVersion, RecommenderSettings
+from recommendations.models import Interaction, ModelVersion
 from recommendations.services.training import TrainingUnderWay, recommender_train
+from recommendations.services.tuning import recommender_params
 
 # implicit warns that a multi-threaded BLAS slows its own threads down.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -32,10 +33,14 @@ class Command(BaseCommand):
                 self.stdout.write("no shopper interactions to learn from yet; not training")
                 return
         overrides = {k: options[k] for k in ("factors", "iterations") if options.get(k)}
-        params = RecommenderSettings.load().params(**overrides)
+        params, tuning = recommender_params(**overrides)
+        if tuning is not None:
+            self.stdout.write(f"  settings of tuning run #{tuning.pk}: {tuning.best_params}")
         try:
             version = recommender_train(
-                params=params, report=lambda line: self.stdout.write(f"  {line}")
+                params=params,
+                tuning_run=tuning,
+                report=lambda line: self.stdout.write(f"  {line}"),
             )
         except TrainingUnderWay as error:
             raise CommandError(str(error)) from None
