@@ -273,7 +273,9 @@ class TuningRun(TimeStampedModel):
 class TuningTrial(models.Model):
     """One setting tried by a tuning run, scored on the validation split."""
 
-    run = models.ForeignKey(TuningRun, on_delete=models.CASCADE, related_name="trials")
+    run = models.ForeignKey(
+        TuningRun, on_delete=models.CASCADE, related_name="trials", verbose_name=_("tuning run")
+    )
     number = models.PositiveSmallIntegerField(_("trial"))
     family = models.CharField(_("model family"), max_length=8)
     params = models.JSONField(_("settings"), default=dict)
