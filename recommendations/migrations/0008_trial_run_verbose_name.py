@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommendations', '0007_verbose_names'),
+        ("recommendations", "0007_verbose_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='tuningtrial',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trials', to='recommendations.tuningrun', verbose_name='tuning run'),
+            model_name="tuningtrial",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="trials",
+                to="recommendations.tuningrun",
+                verbose_name="tuning run",
+            ),
         ),
     ]
