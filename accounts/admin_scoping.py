@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from common.admin_input import GuardedAutocompleteAdmin, ValidInitialDataAdmin
+from common.admin_money import MoneyAdmin
 
 from .models import Merchant
 
@@ -139,7 +140,9 @@ class _MerchantScoping:
         return self._in_scope(request) and super().has_delete_permission(request, obj)
 
 
-class MerchantScopedAdmin(ValidInitialDataAdmin, GuardedAutocompleteAdmin, _MerchantScoping):
+class MerchantScopedAdmin(
+    MoneyAdmin, ValidInitialDataAdmin, GuardedAutocompleteAdmin, _MerchantScoping
+):
     """Mix into a ModelAdmin (before it): `class ProductAdmin(MerchantScopedAdmin, ModelAdmin)`."""
 
     def get_object(self, request, object_id, from_field=None):
@@ -201,11 +204,11 @@ class MerchantScopedAdmin(ValidInitialDataAdmin, GuardedAutocompleteAdmin, _Merc
         super().save_model(request, obj, form, change)
 
 
-class MerchantScopedInline(GuardedAutocompleteAdmin, _MerchantScoping):
+class MerchantScopedInline(MoneyAdmin, GuardedAutocompleteAdmin, _MerchantScoping):
     """Mix into an InlineModelAdmin (before it): rows of the inline and its FK choices."""
 
 
-class SuperuserWritesAdmin(ValidInitialDataAdmin, GuardedAutocompleteAdmin):
+class SuperuserWritesAdmin(MoneyAdmin, ValidInitialDataAdmin, GuardedAutocompleteAdmin):
     """Shared reference data (categories, brands, warehouses): staff with the view permission may
     look; only superusers add, change or delete."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from . import selectors
@@ -21,6 +22,15 @@ def user_profile_update(*, user: User, first_name: str, last_name: str, phone: s
     user.last_name = last_name
     user.phone = phone
     user.save(update_fields=["first_name", "last_name", "phone"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language a staff member chose for admin (one of settings.LANGUAGES)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}")
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
     return user
 
 

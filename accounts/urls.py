@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import admin_language, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("register/", views.register, name="register"),
+    # The admin header's language switch (accounts/admin_language.py).
+    path("admin-language/<str:code>/", admin_language.language_choose, name="admin_language"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlipaySandboxConfig(AppConfig):
@@ -6,7 +7,7 @@ class AlipaySandboxConfig(AppConfig):
     it. What the shop needs of it goes through payments' registries, filled here."""
 
     name = "alipay_sandbox"
-    verbose_name = "Alipay sandbox"
+    verbose_name = _("Alipay sandbox")
 
     def ready(self) -> None:
         from payments.gateways import SETTLED_TRADE_RECORDERS

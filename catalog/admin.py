@@ -11,7 +11,24 @@ from modeltranslation.admin import TranslationAdmin
 from accounts.admin_scoping import MerchantScopedAdmin, MerchantScopedInline, SuperuserWritesAdmin
 
 from . import services
-from .models import Brand, Category, Product, ProductImage, ProductVariant, Review
+from .forms import (
+    VariantOptions,
+    VariantOptionsForm,
+    VariantOptionsFormSet,
+    parse_variant_id,
+    variant_options_for,
+    variant_options_form,
+)
+from .models import (
+    Brand,
+    Category,
+    Product,
+    ProductAttribute,
+    ProductImage,
+    ProductType,
+    ProductVariant,
+    Review,
+)
 
 
 @admin.register(Category)
@@ -31,19 +48,77 @@ class BrandAdmin(SuperuserWritesAdmin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+@admin.register(ProductAttribute)
+class ProductAttributeAdmin(SuperuserWritesAdmin, TranslationAdmin):
+    list_display = ("name", "code", "values_shown", "position")
+    search_fields = ("name_en", "name_zh_hans", "code")
+    fields = ("name", "code", "values", "position")
+
+    @admin.display(description=_("allowed values"))
+    def values_shown(self, obj: ProductAttribute) -> str:
+        return ", ".join(obj.allowed_values) or _("any text")
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(SuperuserWritesAdmin, TranslationAdmin):
+    list_display = ("name", "options_shown")
+    search_fields = ("name_en", "name_zh_hans")
+    fields = ("name", "attributes")
+    filter_horizontal = ("attributes",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("attributes")
+
+    @admin.display(description=_("variant options"))
+    def options_shown(self, obj: ProductType) -> str:
+        return ", ".join(str(attribute) for attribute in obj.attributes.all())
+
+
+def _product_type_from(request, obj: Product | None) -> ProductType | None:
+    """The type whose options the variants are edited with: the one being posted (a changed type
+    applies to the variants saved with it), else the product's, else ?product_type= on an add
+    page (the editor reloads itself with it when a type is chosen)."""
+    raw = request.POST.get("product_type") if request.method == "POST" else None
+    if raw is None and obj is not None:
+        return obj.product_type
+    if raw is None:
+        raw = request.GET.get("product_type")
+    type_id = parse_variant_id(raw)
+    return ProductType.objects.filter(pk=type_id).first() if type_id else None
+
+
+def _variant_options(request, product: Product | None) -> VariantOptions:
+    """Worked out once per request and product: the fields and the form class must agree."""
+    cache = request.__dict__.setdefault("_variant_options", {})
+    key = product.pk if product is not None else None
+    if key not in cache:
+        variants = product.variants.values_list("attributes", flat=True) if product else []
+        product_type = _product_type_from(request, product)
+        cache[key] = variant_options_for(product_type, variants)
+    return cache[key]
+
+
+VARIANT_FIELDS = ("sku", "price", "compare_at_price", "weight_grams", "is_active", "position")
+
+
 class ProductVariantInline(MerchantScopedInline, admin.TabularInline):
+    """The variants of the product editor: one field per option of the product's type (a list of
+    its values, or text), instead of the options' JSON."""
+
     model = ProductVariant
     merchant_path = "product__merchant"
-    fields = (
-        "sku",
-        "attributes",
-        "price",
-        "compare_at_price",
-        "weight_grams",
-        "is_active",
-        "position",
-    )
+    form = VariantOptionsForm
+    formset = VariantOptionsFormSet
+    fields = VARIANT_FIELDS
     show_change_link = True  # stock is edited on the variant's own page
+
+    def get_fields(self, request, obj=None):
+        options = _variant_options(request, obj)
+        return ("sku", *options.field_names, *VARIANT_FIELDS[1:])
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = variant_options_form(_variant_options(request, obj))
+        return super().get_formset(request, obj, **kwargs)
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is None else 0
@@ -76,19 +151,36 @@ class ProductAdmin(MerchantScopedAdmin, TranslationAdmin):
         "rating_avg",
         "sales_count",
     )
-    list_filter = ("is_active", "is_featured", "merchant", "category", "brand")
+    list_filter = ("is_active", "is_featured", "merchant", "product_type", "category", "brand")
     list_select_related = ("merchant", "category", "brand")
     search_fields = ("name_en", "name_zh_hans", "slug", "variants__sku")
     autocomplete_fields = ("category", "brand")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("price", "rating_avg", "rating_count", "sales_count")
     fieldsets = (
-        (None, {"fields": ("merchant", "name", "slug", "category", "brand", "description")}),
+        (
+            None,
+            {
+                "fields": (
+                    "merchant",
+                    "product_type",
+                    "name",
+                    "slug",
+                    "category",
+                    "brand",
+                    "description",
+                )
+            },
+        ),
         (_("Storefront"), {"fields": ("is_active", "is_featured")}),
         (_("Figures"), {"fields": ("price", "rating_avg", "rating_count", "sales_count")}),
     )
     inlines = (ProductVariantInline, ProductImageInline)
     actions = ("activate", "deactivate")
+
+    class Media:
+        css = {"all": ("css/admin_catalog.css",)}
+        js = ("js/admin_product_type.js",)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -122,17 +214,39 @@ class ProductVariantAdmin(MerchantScopedAdmin, admin.ModelAdmin):
     list_select_related = ("product",)
     search_fields = ("sku", "product__name_en", "product__name_zh_hans")
     autocomplete_fields = ("product",)
-    fields = (
-        "product",
-        "sku",
-        "attributes",
-        "price",
-        "compare_at_price",
-        "weight_grams",
-        "is_active",
-        "position",
-    )
+    form = VariantOptionsForm
+    fields = ("product", *VARIANT_FIELDS)
     # Its stock rows are listed here too: logistics registers this admin again with them.
+
+    def _options(self, request, obj: ProductVariant | None) -> VariantOptions:
+        cache = request.__dict__.setdefault("_variant_page_options", {})
+        if "options" not in cache:
+            product = obj.product if obj is not None else self._posted_product(request)
+            if product is None:
+                cache["options"] = VariantOptions()
+            else:
+                cache["options"] = variant_options_for(
+                    product.product_type,
+                    [obj.attributes] if obj is not None else [],
+                )
+        return cache["options"]
+
+    def _posted_product(self, request) -> Product | None:
+        data = request.POST if request.method == "POST" else request.GET
+        product_id = parse_variant_id(data.get("product"))
+        if product_id is None:
+            return None
+        products = self.get_field_queryset(None, ProductVariant._meta.get_field("product"), request)
+        products = products if products is not None else Product.objects.all()
+        return products.select_related("product_type").filter(pk=product_id).first()
+
+    def get_fields(self, request, obj=None):
+        options = self._options(request, obj)
+        return ("product", "sku", *options.field_names, *VARIANT_FIELDS[1:])
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = variant_options_form(self._options(request, obj), check_siblings=True)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))

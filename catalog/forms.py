@@ -1,14 +1,20 @@
-"""Parsing of storefront query parameters. Bad values fall back to defaults; the ones a shopper
-typed on purpose (prices) come back with a message saying what was wrong."""
+"""Parsing of storefront query parameters (bad values fall back to defaults; the ones a shopper
+typed on purpose, prices, come back with a message saying what was wrong), and the product
+editor's variant options in admin."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from .attributes import value_label, variant_label
+from .models import ProductAttribute, ProductType, ProductVariant
 from .selectors import DEFAULT_SORT, SORTS, ListingParams
 
 SORT_LABELS = {
@@ -91,3 +97,182 @@ def parse_variant_id(raw: str | None) -> int | None:
     if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
         return int(raw)
     return None
+
+
+# --- The product editor's variant options (admin) ---------------------------------------------
+
+OPTION_FIELD_PREFIX = "option_"
+
+
+def option_field_name(code: str) -> str:
+    return f"{OPTION_FIELD_PREFIX}{code}"
+
+
+@dataclass(frozen=True)
+class VariantOptions:
+    """Which options a product's variants are edited with: its type's attributes (each one
+    required), or, for a product without a type, the attributes its variants already use. `extra`
+    are keys the variants have that are no attribute of the type: shown so they can be cleared."""
+
+    attributes: tuple[ProductAttribute, ...] = ()
+    extra: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def field_names(self) -> list[str]:
+        return [option_field_name(code) for code in self.codes]
+
+    @property
+    def codes(self) -> list[str]:
+        return [attribute.code for attribute in self.attributes] + list(self.extra)
+
+
+def variant_options_for(
+    product_type: ProductType | None, variants: Iterable[dict]
+) -> VariantOptions:
+    used: dict[str, None] = {}
+    for attributes in variants:
+        for key in attributes or {}:
+            used.setdefault(str(key), None)
+    if product_type is not None:
+        attributes = tuple(product_type.attributes.order_by("position", "code"))
+        required = True
+    else:
+        attributes = tuple(ProductAttribute.objects.filter(code__in=list(used)))
+        required = False
+    known = {attribute.code for attribute in attributes}
+    extra = tuple(key for key in used if key not in known)
+    return VariantOptions(attributes=attributes, extra=extra, required=required)
+
+
+def _option_field(attribute: ProductAttribute, *, required: bool) -> forms.Field:
+    values = attribute.allowed_values
+    if values:
+        choices = [("", "---------")] + [(value, value_label(value)) for value in values]
+        return forms.ChoiceField(label=attribute.name, choices=choices, required=required)
+    return forms.CharField(
+        label=attribute.name,
+        max_length=60,
+        required=required,
+        widget=forms.TextInput(attrs={"size": 8}),
+    )
+
+
+class VariantOptionsForm(forms.ModelForm):
+    """A variant with one field per option instead of its `attributes` JSON, which is built from
+    them in the same format ({"colour": "grey", "size": "M"}). A value outside an attribute's
+    list, or a value for an option the product's type does not have, is a form error."""
+
+    variant_options = VariantOptions()
+    # The standalone variant page compares with the product's other variants; the product
+    # editor's formset compares the rows it saves together (VariantOptionsFormSet).
+    check_siblings = False
+
+    class Meta:
+        model = ProductVariant
+        # The options' fields stand in for `attributes`.
+        fields = (
+            "product",
+            "sku",
+            "price",
+            "compare_at_price",
+            "weight_grams",
+            "is_active",
+            "position",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.attributes or {}
+        for code in self.variant_options.codes:
+            name = option_field_name(code)
+            if name in self.fields and code in stored:
+                value = str(stored[code])
+                self.initial.setdefault(name, value)
+                field = self.fields[name]
+                if isinstance(field, forms.ChoiceField) and value not in dict(field.choices):
+                    # Shown as it is, so saving never drops it silently; clean() refuses it.
+                    field.choices = [*field.choices, (value, value)]
+
+    def clean(self):
+        cleaned = super().clean()
+        options: dict[str, str] = {}
+        for attribute in self.variant_options.attributes:
+            name = option_field_name(attribute.code)
+            value = (cleaned.get(name) or "").strip()
+            allowed = attribute.allowed_values
+            if value and allowed and value not in allowed:
+                self.add_error(
+                    name,
+                    _("“%(value)s” is not one of the values of %(option)s.")
+                    % {"value": value, "option": attribute.name},
+                )
+            elif value:
+                options[attribute.code] = value
+        for code in self.variant_options.extra:
+            if (cleaned.get(option_field_name(code)) or "").strip():
+                self.add_error(
+                    option_field_name(code),
+                    _(
+                        "“%(option)s” is not an option of this product's type: clear it, or add "
+                        "the attribute to the type."
+                    )
+                    % {"option": code},
+                )
+        self.options = options
+        self.instance.attributes = options
+        if self.check_siblings and options and not self.errors:
+            product = cleaned.get("product") or getattr(self.instance, "product", None)
+            if product is not None and _has_variant_with(product, options, self.instance.pk):
+                raise forms.ValidationError(
+                    _("Another variant of this product already has the options %(options)s.")
+                    % {"options": variant_label(options)},
+                    code="duplicate_options",
+                )
+        return cleaned
+
+
+def _has_variant_with(product, options: dict, exclude_pk) -> bool:
+    siblings = ProductVariant.objects.filter(product=product).exclude(pk=exclude_pk)
+    return any((other or {}) == options for other in siblings.values_list("attributes", flat=True))
+
+
+def variant_options_form(variant_options: VariantOptions, *, check_siblings: bool = False):
+    """A VariantOptionsForm class with a field per option of `variant_options`."""
+    fields: dict[str, forms.Field] = {
+        option_field_name(attribute.code): _option_field(
+            attribute, required=variant_options.required
+        )
+        for attribute in variant_options.attributes
+    }
+    for code in variant_options.extra:
+        fields[option_field_name(code)] = forms.CharField(
+            label=code, max_length=60, required=False, widget=forms.TextInput(attrs={"size": 8})
+        )
+    return type(
+        "VariantOptionsForm",
+        (VariantOptionsForm,),
+        {**fields, "variant_options": variant_options, "check_siblings": check_siblings},
+    )
+
+
+class VariantOptionsFormSet(BaseInlineFormSet):
+    """The product editor's variant rows: no two rows with the same options."""
+
+    def clean(self):
+        super().clean()
+        seen: dict[tuple, int] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            options = getattr(form, "options", None)
+            if not options:
+                continue
+            key = tuple(sorted(options.items()))
+            if key in seen:
+                raise forms.ValidationError(
+                    _("Two variants have the same options (%(options)s): give each its own.")
+                    % {"options": variant_label(options)},
+                    code="duplicate_options",
+                )
+            seen[key] = 1

@@ -49,6 +49,62 @@ class Brand(TimeStampedModel):
         return self.name
 
 
+class ProductAttribute(TimeStampedModel):
+    """An option a variant can have (colour, size ...). `code` is its key in a variant's
+    `attributes`; `values` lists the values merchants choose from, one per line (none: any text)."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("The option's key in each variant's options, e.g. colour."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    values = models.TextField(
+        _("allowed values"),
+        blank=True,
+        help_text=_("One value per line. Leave empty to let merchants type any value."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("product attribute")
+        verbose_name_plural = _("product attributes")
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+    @property
+    def allowed_values(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for line in self.values.splitlines():
+            if line.strip():
+                seen.setdefault(line.strip(), None)
+        return list(seen)
+
+
+class ProductType(TimeStampedModel):
+    """A kind of product (T-shirt, phone case ...) and the options its variants are told apart
+    by."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    attributes = models.ManyToManyField(
+        ProductAttribute,
+        blank=True,
+        related_name="product_types",
+        verbose_name=_("variant options"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product type")
+        verbose_name_plural = _("product types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Product(TimeStampedModel):
     """A product a merchant sells. What is bought is one of its variants (its own SKU, price and
     stock). `price` is the lowest active variant price and `rating_avg`, `rating_count`,
@@ -59,6 +115,15 @@ class Product(TimeStampedModel):
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    product_type = models.ForeignKey(
+        ProductType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("product type"),
+        help_text=_("Its variants are told apart by this type's options."),
     )
     brand = models.ForeignKey(
         Brand,

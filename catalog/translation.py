@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Category, Product
+from .models import Category, Product, ProductAttribute, ProductType
 
 
 @register(Category)
@@ -13,3 +13,13 @@ class CategoryTranslation(TranslationOptions):
 @register(Product)
 class ProductTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(ProductType)
+class ProductTypeTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(ProductAttribute)
+class ProductAttributeTranslation(TranslationOptions):
+    fields = ("name",)

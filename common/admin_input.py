@@ -14,6 +14,8 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field, Model
 
+from .admin_money import MoneyAdmin
+
 
 def _is_valid_value(field: Field, value) -> bool:
     try:
@@ -80,7 +82,7 @@ class GuardedAutocompleteAdmin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ViewOnlyAdmin:
+class ViewOnlyAdmin(MoneyAdmin):
     """Mix into a ModelAdmin or an inline (before it) whose rows are written by a service or a
     computation, never by a form: admin may view them, never add, change or delete them."""
 

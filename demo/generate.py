@@ -86,6 +86,7 @@ from recommendations.services.sales import product_sales_counts_refresh
 from . import behaviour, funnel, images, vocabulary
 from .bulk import TableWriter, can_copy, next_id, purge, reset_sequences, truncate
 from .delivery import delivery_setup
+from .product_types import demo_product_types
 from .replenishment import replenishment_setup
 from .shipments import DemoLine, DemoShipments
 
@@ -223,6 +224,7 @@ def demo_seed(*, options: SeedOptions, report: Callable[[str], None] | None = No
             _people(run)
         with run.stage("products"):
             _products(run)
+            demo_product_types(run)
         with run.stage("images", atomic=False):
             _pictures(run)
         with run.stage("history"):

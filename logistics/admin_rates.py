@@ -9,11 +9,12 @@ from modeltranslation.admin import TranslationAdmin
 
 from accounts import regions
 from accounts.admin_scoping import SuperuserWritesAdmin
+from common.admin_money import MoneyAdmin
 
 from .models import NonWorkingDay, ShippingMethod, ShippingRate, ShippingZone
 
 
-class ShippingRateInline(admin.TabularInline):
+class ShippingRateInline(MoneyAdmin, admin.TabularInline):
     model = ShippingRate
     extra = 0
     fields = ("zone", "merchant", "max_weight_grams", "price", "per_kg_above", "free_above")

@@ -308,7 +308,8 @@ class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
         if actor is None:
             return "-"
         if self.merchant_id is None or actor.merchant_id == self.merchant_id:
-            return str(actor)
+            name = actor.get_full_name()
+            return f"{name} <{actor.email}>" if name else actor.email
         if actor.pk == event.order.user_id:
             return gettext("customer")
         if actor.merchant_id is not None:
@@ -403,9 +404,9 @@ class OrderAdmin(ExportActionMixin, MerchantScopedAdmin, admin.ModelAdmin):
     # its own in place, with an export of the one order that the list already offers.
     change_form_template = "admin/orders/order/change_form.html"
     show_change_form_export = False
-    list_display = ("number", "status", "channel", "email", "total", "created_at")
+    list_display = ("number", "status", "channel", "customer", "total", "created_at")
     list_filter = (AwaitingShipmentFilter, "status", "channel")
-    search_fields = ("number", "email")
+    search_fields = ("number", "email", "recipient", "user__first_name", "user__last_name")
     date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("number", "status", "channel", "timeline", "created_at")}),
@@ -454,7 +455,7 @@ class OrderAdmin(ExportActionMixin, MerchantScopedAdmin, admin.ModelAdmin):
         return self.has_view_permission(request)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("shipping_method")
+        return super().get_queryset(request).select_related("shipping_method", "user")
 
     def export_action(self, request):
         # Filters in the address are the list's: one that is not a real filter (a hand-made
@@ -473,11 +474,22 @@ class OrderAdmin(ExportActionMixin, MerchantScopedAdmin, admin.ModelAdmin):
 
     # -- displays
 
-    @admin.display(description=_("customer"))
+    @admin.display(description=_("customer"), ordering="email")
     def customer(self, order: Order) -> str:
+        """The shopper's name and the order's email; a guest's name is the one they gave for
+        delivery."""
         if order.user_id is None:
-            return gettext("Guest")
-        return gettext("Account")
+            name = order.recipient
+            if name:
+                return gettext("%(name)s <%(email)s> (guest)") % {
+                    "name": name,
+                    "email": order.email,
+                }
+            return gettext("%(email)s (guest)") % {"email": order.email}
+        name = order.user.get_full_name() or order.recipient
+        if name:
+            return f"{name} <{order.email}>"
+        return order.email
 
     @admin.display(description=_("shipping method"))
     def shipping(self, order: Order) -> str:

@@ -102,9 +102,11 @@ class Order(TimeStampedModel):
     )
     shipping_method_name = models.CharField(_("shipping"), max_length=80, blank=True)
     # The secret in a guest's order link; never shown to anyone but that guest.
-    guest_token = models.CharField(max_length=64, blank=True, editable=False)
+    guest_token = models.CharField(_("guest token"), max_length=64, blank=True, editable=False)
     # One key per checkout form: a second submission of the same form finds the first order.
-    checkout_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    checkout_key = models.CharField(
+        _("checkout key"), max_length=64, null=True, blank=True, editable=False
+    )
     language = models.CharField(_("language"), max_length=10, default="en")
     # Where the order was placed from (REMOTE_ADDR), for the fraud and risk checks.
     client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import MerchantScopedAdmin, scope_to_merchant, sees_every_merchant
 from accounts.permissions import merchant_acting_for
+from common.admin_money import MoneyAdmin
 from orders.errors import OrderError
 from orders.models import Order, OrderLine
 
@@ -48,7 +49,7 @@ from .models import (
 )
 
 
-class _ReadOnlySuperuserAdmin(admin.ModelAdmin):
+class _ReadOnlySuperuserAdmin(MoneyAdmin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
@@ -65,7 +66,7 @@ class _ReadOnlySuperuserAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyInline:
+class _ReadOnlyInline(MoneyAdmin):
     extra = 0
     can_delete = False
 
@@ -330,7 +331,7 @@ class RefundAdmin(_OrderStaffAdmin):
 
 
 @admin.register(RiskRule)
-class RiskRuleAdmin(admin.ModelAdmin):
+class RiskRuleAdmin(MoneyAdmin, admin.ModelAdmin):
     """The operator's: which checks run, what they weigh, and their limits."""
 
     list_display = (

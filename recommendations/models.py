@@ -25,15 +25,19 @@ class Interaction(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="interactions",
+        verbose_name=_("user"),
     )
-    session_key = models.CharField(max_length=40, blank=True)
+    session_key = models.CharField(_("session key"), max_length=40, blank=True)
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.CASCADE, related_name="interactions"
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        verbose_name=_("product"),
     )
-    kind = models.CharField(max_length=16, choices=InteractionKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=InteractionKind.choices)
     # Rating for reviews, quantity for purchases; 1 otherwise.
-    value = models.PositiveSmallIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now)
+    value = models.PositiveSmallIntegerField(_("value"), default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -269,7 +273,9 @@ class TuningRun(TimeStampedModel):
 class TuningTrial(models.Model):
     """One setting tried by a tuning run, scored on the validation split."""
 
-    run = models.ForeignKey(TuningRun, on_delete=models.CASCADE, related_name="trials")
+    run = models.ForeignKey(
+        TuningRun, on_delete=models.CASCADE, related_name="trials", verbose_name=_("tuning run")
+    )
     number = models.PositiveSmallIntegerField(_("trial"))
     family = models.CharField(_("model family"), max_length=8)
     params = models.JSONField(_("settings"), default=dict)
@@ -343,7 +349,8 @@ class ProductNeighbours(models.Model):
 
     class Meta:
         ordering = ["version", "product"]
-        verbose_name_plural = "product neighbours"
+        verbose_name = _("product neighbours")
+        verbose_name_plural = _("product neighbours")
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "product"], name="recs_product_once_per_version"
@@ -375,7 +382,10 @@ class UserProfile(models.Model):
     and RFM (recency, frequency, monetary) segment. Used for cold start and merchant analytics."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopping_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="shopping_profile",
+        verbose_name=_("user"),
     )
     top_categories = models.JSONField(_("top categories"), default=list, blank=True)
     price_band = models.CharField(_("price band"), max_length=8, choices=PriceBand.choices)

@@ -41,7 +41,8 @@ def is_localized_unprefixed(path: str) -> bool:
     if translation.get_language_from_path(path) is not None:
         return False
     here = _view_of(path, settings.LANGUAGE_CODE)
-    if here is None:
+    if here is None or here.startswith("admin:"):
+        # Admin pages follow the staff member's own choice (AdminLanguageMiddleware).
         return False
     others = (code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
     return any(_view_of(f"/{code}{path}", code) == here for code in others)

@@ -35,7 +35,7 @@ class Conversation(TimeStampedModel):
     asked, the action awaiting confirmation, the guest orders proven by number and email), saved
     after every turn so a reload loses nothing."""
 
-    token = models.CharField(max_length=32, unique=True, default=new_conversation_token)
+    token = models.CharField(_("token"), max_length=32, unique=True, default=new_conversation_token)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -44,7 +44,7 @@ class Conversation(TimeStampedModel):
         related_name="support_conversations",
         verbose_name=_("shopper"),
     )
-    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    session_key = models.CharField(_("session key"), max_length=40, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
     status = models.CharField(
         _("status"),
@@ -71,13 +71,13 @@ class Conversation(TimeStampedModel):
         related_name="support_conversations",
         verbose_name=_("about order"),
     )
-    state = models.JSONField(default=dict, blank=True)
+    state = models.JSONField(_("state"), default=dict, blank=True)
     # Turns in a row the assistant did not understand; two hand the conversation over.
-    not_understood = models.PositiveSmallIntegerField(default=0)
+    not_understood = models.PositiveSmallIntegerField(_("turns not understood"), default=0)
     handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
     handoff_reason = models.CharField(_("why handed over"), max_length=200, blank=True)
     last_message_at = models.DateTimeField(_("last message"), default=timezone.now, db_index=True)
-    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("conversation")

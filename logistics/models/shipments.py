@@ -95,8 +95,8 @@ class Shipment(TimeStampedModel):
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
     # The destination, as the order had it when the shipment was created.
     region_code = models.CharField(_("district code"), max_length=6, blank=True)
-    destination_latitude = models.FloatField(null=True, blank=True)
-    destination_longitude = models.FloatField(null=True, blank=True)
+    destination_latitude = models.FloatField(_("destination latitude"), null=True, blank=True)
+    destination_longitude = models.FloatField(_("destination longitude"), null=True, blank=True)
     # The local delivery slot the shopper chose (None: any time of the delivery day).
     window_start = models.DateTimeField(_("deliver from"), null=True, blank=True)
     window_end = models.DateTimeField(_("deliver by"), null=True, blank=True)
@@ -106,7 +106,9 @@ class Shipment(TimeStampedModel):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # When the latest carrier event that moved the status happened: an older event arriving
     # later is recorded but never moves the shipment backwards.
-    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_at = models.DateTimeField(
+        _("status changed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -193,7 +195,12 @@ class ShipmentEvent(Event):
     occurred_at = models.DateTimeField(_("happened at"), db_index=True)
     city = models.CharField(_("city"), max_length=40, blank=True)
     carrier = models.ForeignKey(
-        Carrier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Carrier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("carrier"),
     )
     external_id = models.CharField(_("carrier's event id"), max_length=64, blank=True)
 

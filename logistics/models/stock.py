@@ -16,8 +16,12 @@ class Warehouse(TimeStampedModel):
     city = models.CharField(_("city"), max_length=40)
     district = models.CharField(_("district"), max_length=40, blank=True)
     street = models.CharField(_("street address"), max_length=200, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     low_stock_threshold = models.PositiveIntegerField(
         _("low-stock threshold"),
@@ -86,7 +90,9 @@ class Stock(TimeStampedModel):
     # services, cleared when it goes back above), and the crossing staff were emailed about
     # (set by the alert task): one email per crossing.
     low_stock_since = models.DateTimeField(_("low since"), null=True, blank=True, editable=False)
-    low_stock_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    low_stock_notified_at = models.DateTimeField(
+        _("low stock notified at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["warehouse", "variant"]
@@ -122,10 +128,15 @@ class Allocation(models.Model):
     raises Stock.allocated; cancelling releases them; shipping turns them into units that left."""
 
     order_line = models.ForeignKey(
-        "orders.OrderLine", on_delete=models.CASCADE, related_name="allocations"
+        "orders.OrderLine",
+        on_delete=models.CASCADE,
+        related_name="allocations",
+        verbose_name=_("order line"),
     )
-    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="allocations")
-    quantity = models.PositiveIntegerField()
+    stock = models.ForeignKey(
+        Stock, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("stock")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
         ordering = ["order_line", "stock"]

@@ -3,7 +3,16 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
+from catalog.models import (
+    Brand,
+    Category,
+    Product,
+    ProductAttribute,
+    ProductImage,
+    ProductType,
+    ProductVariant,
+    Review,
+)
 from tests.accounts.factories import MerchantFactory, UserFactory
 
 
@@ -66,3 +75,26 @@ class ReviewFactory(DjangoModelFactory):
     rating = 5
     title = "Great"
     body = "Would buy again."
+
+
+def product_type(name: str = "T-shirt", *codes: str):
+    """A product type with the attributes `codes` (default colour and size). The attributes are
+    the migration's (catalog 0008), made again when a transactional test has flushed them."""
+    from importlib import import_module
+
+    standard = import_module("catalog.migrations.0008_standard_attributes").ATTRIBUTES
+    wanted = codes or ("colour", "size")
+    for position, (code, english, chinese, values) in enumerate(standard):
+        if code in wanted:
+            ProductAttribute.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name_en": english,
+                    "name_zh_hans": chinese,
+                    "values": "\n".join(values),
+                    "position": position,
+                },
+            )
+    kind = ProductType.objects.create(name_en=name, name_zh_hans=f"{name} 类")
+    kind.attributes.set(ProductAttribute.objects.filter(code__in=wanted))
+    return kind

@@ -34,7 +34,7 @@ def staff(client):
 
 
 def variant_row(index: int, sku: str, price: str, *, active: bool = True) -> dict:
-    row = {"sku": sku, "price": price, "attributes": "{}", "weight_grams": "500", "position": "0"}
+    row = {"sku": sku, "price": price, "weight_grams": "500", "position": "0"}
     if active:
         row["is_active"] = "on"
     return {f"variants-{index}-{name}": value for name, value in row.items()}

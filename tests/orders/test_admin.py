@@ -416,7 +416,8 @@ def test_order_page_shows_history_timeline_and_shipping_to_merchant_staff(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Pay by" in html and "Guest" in html and "Standard" in html
+    assert "Pay by" in html and "buyer@example.com" in html and "Standard" in html
+    assert "(guest)" in html and "Account" not in html
     assert "Partially shipped" in html  # the timeline and the history
     history = next(
         f for f in response.context["inline_admin_formsets"] if f.opts.model is OrderEvent

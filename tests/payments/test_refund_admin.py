@@ -38,7 +38,7 @@ def test_the_order_page_offers_a_refund_and_the_form_refunds(paid_order, operato
     order_page = client.get(reverse("admin:orders_order_change", args=[order.pk]))
     assert refund_url(order) in order_page.content.decode()
     form = client.get(refund_url(order)).content.decode()
-    assert "112.00 CNY" in form
+    assert "¥112.00" in form
     response = post(client, order, amount="20.00")
 
     html = response.content.decode()
@@ -117,7 +117,7 @@ def test_a_cancelled_paid_order_whose_refund_failed_offers_the_refund_in_full(
     page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
 
     assert refund_url(order) in page
-    assert "Refund in full (112.00 yuan)" in page
+    assert "Refund in full (¥112.00)" in page
 
 
 def test_an_unpaid_order_cannot_be_refunded(sandbox_settings, operator, client):

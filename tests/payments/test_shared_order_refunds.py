@@ -296,9 +296,9 @@ def test_after_shipping_the_merchant_is_offered_a_refund_of_its_lines_value(
     page = order_page(client, order)
     form = client.get(refund_url(order)).content.decode()
 
-    assert "Refund (up to 80.00 yuan)" in page
+    assert "Refund (up to ¥80.00)" in page
     assert operation_url(order, "cancel-lines") not in page
-    assert "<strong>80.00 CNY</strong>" in form
+    assert "<strong>¥80.00</strong>" in form
 
 
 def test_the_operator_is_offered_the_whole_orders_refund(shared, operator, client):
@@ -307,7 +307,7 @@ def test_the_operator_is_offered_the_whole_orders_refund(shared, operator, clien
 
     page = order_page(client, order)
 
-    assert "Refund in full (230.00 yuan)" in page
+    assert "Refund in full (¥230.00)" in page
     assert operation_url(order, "cancel-lines") not in page
 
 
