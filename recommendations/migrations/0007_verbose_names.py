@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0008_standard_attributes"),
+        ("catalog", "0011_standard_attributes"),
         ("recommendations", "0006_tuning"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

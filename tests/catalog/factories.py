@@ -82,7 +82,7 @@ def product_type(name: str = "T-shirt", *codes: str):
     the migration's (catalog 0008), made again when a transactional test has flushed them."""
     from importlib import import_module
 
-    standard = import_module("catalog.migrations.0008_standard_attributes").ATTRIBUTES
+    standard = import_module("catalog.migrations.0011_standard_attributes").ATTRIBUTES
     wanted = codes or ("colour", "size")
     for position, (code, english, chinese, values) in enumerate(standard):
         if code in wanted:

@@ -42,6 +42,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0007_product_types")]
+    dependencies = [("catalog", "0010_product_types")]
 
     operations = [migrations.RunPython(create, remove)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0006_listing_order_indexes"),
+        ("catalog", "0009_buyable_best_sellers_index"),
     ]
 
     operations = [
