@@ -2,7 +2,7 @@
 
 What a storefront template finds besides its context:
 
-- `_("...")`: the `{% translate %}` of Django templates (the translation, escaped on output);
+- `_("...")`: the `{% translate %}` of Django templates (the translation, printed as it is);
   `{% trans x=... %}...{% endtrans %}` (with `{% pluralize %}`): `{% blocktranslate %}` (the
   translation's own markup kept, the values escaped). Both read the active language's own
   catalog, the one Django's gettext reads, looked up once per language and process.
@@ -25,8 +25,9 @@ import datetime
 from decimal import Decimal
 
 import jinja2
+from markupsafe import Markup
 from django.conf import settings
-from django.template import defaultfilters
+from django.template import Context, defaultfilters
 from django.template.backends import jinja2 as django_jinja2
 from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
@@ -50,24 +51,26 @@ def _catalog() -> trans_real.DjangoTranslation:
     return found
 
 
-def gettext(message: str) -> str:
-    return _catalog().gettext(message)
+# Like Django's {% translate "literal" %}, a translation is printed as it is (not escaped):
+# the message and its translations are the project's own text, not a visitor's.
+def gettext(message: str) -> Markup:
+    return Markup(_catalog().gettext(message))
 
 
-def ngettext(singular: str, plural: str, number: int) -> str:
-    return _catalog().ngettext(singular, plural, number)
+def ngettext(singular: str, plural: str, number: int) -> Markup:
+    return Markup(_catalog().ngettext(singular, plural, number))
 
 
-def pgettext(context: str, message: str) -> str:
+def pgettext(context: str, message: str) -> Markup:
     found = _catalog().gettext(f"{context}\x04{message}")
-    return message if "\x04" in found else found
+    return Markup(message if "\x04" in found else found)
 
 
-def npgettext(context: str, singular: str, plural: str, number: int) -> str:
+def npgettext(context: str, singular: str, plural: str, number: int) -> Markup:
     found = _catalog().ngettext(f"{context}\x04{singular}", f"{context}\x04{plural}", number)
     if "\x04" in found:
-        return singular if number == 1 else plural
-    return found
+        return Markup(singular if number == 1 else plural)
+    return Markup(found)
 
 
 # --- URLs ----------------------------------------------------------------------------------------
@@ -192,7 +195,7 @@ class Template(django_jinja2.Template):
         html = super().render(context, request)
         if template_rendered.receivers:
             # Only Django's test client listens: it keeps the context for response.context.
-            template_rendered.send(sender=self, template=self, context=context)
+            template_rendered.send(sender=self, template=self, context=Context(context))
         return html
 
 
