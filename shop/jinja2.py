@@ -25,7 +25,6 @@ import datetime
 from decimal import Decimal
 
 import jinja2
-from markupsafe import Markup
 from django.conf import settings
 from django.template import Context, defaultfilters
 from django.template.backends import jinja2 as django_jinja2
@@ -36,6 +35,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language, trans_real
+from markupsafe import Markup
 
 from common.money import money_format
 

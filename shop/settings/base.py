@@ -104,8 +104,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "shop.urls"
 WSGI_APPLICATION = "shop.wsgi.application"
 
-# The storefront's pages are Jinja2 templates in jinja2/ (docs/templates.md); admin and emails
-# stay Django templates in templates/. A name is looked up in jinja2/ first.
+# The storefront's pages are Jinja2 templates in jinja2_templates/ (docs/templates.md); admin
+# and emails stay Django templates in templates/. A name is looked up in jinja2_templates/ first.
 STOREFRONT_CONTEXT_PROCESSORS = [
     "django.template.context_processors.request",
     "django.contrib.auth.context_processors.auth",
@@ -117,7 +117,7 @@ STOREFRONT_CONTEXT_PROCESSORS = [
 TEMPLATES = [
     {
         "BACKEND": "shop.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
+        "DIRS": [BASE_DIR / "jinja2_templates"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "shop.jinja2.environment",
