@@ -14,7 +14,6 @@ from django.utils import translation
 from django.utils.translation.template import templatize
 
 from common.management.commands.makemessages import jinja_messages
-
 from tests.catalog.factories import BrandFactory, CategoryFactory, ProductFactory, VariantFactory
 from tests.logistics.factories import StockFactory, WarehouseFactory
 
