@@ -209,6 +209,7 @@ class CountingCache:
 def test_a_page_reads_the_catalog_version_once(client, storefront_cache, make_product, monkeypatch):
     category = CategoryFactory()
     make_product(category=category)
+    catalog_version()  # set (a first read also seeds it)
     counting = CountingCache(caching.cache)
     monkeypatch.setattr(caching, "cache", counting)
     # A signed-in visitor's page is rendered (not served whole): fragments, tree, brands.

@@ -60,8 +60,8 @@ def test_each_language_and_the_current_category_get_their_own(client, rendered):
     lamps = CategoryFactory(name_en="Lamps", name_zh_hans="灯具")
     client.get(reverse("catalog:home"))
 
-    chinese = client.get("/zh-hans/").content.decode()
     page = client.get(reverse("catalog:category", args=[lamps.slug])).content.decode()
+    chinese = client.get("/zh-hans/").content.decode()
 
     assert "灯具" in chinese
     assert 'aria-current="page">Lamps</a>' in page

@@ -40,7 +40,7 @@ def test_values_are_localised_like_django_templates(jinja):
     from decimal import Decimal
 
     assert (
-        render(jinja, "{{ x }}|{{ y|floatformat(1) }}", x=Decimal("12.50"), y=4.25) == "12.50|4.2"
+        render(jinja, "{{ x }}|{{ y|floatformat(1) }}", x=Decimal("12.50"), y=4.25) == "12.50|4.3"
     )
 
 
