@@ -317,7 +317,9 @@ def test_a_recalculated_history_leaves_out_what_the_shopper_rated_negatively():
 
 
 def test_a_slot_renders_only_the_cards_it_shows(make_product, storefront_cache, monkeypatch):
-    from recommendations.selectors import cards as card_module
+    import importlib
+
+    card_module = importlib.import_module("recommendations.selectors.cards")
 
     products = [make_product() for _ in range(12)]
     rendered: list[int] = []
