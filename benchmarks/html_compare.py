@@ -28,6 +28,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -70,11 +71,14 @@ def snapshot(root: Path, out: Path) -> None:
     pages: dict[str, dict] = {}
 
     def get(client: Client, label: str, url: str) -> None:
+        started = time.process_time()
         response = client.get(url, secure=True)
+        cpu_ms = (time.process_time() - started) * 1000
         body = response.content.decode() if not response.has_header("Location") else ""
         pages[f"{label} {url}"] = {
             "status": response.status_code,
             "html": body or response.get("Location", ""),
+            "cpu_ms": cpu_ms,
         }
 
     import random
@@ -91,7 +95,9 @@ def snapshot(root: Path, out: Path) -> None:
         listing.append(f"{url}?sort={rng.choice(['price_asc', 'price_desc', 'newest', 'rating'])}")
 
     anonymous = Client()
-    for url in ["/", "/zh-hans/", *listing, *products]:
+    for url in ["/", *listing[:8], *products[:8]]:  # warm up (imports, compiled templates)
+        anonymous.get(url, secure=True)
+    for url in ["/", "/zh-hans/", *listing, *products, *(f"/?repeat={n}" for n in range(9))]:
         get(anonymous, "anonymous", url)
     for url in [*categories[:3], *products[:5]]:
         get(anonymous, "anonymous", f"/zh-hans{url}")
@@ -184,6 +190,36 @@ def compare(before: dict[str, dict], after: dict[str, dict], *, show: int) -> in
     return differing
 
 
+def cpu_summary(before: dict[str, dict], after: dict[str, dict]) -> None:
+    """Median CPU time of this process per page (the database's time is not in it), by kind of
+    page of the benchmark's set, each checkout's own run of the same pages."""
+
+    def kind(page: str) -> str | None:
+        label, url = page.split(" ", 1)
+        if label != "anonymous":
+            return None
+        if url == "/" or url.startswith("/?repeat="):
+            return "home"
+        if url.startswith("/c/"):
+            return "listing"
+        if url.startswith("/p/") and "no-such" not in url:
+            return "product"
+        if url.startswith("/search/"):
+            return "search"
+        return None
+
+    def median(values: list[float]) -> float:
+        values = sorted(values)
+        return values[len(values) // 2] if values else 0.0
+
+    print(f"{'page':<9} {'pages':>5} {'before ms':>10} {'after ms':>10}  (median CPU per page)")
+    for name in ("home", "listing", "product", "search"):
+        pages = [p for p in before if kind(p) == name and p in after]
+        old = median([before[p].get("cpu_ms", 0.0) for p in pages])
+        new = median([after[p].get("cpu_ms", 0.0) for p in pages])
+        print(f"{name:<9} {len(pages):>5} {old:>10.2f} {new:>10.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command")
@@ -205,7 +241,9 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     before = run_snapshot(args.before.resolve(), args.database_url, folder / "before.json")
     after = run_snapshot(args.after.resolve(), args.database_url, folder / "after.json")
-    sys.exit(1 if compare(before, after, show=args.show) else 0)
+    differing = compare(before, after, show=args.show)
+    cpu_summary(before, after)
+    sys.exit(1 if differing else 0)
 
 
 if __name__ == "__main__":
