@@ -33,8 +33,13 @@ def category_nav(tree, current: int | None) -> SafeString:
     return _fragment("includes/category_nav.html", (current,), {"tree": tree, "current": current})
 
 
-def site_footer(tree, signed_in: bool) -> SafeString:
+def site_footer(tree, signed_in: bool, shop_pages=()) -> SafeString:
+    """The footer: the top categories, the shop's own pages (`shop_pages`, whose links and
+    titles are part of the key, as they change without the catalog) and the account links."""
     year = timezone.localtime().year
+    pages = tuple((page.slug, str(page.title)) for page in shop_pages or ())
     return _fragment(
-        "includes/footer.html", (bool(signed_in), year), {"tree": tree, "signed_in": signed_in}
+        "includes/footer.html",
+        (bool(signed_in), year, pages),
+        {"tree": tree, "signed_in": signed_in, "shop_pages": shop_pages or ()},
     )

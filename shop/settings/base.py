@@ -112,6 +112,7 @@ STOREFRONT_CONTEXT_PROCESSORS = [
     "django.contrib.messages.context_processors.messages",
     "shop.context_processors.storefront",
     "catalog.context_processors.categories",
+    "pages.context_processors.footer_pages",
     "cart.context_processors.cart",
 ]
 TEMPLATES = [
