@@ -3,7 +3,9 @@
 Seeds the large demo catalog (100,000 products) on PostgreSQL if it is not there yet, serves it
 with gunicorn (2 sync workers), and drives wrk on 127.0.0.1 at the home page, category listings,
 product pages and, in the same run, a bare view rendering 24 static items (the ceiling on this
-machine). Twice: with the storefront cache off, and with it on (Redis), as a production shop runs.
+machine). Twice: with the storefront cache off, and with it on (Redis), as a production shop runs;
+with the cache on, also as a signed-in shopper (a session cookie: never served from the page
+cache), to compare with the anonymous visitor of the same run.
 
     .venv/bin/python benchmarks/storefront.py [--database-url URL] [--duration 10]
 """
@@ -32,10 +34,11 @@ PORT = 8910
 
 LUA = """
 local paths = {%s}
+local headers = {%s}
 local i = math.random(#paths)
 request = function()
   i = (i %% #paths) + 1
-  return wrk.format("GET", paths[i])
+  return wrk.format("GET", paths[i], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -59,7 +62,8 @@ def env_for(database_url: str, redis_url: str, cache_seconds: int) -> dict[str, 
         SECURE_SSL_REDIRECT="0",
         STOREFRONT_CACHE_SECONDS=str(cache_seconds),
         CACHE_KEY_PREFIX=f"bench{cache_seconds}",
-        PYTHONPATH=str(ROOT),
+        # Ahead of anything the caller's PYTHONPATH adds.
+        PYTHONPATH=os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH", "")] if p),
     )
     return env
 
@@ -175,10 +179,30 @@ class Gunicorn:
         self.proc.wait(20)
 
 
-def wrk(paths: list[str], duration: int, connections: int) -> dict:
+def signed_in_cookie(env: dict[str, str]) -> str:
+    """A Cookie header of a signed-in demo shopper's session (saved in the database, which the
+    cached_db session engine falls back to under any cache prefix)."""
+    code = (
+        "from django.conf import settings\n"
+        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "from accounts.models import User\n"
+        "user = User.objects.filter(is_active=True, is_staff=False).order_by('id').first()\n"
+        "session = SessionStore()\n"
+        "session[SESSION_KEY] = str(user.pk)\n"
+        "session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
+        "session[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+        "session.save()\n"
+        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
+    )
+    return manage(env, "shell", "-c", code, capture=True).strip().splitlines()[-1]
+
+
+def wrk(paths: list[str], duration: int, connections: int, cookie: str = "") -> dict:
     quoted = ",".join(json.dumps(p) for p in paths)
+    headers = f'["Cookie"] = {json.dumps(cookie)}' if cookie else ""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % quoted)
+        script.write(LUA % (quoted, headers))
     try:
         # Warm up: fill connection pools and, in cached mode, the cache for these paths.
         subprocess.run(
@@ -226,13 +250,21 @@ def main() -> None:
         f"{args.duration} s per target"
     )
 
+    cookie = signed_in_cookie(base_env)
     rows = []
+    signed_in: dict[str, float] = {}
     for mode, seconds in (("cache off", 0), ("cache on", 300)):
         env = env_for(args.database_url, args.redis_url, seconds)
         subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True)
         server = Gunicorn(env, port=PORT)
         try:
             results = {name: wrk(p, args.duration, args.connections) for name, p in paths.items()}
+            if seconds:
+                for name in ("home", "listing", "product"):
+                    results[f"{name} in"] = wrk(
+                        paths[name], args.duration, args.connections, cookie
+                    )
+                    signed_in[name] = results[name]["rps"] / results[f"{name} in"]["rps"]
         finally:
             server.stop()
         ceiling = results["ceiling"]["rps"]
@@ -240,14 +272,17 @@ def main() -> None:
             rows.append((mode, name, r, r["rps"] / ceiling))
 
     print()
-    print(f"{'mode':<10} {'target':<9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+    print(f"{'mode':<10} {'target':<11} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
           f"{'vs ceiling':>10} {'errors':>7}")  # fmt: skip
     for mode, name, r, ratio in rows:
         p50, p95, p99 = (r[k] / 1000 for k in ("p50", "p95", "p99"))
         print(
-            f"{mode:<10} {name:<9} {r['rps']:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} "
+            f"{mode:<10} {name:<11} {r['rps']:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} "
             f"{ratio:>9.0%} {r['errors'] + r['non2xx']:>7}"
         )
+    print("('<page> in': a signed-in shopper, cache on)")
+    for name, slower in signed_in.items():
+        print(f"cache on, {name}: anonymous / signed-in req/s = {slower:.2f}x (target <= 1.5x)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from functools import wraps
 from typing import TypeVar
 
@@ -23,21 +24,56 @@ VERSION_KEY = "catalog:version"
 T = TypeVar("T")
 
 
+# The version one request has read (a one-item list while a request runs, empty until read):
+# a page reads it from the shared cache once, however many fragments and selectors ask.
+_request_version: ContextVar[list[int] | None] = ContextVar("catalog_version", default=None)
+
+
 def catalog_version() -> int:
+    memo = _request_version.get()
+    if memo:
+        return memo[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         # Seed from the clock so a restarted local-memory cache never reuses an old version.
         version = time.time_ns()
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
+    if memo is not None:
+        memo.append(version)
     return version
 
 
+def remember_version(version: int) -> None:
+    """The version a caller has read together with other keys (one round trip), kept for the
+    rest of the request."""
+    memo = _request_version.get()
+    if memo is not None and not memo:
+        memo.append(version)
+
+
 def bump_catalog_version() -> None:
+    memo = _request_version.get()
+    if memo:
+        memo.clear()  # this request changed the catalog: read the new version next time
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): start a fresh version
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+class CatalogVersionMiddleware:
+    """Reads the catalog version at most once per request (see catalog_version)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_version.set([])
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
 
 
 def fragment_key(name: str, parts: Iterable[object]) -> str:

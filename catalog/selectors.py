@@ -75,9 +75,19 @@ class CategoryTree:
         return list(reversed(chain))
 
 
+_tree_here: tuple[int, CategoryTree] | None = None
+
+
 def category_tree() -> CategoryTree:
-    """Active categories as a tree; one query, cached until the catalog changes."""
-    key = f"catalog:tree:{catalog_version()}"
+    """Active categories as a tree; one query, cached until the catalog changes. Each process
+    keeps the tree of the current catalog version, so a page reads only the version from the
+    shared cache (once per request), not the pickled tree again. Callers must not change it."""
+    global _tree_here
+    version = catalog_version()
+    here = _tree_here
+    if here is not None and here[0] == version:
+        return here[1]
+    key = f"catalog:tree:{version}"
     categories = cache.get(key)
     if categories is None:
         categories = list(Category.objects.filter(is_active=True).order_by("position", "id"))
@@ -89,7 +99,9 @@ def category_tree() -> CategoryTree:
     for c in categories:
         parent = by_id.get(c.parent_id) if c.parent_id else None
         (parent.child_nodes if parent else roots).append(c)
-    return CategoryTree(roots=roots, by_id=by_id, by_slug={c.slug: c for c in categories})
+    tree = CategoryTree(roots=roots, by_id=by_id, by_slug={c.slug: c for c in categories})
+    _tree_here = (version, tree)
+    return tree
 
 
 # --- Brands -------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Storefront pages. Each parses its input, asks a selector, and renders; the expensive middle of
-each page is a cached fragment (see caching.py)."""
+each page is a cached fragment (see caching.py). The middle is rendered from its own context
+alone (no request, so no context processors); the page around it once, with the request."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from . import selectors
@@ -29,10 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 "featured": selectors.featured_products(limit=12),
                 "best_sellers": selectors.best_sellers(limit=8),
             },
-            request=request,
         ),
     )
-    return render(request, "catalog/home.html", {"tree": tree, "body": body})
+    return render(request, "catalog/home.html", {"tree": tree, "body": mark_safe(body)})
 
 
 @require_safe
@@ -56,7 +58,6 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
                 "params": params,
                 "sort_labels": SORT_LABELS,
             },
-            request=request,
         ),
     )
     return render(
@@ -66,7 +67,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             "tree": tree,
             "category": node,
             "ancestors": tree.ancestors(node),
-            "body": body,
+            "body": mark_safe(body),
             "filter_errors": form.shown_errors(),
         },
     )
@@ -83,7 +84,12 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         category = tree.by_id.get(page.product.category_id)
         ancestors = [*tree.ancestors(category), category] if category else []
         html = render_to_string(
-            "catalog/_product_body.html", {"p": page, "ancestors": ancestors}, request=request
+            "catalog/_product_body.html",
+            {
+                "p": page,
+                "ancestors": ancestors,
+                "CART_MAX_LINE_QUANTITY": settings.CART_MAX_LINE_QUANTITY,
+            },
         )
         return {
             "html": html,
@@ -112,5 +118,10 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "catalog/product.html",
-        {"tree": tree, "body": body["html"], "title": body["title"], "product_id": product_id},
+        {
+            "tree": tree,
+            "body": mark_safe(body["html"]),
+            "title": body["title"],
+            "product_id": product_id,
+        },
     )

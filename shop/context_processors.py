@@ -3,9 +3,10 @@
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language_info
+
+from .jinja2 import url
 
 
 def storefront(request: HttpRequest) -> dict:
@@ -17,7 +18,7 @@ def storefront(request: HttpRequest) -> dict:
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": f"{reverse('language_choose', args=[code])}?{urlencode({'next': path})}",
+                "url": f"{url('language_choose', code)}?{urlencode({'next': path})}",
             }
             for code, _name in settings.LANGUAGES
         ],

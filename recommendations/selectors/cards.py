@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,15 +18,20 @@ from catalog.selectors import cards_by_id
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Card:
-    """A product as a slot shows it: the catalog's card, rendered."""
+    """A product as a slot shows it: the catalog's card, rendered once a slot picks it to show
+    (`shown`): a slot reads more cards than it shows, to skip what went out of stock and keep
+    categories apart, and rendering them all cost more than the rest of the slot."""
 
     pk: int
     category_id: int
     in_stock: bool
     name: str
-    html: str
+    html: str = ""
+    # Until rendered: the product row to render it from, and where the rendered card is cached.
+    product: object = field(default=None, compare=False, repr=False)
+    cache_key: str = field(default="", compare=False, repr=False)
 
 
 def _card_seconds() -> int:
@@ -35,8 +40,8 @@ def _card_seconds() -> int:
 
 def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     """The cards of the active products among `ids`: from the cache (keyed by product, language
-    and catalog version), the rest in one query, rendered one card each with the catalog's own
-    card template and cached for the next slot that shows them."""
+    and catalog version), the rest in one query; those are rendered (with the catalog's own card
+    template) and cached when a slot shows them (`shown`)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
@@ -53,15 +58,31 @@ def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     if missing:
         products = cards_by_id(missing, catalog=catalog)
         fresh: dict[int, Card | int] = {
-            p.pk: Card(p.pk, p.category_id, p.in_stock, p.name, html)
-            for p, html in zip(products, _render_cards(products), strict=True)
+            p.pk: Card(
+                p.pk, p.category_id, p.in_stock, p.name, product=p, cache_key=keys.get(p.pk, "")
+            )
+            for p in products
         }
-        for i in missing:
-            fresh.setdefault(i, 0)  # inactive or gone: remembered as such
-        if seconds > 0:
-            cache.set_many({keys[i]: card for i, card in fresh.items()}, seconds)
+        gone = {keys[i]: 0 for i in missing if i not in fresh and seconds > 0}
+        if gone:
+            cache.set_many(gone, seconds)  # inactive or gone: remembered as such
         found.update(fresh)
-    return {i: found[i] for i in wanted if found[i]}
+    return {i: found[i] for i in wanted if found.get(i)}
+
+
+def shown(chosen: list[Card]) -> list[Card]:
+    """`chosen` with every card's HTML: those not rendered yet in one render of the card
+    template, then cached for the next slot that shows them."""
+    cold = [card for card in chosen if not card.html]
+    if cold:
+        for card, html in zip(cold, _render_cards([c.product for c in cold]), strict=True):
+            card.html = html
+        seconds = _card_seconds()
+        if seconds > 0:
+            cache.set_many(
+                {c.cache_key: replace(c, product=None) for c in cold if c.cache_key}, seconds
+            )
+    return chosen
 
 
 CARD_END = "</article>"
@@ -73,7 +94,7 @@ def _render_cards(products: list) -> list[str]:
     if not products:
         return []
     template = get_template("includes/product_cards.html")
-    parts = template.render({"products": products}).split(CARD_END)
+    parts = str(template.render({"products": products})).split(CARD_END)
     if len(parts) == len(products) + 1:
         return [part.strip() + CARD_END for part in parts[:-1]]
     return [template.render({"products": [p]}) for p in products]  # the template changed shape
@@ -111,5 +132,5 @@ def pick(
         found = cards(wanted, catalog=catalog)
     ordered = [found[i] for i in wanted if i in found and (found[i].in_stock or not in_stock)]
     if max_run:
-        return diversified(ordered, max_run=max_run, limit=limit)
-    return ordered[:limit]
+        return shown(diversified(ordered, max_run=max_run, limit=limit))
+    return shown(ordered[:limit])

@@ -24,14 +24,15 @@ def _render(name: str, context: dict, products: list) -> SafeString:
     if not products:
         return mark_safe("")
     cards_html = mark_safe("".join(p.html for p in products))
-    return render_to_string(f"recommendations/_{name}.html", {**context, "cards_html": cards_html})
+    html = render_to_string(f"recommendations/_{name}.html", {**context, "cards_html": cards_html})
+    return mark_safe(html)  # the slot templates escape what they print
 
 
-@register.simple_tag(takes_context=True)
-def home_recommendations(context) -> str:
+def home_slots(request) -> SafeString:
+    """The home page's slots (for the storefront's Jinja2 templates: `home_recommendations`)."""
     if not settings.RECOMMENDATIONS_ENABLED:
-        return ""
-    user, session_key = _who(context)
+        return mark_safe("")
+    user, session_key = _who({"request": request})
     state = selectors.serving_state(user=user, session_key=session_key)
     slot = selectors.for_you(user=user, session_key=session_key, limit=6, state=state)
     viewed = selectors.recently_viewed(user=user, session_key=session_key, limit=6, state=state)
@@ -40,11 +41,11 @@ def home_recommendations(context) -> str:
     )
 
 
-@register.simple_tag(takes_context=True)
-def product_recommendations(context, product_id) -> str:
+def product_slots(request, product_id) -> SafeString:
+    """The product page's slots (`product_recommendations` in the Jinja2 templates)."""
     if not product_id or not settings.RECOMMENDATIONS_ENABLED:
-        return ""
-    user, session_key = _who(context)
+        return mark_safe("")
+    user, session_key = _who({"request": request})
     slots = selectors.product_slots(
         product_id=product_id, user=user, session_key=session_key, limit=6
     )
@@ -53,6 +54,16 @@ def product_recommendations(context, product_id) -> str:
         + _render("similar", {}, slots.similar)
         + _render("recently_viewed", {}, slots.recently_viewed)
     )
+
+
+@register.simple_tag(takes_context=True)
+def home_recommendations(context) -> str:
+    return home_slots(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def product_recommendations(context, product_id) -> str:
+    return product_slots(context.get("request"), product_id)
 
 
 @register.simple_tag(takes_context=True)

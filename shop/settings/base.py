@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "shop.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The catalog version is read once per request (catalog/caching.py).
+    "catalog.caching.CatalogVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "shop.languages.BrowserLanguageMiddleware",
@@ -104,7 +106,41 @@ MIDDLEWARE = [
 ROOT_URLCONF = "shop.urls"
 WSGI_APPLICATION = "shop.wsgi.application"
 
+# The storefront's pages are Jinja2 templates in jinja2_templates/ (docs/templates.md); admin
+# and emails stay Django templates in templates/. A name is looked up in jinja2_templates/ first.
+STOREFRONT_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "shop.context_processors.storefront",
+    "catalog.context_processors.categories",
+    "pages.context_processors.footer_pages",
+    "cart.context_processors.cart",
+]
 TEMPLATES = [
+    {
+        "BACKEND": "shop.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2_templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "shop.jinja2.environment",
+            "context_processors": STOREFRONT_CONTEXT_PROCESSORS,
+            "filters": {
+                "image_url": "catalog.templatetags.catalog_tags.image_url",
+                "variant_label": "catalog.templatetags.catalog_tags.variant_label",
+                "swatch": "catalog.templatetags.catalog_tags.swatch",
+            },
+            "globals": {
+                "stars": "catalog.templatetags.catalog_tags.stars",
+                "category_nav": "catalog.fragments.category_nav",
+                "site_footer": "catalog.fragments.site_footer",
+                "home_recommendations": "recommendations.templatetags.recommendations.home_slots",
+                "product_recommendations": (
+                    "recommendations.templatetags.recommendations.product_slots"
+                ),
+            },
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

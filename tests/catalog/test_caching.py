@@ -3,7 +3,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalog.caching import bump_catalog_version, catalog_version
+from catalog import caching
+from catalog.caching import VERSION_KEY, bump_catalog_version, catalog_version
+from tests.accounts.factories import UserFactory
 from tests.catalog.factories import CategoryFactory, VariantFactory
 from tests.logistics.factories import StockFactory
 
@@ -187,3 +189,43 @@ def test_the_chosen_variant_keeps_its_own_cached_product_page(
     html = client.get(f"{product.get_absolute_url()}?variant={second.pk}&junk=2").content.decode()
 
     assert f'name="variant" value="{second.pk}" data-add-variant' in html
+
+
+class CountingCache:
+    """The cache, counting the reads of the catalog version."""
+
+    def __init__(self, real):
+        self.real, self.version_reads = real, 0
+
+    def get(self, key, *args, **kwargs):
+        if key == VERSION_KEY:
+            self.version_reads += 1
+        return self.real.get(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_page_reads_the_catalog_version_once(client, storefront_cache, make_product, monkeypatch):
+    category = CategoryFactory()
+    make_product(category=category)
+    catalog_version()  # set (a first read also seeds it)
+    counting = CountingCache(caching.cache)
+    monkeypatch.setattr(caching, "cache", counting)
+    # A signed-in visitor's page is rendered (not served whole): fragments, tree, brands.
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("catalog:category", args=[category.slug]))
+
+    assert response.status_code == 200
+    assert counting.version_reads == 1
+
+
+def test_a_request_that_changes_the_catalog_reads_the_new_version_after():
+    token = caching._request_version.set([])
+    try:
+        before = catalog_version()
+        bump_catalog_version()
+        assert catalog_version() == before + 1
+    finally:
+        caching._request_version.reset(token)

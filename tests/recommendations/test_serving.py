@@ -314,3 +314,30 @@ def test_a_recalculated_history_leaves_out_what_the_shopper_rated_negatively():
 
     assert disliked == {1}
     assert [r[0] for r in kept] == [2, 2, 3]
+
+
+def test_a_slot_renders_only_the_cards_it_shows(make_product, storefront_cache, monkeypatch):
+    import importlib
+
+    card_module = importlib.import_module("recommendations.selectors.cards")
+
+    products = [make_product() for _ in range(12)]
+    rendered: list[int] = []
+    real_render = card_module._render_cards
+
+    def counting(items):
+        rendered.extend(p.pk for p in items)
+        return real_render(items)
+
+    monkeypatch.setattr(card_module, "_render_cards", counting)
+
+    shown = selectors.pick([p.pk for p in products], limit=3)
+
+    assert [c.pk for c in shown] == [p.pk for p in products[:3]]
+    assert sorted(rendered) == sorted(p.pk for p in products[:3])
+    assert all('class="product-card' in c.html for c in shown)
+    # Shown once, cached: the next slot renders none of them again.
+    assert [c.html for c in selectors.pick([p.pk for p in products], limit=3)] == [
+        c.html for c in shown
+    ]
+    assert len(rendered) == 3

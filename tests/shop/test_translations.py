@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.template import templatize
 
+from common.management.commands.makemessages import jinja_messages
 from tests.catalog.factories import BrandFactory, CategoryFactory, ProductFactory, VariantFactory
 from tests.logistics.factories import StockFactory, WarehouseFactory
 
+JINJA_DIR = Path(settings.BASE_DIR).resolve() / "jinja2_templates"
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES"
 PO_PATH = LOCALE_DIR / "django.po"
 MO_PATH = LOCALE_DIR / "django.mo"
@@ -141,6 +143,9 @@ def test_placeholders_survive_translation(po):
 def template_msgids(path: Path) -> set[tuple[str | None, str]]:
     """The msgids of {% translate %} and {% blocktranslate %} in a template, read the way
     makemessages reads them (Django's templatize), so blocktranslate and `trimmed` are covered."""
+    if JINJA_DIR in path.parents:
+        # A storefront Jinja2 template: read the way the project's makemessages reads it.
+        return _python_source_msgids(jinja_messages(path.read_text(encoding="utf-8")), str(path))
     found = set()
     for call in TEMPLATE_CALL_RE.finditer(templatize(path.read_text(encoding="utf-8"))):
         args = [ast.literal_eval(s) for s in TEMPLATE_STR_RE.findall(call.group(2))]
@@ -152,8 +157,12 @@ def template_msgids(path: Path) -> set[tuple[str | None, str]]:
 
 
 def python_msgids(path: Path) -> set[tuple[str | None, str]]:
+    return _python_source_msgids(path.read_text(encoding="utf-8"), str(path))
+
+
+def _python_source_msgids(source: str, filename: str) -> set[tuple[str | None, str]]:
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in ast.walk(ast.parse(source, filename=filename)):
         if not isinstance(node, ast.Call):
             continue
         func = node.func

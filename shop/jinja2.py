@@ -1,0 +1,208 @@
+"""The storefront's Jinja2 environment (docs/templates.md), used through Django's own backend.
+
+What a storefront template finds besides its context:
+
+- `_("...")`: the `{% translate %}` of Django templates (the translation, printed as it is);
+  `{% trans x=... %}...{% endtrans %}` (with `{% pluralize %}`): `{% blocktranslate %}` (the
+  translation's own markup kept, the values escaped). Both read the active language's own
+  catalog, the one Django's gettext reads, looked up once per language and process.
+- `url(name, *args)`: reverse(), remembered per language (the storefront's URLs carry the
+  language prefix); `static(path)`, `csrf_input` (Django's backend adds it with the request).
+- The filters the Django templates used (money, floatformat, date, ...), each the same
+  function, so the HTML is the same; the apps add their own (stars, image_url, the header's
+  category links ...), named by dotted path in settings.TEMPLATES (OPTIONS "filters" and
+  "globals"), as this package imports no app.
+- Every value printed is localised as Django's templates do (numbers, dates in the shop's
+  time zone).
+
+`Jinja2` below is Django's backend that also reports each rendering to Django's test client
+(the `template_rendered` signal), so tests read `response.context` as they did.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import jinja2
+from django.conf import settings
+from django.template import Context, defaultfilters
+from django.template.backends import jinja2 as django_jinja2
+from django.templatetags.static import static as django_static
+from django.test.signals import template_rendered
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language, trans_real
+from markupsafe import Markup
+
+from common.money import money_format
+
+# --- Translations --------------------------------------------------------------------------------
+_catalogs: dict[str, trans_real.DjangoTranslation] = {}
+
+
+def _catalog() -> trans_real.DjangoTranslation:
+    language = get_language() or settings.LANGUAGE_CODE
+    found = _catalogs.get(language)
+    if found is None:
+        found = _catalogs.setdefault(language, trans_real.translation(language))
+    return found
+
+
+# Like Django's {% translate "literal" %}, a translation is printed as it is (not escaped):
+# the message and its translations are the project's own text, not a visitor's.
+def gettext(message: str) -> Markup:
+    return Markup(_catalog().gettext(message))
+
+
+def ngettext(singular: str, plural: str, number: int) -> Markup:
+    return Markup(_catalog().ngettext(singular, plural, number))
+
+
+def pgettext(context: str, message: str) -> Markup:
+    found = _catalog().gettext(f"{context}\x04{message}")
+    return Markup(message if "\x04" in found else found)
+
+
+def npgettext(context: str, singular: str, plural: str, number: int) -> Markup:
+    found = _catalog().ngettext(f"{context}\x04{singular}", f"{context}\x04{plural}", number)
+    if "\x04" in found:
+        return Markup(singular if number == 1 else plural)
+    return Markup(found)
+
+
+# --- URLs ----------------------------------------------------------------------------------------
+_urls: dict[tuple, str] = {}
+
+
+def url(name: str, *args) -> str:
+    """reverse(name, args=args), remembered per language: a storefront page asks for the same
+    few URLs on every request."""
+    key = (get_language(), name, *args)
+    found = _urls.get(key)
+    if found is None:
+        found = reverse(name, args=args or None)
+        if len(_urls) < 4096:
+            _urls[key] = found
+    return found
+
+
+_statics: dict[str, str] = {}
+
+
+def static(path: str) -> str:
+    found = _statics.get(path)
+    if found is None:
+        found = _statics[path] = django_static(path)
+    return found
+
+
+# --- Filters -------------------------------------------------------------------------------------
+def floatformat(value, arg=-1):
+    return defaultfilters.floatformat(value, arg)
+
+
+def date(value, arg=None):
+    """Django's |date, after the conversion to the shop's time zone Django's templates make."""
+    return defaultfilters.date(_localtime(value), arg)
+
+
+def time(value, arg=None):
+    return defaultfilters.time(_localtime(value), arg)
+
+
+def linebreaks(value):
+    return defaultfilters.linebreaks_filter(value, autoescape=True)
+
+
+def default_if_none(value, default=""):
+    return default if value is None else value
+
+
+def _localtime(value):
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def _finalize(value):
+    """What Django's templates print for a value: numbers and dates localised."""
+    if isinstance(value, str) or value is None or value.__class__ is bool:
+        return value
+    if isinstance(value, (int, float, Decimal, datetime.date, datetime.time)):
+        return localize(_localtime(value))
+    return value
+
+
+def with_page(params, number) -> str:
+    return params.query_for_page(number)
+
+
+def elided_pages(page):
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+def now(fmt: str) -> str:
+    return defaultfilters.date(timezone.localtime(), fmt)
+
+
+def current_language() -> str:
+    return get_language()
+
+
+def environment(**options) -> jinja2.Environment:
+    # Like a Django template: a missing variable or attribute prints as nothing.
+    options["undefined"] = jinja2.ChainableUndefined
+    app_filters = options.pop("filters", {})
+    app_globals = options.pop("globals", {})
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], finalize=_finalize, **options)
+    env.install_gettext_callables(
+        gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext, newstyle=False
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        now=now,
+        current_language=current_language,
+        SHOP_NAME=settings.SHOP_NAME,
+    )
+    env.filters.update(
+        money=money_format,
+        floatformat=floatformat,
+        date=date,
+        time=time,
+        linebreaks=linebreaks,
+        default_if_none=default_if_none,
+        with_page=with_page,
+        elided_pages=elided_pages,
+    )
+    env.filters.update({name: import_string(path) for name, path in app_filters.items()})
+    env.globals.update({name: import_string(path) for name, path in app_globals.items()})
+    return env
+
+
+# --- The backend -------------------------------------------------------------------------------
+class Template(django_jinja2.Template):
+    @property
+    def name(self) -> str:
+        return self.template.name
+
+    def render(self, context=None, request=None):
+        if context is None:
+            context = {}
+        html = super().render(context, request)
+        if template_rendered.receivers:
+            # Only Django's test client listens: it keeps the context for response.context.
+            template_rendered.send(sender=self, template=self, context=Context(context))
+        return html
+
+
+class Jinja2(django_jinja2.Jinja2):
+    def from_string(self, template_code):
+        return Template(self.env.from_string(template_code), self)
+
+    def get_template(self, template_name):
+        found = super().get_template(template_name)
+        return Template(found.template, self)

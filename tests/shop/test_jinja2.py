@@ -1,0 +1,68 @@
+"""The storefront's Jinja2 environment prints what the Django templates printed: translations
+from the active language's catalog, values localised, and its strings found by makemessages."""
+
+import pytest
+from django.template import engines
+from django.utils import translation
+
+from benchmarks.html_compare import normalise
+from common.management.commands.makemessages import jinja_messages
+
+
+@pytest.fixture
+def jinja():
+    return engines.all()[0]
+
+
+def render(engine, source: str, **context) -> str:
+    return engine.from_string(source).render(context)
+
+
+def test_translations_come_from_the_active_language(jinja):
+    source = (
+        "{{ _('Sold out') }}|{% trans counter=n %}{{ counter }} product{% pluralize %}"
+        "{{ counter }} products{% endtrans %}"
+    )
+
+    assert render(jinja, source, n=2) == "Sold out|2 products"
+    with translation.override("zh-hans"):
+        chinese = render(jinja, source, n=2)
+    assert "Sold out" not in chinese and "2" in chinese
+
+
+def test_a_translation_is_printed_as_it_is_and_a_value_in_it_escaped(jinja):
+    html = render(jinja, "{% trans q=q %}Results for “{{ q }}”{% endtrans %}", q="<b>")
+
+    assert html == "Results for “&lt;b&gt;”"
+
+
+def test_values_are_localised_like_django_templates(jinja):
+    from decimal import Decimal
+
+    assert (
+        render(jinja, "{{ x }}|{{ y|floatformat(1) }}", x=Decimal("12.50"), y=4.25) == "12.50|4.3"
+    )
+
+
+def test_a_missing_value_prints_nothing(jinja):
+    assert render(jinja, "[{{ nothing.at.all }}]") == "[]"
+
+
+def test_makemessages_finds_the_strings_of_a_jinja_template():
+    source = (
+        "{{ _('Sold out') }}\n"
+        "{% trans counter=n %}{{ counter }} product{% pluralize %}"
+        "{{ counter }} products{% endtrans %}"
+    )
+
+    assert jinja_messages(source) == (
+        'gettext("Sold out")\nngettext("%(counter)s product", "%(counter)s products", n)\n'
+    )
+
+
+def test_the_html_comparison_ignores_whitespace_entities_and_csrf_tokens():
+    before = '<p>\n  We couldn&#x27;t  find it</p>\n<input name="csrfmiddlewaretoken" value="abc">'
+    after = '<p>We couldn&#39;t find it</p><input name="csrfmiddlewaretoken" value="xyz">'
+
+    assert normalise(before) == normalise(after)
+    assert normalise("<p>a b</p>") != normalise("<p>ab</p>")
