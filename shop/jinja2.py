@@ -62,12 +62,14 @@ def ngettext(singular: str, plural: str, number: int) -> Markup:
 
 
 def pgettext(context: str, message: str) -> Markup:
-    found = _catalog().gettext(f"{context}\x04{message}")
+    key = f"{context}\x04{message}"  # a variable: xgettext must not read this as a message
+    found = _catalog().gettext(key)
     return Markup(message if "\x04" in found else found)
 
 
 def npgettext(context: str, singular: str, plural: str, number: int) -> Markup:
-    found = _catalog().ngettext(f"{context}\x04{singular}", f"{context}\x04{plural}", number)
+    keys = (f"{context}\x04{singular}", f"{context}\x04{plural}")  # not messages for xgettext
+    found = _catalog().ngettext(*keys, number)
     if "\x04" in found:
         return Markup(singular if number == 1 else plural)
     return Markup(found)
