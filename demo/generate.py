@@ -781,14 +781,19 @@ def _pictures(run: _Run) -> None:
     rows = run.writer(ProductImage, _IMAGE_FIELDS)
     pictures: dict[str, images.PoolImage] = {}
     planned = []
+    per_type = max(1, run.options.images_per_leaf)
     for index, product_id in enumerate(run.product_ids):
         words = run.words_of[index]
         coloured = [(v, p, colour) for v, p, colour in run.variant_colours[index] if colour]
         draw = partial(images.picture, top=words.top, kind=words.kind, shape=words.shape)
+        # The same draws as when products took 1-3 pictures from a pool per category, so the
+        # history that follows (which shares the generator) is the same shop as before.
+        count = min(per_type, rng.choice((1, 2, 2, 3)))
+        colourway = rng.sample(range(1, per_type + 1), count)[0]
         if coloured:
             shots = [(v, position, draw(colour=colour)) for v, position, colour in coloured]
         else:
-            shots = [(None, 0, draw(n=rng.randint(1, max(1, run.options.images_per_leaf))))]
+            shots = [(None, 0, draw(n=colourway))]
         for _, _, shot in shots:
             pictures[shot.name] = shot
         planned.append((index, product_id, shots))
