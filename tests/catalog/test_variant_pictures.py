@@ -147,3 +147,12 @@ def test_the_variant_choices_are_the_products_own(client, staff, settings, tmp_p
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not ProductImage.objects.filter(product=product).exists()
+
+
+def test_a_cart_line_shows_its_variants_own_picture(client, two_colours):
+    blue, blue_picture = two_colours[2], two_colours[5]
+
+    client.post(reverse("cart:add"), {"variant": blue.pk, "quantity": 1})
+    lines = client.get(reverse("cart:detail")).context["cart"].lines
+
+    assert [line.image_url for line in lines] == [blue_picture.image.url]
