@@ -115,6 +115,7 @@ class SeedOptions:
     users: int = 1_000
     orders: int = 5_000
     interactions: int = 100_000
+    # Colourways drawn per product type that comes in no colour (each such product shows one).
     images_per_leaf: int = 3
     featured: int = 24
     # None: COPY when the database is PostgreSQL, bulk_create otherwise.
