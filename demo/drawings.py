@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable
 from PIL import ImageDraw
 
 SIZE = 800
-_SCALE = 2  # drawn at twice the size and scaled down, for smooth edges
-_CANVAS = SIZE * _SCALE
+SCALE = 2  # drawn at twice the size and scaled down, for smooth edges
+CANVAS = SIZE * SCALE
 
 RGB = tuple[int, int, int]
 
 
-class _Pen:
+class Pen:
     """Draws in unit coordinates (0..1 across the canvas), shifted and scaled per picture."""
 
     def __init__(self, draw: ImageDraw.ImageDraw, rng: random.Random):
@@ -31,8 +31,8 @@ class _Pen:
 
     def p(self, x: float, y: float) -> tuple[float, float]:
         return (
-            (0.5 + (x - 0.5) * self.scale + self.dx) * _CANVAS,
-            (0.5 + (y - 0.5) * self.scale + self.dy) * _CANVAS,
+            (0.5 + (x - 0.5) * self.scale + self.dx) * CANVAS,
+            (0.5 + (y - 0.5) * self.scale + self.dy) * CANVAS,
         )
 
     def pts(self, points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -43,7 +43,7 @@ class _Pen:
         return [a[0], a[1], b[0], b[1]]
 
     def w(self, width: float) -> int:
-        return max(1, int(width * _CANVAS * self.scale))
+        return max(1, int(width * CANVAS * self.scale))
 
     def poly(self, points, fill) -> None:
         self.draw.polygon(self.pts(points), fill=fill)
@@ -80,7 +80,7 @@ def _shade(colour: RGB, factor: float) -> tuple[int, int, int, int]:
     return (r, g, b, 255)
 
 
-def _tee(pen: _Pen, ink, accent, rng) -> None:
+def _tee(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.38, 0.2), (0.24, 0.26), (0.12, 0.42), (0.23, 0.49), (0.3, 0.42), (0.3, 0.82),
          (0.7, 0.82), (0.7, 0.42), (0.77, 0.49), (0.88, 0.42), (0.76, 0.26), (0.62, 0.2)],
@@ -94,7 +94,7 @@ def _tee(pen: _Pen, ink, accent, rng) -> None:
         pen.rect(0.56, 0.36, 0.64, 0.45, _shade(ink[:3], 0.8), 0.01)
 
 
-def _sweater(pen: _Pen, ink, accent, rng) -> None:
+def _sweater(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.38, 0.2), (0.25, 0.25), (0.16, 0.4), (0.11, 0.76), (0.21, 0.78), (0.27, 0.48),
          (0.29, 0.82), (0.71, 0.82), (0.73, 0.48), (0.79, 0.78), (0.89, 0.76), (0.84, 0.4),
@@ -111,7 +111,7 @@ def _sweater(pen: _Pen, ink, accent, rng) -> None:
         pen.line([(0.29, y), (0.71, y)], accent, 0.012)
 
 
-def _jacket(pen: _Pen, ink, accent, rng) -> None:
+def _jacket(pen: Pen, ink, accent, rng) -> None:
     _sweater(pen, ink, ink, rng)
     pen.line([(0.5, 0.22), (0.5, 0.82)], accent, 0.01)
     pen.poly(
@@ -121,7 +121,7 @@ def _jacket(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.56, 0.6, 0.67, 0.63, _shade(ink[:3], 0.7))
 
 
-def _trousers(pen: _Pen, ink, accent, rng) -> None:
+def _trousers(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.32, 0.16), (0.68, 0.16), (0.72, 0.86), (0.53, 0.86), (0.5, 0.42), (0.47, 0.86),
          (0.28, 0.86)],
@@ -133,7 +133,7 @@ def _trousers(pen: _Pen, ink, accent, rng) -> None:
     pen.arc(0.55, 0.15, 0.67, 0.3, 90, 180, accent, 0.006)
 
 
-def _sneaker(pen: _Pen, ink, accent, rng) -> None:
+def _sneaker(pen: Pen, ink, accent, rng) -> None:
     sole = WHITE if rng.random() < 0.7 else accent
     pen.poly(
         [(0.14, 0.66), (0.16, 0.44), (0.3, 0.38), (0.42, 0.41), (0.5, 0.5), (0.7, 0.54),
@@ -149,7 +149,7 @@ def _sneaker(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.15, 0.45, 0.22, 0.52, fill=_shade(ink[:3], 0.7))
 
 
-def _boot(pen: _Pen, ink, accent, rng) -> None:
+def _boot(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.26, 0.7), (0.27, 0.18), (0.47, 0.18), (0.48, 0.5), (0.66, 0.55), (0.8, 0.6),
          (0.82, 0.7)],
@@ -161,14 +161,14 @@ def _boot(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.26, 0.66), (0.82, 0.66)], _shade(ink[:3], 1.3), 0.006)
 
 
-def _sandal(pen: _Pen, ink, accent, rng) -> None:
+def _sandal(pen: Pen, ink, accent, rng) -> None:
     for x in (0.28, 0.52):
         pen.ellipse(x, 0.2, x + 0.2, 0.82, fill=_shade(ink[:3], 1.35))
         pen.ellipse(x + 0.02, 0.22, x + 0.18, 0.8, fill=ink)
         pen.rect(x - 0.01, 0.36, x + 0.21, 0.46, accent, 0.04)
 
 
-def _phone(pen: _Pen, ink, accent, rng) -> None:
+def _phone(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.34, 0.12, 0.66, 0.88, ink, 0.05)
     pen.rect(0.355, 0.14, 0.645, 0.86, (24, 28, 36, 255), 0.04)
     screen = _shade(accent[:3], 1.2)
@@ -180,7 +180,7 @@ def _phone(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.49, 0.165, 0.51, 0.18, fill=(10, 10, 10, 255))
 
 
-def _headphones(pen: _Pen, ink, accent, rng) -> None:
+def _headphones(pen: Pen, ink, accent, rng) -> None:
     pen.arc(0.26, 0.16, 0.74, 0.7, 180, 360, ink, 0.045)
     pen.rect(0.2, 0.42, 0.34, 0.7, ink, 0.06)
     pen.rect(0.66, 0.42, 0.8, 0.7, ink, 0.06)
@@ -188,7 +188,7 @@ def _headphones(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.68, 0.46, 0.76, 0.66, accent, 0.04)
 
 
-def _laptop(pen: _Pen, ink, accent, rng) -> None:
+def _laptop(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.22, 0.2, 0.78, 0.6, ink, 0.02)
     pen.rect(0.24, 0.22, 0.76, 0.58, _shade(accent[:3], 1.25), 0.01)
     pen.rect(0.27, 0.26, 0.5, 0.3, (255, 255, 255, 200), 0.005)
@@ -197,7 +197,7 @@ def _laptop(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.44, 0.62, 0.56, 0.64, _shade(ink[:3], 0.8), 0.005)
 
 
-def _charger(pen: _Pen, ink, accent, rng) -> None:
+def _charger(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.28, 0.3, 0.72, 0.6, ink, 0.05)
     pen.rect(0.33, 0.36, 0.45, 0.4, accent, 0.01)
     for i in range(4):
@@ -206,7 +206,7 @@ def _charger(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.2, 0.78, 0.27, 0.84, WHITE, 0.01)
 
 
-def _watch(pen: _Pen, ink, accent, rng) -> None:
+def _watch(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.42, 0.12, 0.58, 0.4, ink, 0.03)
     pen.rect(0.42, 0.6, 0.58, 0.88, ink, 0.03)
     pen.rect(0.34, 0.3, 0.66, 0.7, _shade(ink[:3], 0.6), 0.07)
@@ -215,14 +215,14 @@ def _watch(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.66, 0.45, 0.68, 0.52, _shade(ink[:3], 0.6), 0.005)
 
 
-def _pan(pen: _Pen, ink, accent, rng) -> None:
+def _pan(pen: Pen, ink, accent, rng) -> None:
     pen.line([(0.62, 0.5), (0.92, 0.5)], _shade(accent[:3], 0.6), 0.05)
     pen.ellipse(0.12, 0.18, 0.68, 0.82, fill=ink)
     pen.ellipse(0.16, 0.22, 0.64, 0.78, fill=_shade(ink[:3], 0.55))
     pen.ellipse(0.22, 0.28, 0.46, 0.44, fill=(255, 255, 255, 40))
 
 
-def _mug(pen: _Pen, ink, accent, rng) -> None:
+def _mug(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.56, 0.36, 0.8, 0.64, outline=ink, width=0.045)
     pen.rect(0.24, 0.28, 0.64, 0.8, ink, 0.05)
     pen.ellipse(0.24, 0.24, 0.64, 0.32, fill=_shade(ink[:3], 0.7))
@@ -231,7 +231,7 @@ def _mug(pen: _Pen, ink, accent, rng) -> None:
         pen.arc(x - 0.03, 0.08, x + 0.03, 0.2, 90, 270, (255, 255, 255, 160), 0.008)
 
 
-def _pillow(pen: _Pen, ink, accent, rng) -> None:
+def _pillow(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.14, 0.26, 0.86, 0.74, ink, 0.14)
     pen.rect(0.18, 0.3, 0.82, 0.7, _shade(ink[:3], 1.15), 0.12)
     for i in range(5):
@@ -239,14 +239,14 @@ def _pillow(pen: _Pen, ink, accent, rng) -> None:
         pen.line([(x, 0.34), (x, 0.66)], accent, 0.006)
 
 
-def _box(pen: _Pen, ink, accent, rng) -> None:
+def _box(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.2, 0.36, 0.8, 0.8, ink, 0.02)
     pen.rect(0.17, 0.28, 0.83, 0.38, _shade(ink[:3], 0.8), 0.02)
     pen.rect(0.42, 0.48, 0.58, 0.53, _shade(ink[:3], 0.55), 0.02)
     pen.rect(0.2, 0.7, 0.8, 0.73, accent)
 
 
-def _bottle(pen: _Pen, ink, accent, rng) -> None:
+def _bottle(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.45, 0.12, 0.6, 0.16, accent, 0.01)
     pen.rect(0.46, 0.16, 0.5, 0.22, accent)
     pen.rect(0.44, 0.2, 0.56, 0.3, accent, 0.01)
@@ -256,7 +256,7 @@ def _bottle(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.42, 0.6, 0.54, 0.61, _shade(accent[:3], 1.2))
 
 
-def _lipstick(pen: _Pen, ink, accent, rng) -> None:
+def _lipstick(pen: Pen, ink, accent, rng) -> None:
     gold = (201, 164, 76, 255)
     pen.poly([(0.44, 0.4), (0.44, 0.22), (0.56, 0.14), (0.56, 0.4)], accent)
     pen.rect(0.42, 0.38, 0.58, 0.5, gold, 0.005)
@@ -264,14 +264,14 @@ def _lipstick(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.4, 0.56, 0.6, 0.58, gold)
 
 
-def _tube(pen: _Pen, ink, accent, rng) -> None:
+def _tube(pen: Pen, ink, accent, rng) -> None:
     pen.poly([(0.34, 0.16), (0.66, 0.16), (0.6, 0.74), (0.4, 0.74)], ink)
     pen.rect(0.34, 0.14, 0.66, 0.19, _shade(ink[:3], 0.85))
     pen.rect(0.4, 0.74, 0.6, 0.86, accent, 0.02)
     pen.rect(0.42, 0.36, 0.58, 0.5, WHITE, 0.01)
 
 
-def _sportbottle(pen: _Pen, ink, accent, rng) -> None:
+def _sportbottle(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.44, 0.1, 0.56, 0.18, accent, 0.02)
     pen.rect(0.4, 0.16, 0.6, 0.24, _shade(accent[:3], 0.8), 0.02)
     pen.rect(0.36, 0.24, 0.64, 0.88, ink, 0.07)
@@ -279,7 +279,7 @@ def _sportbottle(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.4, 0.3, 0.44, 0.82, (255, 255, 255, 60), 0.02)
 
 
-def _dumbbell(pen: _Pen, ink, accent, rng) -> None:
+def _dumbbell(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.22, 0.47, 0.78, 0.53, (150, 154, 160, 255), 0.01)
     for x in (0.16, 0.72):
         pen.rect(x, 0.3, x + 0.12, 0.7, ink, 0.03)
@@ -287,7 +287,7 @@ def _dumbbell(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.44, 0.46, 0.56, 0.54, accent, 0.01)
 
 
-def _tent(pen: _Pen, ink, accent, rng) -> None:
+def _tent(pen: Pen, ink, accent, rng) -> None:
     pen.poly([(0.12, 0.78), (0.5, 0.2), (0.88, 0.78)], ink)
     pen.poly([(0.5, 0.2), (0.88, 0.78), (0.7, 0.78)], _shade(ink[:3], 0.8))
     pen.poly([(0.38, 0.78), (0.5, 0.46), (0.6, 0.78)], accent)
@@ -295,7 +295,7 @@ def _tent(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.5, 0.2), (0.5, 0.12)], _shade(ink[:3], 0.5), 0.008)
 
 
-def _wheel(pen: _Pen, ink, accent, rng) -> None:
+def _wheel(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.18, 0.18, 0.82, 0.82, outline=(35, 35, 38, 255), width=0.05)
     pen.ellipse(0.22, 0.22, 0.78, 0.78, outline=ink, width=0.02)
     for i in range(12):
@@ -308,7 +308,7 @@ def _wheel(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.46, 0.46, 0.54, 0.54, fill=accent)
 
 
-def _tin(pen: _Pen, ink, accent, rng) -> None:
+def _tin(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.28, 0.7, 0.82, ink, 0.02)
     pen.ellipse(0.3, 0.76, 0.7, 0.86, fill=ink)
     pen.rect(0.29, 0.22, 0.71, 0.32, _shade(ink[:3], 0.75), 0.01)
@@ -318,7 +318,7 @@ def _tin(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.47, 0.51, 0.53, 0.57, fill=_shade(ink[:3], 0.9))
 
 
-def _bag(pen: _Pen, ink, accent, rng) -> None:
+def _bag(pen: Pen, ink, accent, rng) -> None:
     pen.poly([(0.3, 0.18), (0.7, 0.18), (0.73, 0.84), (0.27, 0.84)], ink)
     pen.rect(0.3, 0.18, 0.7, 0.24, _shade(ink[:3], 0.8))
     pen.rect(0.36, 0.4, 0.64, 0.68, WHITE, 0.01)
@@ -327,7 +327,7 @@ def _bag(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.47, 0.28, 0.53, 0.34, fill=_shade(ink[:3], 0.6))
 
 
-def _jar(pen: _Pen, ink, accent, rng) -> None:
+def _jar(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.3, 0.7, 0.84, (255, 255, 255, 110), 0.07)
     pen.rect(0.32, 0.42, 0.68, 0.82, ink, 0.06)
     pen.rect(0.32, 0.2, 0.68, 0.31, accent, 0.02)
@@ -335,7 +335,7 @@ def _jar(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.4, 0.56, 0.6, 0.59, accent)
 
 
-def _notebook(pen: _Pen, ink, accent, rng) -> None:
+def _notebook(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.16, 0.74, 0.84, (238, 236, 230, 255), 0.015)
     pen.rect(0.26, 0.14, 0.72, 0.84, ink, 0.015)
     pen.rect(0.26, 0.14, 0.31, 0.84, _shade(ink[:3], 0.75))
@@ -343,7 +343,7 @@ def _notebook(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.38, 0.3, 0.58, 0.36, _shade(ink[:3], 1.3), 0.005)
 
 
-def _pen(pen: _Pen, ink, accent, rng) -> None:
+def _pen(pen: Pen, ink, accent, rng) -> None:
     a, b = (0.22, 0.78), (0.74, 0.26)
     pen.line([a, b], ink, 0.05)
     pen.line([(0.62, 0.38), (0.74, 0.26)], accent, 0.052)
@@ -351,7 +351,7 @@ def _pen(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.58, 0.36), (0.7, 0.24)], (201, 164, 76, 255), 0.01)
 
 
-def _book(pen: _Pen, ink, accent, rng) -> None:
+def _book(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.28, 0.16, 0.74, 0.84, (240, 236, 226, 255), 0.01)
     pen.rect(0.24, 0.14, 0.7, 0.84, ink, 0.01)
     pen.rect(0.24, 0.14, 0.28, 0.84, _shade(ink[:3], 0.7))
@@ -361,7 +361,7 @@ def _book(pen: _Pen, ink, accent, rng) -> None:
 
 
 # --- Drawings of single product types (catalog.json "kind_shapes") ------------------------------
-def _longsleeve(pen: _Pen, ink, accent, rng) -> None:
+def _longsleeve(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.38, 0.2), (0.25, 0.25), (0.16, 0.42), (0.12, 0.78), (0.21, 0.79), (0.27, 0.48),
          (0.29, 0.82), (0.71, 0.82), (0.73, 0.48), (0.79, 0.79), (0.88, 0.78), (0.84, 0.42),
@@ -372,7 +372,7 @@ def _longsleeve(pen: _Pen, ink, accent, rng) -> None:
     pen.arc(0.41, 0.14, 0.59, 0.26, 20, 160, _shade(ink[:3], 0.8), 0.01)
 
 
-def _polo(pen: _Pen, ink, accent, rng) -> None:
+def _polo(pen: Pen, ink, accent, rng) -> None:
     _tee(pen, ink, ink, rng)
     dark = _shade(ink[:3], 0.75)
     pen.poly([(0.4, 0.19), (0.5, 0.27), (0.44, 0.31), (0.36, 0.22)], dark)
@@ -382,7 +382,7 @@ def _polo(pen: _Pen, ink, accent, rng) -> None:
         pen.ellipse(0.51, y, 0.525, y + 0.015, fill=accent)
 
 
-def _shirt(pen: _Pen, ink, accent, rng) -> None:
+def _shirt(pen: Pen, ink, accent, rng) -> None:
     _longsleeve(pen, ink, accent, rng)
     dark = _shade(ink[:3], 0.78)
     pen.poly([(0.4, 0.18), (0.5, 0.27), (0.43, 0.32), (0.35, 0.22)], dark)
@@ -394,7 +394,7 @@ def _shirt(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.34, 0.36, 0.44, 0.38, dark)
 
 
-def _tank(pen: _Pen, ink, accent, rng) -> None:
+def _tank(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.36, 0.14), (0.42, 0.14), (0.44, 0.26), (0.56, 0.26), (0.58, 0.14), (0.64, 0.14),
          (0.66, 0.34), (0.7, 0.42), (0.7, 0.84), (0.3, 0.84), (0.3, 0.42), (0.34, 0.34)],
@@ -403,14 +403,14 @@ def _tank(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.78, 0.7, 0.84, _shade(ink[:3], 0.8))
 
 
-def _turtleneck(pen: _Pen, ink, accent, rng) -> None:
+def _turtleneck(pen: Pen, ink, accent, rng) -> None:
     _longsleeve(pen, ink, accent, rng)
     pen.rect(0.41, 0.1, 0.59, 0.24, _shade(ink[:3], 0.82), 0.02)
     for x in (0.45, 0.5, 0.55):
         pen.line([(x, 0.11), (x, 0.23)], _shade(ink[:3], 0.68), 0.004)
 
 
-def _cardigan(pen: _Pen, ink, accent, rng) -> None:
+def _cardigan(pen: Pen, ink, accent, rng) -> None:
     _sweater(pen, ink, ink, rng)
     pen.poly([(0.41, 0.2), (0.5, 0.5), (0.59, 0.2)], CLEAR)
     pen.line([(0.5, 0.5), (0.5, 0.82)], _shade(ink[:3], 0.7), 0.006)
@@ -419,14 +419,14 @@ def _cardigan(pen: _Pen, ink, accent, rng) -> None:
         pen.ellipse(0.515, y, 0.54, y + 0.025, fill=accent)
 
 
-def _quarterzip(pen: _Pen, ink, accent, rng) -> None:
+def _quarterzip(pen: Pen, ink, accent, rng) -> None:
     _sweater(pen, ink, ink, rng)
     pen.rect(0.41, 0.12, 0.59, 0.22, _shade(ink[:3], 0.8), 0.02)
     pen.line([(0.5, 0.12), (0.5, 0.42)], accent, 0.01)
     pen.rect(0.49, 0.4, 0.52, 0.45, (200, 200, 204, 255), 0.005)
 
 
-def _hoodie(pen: _Pen, ink, accent, rng) -> None:
+def _hoodie(pen: Pen, ink, accent, rng) -> None:
     _sweater(pen, ink, ink, rng)
     pen.ellipse(0.36, 0.06, 0.64, 0.3, fill=_shade(ink[:3], 0.85))
     pen.ellipse(0.41, 0.11, 0.59, 0.28, fill=_shade(ink[:3], 0.55))
@@ -435,7 +435,7 @@ def _hoodie(pen: _Pen, ink, accent, rng) -> None:
         pen.line([(x, 0.28), (x, 0.42)], accent, 0.007)
 
 
-def _puffer(pen: _Pen, ink, accent, rng) -> None:
+def _puffer(pen: Pen, ink, accent, rng) -> None:
     _sweater(pen, ink, ink, rng)
     dark = _shade(ink[:3], 0.75)
     for y in (0.34, 0.46, 0.58, 0.7):
@@ -446,7 +446,7 @@ def _puffer(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.42, 0.12, 0.58, 0.22, _shade(ink[:3], 0.85), 0.02)
 
 
-def _vest(pen: _Pen, ink, accent, rng) -> None:
+def _vest(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.38, 0.16), (0.3, 0.2), (0.32, 0.4), (0.29, 0.84), (0.71, 0.84), (0.68, 0.4),
          (0.7, 0.2), (0.62, 0.16), (0.5, 0.3)],
@@ -458,7 +458,7 @@ def _vest(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.5, 0.3), (0.5, 0.84)], accent, 0.008)
 
 
-def _coat(pen: _Pen, ink, accent, rng) -> None:
+def _coat(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.38, 0.14), (0.25, 0.2), (0.17, 0.36), (0.12, 0.72), (0.21, 0.74), (0.27, 0.44),
          (0.26, 0.9), (0.74, 0.9), (0.73, 0.44), (0.79, 0.74), (0.88, 0.72), (0.83, 0.36),
@@ -475,7 +475,7 @@ def _coat(pen: _Pen, ink, accent, rng) -> None:
         pen.ellipse(0.54, y, 0.57, y + 0.03, fill=accent)
 
 
-def _raincoat(pen: _Pen, ink, accent, rng) -> None:
+def _raincoat(pen: Pen, ink, accent, rng) -> None:
     _sweater(pen, ink, ink, rng)
     pen.ellipse(0.37, 0.05, 0.63, 0.3, fill=_shade(ink[:3], 0.88))
     pen.ellipse(0.42, 0.1, 0.58, 0.28, fill=_shade(ink[:3], 0.5))
@@ -484,7 +484,7 @@ def _raincoat(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.67, 0.62), (0.58, 0.56)], _shade(ink[:3], 0.7), 0.008)
 
 
-def _joggers(pen: _Pen, ink, accent, rng) -> None:
+def _joggers(pen: Pen, ink, accent, rng) -> None:
     _trousers(pen, ink, accent, rng)
     cuff = _shade(ink[:3], 0.75)
     pen.rect(0.3, 0.8, 0.47, 0.87, cuff, 0.015)
@@ -493,7 +493,7 @@ def _joggers(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.54, 0.21), (0.56, 0.3)], WHITE, 0.006)
 
 
-def _shorts(pen: _Pen, ink, accent, rng) -> None:
+def _shorts(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.28, 0.26), (0.72, 0.26), (0.8, 0.7), (0.55, 0.72), (0.5, 0.5), (0.45, 0.72),
          (0.2, 0.7)],
@@ -504,7 +504,7 @@ def _shorts(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.55, 0.68), (0.8, 0.66)], accent, 0.008)
 
 
-def _hightop(pen: _Pen, ink, accent, rng) -> None:
+def _hightop(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.14, 0.66), (0.16, 0.3), (0.34, 0.28), (0.4, 0.44), (0.5, 0.5), (0.7, 0.54),
          (0.84, 0.58), (0.87, 0.66)],
@@ -518,14 +518,14 @@ def _hightop(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.18, 0.42, 0.26, 0.5, fill=accent)
 
 
-def _slide(pen: _Pen, ink, accent, rng) -> None:
+def _slide(pen: Pen, ink, accent, rng) -> None:
     for x in (0.26, 0.54):
         pen.ellipse(x, 0.16, x + 0.2, 0.84, fill=_shade(ink[:3], 0.8))
         pen.rect(x - 0.02, 0.24, x + 0.22, 0.46, ink, 0.06)
         pen.rect(x + 0.02, 0.31, x + 0.18, 0.36, accent, 0.01)
 
 
-def _flipflop(pen: _Pen, ink, accent, rng) -> None:
+def _flipflop(pen: Pen, ink, accent, rng) -> None:
     for x in (0.26, 0.54):
         pen.ellipse(x, 0.16, x + 0.2, 0.84, fill=ink)
         pen.ellipse(x + 0.02, 0.18, x + 0.18, 0.82, fill=_shade(ink[:3], 1.3))
@@ -533,7 +533,7 @@ def _flipflop(pen: _Pen, ink, accent, rng) -> None:
         pen.line([(x + 0.1, 0.26), (x + 0.18, 0.48)], accent, 0.012)
 
 
-def _earbuds(pen: _Pen, ink, accent, rng) -> None:
+def _earbuds(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.28, 0.46, 0.72, 0.82, ink, 0.1)
     pen.line([(0.28, 0.58), (0.72, 0.58)], _shade(ink[:3], 0.8), 0.005)
     pen.ellipse(0.47, 0.68, 0.53, 0.71, fill=accent)
@@ -544,7 +544,7 @@ def _earbuds(pen: _Pen, ink, accent, rng) -> None:
         pen.rect(stem - 0.018, 0.24, stem + 0.018, 0.4, ink, 0.018)
 
 
-def _speaker(pen: _Pen, ink, accent, rng) -> None:
+def _speaker(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.16, 0.7, 0.84, ink, 0.18)
     grille = _shade(ink[:3], 0.7)
     pen.ellipse(0.37, 0.26, 0.63, 0.52, fill=grille)
@@ -553,7 +553,7 @@ def _speaker(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.46, 0.78, 0.54, 0.8, accent, 0.01)
 
 
-def _soundbar(pen: _Pen, ink, accent, rng) -> None:
+def _soundbar(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.08, 0.42, 0.92, 0.58, ink, 0.06)
     grille = _shade(ink[:3], 0.72)
     for i in range(22):
@@ -563,7 +563,7 @@ def _soundbar(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.46, 0.58, 0.54, 0.6, accent, 0.005)
 
 
-def _tablet(pen: _Pen, ink, accent, rng) -> None:
+def _tablet(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.22, 0.14, 0.78, 0.86, ink, 0.05)
     screen = _shade(accent[:3], 1.3)
     pen.rect(0.25, 0.18, 0.75, 0.82, screen, 0.02)
@@ -572,7 +572,7 @@ def _tablet(pen: _Pen, ink, accent, rng) -> None:
         pen.rect(0.29, 0.34 + i * 0.1, 0.71, 0.4 + i * 0.1, (255, 255, 255, 120), 0.01)
 
 
-def _keyboard(pen: _Pen, ink, accent, rng) -> None:
+def _keyboard(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.08, 0.32, 0.92, 0.7, ink, 0.03)
     key = _shade(ink[:3], 1.25) if sum(ink[:3]) < 300 else _shade(ink[:3], 0.82)
     for row in range(4):
@@ -583,7 +583,7 @@ def _keyboard(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.8, 0.35, 0.855, 0.408, accent, 0.01)
 
 
-def _mouse(pen: _Pen, ink, accent, rng) -> None:
+def _mouse(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.32, 0.16, 0.68, 0.86, fill=ink)
     pen.line([(0.5, 0.17), (0.5, 0.42)], _shade(ink[:3], 0.65), 0.008)
     pen.line([(0.34, 0.42), (0.66, 0.42)], _shade(ink[:3], 0.8), 0.005)
@@ -591,7 +591,7 @@ def _mouse(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.38, 0.6, 0.5, 0.76, fill=(255, 255, 255, 45))
 
 
-def _monitor(pen: _Pen, ink, accent, rng) -> None:
+def _monitor(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.1, 0.16, 0.9, 0.64, ink, 0.02)
     pen.rect(0.12, 0.18, 0.88, 0.62, _shade(accent[:3], 1.3), 0.01)
     pen.rect(0.16, 0.24, 0.5, 0.3, (255, 255, 255, 210), 0.005)
@@ -600,7 +600,7 @@ def _monitor(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.34, 0.77, 0.66, 0.81, ink, 0.01)
 
 
-def _plug(pen: _Pen, ink, accent, rng) -> None:
+def _plug(pen: Pen, ink, accent, rng) -> None:
     for x in (0.4, 0.56):
         pen.rect(x, 0.14, x + 0.04, 0.32, (190, 192, 196, 255), 0.005)
     pen.rect(0.28, 0.3, 0.72, 0.78, ink, 0.06)
@@ -610,7 +610,7 @@ def _plug(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.48, 0.44, 0.52, 0.48, fill=accent)
 
 
-def _chargepad(pen: _Pen, ink, accent, rng) -> None:
+def _chargepad(pen: Pen, ink, accent, rng) -> None:
     pen.line([(0.78, 0.6), (0.88, 0.7), (0.9, 0.86)], WHITE, 0.014)
     pen.ellipse(0.16, 0.36, 0.84, 0.76, fill=_shade(ink[:3], 0.75))
     pen.ellipse(0.16, 0.32, 0.84, 0.7, fill=ink)
@@ -618,7 +618,7 @@ def _chargepad(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.48, 0.49, 0.52, 0.53, fill=accent)
 
 
-def _cable(pen: _Pen, ink, accent, rng) -> None:
+def _cable(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.22, 0.26, 0.78, 0.74, outline=ink, width=0.028)
     pen.ellipse(0.28, 0.32, 0.72, 0.68, outline=ink, width=0.028)
     pen.ellipse(0.34, 0.38, 0.66, 0.62, outline=ink, width=0.028)
@@ -632,7 +632,7 @@ def _cable(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.15, 0.84, 0.17, 0.88, accent)
 
 
-def _case(pen: _Pen, ink, accent, rng) -> None:
+def _case(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.1, 0.7, 0.9, ink, 0.07)
     pen.rect(0.33, 0.13, 0.67, 0.87, _shade(ink[:3], 0.88), 0.06)
     pen.rect(0.36, 0.16, 0.52, 0.34, _shade(ink[:3], 0.6), 0.04)
@@ -642,17 +642,17 @@ def _case(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.69, 0.3, 0.71, 0.4, _shade(ink[:3], 0.7), 0.005)
 
 
-def _powerbank(pen: _Pen, ink, accent, rng) -> None:
+def _powerbank(pen: Pen, ink, accent, rng) -> None:
     _charger(pen, ink, accent, rng)
 
 
-def _band(pen: _Pen, ink, accent, rng) -> None:
+def _band(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.2, 0.24, 0.8, 0.76, outline=ink, width=0.07)
     pen.rect(0.38, 0.18, 0.62, 0.34, (28, 30, 34, 255), 0.05)
     pen.rect(0.41, 0.21, 0.59, 0.31, _shade(accent[:3], 1.2), 0.03)
 
 
-def _pot(pen: _Pen, ink, accent, rng) -> None:
+def _pot(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.08, 0.44, 0.2, 0.5, _shade(ink[:3], 0.6), 0.02)
     pen.rect(0.8, 0.44, 0.92, 0.5, _shade(ink[:3], 0.6), 0.02)
     pen.rect(0.18, 0.36, 0.82, 0.82, ink, 0.06)
@@ -662,7 +662,7 @@ def _pot(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.26, 0.58, 0.34, 0.78, (255, 255, 255, 40), 0.02)
 
 
-def _plate(pen: _Pen, ink, accent, rng) -> None:
+def _plate(pen: Pen, ink, accent, rng) -> None:
     for dy in (0.08, 0.04, 0.0):
         pen.ellipse(0.12, 0.3 + dy, 0.88, 0.7 + dy, fill=_shade(ink[:3], 0.85 + dy))
     pen.ellipse(0.12, 0.3, 0.88, 0.7, fill=ink)
@@ -670,7 +670,7 @@ def _plate(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.12, 0.3, 0.88, 0.7, outline=accent, width=0.008)
 
 
-def _bowl(pen: _Pen, ink, accent, rng) -> None:
+def _bowl(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.36, 0.7, 0.64, 0.8, fill=_shade(ink[:3], 0.7))
     pen.ellipse(0.14, 0.2, 0.86, 0.8, fill=ink)
     pen.rect(0.1, 0.1, 0.9, 0.48, CLEAR)
@@ -679,7 +679,7 @@ def _bowl(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.2, 0.64), (0.8, 0.64)], accent, 0.012)
 
 
-def _cup(pen: _Pen, ink, accent, rng) -> None:
+def _cup(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.14, 0.7, 0.86, 0.8, fill=_shade(ink[:3], 0.8))
     pen.ellipse(0.2, 0.7, 0.8, 0.77, fill=_shade(ink[:3], 1.1))
     pen.ellipse(0.62, 0.38, 0.82, 0.58, outline=ink, width=0.03)
@@ -691,7 +691,7 @@ def _cup(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.25, 0.52), (0.67, 0.52)], accent, 0.01)
 
 
-def _glass(pen: _Pen, ink, accent, rng) -> None:
+def _glass(pen: Pen, ink, accent, rng) -> None:
     tint = (*ink[:3], 150)
     pen.poly([(0.3, 0.16), (0.7, 0.16), (0.65, 0.84), (0.35, 0.84)], tint)
     pen.poly([(0.32, 0.44), (0.68, 0.44), (0.65, 0.82), (0.35, 0.82)], (*ink[:3], 220))
@@ -699,14 +699,14 @@ def _glass(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.3, 0.13, 0.7, 0.19, outline=_shade(ink[:3], 0.75), width=0.006)
 
 
-def _chopsticks(pen: _Pen, ink, accent, rng) -> None:
+def _chopsticks(pen: Pen, ink, accent, rng) -> None:
     for dx in (0.0, 0.07):
         pen.line([(0.24 + dx, 0.86), (0.7 + dx, 0.12)], ink, 0.024)
         pen.line([(0.6 + dx, 0.28), (0.7 + dx, 0.12)], accent, 0.026)
     pen.rect(0.18, 0.76, 0.4, 0.84, _shade(ink[:3], 0.7), 0.02)
 
 
-def _blanket(pen: _Pen, ink, accent, rng) -> None:
+def _blanket(pen: Pen, ink, accent, rng) -> None:
     for i, y in enumerate((0.6, 0.45, 0.3)):
         shade = _shade(ink[:3], 1.0 - i * 0.08)
         pen.rect(0.16, y, 0.84, y + 0.17, shade, 0.05)
@@ -714,7 +714,7 @@ def _blanket(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.16, 0.3, 0.84, 0.33, accent, 0.02)
 
 
-def _basket(pen: _Pen, ink, accent, rng) -> None:
+def _basket(pen: Pen, ink, accent, rng) -> None:
     pen.poly([(0.18, 0.3), (0.82, 0.3), (0.74, 0.84), (0.26, 0.84)], ink)
     weave = _shade(ink[:3], 0.75)
     for i in range(6):
@@ -726,7 +726,7 @@ def _basket(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.4, 0.6, 0.6, 0.66, accent, 0.01)
 
 
-def _shelf(pen: _Pen, ink, accent, rng) -> None:
+def _shelf(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.22, 0.1, 0.78, 0.9, ink, 0.01)
     pen.rect(0.25, 0.13, 0.75, 0.87, _shade(ink[:3], 0.55))
     for y in (0.33, 0.6):
@@ -737,7 +737,7 @@ def _shelf(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.5, 0.5, 0.6, accent, 0.01)
 
 
-def _sock(pen: _Pen, ink, accent, rng) -> None:
+def _sock(pen: Pen, ink, accent, rng) -> None:
     pen.poly(
         [(0.4, 0.1), (0.62, 0.1), (0.62, 0.58), (0.78, 0.7), (0.76, 0.86), (0.5, 0.86),
          (0.4, 0.7)],
@@ -748,7 +748,7 @@ def _sock(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.58, 0.7, 0.8, 0.88, fill=_shade(ink[:3], 0.85))
 
 
-def _cap(pen: _Pen, ink, accent, rng) -> None:
+def _cap(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.2, 0.24, 0.72, 0.84, fill=ink)
     pen.rect(0.16, 0.56, 0.76, 0.86, CLEAR)
     pen.poly([(0.6, 0.5), (0.9, 0.54), (0.92, 0.6), (0.62, 0.58)], _shade(ink[:3], 0.8))
@@ -757,14 +757,14 @@ def _cap(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.28, 0.4, 0.4, 0.46, accent, 0.01)
 
 
-def _belt(pen: _Pen, ink, accent, rng) -> None:
+def _belt(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.08, 0.44, 0.92, 0.56, _shade(ink[:3], 0.7), 0.05)
     pen.rect(0.3, 0.38, 0.7, 0.62, ink, 0.06)
     pen.line([(0.34, 0.42), (0.66, 0.42)], accent, 0.01)
     pen.rect(0.86, 0.42, 0.94, 0.58, (40, 40, 44, 255), 0.01)
 
 
-def _mat(pen: _Pen, ink, accent, rng) -> None:
+def _mat(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.2, 0.34, 0.8, 0.66, ink, 0.02)
     pen.ellipse(0.7, 0.34, 0.86, 0.66, fill=_shade(ink[:3], 0.85))
     for r in (0.06, 0.04, 0.02):
@@ -775,7 +775,7 @@ def _mat(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.62, 0.34), (0.62, 0.66)], accent, 0.012)
 
 
-def _roller(pen: _Pen, ink, accent, rng) -> None:
+def _roller(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.24, 0.3, 0.76, 0.7, ink, 0.0)
     pen.ellipse(0.14, 0.3, 0.34, 0.7, fill=_shade(ink[:3], 0.8))
     pen.ellipse(0.66, 0.3, 0.86, 0.7, fill=_shade(ink[:3], 1.15))
@@ -784,7 +784,7 @@ def _roller(pen: _Pen, ink, accent, rng) -> None:
         pen.line([(x, 0.3), (x, 0.7)], accent, 0.008)
 
 
-def _kettlebell(pen: _Pen, ink, accent, rng) -> None:
+def _kettlebell(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.3, 0.14, 0.7, 0.5, outline=ink, width=0.06)
     pen.ellipse(0.2, 0.34, 0.8, 0.88, fill=ink)
     pen.rect(0.3, 0.82, 0.7, 0.88, _shade(ink[:3], 0.7), 0.01)
@@ -792,7 +792,7 @@ def _kettlebell(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.3, 0.44, 0.42, 0.6, fill=(255, 255, 255, 50))
 
 
-def _jumprope(pen: _Pen, ink, accent, rng) -> None:
+def _jumprope(pen: Pen, ink, accent, rng) -> None:
     pen.arc(0.2, 0.16, 0.8, 0.86, 0, 180, accent, 0.012)
     pen.line([(0.2, 0.51), (0.2, 0.3)], accent, 0.012)
     pen.line([(0.8, 0.51), (0.8, 0.3)], accent, 0.012)
@@ -800,7 +800,7 @@ def _jumprope(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.77, 0.12, 0.83, 0.34, ink, 0.03)
 
 
-def _backpack(pen: _Pen, ink, accent, rng) -> None:
+def _backpack(pen: Pen, ink, accent, rng) -> None:
     pen.arc(0.38, 0.08, 0.62, 0.3, 180, 360, _shade(ink[:3], 0.7), 0.02)
     pen.rect(0.26, 0.18, 0.74, 0.88, ink, 0.12)
     pen.rect(0.32, 0.56, 0.68, 0.84, _shade(ink[:3], 0.85), 0.06)
@@ -810,7 +810,7 @@ def _backpack(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.74, 0.4, 0.79, 0.7, _shade(ink[:3], 0.75), 0.02)
 
 
-def _chair(pen: _Pen, ink, accent, rng) -> None:
+def _chair(pen: Pen, ink, accent, rng) -> None:
     leg = (60, 62, 66, 255)
     pen.line([(0.26, 0.88), (0.7, 0.5)], leg, 0.018)
     pen.line([(0.74, 0.88), (0.3, 0.5)], leg, 0.018)
@@ -820,7 +820,7 @@ def _chair(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.3, 0.3), (0.7, 0.3)], _shade(ink[:3], 0.8), 0.006)
 
 
-def _poles(pen: _Pen, ink, accent, rng) -> None:
+def _poles(pen: Pen, ink, accent, rng) -> None:
     for dx in (0.0, 0.16):
         pen.line([(0.36 + dx, 0.24), (0.4 + dx, 0.9)], (170, 172, 176, 255), 0.014)
         pen.rect(0.33 + dx, 0.1, 0.41 + dx, 0.32, ink, 0.03)
@@ -828,14 +828,14 @@ def _poles(pen: _Pen, ink, accent, rng) -> None:
         pen.ellipse(0.35 + dx, 0.74, 0.45 + dx, 0.78, fill=ink)
 
 
-def _headlamp(pen: _Pen, ink, accent, rng) -> None:
+def _headlamp(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.16, 0.3, 0.84, 0.78, outline=ink, width=0.04)
     pen.rect(0.34, 0.58, 0.66, 0.84, _shade(ink[:3], 0.6), 0.05)
     pen.ellipse(0.41, 0.63, 0.59, 0.81, fill=(250, 245, 210, 255))
     pen.ellipse(0.45, 0.67, 0.55, 0.77, fill=accent)
 
 
-def _lantern(pen: _Pen, ink, accent, rng) -> None:
+def _lantern(pen: Pen, ink, accent, rng) -> None:
     pen.arc(0.38, 0.06, 0.62, 0.26, 180, 360, ink, 0.016)
     pen.rect(0.32, 0.14, 0.68, 0.24, ink, 0.02)
     pen.rect(0.34, 0.24, 0.66, 0.74, (255, 236, 170, 255), 0.02)
@@ -845,7 +845,7 @@ def _lantern(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.44, 0.78, 0.56, 0.81, accent)
 
 
-def _helmet(pen: _Pen, ink, accent, rng) -> None:
+def _helmet(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.14, 0.22, 0.86, 0.9, fill=ink)
     pen.rect(0.1, 0.58, 0.9, 0.92, CLEAR)
     pen.rect(0.14, 0.56, 0.86, 0.62, _shade(ink[:3], 0.55), 0.02)
@@ -854,7 +854,7 @@ def _helmet(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.16, 0.5), (0.84, 0.5)], accent, 0.012)
 
 
-def _glove(pen: _Pen, ink, accent, rng) -> None:
+def _glove(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.32, 0.4, 0.68, 0.82, ink, 0.06)
     for i in range(4):
         x = 0.33 + i * 0.09
@@ -863,7 +863,7 @@ def _glove(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.32, 0.72, 0.68, 0.8, accent, 0.01)
 
 
-def _lock(pen: _Pen, ink, accent, rng) -> None:
+def _lock(pen: Pen, ink, accent, rng) -> None:
     pen.arc(0.3, 0.12, 0.7, 0.6, 180, 360, (180, 182, 186, 255), 0.05)
     pen.line([(0.325, 0.36), (0.325, 0.62)], (180, 182, 186, 255), 0.05)
     pen.line([(0.675, 0.36), (0.675, 0.62)], (180, 182, 186, 255), 0.05)
@@ -871,7 +871,7 @@ def _lock(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.47, 0.6, 0.53, 0.68, fill=accent)
 
 
-def _cake(pen: _Pen, ink, accent, rng) -> None:
+def _cake(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.14, 0.5, 0.86, 0.78, fill=_shade(ink[:3], 0.7))
     pen.rect(0.14, 0.4, 0.86, 0.64, _shade(ink[:3], 0.7))
     pen.ellipse(0.14, 0.26, 0.86, 0.54, fill=ink)
@@ -879,7 +879,7 @@ def _cake(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.46, 0.37, 0.54, 0.43, fill=accent)
 
 
-def _chocolate(pen: _Pen, ink, accent, rng) -> None:
+def _chocolate(pen: Pen, ink, accent, rng) -> None:
     brown = (92, 54, 34, 255)
     pen.rect(0.24, 0.14, 0.76, 0.86, brown, 0.02)
     for i in range(2):
@@ -891,7 +891,7 @@ def _chocolate(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.36, 0.66, 0.64, 0.7, accent)
 
 
-def _dripper(pen: _Pen, ink, accent, rng) -> None:
+def _dripper(pen: Pen, ink, accent, rng) -> None:
     pen.poly([(0.22, 0.2), (0.78, 0.2), (0.6, 0.56), (0.4, 0.56)], ink)
     pen.rect(0.28, 0.56, 0.72, 0.6, _shade(ink[:3], 0.8), 0.01)
     pen.arc(0.72, 0.24, 0.86, 0.42, 270, 90, ink, 0.02)
@@ -902,7 +902,7 @@ def _dripper(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.3, 0.18, 0.7, 0.22, accent, 0.01)
 
 
-def _dropper(pen: _Pen, ink, accent, rng) -> None:
+def _dropper(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.44, 0.08, 0.56, 0.22, fill=_shade(accent[:3], 0.6))
     pen.rect(0.42, 0.2, 0.58, 0.32, accent, 0.01)
     pen.rect(0.34, 0.32, 0.66, 0.86, (*ink[:3], 210), 0.08)
@@ -910,7 +910,7 @@ def _dropper(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.42, 0.56, 0.58, 0.58, accent)
 
 
-def _pump(pen: _Pen, ink, accent, rng) -> None:
+def _pump(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.46, 0.08, 0.72, 0.13, accent, 0.01)
     pen.rect(0.47, 0.12, 0.53, 0.24, accent)
     pen.rect(0.42, 0.22, 0.58, 0.3, accent, 0.01)
@@ -920,7 +920,7 @@ def _pump(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.4, 0.6, 0.54, 0.62, _shade(accent[:3], 1.2))
 
 
-def _sachet(pen: _Pen, ink, accent, rng) -> None:
+def _sachet(pen: Pen, ink, accent, rng) -> None:
     for dx, dy in ((0.08, -0.06), (0.0, 0.0)):
         pen.rect(0.24 + dx, 0.2 + dy, 0.72 + dx, 0.82 + dy, _shade(ink[:3], 1.0 - dx), 0.02)
     pen.rect(0.24, 0.2, 0.72, 0.25, _shade(ink[:3], 0.8))
@@ -928,7 +928,7 @@ def _sachet(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.42, 0.44, 0.54, 0.56, fill=accent)
 
 
-def _compact(pen: _Pen, ink, accent, rng) -> None:
+def _compact(pen: Pen, ink, accent, rng) -> None:
     pen.ellipse(0.16, 0.1, 0.84, 0.5, fill=_shade(ink[:3], 0.8))
     pen.ellipse(0.22, 0.14, 0.78, 0.46, fill=(215, 220, 226, 255))
     pen.ellipse(0.16, 0.48, 0.84, 0.9, fill=_shade(ink[:3], 0.75))
@@ -936,7 +936,7 @@ def _compact(pen: _Pen, ink, accent, rng) -> None:
     pen.ellipse(0.36, 0.6, 0.64, 0.76, fill=_shade(ink[:3], 1.2))
 
 
-def _palette(pen: _Pen, ink, accent, rng) -> None:
+def _palette(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.12, 0.24, 0.88, 0.76, (38, 36, 40, 255), 0.04)
     for i in range(3):
         for j in range(2):
@@ -946,14 +946,14 @@ def _palette(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.12, 0.24, 0.88, 0.27, accent, 0.01)
 
 
-def _mascara(pen: _Pen, ink, accent, rng) -> None:
+def _mascara(pen: Pen, ink, accent, rng) -> None:
     pen.line([(0.2, 0.82), (0.58, 0.44)], ink, 0.07)
     pen.line([(0.58, 0.44), (0.66, 0.36)], accent, 0.072)
     pen.line([(0.66, 0.36), (0.78, 0.24)], (40, 40, 44, 255), 0.012)
     pen.line([(0.74, 0.28), (0.84, 0.18)], (30, 30, 34, 255), 0.04)
 
 
-def _pencil(pen: _Pen, ink, accent, rng) -> None:
+def _pencil(pen: Pen, ink, accent, rng) -> None:
     pen.line([(0.22, 0.78), (0.72, 0.28)], ink, 0.045)
     pen.poly([(0.2, 0.76), (0.24, 0.8), (0.14, 0.86)], (222, 196, 150, 255))
     pen.poly([(0.16, 0.82), (0.18, 0.84), (0.14, 0.86)], (40, 40, 44, 255))
@@ -961,7 +961,7 @@ def _pencil(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.78, 0.22), (0.82, 0.18)], accent, 0.04)
 
 
-def _penset(pen: _Pen, ink, accent, rng) -> None:
+def _penset(pen: Pen, ink, accent, rng) -> None:
     shades = (0.7, 1.0, 1.3) if sum(ink[:3]) < 400 else (0.6, 0.8, 1.0)
     for i, factor in enumerate(shades):
         x = 0.3 + i * 0.14
@@ -972,7 +972,7 @@ def _penset(pen: _Pen, ink, accent, rng) -> None:
     pen.rect(0.26, 0.5, 0.74, 0.58, accent, 0.01)
 
 
-def _sticky(pen: _Pen, ink, accent, rng) -> None:
+def _sticky(pen: Pen, ink, accent, rng) -> None:
     for i in range(4):
         d = i * 0.012
         pen.rect(0.22 + d, 0.22 - d, 0.78 + d, 0.78 - d, _shade(ink[:3], 0.85 + i * 0.05), 0.01)
@@ -980,7 +980,7 @@ def _sticky(pen: _Pen, ink, accent, rng) -> None:
     pen.line([(0.3, 0.5), (0.6, 0.5)], _shade(ink[:3], 0.6), 0.006)
 
 
-def _tumbler(pen: _Pen, ink, accent, rng) -> None:
+def _tumbler(pen: Pen, ink, accent, rng) -> None:
     pen.rect(0.34, 0.12, 0.66, 0.2, _shade(ink[:3], 0.6), 0.03)
     pen.poly([(0.33, 0.2), (0.67, 0.2), (0.62, 0.88), (0.38, 0.88)], ink)
     pen.rect(0.35, 0.42, 0.65, 0.48, accent)

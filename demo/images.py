@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -30,7 +30,7 @@ from pilkit.processors import ProcessorPipeline
 from catalog.attributes import SWATCHES
 from catalog.images import SIZES, generate_sizes, size_names
 
-from .drawings import _CANVAS, _SCALE, CLEAR, SHAPES, SIZE, _Pen
+from .drawings import CANVAS, CLEAR, SCALE, SHAPES, SIZE, Pen
 from .vocabulary import Kind, Top
 
 logger = logging.getLogger(__name__)
@@ -115,12 +115,12 @@ def draw(image: PoolImage) -> Image.Image:
     """One picture, as an RGB image of SIZE x SIZE."""
     rng = random.Random(image.seed)
     picture = _gradient(*image.background).copy()
-    layer = Image.new("RGBA", (_CANVAS, _CANVAS), CLEAR)
-    pen = _Pen(ImageDraw.Draw(layer), rng)
+    layer = Image.new("RGBA", (CANVAS, CANVAS), CLEAR)
+    pen = Pen(ImageDraw.Draw(layer), rng)
     ink = (*ImageColor.getrgb(image.ink), 255)
     accent = (*ImageColor.getrgb(image.accent), 255)
     SHAPES[image.shape](pen, ink, accent, rng)
-    layer = layer.reduce(_SCALE)
+    layer = layer.reduce(SCALE)
     alpha = layer.getchannel("A")
     # Shadow and edge are blurred at a quarter of the size (the same look, far cheaper).
     quarter = alpha.resize((SIZE // 4, SIZE // 4), Image.Resampling.BOX)
@@ -161,18 +161,24 @@ def _render_with_sizes(image: PoolImage) -> tuple[bytes, dict[str, bytes]]:
     return _jpeg(picture, quality=88, optimize=True, progressive=True), sizes
 
 
+def _drawn(missing: list[PoolImage], workers: int) -> Iterator[tuple[PoolImage, tuple]]:
+    """Each missing picture with its bytes, as they are drawn (so they are not all held)."""
+    if len(missing) >= PARALLEL_FROM and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as executor:
+            drawn = executor.map(_render_with_sizes, missing, chunksize=8)
+            yield from zip(missing, drawn, strict=True)
+    else:
+        for image in missing:
+            yield image, _render_with_sizes(image)
+
+
 def ensure_pool(pool: Iterable[PoolImage], *, workers: int = 2) -> tuple[int, int]:
     """Write the pictures (and their sizes) that are not in storage yet, drawing them in `workers`
     processes when there are many. Returns (written, already there)."""
     wanted = {image.name: image for image in pool}
     missing = [image for name, image in sorted(wanted.items()) if not default_storage.exists(name)]
-    if len(missing) >= PARALLEL_FROM and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as executor:
-            drawn = executor.map(_render_with_sizes, missing, chunksize=8)
-            results = list(zip(missing, drawn, strict=True))
-    else:
-        results = [(image, _render_with_sizes(image)) for image in missing]
-    for image, (source, sizes) in results:
+    for image, (source, sizes) in _drawn(missing, workers):
+        # The sizes first: a source in storage means its sizes are there too.
         for size, name in size_names(image.name).items():
             if not default_storage.exists(name):
                 default_storage.save(name, ContentFile(sizes[size]))

@@ -43,7 +43,7 @@ class Term:
 class Kind:
     """One kind of product a leaf sells (the product's type: "Charging Cable", "Phone Case"); may
     narrow the leaf's materials, styles, price, options, and name the drawing of its pictures
-    (demo/images.py SHAPES; catalog.json "kind_shapes", else the leaf's shape)."""
+    (demo/drawings.py SHAPES; catalog.json "kind_shapes", else the leaf's shape)."""
 
     term: Term
     materials: tuple[Term, ...] = ()
