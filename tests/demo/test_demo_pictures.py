@@ -11,6 +11,7 @@ from django.core.management import call_command
 from PIL import Image, ImageColor
 
 from catalog.attributes import SWATCHES
+from catalog.images import size_names
 from catalog.models import Category, Product, ProductImage, ProductVariant
 from demo import images, vocabulary
 from demo.drawings import SHAPES
@@ -177,3 +178,28 @@ def test_no_two_demo_products_share_a_name():
     for field in ("name_en", "name_zh_hans"):
         counts = Counter(Product.objects.values_list(field, flat=True))
         assert counts.most_common(1)[0][1] == 1, counts.most_common(3)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pictures_are_drawn_once_with_their_sizes_and_then_reused(
+    settings, tmp_path, monkeypatch, workers
+):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(images, "PARALLEL_FROM", 2)
+    top, leaf = vocabulary.leaves()[0]
+    pool = [
+        images.picture(top=top, kind=kind, shape=kind.shape or leaf.shape, colour="black")
+        for kind in leaf.kinds[:3]
+    ]
+
+    first = images.ensure_pool(pool, workers=workers)
+    again = images.ensure_pool(pool, workers=workers)
+
+    assert (first, again) == ((3, 0), (0, 3))
+    for picture in pool:
+        assert default_storage.exists(picture.name)
+        for size, name in size_names(picture.name).items():
+            with default_storage.open(name) as f:
+                assert Image.open(f).size == {"thumb": (120, 120), "card": (480, 480)}.get(
+                    size, (800, 800)
+                )
