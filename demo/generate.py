@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -773,6 +772,29 @@ _IMAGE_FIELDS = (
 )  # fmt: skip
 
 
+class _Pictures:
+    """The pictures of one product's type, each made once per seeding run: a large catalog asks
+    for the same thousand pictures hundreds of thousands of times."""
+
+    def __init__(self, known: dict[tuple[str, str, int], images.PoolImage], words):
+        self.known, self.words = known, words
+
+    def _get(self, colour: str, n: int) -> images.PoolImage:
+        words = self.words
+        key = (words.kind.term.en, colour, n)
+        if key not in self.known:
+            self.known[key] = images.picture(
+                top=words.top, kind=words.kind, shape=words.shape, colour=colour, n=n
+            )
+        return self.known[key]
+
+    def coloured(self, colour: str) -> images.PoolImage:
+        return self._get(colour, 1)
+
+    def plain(self, n: int) -> images.PoolImage:
+        return self._get("", n)
+
+
 def _pictures(run: _Run) -> None:
     """Each product's pictures show its own type: one per variant in the variant's colour (the
     variants of one colour share the file), or, for a type that comes in no colour, one plain
@@ -783,18 +805,19 @@ def _pictures(run: _Run) -> None:
     pictures: dict[str, images.PoolImage] = {}
     planned = []
     per_type = max(1, run.options.images_per_leaf)
+    known: dict[tuple[str, str, int], images.PoolImage] = {}
     for index, product_id in enumerate(run.product_ids):
         words = run.words_of[index]
         coloured = [(v, p, colour) for v, p, colour in run.variant_colours[index] if colour]
-        draw = partial(images.picture, top=words.top, kind=words.kind, shape=words.shape)
+        draw = _Pictures(known, words)
         # The same draws as when products took 1-3 pictures from a pool per category, so the
         # history that follows (which shares the generator) is the same shop as before.
         count = min(per_type, rng.choice((1, 2, 2, 3)))
         colourway = rng.sample(range(1, per_type + 1), count)[0]
         if coloured:
-            shots = [(v, position, draw(colour=colour)) for v, position, colour in coloured]
+            shots = [(v, position, draw.coloured(colour)) for v, position, colour in coloured]
         else:
-            shots = [(None, 0, draw(n=colourway))]
+            shots = [(None, 0, draw.plain(colourway))]
         for _, _, shot in shots:
             pictures[shot.name] = shot
         planned.append((index, product_id, shots))
