@@ -85,21 +85,19 @@ class CartView:
 
 def cart_view(*, user: Shopper, session: SessionBase) -> CartView:
     """Three queries whatever the cart's size: lines (database carts), variants with product and
-    first image, and stock."""
+    picture (the variant's own first, else the product's first), and stock."""
     stored = storage_for(user, session).lines()
     if not stored:
         return CartView(lines=[])
     card = Coalesce(NullIf(F("card"), Value("")), F("image"), output_field=CharField())
-    first_image = (
-        ProductImage.objects.filter(product=OuterRef("product_id"))
-        .order_by("position", "id")
-        .values(name=card)[:1]
-    )
+    pictures = ProductImage.objects.order_by("position", "id").values(name=card)
+    own_image = pictures.filter(variant=OuterRef("pk"))[:1]
+    first_image = pictures.filter(product=OuterRef("product_id"))[:1]
     variants = {
         v.pk: v
         for v in ProductVariant.objects.filter(pk__in=stored)
         .select_related("product")
-        .annotate(image_name=Subquery(first_image))
+        .annotate(image_name=Coalesce(Subquery(own_image), Subquery(first_image)))
     }
     available = variant_availability(list(variants))
     lines = [

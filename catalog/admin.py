@@ -127,9 +127,19 @@ class ProductVariantInline(MerchantScopedInline, admin.TabularInline):
 class ProductImageInline(MerchantScopedInline, admin.TabularInline):
     model = ProductImage
     merchant_path = "product__merchant"
-    fields = ("preview", "image", "alt", "position")
+    fields = ("preview", "image", "variant", "alt", "position")
     readonly_fields = ("preview",)
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A picture may show one of this product's variants (e.g. the red one), no other's.
+        field = formset.form.base_fields.get("variant")
+        if field is not None:
+            field.queryset = (
+                ProductVariant.objects.filter(product=obj) if obj else field.queryset.none()
+            )
+        return formset
 
     @admin.display(description=_("preview"))
     def preview(self, obj: ProductImage) -> str:

@@ -230,8 +230,20 @@ class ProductVariant(TimeStampedModel):
 
 
 class ProductImage(TimeStampedModel):
+    """A picture of a product. One with a variant shows that variant (e.g. the red one): the
+    product page leads with the chosen variant's pictures; one without shows every variant."""
+
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    variant = models.ForeignKey(
+        ProductVariant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="images",
+        verbose_name=_("variant"),
+        help_text=_("Leave empty for a picture of the product as a whole."),
     )
     image = models.ImageField(_("image"), upload_to="products/%Y/%m/")
     alt = models.CharField(_("alternative text"), max_length=200, blank=True)

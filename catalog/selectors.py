@@ -550,7 +550,32 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
     selected = next((v for v in variants if v.id == variant_id), None)
     if selected is None:
         selected = next((v for v in variants if v.available > 0), variants[0] if variants else None)
-    return ProductPage(product, variants, images, reviews, histogram, selected)
+    return ProductPage(
+        product, variants, _gallery(images, variants, selected), reviews, histogram, selected
+    )
+
+
+def _gallery(
+    images: list[ProductImage], variants: list[ProductVariant], selected: ProductVariant | None
+) -> list[ProductImage]:
+    """The pictures in the order the page shows them: the chosen variant's own first, then those
+    of the product as a whole, then the other variants' (each file once: variants of one colour
+    often share a picture). Sets each variant's `picture`: its own first picture, or None."""
+    own: dict[int, list[ProductImage]] = {}
+    for image in images:
+        if image.variant_id is not None:
+            own.setdefault(image.variant_id, []).append(image)
+    for variant in variants:
+        variant.picture = own.get(variant.pk, [None])[0]
+    chosen = own.get(selected.pk, []) if selected else []
+    general = [image for image in images if image.variant_id is None]
+    seen: set[str] = set()
+    gallery = []
+    for image in [*chosen, *general, *images]:
+        if image.image.name not in seen:
+            seen.add(image.image.name)
+            gallery.append(image)
+    return gallery
 
 
 # --- Kept counts check --------------------------------------------------------------------------

@@ -115,6 +115,7 @@ class SeedOptions:
     users: int = 1_000
     orders: int = 5_000
     interactions: int = 100_000
+    # Colourways drawn per product type that comes in no colour (each such product shows one).
     images_per_leaf: int = 3
     featured: int = 24
     # None: COPY when the database is PostgreSQL, bulk_create otherwise.
@@ -576,11 +577,13 @@ def _products(run: _Run) -> None:
     )
     variant_id = first_variant
     run.product_ids, run.product_names, run.product_variants = [], [], []
+    run.variant_colours = []
+    names_taken: set[str] = set()
     for index, words in enumerate(words_of):
         product_id = first_product + index
         seq = index + 1
         top, leaf = words.top, words.leaf
-        name = vocabulary.product_name(words)
+        name = vocabulary.unique_name(vocabulary.product_name(words), names_taken)
         description = vocabulary.product_description(words, name)
         created = run.when(age_of[index])
         offers = _variant_offers(rng, words, base_price[index])
@@ -588,8 +591,10 @@ def _products(run: _Run) -> None:
         sold_out = rng.random() < 0.06
         code = top.slug[:3].upper()
         buyable = []
+        colours = []
         in_stock = False
         for position, (attributes, price, grams, active) in enumerate(offers):
+            colours.append((variant_id, position, attributes.get("colour", "")))
             compare_at = None
             if sale:
                 compare_at = max(nice_price(float(price) * rng.uniform(1.15, 1.6)), price + 1)
@@ -626,10 +631,12 @@ def _products(run: _Run) -> None:
         run.product_ids.append(product_id)
         run.product_names.append(name.en[:200])
         run.product_variants.append(buyable)
+        run.variant_colours.append(colours)
     for writer in (products, variants, stock):
         writer.flush()
     _opening_stock_movements(run, first_variant, variant_id)
     run.leaf_of, run.traits, run.product_age, run.merchant_of = leaf_of, traits, age_of, merchant_of
+    run.words_of = words_of
     run.count("products", products.count)
     run.count("variants", variants.count)
     run.count("stock rows", stock.count)
@@ -762,45 +769,79 @@ def _variant_offers(
 
 # --- Stage: pictures ------------------------------------------------------------------------------
 _IMAGE_FIELDS = (
-    "created_at", "updated_at", "product_id", "image", "alt", "position", "thumb", "card", "large",
+    "created_at", "updated_at", "product_id", "variant_id", "image", "alt", "position", "thumb",
+    "card", "large",
 )  # fmt: skip
 
 
+class _Pictures:
+    """The pictures of one product's type, each made once per seeding run: a large catalog asks
+    for the same thousand pictures hundreds of thousands of times."""
+
+    def __init__(self, known: dict[tuple[str, str, int], images.PoolImage], words):
+        self.known, self.words = known, words
+
+    def _get(self, colour: str, n: int) -> images.PoolImage:
+        words = self.words
+        key = (words.kind.term.en, colour, n)
+        if key not in self.known:
+            self.known[key] = images.picture(
+                top=words.top, kind=words.kind, shape=words.shape, colour=colour, n=n
+            )
+        return self.known[key]
+
+    def coloured(self, colour: str) -> images.PoolImage:
+        return self._get(colour, 1)
+
+    def plain(self, n: int) -> images.PoolImage:
+        return self._get("", n)
+
+
 def _pictures(run: _Run) -> None:
+    """Each product's pictures show its own type: one per variant in the variant's colour (the
+    variants of one colour share the file), or, for a type that comes in no colour, one plain
+    picture of the product as a whole, the product's own choice among `images_per_leaf`
+    colourways of its type."""
     rng = run.rng
-    pools = [
-        images.pool_for_leaf(
-            leaf_slug=leaf.slug,
-            shape=leaf.shape,
-            backgrounds=top.backgrounds,
-            inks=top.inks,
-            count=run.options.images_per_leaf,
-        )
-        for top, leaf in run.leaves
-    ]
-    written, existing = images.ensure_pool(p for pool in pools for p in pool)
-    run.count("pool pictures written", written)
-    run.count("pool pictures reused", existing)
     rows = run.writer(ProductImage, _IMAGE_FIELDS)
+    pictures: dict[str, images.PoolImage] = {}
+    planned = []
+    per_type = max(1, run.options.images_per_leaf)
+    known: dict[tuple[str, str, int], images.PoolImage] = {}
+    for index, product_id in enumerate(run.product_ids):
+        words = run.words_of[index]
+        coloured = [(v, p, colour) for v, p, colour in run.variant_colours[index] if colour]
+        draw = _Pictures(known, words)
+        # The same draws as when products took 1-3 pictures from a pool per category, so the
+        # history that follows (which shares the generator) is the same shop as before.
+        count = min(per_type, rng.choice((1, 2, 2, 3)))
+        colourway = rng.sample(range(1, per_type + 1), count)[0]
+        if coloured:
+            shots = [(v, position, draw.coloured(colour)) for v, position, colour in coloured]
+        else:
+            shots = [(None, 0, draw.plain(colourway))]
+        for _, _, shot in shots:
+            pictures[shot.name] = shot
+        planned.append((index, product_id, shots))
+    written, existing = images.ensure_pool(pictures.values())
+    run.count("pictures drawn", written)
+    run.count("pictures reused", existing)
+    run.count("image sizes checked", images.ensure_sizes(sorted(pictures)))
     now = timezone.now()
     with transaction.atomic():
-        for index, product_id in enumerate(run.product_ids):
-            pool = pools[run.leaf_of[index]]
-            count = min(len(pool), rng.choice((1, 2, 2, 3)))
+        for index, product_id, shots in planned:
             created = run.when(run.product_age[index])
-            for position, picture in enumerate(rng.sample(pool, count)):
-                sizes = size_names(picture.name)
+            for variant_id, position, shot in shots:
+                sizes = size_names(shot.name)
                 rows.add(
                     (
-                        created, now, product_id, picture.name, run.product_names[index],
-                        position, sizes["thumb"], sizes["card"], sizes["large"],
+                        created, now, product_id, variant_id, shot.name,
+                        run.product_names[index], position, sizes["thumb"], sizes["card"],
+                        sizes["large"],
                     )
                 )  # fmt: skip
         rows.flush()
     run.count("product images", rows.count)
-    # One set of sizes per pool file: products sharing a file share its sizes.
-    names = [p.name for pool in pools for p in pool]
-    run.count("image sizes checked", images.ensure_sizes(names))
 
 
 # --- Stage: history -------------------------------------------------------------------------------

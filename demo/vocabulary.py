@@ -41,13 +41,21 @@ class Term:
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of product a leaf sells; may narrow the leaf's materials, styles, price, options."""
+    """One kind of product a leaf sells (the product's type: "Charging Cable", "Phone Case"); may
+    narrow the leaf's materials, styles, price, options, and name the drawing of its pictures
+    (demo/drawings.py SHAPES; catalog.json "kind_shapes", else the leaf's shape)."""
 
     term: Term
     materials: tuple[Term, ...] = ()
     styles: tuple[Term, ...] | None = None
     price: tuple[int, int] | None = None
     options: str | None = None
+    shape: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """'Charging Cable' -> 'charging-cable', "Pu'er Tea" -> 'pu-er-tea'."""
+        return re.sub(r"[^a-z0-9]+", "-", self.term.en.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,9 @@ TECH_COLOURS = COLOURS["tech"]
 HOME_COLOURS = COLOURS["home"]
 SHADE_COLOURS = COLOURS["shade"]
 
+# The drawing of each kind's pictures (demo/images.py SHAPES), by the kind's English name.
+KIND_SHAPES: dict[str, str] = dict(_CATALOG["kind_shapes"])
+
 _OPTIONS: dict[str, tuple[str, ...]] = {
     name: tuple(values) for name, values in _CATALOG["options"].items()
 }
@@ -177,7 +188,8 @@ DUMBBELL_WEIGHTS = _OPTIONS["dumbbell_weights"]
 
 def _kind(data: str | dict[str, Any]) -> Kind:
     """A kind written as "English|中文", or as an object that narrows the leaf's materials
-    ("materials"), styles ("styles"; [] for none), price ("price") or options ("options")."""
+    ("materials"), styles ("styles"; [] for none), price ("price") or options ("options"), or
+    names its drawing ("shape", else catalog.json's "kind_shapes")."""
     if isinstance(data, str):
         data = {"kind": data}
     term = _t(data["kind"])
@@ -188,6 +200,7 @@ def _kind(data: str | dict[str, Any]) -> Kind:
         None if styles is None else _ts(styles),
         _range(data.get("price")) or KIND_PRICES.get(term.en),
         data.get("options"),
+        data.get("shape") or KIND_SHAPES.get(term.en),
     )
 
 
@@ -330,6 +343,10 @@ class ProductWords:
     def price_range(self) -> tuple[int, int]:
         return self.kind.price or self.leaf.price
 
+    @property
+    def shape(self) -> str:
+        return self.kind.shape or self.leaf.shape
+
 
 def choose_words(rng: random.Random, top: Top, leaf: Leaf, brand: str) -> ProductWords:
     kind = rng.choice(leaf.kinds)
@@ -370,6 +387,23 @@ def product_name(words: ProductWords) -> Term:
         series=series_zh,
     )
     return Term(en, zh.replace(" （", "（"))  # noqa: RUF001 (the series in brackets)
+
+
+_NUMERALS = ("II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def unique_name(name: Term, taken: set[str]) -> Term:
+    """`name`, or, when its English or Chinese is already in `taken`, the same name with the next
+    model numeral ("Lumen Cotton T-Shirt II", "... III"): two products never share a name, and
+    no random draw is spent on it (so the rest of the catalog stays the same). Adds the result's
+    English and Chinese to `taken`."""
+    candidate, number = name, 0
+    while candidate.en in taken or candidate.zh in taken:
+        suffix = _NUMERALS[number] if number < len(_NUMERALS) else str(number + 2)
+        candidate = Term(f"{name.en} {suffix}", f"{name.zh} {suffix}")
+        number += 1
+    taken.update((candidate.en, candidate.zh))
+    return candidate
 
 
 def product_description(words: ProductWords, name: Term) -> Term:

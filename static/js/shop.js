@@ -95,17 +95,28 @@
     });
   }
 
-  // Product gallery: thumbnails swap the main image.
+  // Product gallery: thumbnails swap the main image, and so does choosing a variant that has a
+  // picture of its own (data-image on its radio button: the server already shows the chosen
+  // variant's picture first when the page is loaded with ?variant=).
   var gallery = document.querySelector("[data-gallery]");
   if (gallery) {
     var main = gallery.querySelector("[data-gallery-main]");
+    var show = function (large) {
+      if (!main || !large) return;
+      main.src = large;
+      gallery.querySelectorAll(".gallery-thumb").forEach(function (b) {
+        b.classList.toggle("is-active", b.dataset.large === large);
+      });
+    };
     gallery.querySelectorAll(".gallery-thumb").forEach(function (button) {
       button.addEventListener("click", function () {
-        main.src = button.dataset.large;
-        gallery.querySelectorAll(".gallery-thumb").forEach(function (b) {
-          b.classList.toggle("is-active", b === button);
-        });
+        show(button.dataset.large);
       });
     });
+    if (variantForm) {
+      variantForm.addEventListener("change", function (event) {
+        if (event.target.name === "variant") show(event.target.dataset.image);
+      });
+    }
   }
 })();
