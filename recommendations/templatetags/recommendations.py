@@ -66,13 +66,14 @@ def product_recommendations(context, product_id) -> str:
     return product_slots(context.get("request"), product_id)
 
 
-@register.simple_tag(takes_context=True)
-def cart_recommendations(context, cart) -> str:
+def cart_slots(request, cart) -> SafeString:
+    """The cart page's slot (`cart_recommendations` in the Jinja2 templates)."""
     if not settings.RECOMMENDATIONS_ENABLED:
-        return ""
-    user, session_key = _who(context)
+        return mark_safe("")
+    user, session_key = _who({"request": request})
     product_ids = [line.product.pk for line in getattr(cart, "lines", [])]
     products = selectors.complete_purchase(
         product_ids=product_ids, user=user, session_key=session_key, limit=6
     )
     return _render("complete", {}, products)
+

@@ -138,6 +138,7 @@ TEMPLATES = [
                 "product_recommendations": (
                     "recommendations.templatetags.recommendations.product_slots"
                 ),
+                "cart_recommendations": "recommendations.templatetags.recommendations.cart_slots",
             },
         },
     },
