@@ -114,6 +114,10 @@ def time(value, arg=None):
     return defaultfilters.time(_localtime(value), arg)
 
 
+def truncatechars(value, length):
+    return defaultfilters.truncatechars(value, length)
+
+
 def linebreaks(value):
     return defaultfilters.linebreaks_filter(value, autoescape=True)
 
@@ -175,6 +179,7 @@ def environment(**options) -> jinja2.Environment:
         date=date,
         time=time,
         linebreaks=linebreaks,
+        truncatechars=truncatechars,
         default_if_none=default_if_none,
         with_page=with_page,
         elided_pages=elided_pages,
