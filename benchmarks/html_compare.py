@@ -6,8 +6,11 @@ client, in a process per checkout, the page cache off), then compares them page 
 - the benchmark's URL set (benchmarks/storefront.py: home, every category with a second page,
   a sort and the in-stock filter, product pages), in English and Chinese;
 - search (results, no results, a filter, the start page), 404 pages;
-- an anonymous visitor's cart with one item and the checkout's first step;
-- a signed-in shopper's account pages, order list, an order and its tracking, home and listing.
+- log-in, registration and password reset pages (and those forms sent back with errors);
+- an anonymous visitor's cart with one item and the checkout's first step (also with errors);
+- a signed-in shopper's account pages (profile, addresses, an address form, with errors too),
+  customer service conversations, checkout, order list, an order and its tracking, home and
+  listing.
 
     .venv/bin/python benchmarks/html_compare.py --before ../main --after . \\
         --database-url postgres://postgres@127.0.0.1:5432/shop_compare
@@ -70,9 +73,14 @@ def snapshot(root: Path, out: Path) -> None:
 
     pages: dict[str, dict] = {}
 
-    def get(client: Client, label: str, url: str) -> None:
+    def get(client: Client, label: str, url: str, data: dict | None = None) -> None:
+        """A page, or with `data` the page a form posted with those values answers with."""
         started = time.process_time()
-        response = client.get(url, secure=True)
+        if data is None:
+            response = client.get(url, secure=True)
+        else:
+            response = client.post(url, data, secure=True)
+            label = f"{label} POST"
         cpu_ms = (time.process_time() - started) * 1000
         body = response.content.decode() if not response.has_header("Location") else ""
         pages[f"{label} {url}"] = {
@@ -114,20 +122,40 @@ def snapshot(root: Path, out: Path) -> None:
         "/account/login/",
         "/account/register/",
         "/account/password-reset/",
+        "/account/password-reset/sent/",
+        "/account/password-reset/done/",
+        "/account/password-reset/MQ/no-such-token/",
     ]:
         get(anonymous, "anonymous", url)
+    # Forms sent back with their errors (one failed log-in a run: far from the lockout).
+    get(anonymous, "anonymous", "/account/login/", {"username": "nobody@example.com"})
+    get(anonymous, "anonymous", "/account/register/", {"email": "not-an-email", "password1": "a"})
+    get(anonymous, "anonymous", "/account/password-reset/", {"email": "not-an-email"})
 
     # A visitor with one item in the cart: the cart and the checkout's first step.
     visitor = Client()
+    from django.db.models import F
+
     variant = (
-        ProductVariant.objects.filter(is_active=True, product__is_active=True)
+        ProductVariant.objects.filter(
+            is_active=True,
+            product__is_active=True,
+            stock__quantity__gt=F("stock__allocated") + 2,
+        )
         .order_by("id")
         .values_list("id", flat=True)
         .first()
     )
-    visitor.post("/cart/add/", {"variant": variant, "quantity": 1}, secure=True)
+    # The add form is refused without a same-site Origin (shop/origin.py).
+    visitor.post(
+        "/cart/add/",
+        {"variant": variant, "quantity": 1},
+        secure=True,
+        headers={"Origin": "https://testserver"},
+    )
     for url in ["/cart/", "/checkout/", "/", categories[0]]:
         get(visitor, "visitor", url)
+    get(visitor, "visitor", "/checkout/", {"email": "not-an-email", "province": "x"})
 
     shopper = Client()
     from orders.models import Order
@@ -142,6 +170,13 @@ def snapshot(root: Path, out: Path) -> None:
         shopper.force_login(user)
         for url in ["/account/", "/account/addresses/", "/orders/", "/", categories[0], "/cart/"]:
             get(shopper, "shopper", url)
+        for url in ["/account/addresses/new/", "/support/conversations/", "/checkout/"]:
+            get(shopper, "shopper", url)
+        address = user.addresses.order_by("id").first() if hasattr(user, "addresses") else None
+        if address is not None:
+            get(shopper, "shopper", f"/account/addresses/{address.pk}/")
+        get(shopper, "shopper", "/account/addresses/new/", {"recipient": "", "phone": "1"})
+        get(shopper, "shopper", "/account/", {"first_name": "x" * 300})
         order = Order.objects.filter(user=user).order_by("id").first()
         if order is not None:
             get(shopper, "shopper", f"/orders/{order.number}/")

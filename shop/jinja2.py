@@ -28,6 +28,7 @@ import jinja2
 from django.conf import settings
 from django.template import Context, defaultfilters
 from django.template.backends import jinja2 as django_jinja2
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.urls import reverse
@@ -115,6 +116,10 @@ def time(value, arg=None):
     return defaultfilters.time(_localtime(value), arg)
 
 
+def truncatechars(value, length):
+    return defaultfilters.truncatechars(value, length)
+
+
 def linebreaks(value):
     return defaultfilters.linebreaks_filter(value, autoescape=True)
 
@@ -176,6 +181,7 @@ def environment(**options) -> jinja2.Environment:
         date=date,
         time=time,
         linebreaks=linebreaks,
+        truncatechars=truncatechars,
         default_if_none=default_if_none,
         with_page=with_page,
         elided_pages=elided_pages,
@@ -194,7 +200,20 @@ class Template(django_jinja2.Template):
     def render(self, context=None, request=None):
         if context is None:
             context = {}
-        html = super().render(context, request)
+        if request is not None:
+            # As in a Django template, the view's own values win over the context processors'
+            # (Django's Jinja2 backend lets the processors overwrite them: a view's `cart_count`
+            # worked out already would be counted again).
+            page = {
+                "request": request,
+                "csrf_input": csrf_input_lazy(request),
+                "csrf_token": csrf_token_lazy(request),
+            }
+            for context_processor in self.backend.template_context_processors:
+                page.update(context_processor(request))
+            page.update(context)
+            context = page
+        html = super().render(context)
         if template_rendered.receivers:
             # Only Django's test client listens: it keeps the context for response.context.
             template_rendered.send(sender=self, template=self, context=Context(context))

@@ -1,5 +1,7 @@
-"""What the order pages show of payments (orders' templates load this; orders' code imports
-nothing of payments): the shopper's refunds, and in admin what the viewer may refund."""
+"""What the order pages show of payments (orders' templates use this; orders' code imports
+nothing of payments): the shopper's refunds and the payment area (`order_refunds` and
+`order_payment` in the storefront's Jinja2 templates, settings.TEMPLATES), and in admin what
+the viewer may refund (`{% order_refund_allowance %}`)."""
 
 from django import template
 from django.conf import settings
@@ -12,7 +14,6 @@ from ..selectors import PaymentState, order_payment_state, order_refunds_for_sho
 register = template.Library()
 
 
-@register.inclusion_tag("payments/_order_refunds.html")
 def order_refunds(order) -> dict:
     """The order's refunds a shopper should know of: made (with the date) and on their way back.
     One query; refusals are the shop's to resolve and are not shown."""
@@ -24,12 +25,11 @@ def order_refunds(order) -> dict:
 ORDER_POLL_INTERVAL_MS = 3000
 
 
-@register.inclusion_tag("payments/_order_payment_action.html", takes_context=True)
-def order_payment_action(context, order) -> dict:
+def order_payment(order, token: str | None = None) -> dict:
     """The payment area of an order awaiting payment: "Pay with Alipay", or, while the buyer was
     sent to the cashier lately and nothing is confirmed yet, a note that the payment is being
-    confirmed (the page polls and reloads when that changes) so nobody pays twice."""
-    token = context.get("token") if context.get("is_guest_page") else None
+    confirmed (the page polls and reloads when that changes) so nobody pays twice. `token`: the
+    guest link's, on a guest's order page."""
     payment = order_payment_state(order=order)
     if token:
         pay_url = reverse("payments:alipay_start_guest", args=[order.number, token])
@@ -39,7 +39,6 @@ def order_payment_action(context, order) -> dict:
         status_url = reverse("payments:status", args=[order.number])
     window_ms = settings.PAYMENTS_CONFIRMING_MINUTES * 60 * 1000
     return {
-        "csrf_token": context.get("csrf_token"),
         "confirming": payment.state == PaymentState.CONFIRMING,
         "pay_again_at": payment.pay_again_at,
         "pay_url": pay_url,

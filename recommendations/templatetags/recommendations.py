@@ -1,15 +1,14 @@
-"""The recommendation slots. Each is rendered per request, outside the page's cached body, so a
-personal slot never reaches another shopper through the storefront cache. The cards inside come
+"""The recommendation slots (`home_recommendations`, `product_recommendations` and
+`cart_recommendations` in the storefront's Jinja2 templates, settings.TEMPLATES). Each is
+rendered per request, outside the page's cached body, so a personal slot never reaches another
+shopper through the storefront cache. The cards inside come
 rendered from the cache (see selectors.cards), so a slot is its heading around them."""
 
-from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import selectors
-
-register = template.Library()
 
 
 def _who(context):
@@ -56,21 +55,11 @@ def product_slots(request, product_id) -> SafeString:
     )
 
 
-@register.simple_tag(takes_context=True)
-def home_recommendations(context) -> str:
-    return home_slots(context.get("request"))
-
-
-@register.simple_tag(takes_context=True)
-def product_recommendations(context, product_id) -> str:
-    return product_slots(context.get("request"), product_id)
-
-
-@register.simple_tag(takes_context=True)
-def cart_recommendations(context, cart) -> str:
+def cart_slots(request, cart) -> SafeString:
+    """The cart page's slot (`cart_recommendations` in the Jinja2 templates)."""
     if not settings.RECOMMENDATIONS_ENABLED:
-        return ""
-    user, session_key = _who(context)
+        return mark_safe("")
+    user, session_key = _who({"request": request})
     product_ids = [line.product.pk for line in getattr(cart, "lines", [])]
     products = selectors.complete_purchase(
         product_ids=product_ids, user=user, session_key=session_key, limit=6

@@ -138,6 +138,9 @@ TEMPLATES = [
                 "product_recommendations": (
                     "recommendations.templatetags.recommendations.product_slots"
                 ),
+                "cart_recommendations": "recommendations.templatetags.recommendations.cart_slots",
+                "order_payment": "payments.templatetags.payments_tags.order_payment",
+                "order_refunds": "payments.templatetags.payments_tags.order_refunds",
             },
         },
     },

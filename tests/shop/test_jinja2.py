@@ -66,3 +66,47 @@ def test_the_html_comparison_ignores_whitespace_entities_and_csrf_tokens():
 
     assert normalise(before) == normalise(after)
     assert normalise("<p>a b</p>") != normalise("<p>ab</p>")
+
+
+@pytest.mark.django_db
+def test_a_views_own_values_win_over_the_context_processors(jinja, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    source = "{{ cart_count }}|{{ CART_MAX_LINE_QUANTITY }}|{{ csrf_input }}"
+
+    html = jinja.from_string(source).render({"cart_count": 7}, request)
+
+    # The view's count (a Django template keeps it too); what the view left out still comes
+    # from the processors, and a form's CSRF field from the backend.
+    count, most, csrf = html.split("|")
+    assert count == "7"
+    assert most != "" and 'name="csrfmiddlewaretoken"' in csrf
+
+
+def test_a_form_field_prints_its_label_widget_help_and_errors(jinja):
+    from django import forms
+
+    class Form(forms.Form):
+        email = forms.EmailField(help_text="We write only about <em>orders</em>.")
+        note = forms.CharField(required=False)
+        agree = forms.BooleanField()
+
+    form = Form({"email": "not-an-email", "note": ""})
+    source = (
+        '{% from "includes/form_field.html" import form_field %}'
+        "{{ form_field(form.email) }}{{ form_field(form.note) }}{{ form_field(form.agree) }}"
+    )
+
+    raw = render(jinja, source, form=form)
+    html = normalise(raw)
+
+    assert '<div class="form-row has-error"><label for="id_email">Email</label><input' in html
+    assert (
+        '<div class="helptext" id="id_email_helptext">We write only about <em>orders</em>.' in raw
+    )
+    assert '<ul class="errorlist" id="id_email_error"><li>Enter a valid email address.' in html
+    assert 'Note<span class="muted">(optional)</span></label>' in html
+    assert '<label for="id_agree"><input type="checkbox" name="agree"' in html
