@@ -210,7 +210,12 @@ class VariantOptionsForm(forms.ModelForm):
             elif value:
                 options[attribute.code] = value
         for code in self.variant_options.extra:
-            if (cleaned.get(option_field_name(code)) or "").strip():
+            value = (cleaned.get(option_field_name(code)) or "").strip()
+            if value and not self.variant_options.required:
+                # A product without a type keeps the options its variants already use, even
+                # one no attribute describes (yet): there is no type they could contradict.
+                options[code] = value
+            elif value:
                 self.add_error(
                     option_field_name(code),
                     _(

@@ -152,6 +152,20 @@ def test_a_product_without_a_type_keeps_its_variants_options(client, staff):
     assert variant.attributes == {"colour": "red", "size": "L"}
 
 
+def test_a_product_without_a_type_keeps_options_no_attribute_describes(client, staff):
+    ProductAttribute.objects.filter(code__in=["colour", "flavour"]).delete()
+    product = ProductFactory(merchant=staff.merchant)
+    variant = VariantFactory(product=product, attributes={"colour": "brass", "flavour": "plain"})
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    page = client.get(url)
+
+    response = client.post(url, admin_form_data(page, **{"variants-0-option_flavour": "smoky"}))
+
+    assert response.status_code == 302
+    variant.refresh_from_db()
+    assert variant.attributes == {"colour": "brass", "flavour": "smoky"}
+
+
 def test_a_stored_value_no_longer_allowed_is_shown_and_refused(client, staff):
     colour = ProductAttribute.objects.get(code="colour")
     product = ProductFactory(merchant=staff.merchant, product_type=product_type("Mug", "colour"))
