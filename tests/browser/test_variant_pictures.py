@@ -55,8 +55,10 @@ def test_choosing_a_colour_switches_the_main_picture(page, screenshot, tee, view
     page.locator(f"input[name=variant][value='{navy.id}']").check(force=True)
 
     assert main_picture(page) == navy_picture.large.url
-    assert (
-        page.locator("[data-gallery-main]").evaluate("img => img.complete && img.naturalWidth") > 0
+    # The new picture loads (waits for it; times out and fails if it never does).
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-gallery-main]');"
+        " return img.complete && img.naturalWidth > 0; }"
     )
     active = page.locator(".gallery-thumb.is-active")
     assert active.count() == 1 and active.get_attribute("data-large") == navy_picture.large.url
