@@ -14,12 +14,12 @@ import functools
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import Resolver404, get_script_prefix, resolve, reverse, translate_url
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from common.origin import local_path
+from common.origin import language_redirect, local_path
 
 from . import services
 
@@ -89,19 +89,4 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponseRedirect:
     if next_url is None:
         with translation.override(code):
             next_url = reverse("admin:index")
-    with translation.override(
-        translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
-    ):
-        target = translate_url(next_url, code)
-    response = HttpResponseRedirect(target)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
+    return language_redirect(next_url, code)

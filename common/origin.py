@@ -15,8 +15,10 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import translate_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -78,3 +80,25 @@ def same_origin_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def language_redirect(next_url: str, code: str) -> HttpResponseRedirect:
+    """`next_url` (a local path, in whatever language its prefix says) shown in language `code`,
+    with `code` remembered in the language cookie: what both language switches answer."""
+    # translate_url reads the URL in the language it is in (its prefix), then writes it in `code`.
+    with translation.override(
+        translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
+    ):
+        target = translate_url(next_url, code)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

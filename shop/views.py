@@ -7,15 +7,13 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.urls import translate_url
-from django.utils import translation
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 
 from common import integrations
-from common.origin import local_path
+from common.origin import language_redirect, local_path
 
 
 def _is_loopback(address: str) -> bool:
@@ -75,23 +73,7 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponseRedirect:
     if code not in dict(settings.LANGUAGES):
         raise Http404("No such language")
     next_url = local_path(request, request.GET.get("next", "")) or "/"
-    # translate_url reads the URL in the language it is in (its prefix), then writes it in `code`.
-    with translation.override(
-        translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
-    ):
-        target = translate_url(next_url, code)
-    response = HttpResponseRedirect(target)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
+    return language_redirect(next_url, code)
 
 
 @require_safe
