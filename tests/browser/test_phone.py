@@ -190,6 +190,20 @@ def test_phone_pages_put_the_first_product_and_the_main_button_on_the_first_scre
     assert_on_first_screen(page, page.locator("input[name=email]"), "checkout: first field")
     assert_on_first_screen(page, page.locator("[data-checkout-submit]"), "checkout: continue")
 
+    page.fill("input[name=email]", "wei@example.com")
+    page.fill("input[name=new-recipient]", "王小明")
+    page.fill("input[name=new-phone]", "138 1234 5678")
+    page.select_option("select[name=new-province]", "浙江省")
+    page.select_option("select[name=new-city]", "杭州市")
+    page.select_option("select[name=new-district]", "西湖区")
+    page.fill("input[name=new-street]", "文三路 90 号")
+    page.fill("input[name=new-postal_code]", "310012")
+    page.wait_for_selector("input[name=shipping_method]:checked", state="attached")
+    page.click("[data-checkout-submit]")
+    page.wait_for_url("**/checkout/review/")
+    shoot(page, "review")
+    assert_on_first_screen(page, page.locator("[data-place-order]"), "review: place order")
+
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_laptop_pages_keep_the_side_panel_and_the_full_header(open_page, shop, shoot, language):
@@ -264,6 +278,7 @@ def test_phone_filter_drawer_works_without_javascript(open_page, shop, shoot):
     page.click("[data-filter-toggle]")
     page.wait_for_url("**#filters")
     drawer.wait_for(state="visible")
+    wait_until(page, "document.querySelector('#filters').getBoundingClientRect().right <= 390")
     shoot(page, "drawer-no-js")
     drawer.locator("input[name=in_stock]").check()
     drawer.locator("button[type=submit]").click()
@@ -274,14 +289,18 @@ def test_phone_filter_drawer_works_without_javascript(open_page, shop, shoot):
     drawer.wait_for(state="hidden")
 
 
-def test_search_filters_open_in_the_same_drawer(open_page, shop):
+def test_search_filters_open_in_the_same_drawer(open_page, shop, shoot):
     page = open_page(PHONE, "en")
     page.goto(page.base_url + "/search/?q=tee&brand=acme")
+    shoot(page, "search")
+    assert_on_first_screen(page, page.locator(".product-card").first, "search: first card")
     toggle = page.locator("[data-filter-toggle]")
     assert toggle.inner_text().strip() == "Filters (1)"
     toggle.click()
     drawer = page.locator("[data-filter-drawer]")
     drawer.locator(".facet-link").first.wait_for(state="visible")
+    wait_until(page, "document.querySelector('#filters').getBoundingClientRect().right <= 390")
+    shoot(page, "search-drawer")
     drawer.locator(".filters-done").click()
     drawer.wait_for(state="hidden")
 
