@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 
 from logistics.models import ShippingMethod, ShippingRate
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.catalog.factories import (
     BrandFactory,
     CategoryFactory,
@@ -403,3 +404,20 @@ def test_laptop_product_page_has_buy_now_and_no_bar(open_page, shop):
     page.locator("form[data-add-to-cart] [data-buy-now]").click()
     page.wait_for_url("**/checkout/")
     assert product.name in page.locator(".checkout-summary").inner_text()
+
+
+def test_phone_header_is_one_row_for_a_signed_in_shopper(open_page, shop, shoot):
+    UserFactory(email="wei@example.com")
+    page = open_page(PHONE, "en")
+    page.goto(page.base_url + "/account/login/")
+    page.fill("input[name=username]", "wei@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/account/")
+    shoot(page, "signed-in")
+    logo = box(page.locator(".site-header .logo"))
+    for name in ("My account", "Log out", "Cart"):
+        nav = page.locator(".account-nav")
+        control = box(nav.get_by_role("link", name=name).or_(nav.get_by_role("button", name=name)))
+        assert control["width"] >= 44 and control["height"] >= 44, name
+        assert abs(control["y"] + control["height"] / 2 - (logo["y"] + logo["height"] / 2)) < 8
