@@ -284,6 +284,8 @@ def test_phone_filter_drawer_works_without_javascript(open_page, shop, shoot):
     drawer.locator("input[name=in_stock]").check()
     drawer.locator("button[type=submit]").click()
     page.wait_for_url("**in_stock=1**")
+    assert "#filters" not in page.url  # the results, not the drawer again
+    assert not drawer.is_visible()
     assert page.locator("[data-filter-toggle]").inner_text().strip() == "Filters (2)"
     page.click("[data-filter-toggle]")
     page.click("[data-filter-close]")
