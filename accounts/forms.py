@@ -42,12 +42,18 @@ class LoginForm(auth_forms.AuthenticationForm):
 PHONE_INPUT_MAX_LENGTH = 20
 
 
+class TelInput(forms.TextInput):
+    """A phone number box: phones show their dial pad for it."""
+
+    input_type = "tel"
+
+
 def _phone_field(*, required: bool) -> forms.CharField:
     return forms.CharField(
         label=_("Mobile number"),
         required=required,
         max_length=PHONE_INPUT_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        widget=TelInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
 

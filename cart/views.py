@@ -76,6 +76,10 @@ def add(request: HttpRequest) -> HttpResponse:
         )
     except CartError as error:
         return _refused(request, error=str(error), redirect_to=back)
+    if request.POST.get("buy_now"):
+        # "Buy now" is the same form as "Add to cart", sent with the button's name: the item is
+        # in the cart like any other, and the shopper goes straight on to checkout.
+        return redirect("orders:checkout")
     return _done(request, message=_("Added to your cart."), redirect_to=back)
 
 

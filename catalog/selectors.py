@@ -233,6 +233,13 @@ class ListingParams:
     def cache_parts(self) -> tuple:
         return (self.page, self.sort, self.price_min, self.price_max, self.brands, self.in_stock)
 
+    @property
+    def filter_count(self) -> int:
+        """How many filters are on: each brand, the price range (one, whichever ends are set)
+        and "in stock only"; the sort and the page are not filters."""
+        price = self.price_min is not None or self.price_max is not None
+        return len(self.brands) + int(price) + int(self.in_stock)
+
     def query_for_page(self, page: int) -> str:
         """The query string that reproduces these parameters on another page."""
         pairs: list[tuple[str, object]] = []

@@ -61,15 +61,7 @@ def results(request: HttpRequest) -> HttpResponse:
     query = form.search_query(
         language=get_language() or settings.LANGUAGE_CODE, per_page=settings.SHOP_PRODUCTS_PER_PAGE
     )
-    filtered = bool(
-        query.categories
-        or query.brands
-        or query.price_bands
-        or query.min_rating
-        or query.in_stock
-        or query.price_min is not None
-        or query.price_max is not None
-    )
+    filtered = query.filter_count > 0
     result = None
     cards = []
     if query.text or filtered:

@@ -61,6 +61,20 @@ class SearchQuery:
     page: int = 1
     per_page: int = 24
 
+    @property
+    def filter_count(self) -> int:
+        """How many filters narrow the words: each category, brand and price band, the rating,
+        "in stock only" and a price range read from the words (one, whichever ends are set)."""
+        price_range = self.price_min is not None or self.price_max is not None
+        return (
+            len(self.categories)
+            + len(self.brands)
+            + len(self.price_bands)
+            + int(self.min_rating is not None)
+            + int(self.in_stock)
+            + int(price_range)
+        )
+
 
 @dataclass
 class Hit:

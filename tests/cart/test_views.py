@@ -74,6 +74,29 @@ def test_adding_returns_to_a_same_site_next_page(client, variant):
     assert response.url == back
 
 
+def test_buy_now_adds_the_item_and_goes_to_checkout(client, variant):
+    back = f"{variant.product.get_absolute_url()}?variant={variant.pk}"
+
+    response = client.post(
+        ADD_URL, {"variant": variant.pk, "quantity": 2, "next": back, "buy_now": "1"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("orders:checkout")
+    assert session_lines(client)[str(variant.pk)]["q"] == 2
+
+
+def test_a_refused_buy_now_goes_back_to_the_product_with_the_reason(client, variant):
+    back = f"{variant.product.get_absolute_url()}?variant={variant.pk}"
+
+    response = client.post(
+        ADD_URL, {"variant": variant.pk, "quantity": 9, "next": back, "buy_now": "1"}, follow=True
+    )
+
+    assert response.redirect_chain == [(back, 302)]
+    assert session_lines(client) == {}
+
+
 @pytest.mark.parametrize("next_url", ["abc", "cart:detail", "javascript:alert(1)"])
 def test_a_next_page_that_is_not_a_path_goes_to_the_cart(client, variant, next_url):
     response = client.post(ADD_URL, {"variant": variant.pk, "quantity": 1, "next": next_url})

@@ -208,6 +208,23 @@ def test_guest_is_asked_for_an_email_address_and_offered_to_log_in(client, stand
     assert 'name="save_address"' not in html
 
 
+def test_checkout_fields_bring_up_the_right_phone_keyboard_and_autofill(client, standard):
+    guest_cart(client, (variant_in_stock(), 1))
+
+    html = client.get(reverse("orders:checkout")).content.decode()
+
+    def tag(name: str) -> str:
+        return re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+
+    assert 'type="email"' in tag("email") and 'autocomplete="email"' in tag("email")
+    phone = tag("new-phone")
+    assert 'type="tel"' in phone and 'autocomplete="tel"' in phone and 'inputmode="tel"' in phone
+    assert 'autocomplete="name"' in tag("new-recipient")
+    assert 'autocomplete="address-line1"' in tag("new-street")
+    postal = tag("new-postal_code")
+    assert 'inputmode="numeric"' in postal and 'autocomplete="postal-code"' in postal
+
+
 # --- Totals come from the server ----------------------------------------------------------------
 
 
