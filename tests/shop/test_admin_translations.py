@@ -2,9 +2,15 @@
 field names and help texts, column and read-only field descriptions, fieldset titles, actions
 and list filters. A plain string there would stay English in the Chinese admin."""
 
+from pathlib import Path
+
+import django
+import polib
 from django.apps import apps
 from django.contrib import admin
 from django.utils.functional import Promise
+
+from tests.shop.test_translations import PO_PATH, python_msgids, source_files, template_msgids
 
 PROJECT_APPS = {
     "accounts",
@@ -82,3 +88,29 @@ def test_every_admin_label_of_the_project_is_marked_for_translation():
     plain = sorted({f"{where}: {value!r}" for where, value in labels if is_plain_text(value)})
 
     assert not plain, "not marked for translation:\n" + "\n".join(plain)
+
+
+# The shop's own wording of a few of Django's words, same meaning: kept on purpose.
+SYNONYMS_OF_DJANGOS = {"Log out", "Page not found"}
+
+
+def test_no_project_string_gives_a_word_of_djangos_admin_another_meaning():
+    """One catalog serves the shop and Django's admin: a msgid the project uses and translates
+    its own way replaces Django's translation on every admin page (a dashboard column "Change",
+    once translated 环比变化, renamed every admin "Change" link). Such a word takes a context."""
+    django_catalog = polib.pofile(
+        str(Path(django.__file__).parent / "contrib/admin/locale/zh_Hans/LC_MESSAGES/django.po")
+    )
+    djangos = {(e.msgctxt, e.msgid): e.msgstr for e in django_catalog if e.msgstr}
+    ours = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO_PATH)) if not e.obsolete}
+    used = {key for path in source_files(".html", ".txt") for key in template_msgids(path)} | {
+        key for path in source_files(".py") for key in python_msgids(path)
+    }
+
+    clashes = sorted(
+        f"{msgid!r}: ours {ours[key]!r}, Django's admin {djangos[key]!r}"
+        for key in used & djangos.keys() & ours.keys()
+        if ours[key] != djangos[key] and (msgid := key[1]) not in SYNONYMS_OF_DJANGOS
+    )
+
+    assert not clashes, "\n".join(clashes)
