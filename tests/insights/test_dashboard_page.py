@@ -286,7 +286,7 @@ def test_the_chinese_dashboard_writes_money_as_the_shop_does(client, staff_a, sa
 
     charts = re.findall(r'<div class="insights-chart">(.*?)</svg></div>', html, re.S)
     revenue, top = charts[0], charts[-1]
-    assert "<desc>本周期：¥123.45。上一周期：¥0.00。</desc>" in revenue
+    assert "<desc>本周期：¥123.45。上一周期：¥0.00。</desc>" in revenue  # noqa: RUF001
     assert re.search(r">¥[\d,]+\.00</text>", revenue)  # the axis
     assert re.search(r"<desc>[^<]*: ¥100\.00; [^<]*: ¥23\.45</desc>", top)
     channels = html[html.index('id="orders-by-channel"') :]
