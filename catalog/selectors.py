@@ -21,6 +21,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -134,6 +135,14 @@ def brand_directory(*, catalog: int | None = None) -> dict[int, Brand]:
 CARD_FIELDS = ("id", "slug", "name", "price", "rating_avg", "rating_count", "in_stock", "brand_id")
 
 
+def _available_stock() -> QuerySet:
+    """The stock rows with units to sell of the outer picture's variant. Through the variants'
+    reverse relation to them (logistics.Stock, related_name "stock"): the catalog reads stock
+    without importing the app above it, as catalog.services.product_availability_refresh does."""
+    stock = ProductVariant._meta.get_field("stock").related_model
+    return stock.objects.filter(variant_id=OuterRef("variant_id"), quantity__gt=F("allocated"))
+
+
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     """Products with only what a card shows, the card picture's card size folded into the same
     query (its original while the sizes are not generated yet).
@@ -142,17 +151,12 @@ def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     that has pictures of its own (what the product page leads with), else the product's main
     picture (the first one of no variant), and only when there is neither, the first picture of
     a sold-out variant."""
-    # Through the variants' reverse relation to their stock rows (logistics.Stock), as
-    # catalog.services.product_availability_refresh reads it.
-    buyable = ProductVariant.objects.filter(
-        pk=OuterRef("variant_id"), is_active=True, stock__quantity__gt=F("stock__allocated")
-    )
     first_image = (
         ProductImage.objects.filter(product=OuterRef("pk"))
         .annotate(
             card_rank=Case(
                 When(variant_id__isnull=True, then=Value(1)),
-                When(Exists(buyable), then=Value(0)),
+                When(Q(variant__is_active=True) & Exists(_available_stock()), then=Value(0)),
                 default=Value(2),
                 output_field=IntegerField(),
             )
