@@ -14,15 +14,19 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
@@ -131,12 +135,33 @@ def brand_directory(*, catalog: int | None = None) -> dict[int, Brand]:
 CARD_FIELDS = ("id", "slug", "name", "price", "rating_avg", "rating_count", "in_stock", "brand_id")
 
 
+def _available_stock() -> QuerySet:
+    """The stock rows with units to sell of the outer picture's variant. Through the variants'
+    reverse relation to them (logistics.Stock, related_name "stock"): the catalog reads stock
+    without importing the app above it, as catalog.services.product_availability_refresh does."""
+    stock = ProductVariant._meta.get_field("stock").related_model
+    return stock.objects.filter(variant_id=OuterRef("variant_id"), quantity__gt=F("allocated"))
+
+
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """Products with only what a card shows, the first image's card size folded into the same
-    query (its original while the sizes are not generated yet)."""
+    """Products with only what a card shows, the card picture's card size folded into the same
+    query (its original while the sizes are not generated yet).
+
+    The card picture is one a shopper can buy: the first picture of the first variant in stock
+    that has pictures of its own (what the product page leads with), else the product's main
+    picture (the first one of no variant), and only when there is neither, the first picture of
+    a sold-out variant."""
     first_image = (
         ProductImage.objects.filter(product=OuterRef("pk"))
-        .order_by("position", "id")
+        .annotate(
+            card_rank=Case(
+                When(variant_id__isnull=True, then=Value(1)),
+                When(Q(variant__is_active=True) & Exists(_available_stock()), then=Value(0)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("card_rank", "variant__position", "variant_id", "position", "id")
         .values(name=Coalesce(NullIf(F("card"), Value("")), F("image"), output_field=CharField()))[
             :1
         ]

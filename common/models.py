@@ -1,5 +1,6 @@
 """Abstract bases shared by every app's models."""
 
+import builtins  # the status choices' annotation: `type` is a field name in Event
 from typing import ClassVar
 
 from django.conf import settings
@@ -67,5 +68,18 @@ class Event(models.Model):
     params = models.JSONField(_("details"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    # The subclass's status choices, so the change reads in the reader's language.
+    statuses: "ClassVar[builtins.type[models.TextChoices] | None]" = None
+
     class Meta:
         abstract = True
+
+    def status_change(self) -> str:
+        """ "Paid → Shipped" in the active language ("-" for no status before)."""
+
+        def label(value: str) -> str:
+            if self.statuses is not None and value in self.statuses.values:
+                return str(self.statuses(value).label)
+            return value or "-"
+
+        return f"{label(self.from_status)} → {label(self.to_status)}"

@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from common.money import money_format
+
 FONT = (
     '-apple-system, "Segoe UI", system-ui, Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", '
     '"Noto Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", '
@@ -115,7 +117,9 @@ def _wide(text: str) -> int:
     return sum(1 for char in text if ord(char) >= 0x2E80)
 
 
-def _number(value) -> str:
+def _number(value, *, money: bool = False) -> str:
+    if money:
+        return money_format(value)  # ¥1,299.00, as the rest of the admin writes money
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     return f"{value:,}"
@@ -140,7 +144,7 @@ def over_time(
         x_labels_major_count=6,
         show_minor_x_labels=False,
         y_labels_major_every=None,
-        value_formatter=(lambda v: f"{v:,.2f}") if money else (lambda v: f"{v:,.0f}"),
+        value_formatter=money_format if money else (lambda v: f"{v:,.0f}"),
         min_scale=3,
         max_scale=5,
         include_x_axis=True,
@@ -154,8 +158,8 @@ def over_time(
     chart.add(_("This period"), [float(v) for v in current])
     chart.add(_("Previous period"), [float(v) for v in previous])
     description = _("This period: %(now)s. Previous period: %(before)s.") % {
-        "now": _number(sum(current)),
-        "before": _number(sum(previous)),
+        "now": _number(sum(current), money=money),
+        "before": _number(sum(previous), money=money),
     }
     return _inline(chart, label=title, description=description, height=300)
 
@@ -174,13 +178,13 @@ def horizontal_bars(
         show_legend=False,
         show_y_guides=False,
         show_x_labels=False,
-        value_formatter=(lambda v: f"{v:,.2f}") if money else (lambda v: f"{v:,.0f}"),
+        value_formatter=money_format if money else (lambda v: f"{v:,.0f}"),
         min_scale=2,
         max_scale=4,
     )
 
     def labelled(label: str, value) -> str:
-        shown = _number(value)
+        shown = _number(value, money=money)
         room = 34 - len(shown) - 2
         name = label if len(label) <= room else label[: max(room - 1, 4)] + "…"
         return f"{name}  {shown}"
@@ -190,7 +194,9 @@ def horizontal_bars(
     chart.x_labels = [labelled(label, value) for label, value in rows]
     chart.config.margin_left = 8 + 7 * max((_wide(label) for label in chart.x_labels), default=0)
     chart.add(title, [float(value) for _label, value in rows])
-    description = "; ".join(f"{label}: {_number(value)}" for label, value in reversed(rows))
+    description = "; ".join(
+        f"{label}: {_number(value, money=money)}" for label, value in reversed(rows)
+    )
     return _inline(chart, label=title, description=description or _("No data"), height=height)
 
 

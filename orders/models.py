@@ -226,8 +226,10 @@ class OrderEvent(Event):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
 
+    statuses = OrderStatus
+
     def __str__(self) -> str:
-        return f"{self.order}: {self.from_status or '-'} → {self.to_status}"
+        return f"{self.order}: {self.status_change()}"
 
 
 class ShipmentNoticeKind(models.TextChoices):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_scoping import MerchantScopedAdmin, scope_to_merchant, sees_every_merchant
 from accounts.permissions import merchant_acting_for
 from common.admin_money import MoneyAdmin
+from common.money import money_format
 from orders.errors import OrderError
 from orders.models import Order, OrderLine
 
@@ -314,8 +315,11 @@ class RefundAdmin(_OrderStaffAdmin):
         if refund.status == RefundStatus.SUCCEEDED:
             self.message_user(
                 request,
-                gettext("Refunded %(amount)s yuan (%(number)s).")
-                % {"amount": refund.amount, "number": refund.out_request_no},
+                gettext("Refunded %(amount)s (%(number)s).")
+                % {
+                    "amount": money_format(refund.amount, refund.payment.currency),
+                    "number": refund.out_request_no,
+                },
                 messages.SUCCESS,
             )
         elif refund.status == RefundStatus.FAILED:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.channel import with_via
+from common.money import money_format
 from orders.models import OrderStatus
 from orders.selectors import GATEWAY_NAMES
 
@@ -95,7 +96,7 @@ PAYMENT_TEXTS = {
         "Trade closed at %(gateway)s: the order was cancelled."
     ),
     (PaymentEventType.NEEDS_REVIEW, "amount"): _(
-        "Held for review: %(gateway)s reported %(amount)s yuan for trade %(trade_no)s "
+        "Held for review: %(gateway)s reported %(amount)s for trade %(trade_no)s "
         "(%(trade_status)s)."
     ),
     (PaymentEventType.NEEDS_REVIEW, "order"): _(
@@ -103,12 +104,12 @@ PAYMENT_TEXTS = {
         "%(order_status)s."
     ),
     (PaymentEventType.REFUNDED, ""): _(
-        "Refund %(out_request_no)s of %(amount)s yuan made (%(total)s yuan refunded in all)."
+        "Refund %(out_request_no)s of %(amount)s made (%(total)s refunded in all)."
     ),
 }
 
 REFUND_TEXTS = {
-    RefundEventType.REQUESTED: _("Refund of %(amount)s yuan requested."),
+    RefundEventType.REQUESTED: _("Refund of %(amount)s requested."),
     RefundEventType.SUCCEEDED: _("Made at the gateway: %(message)s"),
     RefundEventType.FAILED: _("Refused by the gateway: %(message)s"),
     RefundEventType.ORDER_NOT_UPDATED: _("Refund made, but the order was not updated: %(error)s"),
@@ -122,8 +123,15 @@ def _filled(template, params: Mapping[str, object]) -> str | None:
         return None
 
 
+# Params that hold an amount of money (stored as plain numbers, shown as ¥1,299.00).
+MONEY_PARAMS = ("amount", "total")
+
+
 def _shown_params(params: Mapping[str, object]) -> dict[str, object]:
     shown = dict(params)
+    for name in MONEY_PARAMS:
+        if name in shown:
+            shown[name] = money_format(shown[name]) or shown[name]
     if "gateway" in shown:
         shown["gateway"] = GATEWAY_NAMES.get(str(shown["gateway"]), shown["gateway"])
     if "order_status" in shown and shown["order_status"] in OrderStatus.values:
@@ -148,7 +156,7 @@ def refund_event_text(event: RefundEvent) -> str:
     """payment_event_text for a refund's event; a person's note (the reason) follows it."""
     params = event.params if isinstance(event.params, dict) else {}
     template = REFUND_TEXTS.get(event.type)
-    text = _filled(template, params) if template is not None else None
+    text = _filled(template, _shown_params(params)) if template is not None else None
     if text is None:
         text = str(event.get_type_display())
     return f"{text} {event.note}" if event.note else text

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.money import money_format
+
 from .refunds import RefundLineRequest
 
 ZERO = Decimal("0.00")
@@ -59,8 +61,8 @@ class RefundForm(forms.Form):
             raise forms.ValidationError(_("The amount to refund must be more than zero."))
         if amount > self.remaining:
             raise forms.ValidationError(
-                _("At most %(remaining)s yuan can still be refunded.")
-                % {"remaining": self.remaining}
+                _("At most %(remaining)s can still be refunded.")
+                % {"remaining": money_format(self.remaining)}
             )
         return amount
 

@@ -46,7 +46,7 @@ class Payment(TimeStampedModel):
         verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
-        return f"{self.out_trade_no} ({self.status})"
+        return f"{self.out_trade_no} ({self.get_status_display()})"
 
 
 class PaymentEventType(models.TextChoices):
@@ -78,8 +78,10 @@ class PaymentEvent(Event):
         verbose_name = _("payment event")
         verbose_name_plural = _("payment events")
 
+    statuses = PaymentStatus
+
     def __str__(self) -> str:
-        return f"{self.payment.out_trade_no}: {self.from_status or '-'} → {self.to_status}"
+        return f"{self.payment.out_trade_no}: {self.status_change()}"
 
 
 class NotifyRecord(models.Model):
@@ -166,7 +168,7 @@ class Refund(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.out_request_no} ({self.status})"
+        return f"{self.out_request_no} ({self.get_status_display()})"
 
 
 class RefundEventType(models.TextChoices):
@@ -198,8 +200,10 @@ class RefundEvent(Event):
         verbose_name = _("refund event")
         verbose_name_plural = _("refund events")
 
+    statuses = RefundStatus
+
     def __str__(self) -> str:
-        return f"{self.refund.out_request_no}: {self.from_status or '-'} → {self.to_status}"
+        return f"{self.refund.out_request_no}: {self.status_change()}"
 
 
 class RefundLine(models.Model):
@@ -220,7 +224,10 @@ class RefundLine(models.Model):
         verbose_name_plural = _("refunded lines")
 
     def __str__(self) -> str:
-        return f"{self.quantity} x line {self.order_line_id}"
+        return _("%(quantity)s of order line %(line)s") % {
+            "quantity": self.quantity,
+            "line": self.order_line_id,
+        }
 
 
 # --- Fraud and risk checks ----------------------------------------------------------------------

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import merchant_acting_for
+from common.money import money_format
 from orders import locks as order_locks
 from orders import services as order_services
 from orders import transitions
@@ -242,14 +243,15 @@ def refund_create(
     remaining = refund_remaining(payment=payment, merchant_id=merchant_id)
     if amount > remaining:
         raise RefundError(
-            _("At most %(remaining)s yuan can still be refunded.") % {"remaining": remaining},
+            _("At most %(remaining)s can still be refunded.")
+            % {"remaining": money_format(remaining, payment.currency)},
             field="amount",
         )
     whole = refund_remaining(payment=payment)
     if order.status in transitions.PARTIAL_REFUND_FORBIDDEN and amount != whole:
         raise RefundError(
-            _("This order has not shipped: it can only be refunded in full (%(total)s yuan).")
-            % {"total": whole},
+            _("This order has not shipped: it can only be refunded in full (%(total)s).")
+            % {"total": money_format(whole, payment.currency)},
             field="amount",
         )
     if restock and not lines:

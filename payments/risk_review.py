@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Address
+from common.money import money_format
 from orders import locks as order_locks
 from orders import services as order_services
 from orders.errors import IllegalTransition
@@ -40,7 +41,7 @@ REASON_TEXTS = {
         "%(count)s orders from this IP address within %(hours)s hours (at most %(limit)s expected)"
     ),
     "new_account_large_amount": gettext_lazy(
-        "%(total)s yuan from an account %(age_days)s days old (large: from %(amount)s yuan; "
+        "%(total)s from an account %(age_days)s days old (large: from %(amount)s; "
         "new: under %(days)s days)"
     ),
     "failed_payments": gettext_lazy(
@@ -62,7 +63,11 @@ def reason_text(reason: dict) -> str:
     if template is None:
         return str(reason.get("code", ""))
     try:
-        return str(template) % reason.get("params", {})
+        params = dict(reason.get("params", {}))
+        for name in ("total", "amount"):  # amounts of money, stored as plain numbers
+            if name in params:
+                params[name] = money_format(params[name]) or params[name]
+        return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(reason.get("code", ""))
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.models import MONEY, Event, TimeStampedModel
+from common.money import money_format
 
 # A variant without supply terms: its supplier takes this many days.
 DEFAULT_LEAD_TIME_DAYS = 7
@@ -42,7 +43,7 @@ class SupplyTerms(TimeStampedModel):
         verbose_name_plural = _("supply terms")
 
     def __str__(self) -> str:
-        return f"{self.variant.sku}: {self.unit_cost}"
+        return f"{self.variant.sku}: {money_format(self.unit_cost)}"
 
 
 class PurchaseOrderStatus(models.TextChoices):
@@ -148,4 +149,4 @@ class PurchaseOrderEvent(Event):
         verbose_name_plural = _("purchase order events")
 
     def __str__(self) -> str:
-        return f"{self.order_id} {self.type}"
+        return f"{self.order_id} {self.get_type_display()}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import regions
 from common.models import MONEY, TimeStampedModel
+from common.money import money_format
 
 from ..quoting import Speed, parse_slots
 
@@ -184,7 +185,8 @@ class ShippingRate(models.Model):
         verbose_name_plural = _("shipping rates")
 
     def __str__(self) -> str:
-        return f"{self.method} · {self.zone or '*'} · ≤{self.max_weight_grams} g: {self.price}"
+        price = money_format(self.price)
+        return f"{self.method} · {self.zone or '*'} · ≤{self.max_weight_grams} g: {price}"
 
 
 class NonWorkingDay(models.Model):

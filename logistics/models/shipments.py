@@ -167,7 +167,10 @@ class ShipmentLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} of line {self.order_line_id}"
+        return _("%(quantity)s of order line %(line)s") % {
+            "quantity": self.quantity,
+            "line": self.order_line_id,
+        }
 
 
 class ShipmentEventType(models.TextChoices):
@@ -215,3 +218,6 @@ class ShipmentEvent(Event):
                 name="shipmentevent_once_per_carrier_event",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.city}".strip()

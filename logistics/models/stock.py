@@ -147,7 +147,11 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} of line {self.order_line_id} from stock {self.stock_id}"
+        return _("%(quantity)s of order line %(line)s from stock %(stock)s") % {
+            "quantity": self.quantity,
+            "line": self.order_line_id,
+            "stock": self.stock_id,
+        }
 
 
 class StockMovementKind(models.TextChoices):
@@ -207,4 +211,5 @@ class StockMovement(models.Model):
         indexes = [models.Index(fields=["stock", "created_at"], name="stockmovement_stock")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.sku} @ {self.warehouse_id}: {self.quantity_delta:+d}"
+        kind = self.get_kind_display()
+        return f"{kind} {self.sku} @ {self.warehouse_id}: {self.quantity_delta:+d}"

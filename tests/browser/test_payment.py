@@ -133,7 +133,7 @@ def test_operator_refunds_part_of_a_paid_order_from_admin(page, screenshot, sett
     screenshot(page, "refund-form")
     page.click("input[type=submit][value=Refund]")
 
-    assert page.locator(".messagelist").inner_text().startswith("Refunded 30.00 yuan")
+    assert page.locator(".messagelist").inner_text().startswith("Refunded ¥30.00")
     screenshot(page, "refunded")
     refund = Refund.objects.get()
     assert (refund.status, refund.amount) == (RefundStatus.SUCCEEDED, Decimal("30.00"))

@@ -1,15 +1,30 @@
-"""Card reads: the by-id fast path gives the same cards as the ORM listing path, and the brand
-directory kept in each process follows catalog changes."""
+"""Card reads: the by-id fast path gives the same cards as the ORM listing path, the card's
+picture is one a shopper can buy, and the brand directory kept in each process follows catalog
+changes."""
 
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import translation
 
 from catalog.caching import bump_catalog_version
 from catalog.models import Product
-from catalog.selectors import brand_directory, card_list, cards_by_id, product_cards
-from tests.catalog.factories import BrandFactory
+from catalog.selectors import (
+    best_sellers,
+    brand_directory,
+    card_list,
+    cards_by_id,
+    product_cards,
+)
+from logistics.models import Stock
+from tests.catalog.factories import (
+    BrandFactory,
+    ProductFactory,
+    ProductImageFactory,
+    VariantFactory,
+)
+from tests.logistics.factories import StockFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +83,42 @@ def test_the_brand_directory_follows_a_catalog_change():
     bump_catalog_version()
 
     assert brand_directory()[brand.pk].name == "New Name"
+
+
+def card_picture(product: Product) -> tuple[str, str, str]:
+    """The product's card picture as the listing, the home slots and the by-id path read it."""
+    [listed] = card_list(product_cards(Product.objects.filter(pk=product.pk)))
+    [by_id] = cards_by_id([product.pk])
+    [home] = [card for card in best_sellers(limit=50) if card.pk == product.pk]
+    return listed.card_url, by_id.card_url, home.card_url
+
+
+def test_a_card_shows_a_picture_of_a_variant_that_can_be_bought():
+    warehouse = WarehouseFactory()
+    product = ProductFactory()
+    black = VariantFactory(product=product, position=0, attributes={"colour": "black"})
+    white = VariantFactory(product=product, position=1, attributes={"colour": "white"})
+    black_stock = StockFactory(variant=black, warehouse=warehouse, quantity=0)
+    StockFactory(variant=white, warehouse=warehouse, quantity=3)
+    black_picture = ProductImageFactory(product=product, variant=black, position=0)
+    white_picture = ProductImageFactory(product=product, variant=white, position=1)
+    main_picture = ProductImageFactory(product=product, position=2)
+
+    def url(image) -> str:
+        return default_storage.url(image.image.name)
+
+    # The first variant is sold out: the card leads with the white one, which is in stock.
+    assert card_picture(product) == (url(white_picture),) * 3
+
+    # Back in stock, the first variant leads again.
+    black_stock.quantity = 2
+    black_stock.save()
+    assert card_picture(product) == (url(black_picture),) * 3
+
+    # Nothing in stock: the product's own picture, not a sold-out variant's.
+    Stock.objects.filter(variant__product=product).update(quantity=0)
+    assert card_picture(product) == (url(main_picture),) * 3
+
+    # Only variants' pictures, all sold out: still a picture, the first one.
+    main_picture.delete()
+    assert card_picture(product) == (url(black_picture),) * 3

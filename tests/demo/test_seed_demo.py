@@ -379,7 +379,7 @@ def test_payment_and_refund_events_are_typed_and_worded_as_the_services_word_the
         RefundEventType.SUCCEEDED,
     ]
     requested = refund.events.all()[0]
-    assert refund_event_text(requested).startswith(f"Refund of {refund.amount} yuan requested.")
+    assert refund_event_text(requested).startswith(f"Refund of ¥{refund.amount} requested.")
     refunded = PaymentEvent.objects.get(payment=refund.payment, type=PaymentEventType.REFUNDED)
     assert refunded.params["out_request_no"] == refund.out_request_no
 

@@ -276,3 +276,20 @@ def test_counts_are_written_with_thousands_separators(client, staff_a, monkeypat
     html = index(client)
     assert "65,332" in tile(html, "low-stock")
     assert "65332" not in tile(html, "low-stock")
+
+
+def test_the_chinese_dashboard_writes_money_as_the_shop_does(client, staff_a, sales):
+    """Charts and the channel table too, not only the tiles: ¥123.45, never a bare 123.45."""
+    client.force_login(staff_a)
+
+    html = index(client, language="zh-hans")
+
+    charts = re.findall(r'<div class="insights-chart">(.*?)</svg></div>', html, re.S)
+    revenue, top = charts[0], charts[-1]
+    assert "<desc>本周期：¥123.45。上一周期：¥0.00。</desc>" in revenue  # noqa: RUF001
+    assert re.search(r">¥[\d,]+\.00</text>", revenue)  # the axis
+    assert re.search(r"<desc>[^<]*: ¥100\.00; [^<]*: ¥23\.45</desc>", top)
+    channels = html[html.index('id="orders-by-channel"') :]
+    channels = channels[: channels.index("</table>")]
+    assert '<td class="number">¥123.45</td>' in channels
+    assert not re.findall(r'<td class="number">[\d,]+\.\d\d</td>', channels)

@@ -89,7 +89,7 @@ def test_a_refund_event_shows_the_persons_reason_after_its_sentence(payment):
         note="damaged",
     )
 
-    assert refund_event_text(event) == "Refund of 5.00 yuan requested. damaged"
+    assert refund_event_text(event) == "Refund of ¥5.00 requested. damaged"
 
 
 def test_old_notes_become_typed_events_and_come_back(payment):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from orders.models import OrderStatus as S
 from payments.models import Refund, RefundStatus
@@ -42,7 +43,7 @@ def test_the_order_page_offers_a_refund_and_the_form_refunds(paid_order, operato
     response = post(client, order, amount="20.00")
 
     html = response.content.decode()
-    assert "Refunded 20.00 yuan" in html
+    assert "Refunded ¥20.00" in html
     refund = Refund.objects.get()
     assert refund.status == RefundStatus.SUCCEEDED and refund.actor == operator
     assert sandbox_refunds(refund.payment.out_trade_no) == {refund.out_request_no: "20.00"}
@@ -53,7 +54,7 @@ def test_the_order_page_offers_a_refund_and_the_form_refunds(paid_order, operato
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("112.01", "At most 112.00 yuan can still be refunded."),
+        ("112.01", "At most ¥112.00 can still be refunded."),
         ("0", "The amount to refund must be more than zero."),
         ("-3", "The amount to refund must be more than zero."),
         ("lots", "Enter the amount as a number of yuan, e.g. 25.00."),
@@ -142,7 +143,7 @@ def test_a_merchant_refunds_only_up_to_their_own_lines(paid_order, merchant_a, m
     client.force_login(StaffFactory(merchant=merchant_a))
 
     over = post(client, order, amount="100.01")
-    assert "At most 100.00 yuan can still be refunded." in over.content.decode()
+    assert "At most ¥100.00 can still be refunded." in over.content.decode()
     their_line = order.lines.get(merchant=merchant_b)
     crafted = post(client, order, **{f"line_{their_line.pk}": "1"})
     assert "Enter an amount or the units to refund." in crafted.content.decode()
@@ -285,8 +286,26 @@ def test_a_seeded_delivered_order_is_refunded_from_admin(sandbox_settings, opera
 
     response = post(client, order, amount="1.00")
 
-    assert "Refunded 1.00 yuan" in response.content.decode()
+    assert "Refunded ¥1.00" in response.content.decode()
     refund = Refund.objects.get(status=RefundStatus.SUCCEEDED, payment__order=order)
     assert sandbox_refunds(refund.payment.out_trade_no) == {refund.out_request_no: "1.00"}
     order.refresh_from_db()
     assert order.status == S.PARTIALLY_REFUNDED
+
+
+def test_the_chinese_admin_shows_refunded_amounts_as_money_not_yuan(paid_order, operator, client):
+    order = paid_order(shipped=True)
+    client.force_login(operator)
+    with translation.override("zh-hans"):
+        url = reverse("admin:payments_refund_order", args=[order.pk])
+    assert url.startswith("/zh-hans/admin/")
+
+    refunded = client.post(url, {"amount": "20.00", "reason": "damaged"}, follow=True)
+    over = client.post(url, {"amount": "500", "reason": "damaged"})
+
+    html = refunded.content.decode()
+    assert "¥20.00" in html
+    assert "20.00 元" not in html
+    over_html = over.content.decode()
+    assert "¥92.00" in over_html
+    assert "92.00 元" not in over_html

@@ -88,7 +88,7 @@ def test_more_than_is_left_is_refused_before_anything_is_sent(paid_order):
     order = paid_order(shipped=True)
     refund(order, "100.00")
 
-    with pytest.raises(RefundError, match=r"At most 12\.00 yuan can still be refunded"):
+    with pytest.raises(RefundError, match=r"At most ¥12\.00 can still be refunded"):
         refund_create(order=order, actor=None, amount=Decimal("12.01"), reason="x")
 
     assert Refund.objects.count() == 1
@@ -99,7 +99,7 @@ def test_a_pending_refund_counts_against_what_is_left(paid_order):
     order = paid_order(shipped=True)
     refund_create(order=order, actor=None, amount=Decimal("100.00"), reason="x")  # not sent
 
-    with pytest.raises(RefundError, match=r"At most 12\.00"):
+    with pytest.raises(RefundError, match=r"At most ¥12\.00"):
         refund_create(order=order, actor=None, amount=Decimal("50.00"), reason="x")
 
 

@@ -290,7 +290,7 @@ def test_admin_shows_the_reasons_and_approves(rules, new_account, operator, clie
     change = reverse("admin:payments_riskassessment_change", args=[assessment.pk])
 
     html = client.get(change).content.decode()
-    assert "2500.00 yuan from an account 1 days old" in html
+    assert "¥2,500.00 from an account 1 days old" in html
     approve = reverse("admin:payments_riskassessment_review", args=[assessment.pk, "approve"])
     assert approve in html
     response = client.post(approve, {"note": "known customer"})

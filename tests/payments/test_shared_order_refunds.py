@@ -220,7 +220,7 @@ def test_a_merchant_refunds_its_shipped_lines_up_to_their_value(shared, staff_a,
     order_services.order_ship(order=order, actor=staff_a)
     order = order_services.order_ship(order=order, actor=staff_b)
 
-    with pytest.raises(RefundError, match=r"At most 80\.00"):
+    with pytest.raises(RefundError, match=r"At most ¥80\.00"):
         refund_create(order=order, actor=staff_a, amount=Decimal("80.01"), reason="x")
     made = refund_create(order=order, actor=staff_a, amount=Decimal("80.00"), reason="x")
 

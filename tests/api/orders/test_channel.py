@@ -77,9 +77,9 @@ def test_the_admin_index_splits_the_orders_by_channel():
     set_channel(paid_order((variant_in_stock(price="30.00"), 2)), OrderChannel.APP)
     set_channel(place_order((variant_in_stock(), 1)), OrderChannel.APP)  # unpaid
     block = channel_block(operator())
-    assert row_of(block, "Web") == ["1", "1", "100.00"]
-    assert row_of(block, "App") == ["2", "1", "60.00"]
-    assert row_of(block, "Partner") == ["0", "0", "0.00"]
+    assert row_of(block, "Web") == ["1", "1", "¥100.00"]
+    assert row_of(block, "App") == ["2", "1", "¥60.00"]
+    assert row_of(block, "Partner") == ["0", "0", "¥0.00"]
 
 
 def test_a_merchants_staff_see_only_their_own_orders_by_channel(merchant_a, merchant_b):
@@ -97,4 +97,4 @@ def test_a_merchants_staff_see_only_their_own_orders_by_channel(merchant_a, merc
     set_channel(paid_order((variant_of(merchant_b, "70.00"), 1)), OrderChannel.APP)
     client = Client()
     client.force_login(StaffFactory(merchant=merchant_a))
-    assert row_of(channel_block(client), "App") == ["1", "1", "40.00"]
+    assert row_of(channel_block(client), "App") == ["1", "1", "¥40.00"]
