@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from common.page_holes import page_note
+
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
 from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, ListingForm, parse_variant_id
@@ -73,8 +75,31 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _product_seen(request: HttpRequest, product_id: int, variant_id: int | None) -> None:
+    # A visitor without a session is sent with no key: saving one here would set a cookie (and
+    # defeat the page cache) for a mere look.
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    session = getattr(request, "session", None)
+    product_viewed.send(
+        sender=None,
+        product_id=product_id,
+        variant_id=variant_id,
+        user_id=user.pk if signed_in else None,
+        session_key="" if signed_in or session is None else (session.session_key or ""),
+        from_search=request.GET.get("src") == "search",
+        channel="web",
+    )
+
+
+def _product_seen_again(request: HttpRequest, notes: dict) -> None:
+    """A product page served from the cache kept with holes is a view all the same."""
+    if notes.get("product_id"):
+        _product_seen(request, notes["product_id"], parse_variant_id(request.GET.get("variant")))
+
+
 @require_safe
-@anonymous_page_cache("product", params=PRODUCT_QUERY_PARAMS)
+@anonymous_page_cache("product", params=PRODUCT_QUERY_PARAMS, replay=_product_seen_again)
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     tree = selectors.category_tree()
     variant_id = parse_variant_id(request.GET.get("variant"))
@@ -101,20 +126,8 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     body = cached_fragment("product", (slug, variant_id), render_body)
     product_id = body.get("product_id")
     if product_id:
-        # A visitor without a session is sent with no key: saving one here would set a cookie
-        # (and defeat the page cache) for a mere look.
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        session = getattr(request, "session", None)
-        product_viewed.send(
-            sender=None,
-            product_id=product_id,
-            variant_id=variant_id,
-            user_id=user.pk if signed_in else None,
-            session_key="" if signed_in or session is None else (session.session_key or ""),
-            from_search=request.GET.get("src") == "search",
-            channel="web",
-        )
+        _product_seen(request, product_id, variant_id)
+        page_note(request, "product_id", product_id)
     return render(
         request,
         "catalog/product.html",
