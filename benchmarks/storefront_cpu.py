@@ -11,6 +11,7 @@ the CPU is the limit (the storefront target: at least 50%).
 
     .venv/bin/python benchmarks/storefront_cpu.py [--database-url URL] [--rounds 3]
         [--only home,listing] [--modes off,on] [--profile product --profile-mode off]
+        [--code ../base-checkout]  # another checkout's shop, for before/after
 
 The database is only read: the run is one transaction, rolled back at the end (the signed-in
 shopper's session and the views the product pages record are written inside it and never
@@ -33,7 +34,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 TARGETS = ("ceiling", "home", "listing", "product", "search")
 
 
-def configure(database_url: str, redis_url: str) -> None:
+def configure(database_url: str, redis_url: str, code: Path = ROOT) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="benchmarks.settings",
         DATABASE_URL=database_url,
@@ -45,7 +46,7 @@ def configure(database_url: str, redis_url: str) -> None:
         CACHE_KEY_PREFIX=f"cpu{secrets.token_hex(4)}",
     )
     os.environ.pop("ELASTICSEARCH_URL", None)
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(code))
     import django
 
     django.setup()
@@ -125,7 +126,7 @@ class Wsgi:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def measure(wsgi: Wsgi, urls: list[str], rounds: int, cookie: str, minimum: int) -> dict:
@@ -192,7 +193,7 @@ def trace(wsgi: Wsgi, url: str, cookie: str) -> None:
         Redis.execute_command = original
     print(f"{url}: HTTP {status}, {len(queries)} queries, {len(commands)} cache commands")
     for q in queries:
-        print("  SQL", q["sql"][:300])
+        print("  SQL", q["sql"][:2000])
     for c in commands:
         print("  CACHE", c)
 
@@ -213,9 +214,12 @@ def main() -> None:
     parser.add_argument("--profile-signed-in", action="store_true")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--trace", help="print one URL's queries and cache commands")
+    parser.add_argument(
+        "--code", type=Path, default=ROOT, help="the checkout whose shop is measured (a base)"
+    )
     args = parser.parse_args()
 
-    configure(args.database_url, args.redis_url)
+    configure(args.database_url, args.redis_url, args.code.resolve())
     from django.conf import settings
     from django.db import transaction
 
