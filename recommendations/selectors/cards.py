@@ -40,8 +40,8 @@ def _card_seconds() -> int:
 
 def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     """The cards of the active products among `ids`: from the cache (keyed by product, language
-    and catalog version), the rest in one query; those are rendered (with the catalog's own card
-    template) and cached when a slot shows them (`shown`)."""
+    and catalog version), the rest in one query, cached unrendered; a card is rendered (with the
+    catalog's own card template) and cached rendered when a slot shows it (`shown`)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
@@ -63,9 +63,13 @@ def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
             )
             for p in products
         }
-        gone = {keys[i]: 0 for i in missing if i not in fresh and seconds > 0}
-        if gone:
-            cache.set_many(gone, seconds)  # inactive or gone: remembered as such
+        if seconds > 0:
+            # Inactive or gone: remembered as such. Read but not rendered yet (a slot reads
+            # more than it shows): kept with the row to render them from, so the next slot that
+            # reads them asks the database nothing.
+            kept: dict[str, Card | int] = {keys[i]: 0 for i in missing if i not in fresh}
+            kept.update({keys[pk]: card for pk, card in fresh.items()})
+            cache.set_many(kept, seconds)
         found.update(fresh)
     return {i: found[i] for i in wanted if found.get(i)}
 
