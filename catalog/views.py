@@ -75,7 +75,9 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _product_seen(request: HttpRequest, product_id: int, variant_id: int | None) -> None:
+def _product_seen(
+    request: HttpRequest, product_id: int, variant_id: int | None, merchant_id: int | None
+) -> None:
     # A visitor without a session is sent with no key: saving one here would set a cookie (and
     # defeat the page cache) for a mere look.
     user = getattr(request, "user", None)
@@ -85,6 +87,7 @@ def _product_seen(request: HttpRequest, product_id: int, variant_id: int | None)
         sender=None,
         product_id=product_id,
         variant_id=variant_id,
+        merchant_id=merchant_id,
         user_id=user.pk if signed_in else None,
         session_key="" if signed_in or session is None else (session.session_key or ""),
         from_search=request.GET.get("src") == "search",
@@ -95,7 +98,8 @@ def _product_seen(request: HttpRequest, product_id: int, variant_id: int | None)
 def _product_seen_again(request: HttpRequest, notes: dict) -> None:
     """A product page served from the cache kept with holes is a view all the same."""
     if notes.get("product_id"):
-        _product_seen(request, notes["product_id"], parse_variant_id(request.GET.get("variant")))
+        variant_id = parse_variant_id(request.GET.get("variant"))
+        _product_seen(request, notes["product_id"], variant_id, notes.get("merchant_id"))
 
 
 @require_safe
@@ -121,13 +125,15 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             "title": page.product.name,
             "category_id": page.product.category_id,
             "product_id": page.product.pk,
+            "merchant_id": page.product.merchant_id,
         }
 
     body = cached_fragment("product", (slug, variant_id), render_body)
     product_id = body.get("product_id")
     if product_id:
-        _product_seen(request, product_id, variant_id)
+        _product_seen(request, product_id, variant_id, body.get("merchant_id"))
         page_note(request, "product_id", product_id)
+        page_note(request, "merchant_id", body.get("merchant_id"))
     return render(
         request,
         "catalog/product.html",
