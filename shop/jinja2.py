@@ -59,8 +59,17 @@ def _catalog() -> trans_real.DjangoTranslation:
 
 # Like Django's {% translate "literal" %}, a translation is printed as it is (not escaped):
 # the message and its translations are the project's own text, not a visitor's.
+_translated: dict[tuple[str, str], Markup] = {}
+
+
 def gettext(message: str) -> Markup:
-    return Markup(_catalog().gettext(message))
+    language = get_language() or settings.LANGUAGE_CODE
+    found = _translated.get((language, message))
+    if found is None:
+        found = Markup(_catalog().gettext(message))
+        if len(_translated) < 20_000:  # the templates' own messages: a few hundred per language
+            _translated[(language, message)] = found
+    return found
 
 
 def ngettext(singular: str, plural: str, number: int) -> Markup:
