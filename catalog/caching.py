@@ -120,13 +120,23 @@ def canonical_query(request: HttpRequest, params: Iterable[str]) -> QueryDict:
     return query
 
 
+def has_messages(request: HttpRequest) -> bool:
+    """Whether a message waits to be shown (added by this request, in its cookie, or in the
+    session)."""
+    if "messages" in request.COOKIES or getattr(
+        getattr(request, "_messages", None), "_queued_messages", None
+    ):
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and bool(session.get("_messages"))
+
+
 def _session_page_variant(request: HttpRequest) -> str | None:
     """For a visitor with a session: which page kept with holes they can be served ("in" signed
     in, "visitor" not), or None (a request that changes something, a message to show)."""
-    if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+    if request.method not in ("GET", "HEAD") or has_messages(request):
         return None
-    session = getattr(request, "session", None)
-    if session is None or session.get("_messages"):
+    if getattr(request, "session", None) is None:
         return None
     user = getattr(request, "user", None)
     return "in" if user is not None and user.is_authenticated else "visitor"

@@ -4,7 +4,6 @@ alone (no request, so no context processors); the page around it once, with the 
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -14,6 +13,7 @@ from common.page_holes import page_note
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
 from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, ListingForm, parse_variant_id
+from .fragments import page
 from .signals import product_viewed
 
 # What the product page reads from its query string (the chosen variant; arrival from search).
@@ -36,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         ),
     )
-    return render(request, "catalog/home.html", {"tree": tree, "body": mark_safe(body)})
+    return page(
+        request, "catalog/home.html", {"tree": tree}, parts={"body": mark_safe(body)}, key=()
+    )
 
 
 @require_safe
@@ -62,16 +64,18 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             },
         ),
     )
-    return render(
+    errors = form.shown_errors()
+    return page(
         request,
         "catalog/category.html",
         {
             "tree": tree,
             "category": node,
             "ancestors": tree.ancestors(node),
-            "body": mark_safe(body),
-            "filter_errors": form.shown_errors(),
+            "filter_errors": errors,
         },
+        parts={"body": mark_safe(body)},
+        key=(node.id, tuple(str(e) for e in errors)),
     )
 
 
@@ -134,13 +138,10 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         _product_seen(request, product_id, variant_id, body.get("merchant_id"))
         page_note(request, "product_id", product_id)
         page_note(request, "merchant_id", body.get("merchant_id"))
-    return render(
+    return page(
         request,
         "catalog/product.html",
-        {
-            "tree": tree,
-            "body": mark_safe(body["html"]),
-            "title": body["title"],
-            "product_id": product_id,
-        },
+        {"tree": tree},
+        parts={"body": mark_safe(body["html"]), "title": body["title"], "product_id": product_id},
+        key=(),
     )

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from markupsafe import Markup
+from django.utils.formats import localize
+from markupsafe import Markup, escape
 
 Part = str | tuple[str, tuple]  # literal HTML, or (filler path, arguments)
 
@@ -32,12 +33,24 @@ class Holes:
     def __init__(self) -> None:
         self.token = secrets.token_hex(8)
         self._found: dict[str, tuple[str, tuple]] = {}
+        self._parts: dict[str, str] = {}
         self.notes: dict[str, Any] = {}  # what the view asks to be told again on a hit
 
     def hole(self, filler: str, args: tuple) -> Markup:
         marker = f"hole{self.token}n{len(self._found)}e"
+        # An argument that is itself a view's part (see `part`) is looked up again when filled.
+        args = tuple(
+            (_PART, self._parts[a]) if isinstance(a, Markup) and a in self._parts else a
+            for a in args
+        )
         self._found[marker] = (filler, args)
         return Markup(marker)
+
+    def part(self, name: str) -> Markup:
+        """The marker of the view's own value `name` (request.page_parts[name] when filled)."""
+        marker = self.hole(_VIEW_PART, (name,))
+        self._parts[marker] = name
+        return marker
 
     def split(self, content: str) -> list[Part]:
         parts: list[Part] = []
@@ -90,9 +103,32 @@ def _filler(path: str) -> Callable[..., str]:
     return found
 
 
+def view_part(request, name: str) -> str:
+    """A value the view gives for this request (request.page_parts), printed as a template
+    prints it: Markup as it is, text escaped, numbers localised."""
+    value = request.page_parts[name]
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return localize(value)
+    return str(escape(value))
+
+
+_PART = "\x00part"
+_VIEW_PART = f"{view_part.__module__}:{view_part.__qualname__}"
+
+
+def _argument(request, value):
+    if value.__class__ is tuple and len(value) == 2 and value[0] == _PART:
+        return request.page_parts[value[1]]
+    return value
+
+
 def fill(request, parts: list[Part]) -> str:
     """The page for this request: the literal pieces, each hole filled afresh."""
     return "".join(
-        part if part.__class__ is str else str(_filler(part[0])(request, *part[1]))
+        part
+        if part.__class__ is str
+        else str(_filler(part[0])(request, *(_argument(request, a) for a in part[1])))
         for part in parts
     )
