@@ -351,8 +351,15 @@ def test_cards_read_but_not_shown_are_kept_for_the_next_slot(
     first = selectors.pick(ids, limit=3)  # reads 12 cards, shows 3
 
     with django_assert_num_queries(0):
-        later = selectors.pick(list(reversed(ids)), limit=3)
+        again = selectors.pick(ids, limit=3)
 
-    assert [c.pk for c in first] == ids[:3]
+    assert [c.pk for c in again] == [c.pk for c in first] == ids[:3]
+    # Kept without their rows: one shown later is read to be rendered, then kept rendered.
+    with django_assert_num_queries(1):
+        later = selectors.pick(list(reversed(ids)), limit=3)
     assert [c.pk for c in later] == ids[::-1][:3]
     assert all('class="product-card' in c.html for c in later)
+    with django_assert_num_queries(0):
+        assert [c.html for c in selectors.pick(list(reversed(ids)), limit=3)] == [
+            c.html for c in later
+        ]
