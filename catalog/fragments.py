@@ -85,8 +85,9 @@ def page(
             finally:
                 del request.page_holes
             kept = holes.split(html)
-            if len(_pages) < 2000:
-                _pages[page_key] = kept
+            if len(_pages) >= 2000:  # bounded, whatever the keys asked for
+                _pages.clear()
+            _pages[page_key] = kept
         return HttpResponse(fill(request, kept))
     finally:
         del request.page_parts
