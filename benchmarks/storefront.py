@@ -181,7 +181,8 @@ class Gunicorn:
 
 def signed_in_cookie(env: dict[str, str]) -> str:
     """A Cookie header of a signed-in demo shopper's session (saved in the database, which the
-    cached_db session engine falls back to under any cache prefix)."""
+    cached_db session engine falls back to under any cache prefix), recorded as the login view
+    records it: with the first backend that loads users (django-axes' backend only checks)."""
     code = (
         "from django.conf import settings\n"
         "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
@@ -190,7 +191,10 @@ def signed_in_cookie(env: dict[str, str]) -> str:
         "user = User.objects.filter(is_active=True, is_staff=False).order_by('id').first()\n"
         "session = SessionStore()\n"
         "session[SESSION_KEY] = str(user.pk)\n"
-        "session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
+        "from django.utils.module_loading import import_string\n"
+        "backend = next(b for b in settings.AUTHENTICATION_BACKENDS\n"
+        "               if hasattr(import_string(b), 'get_user'))\n"
+        "session[BACKEND_SESSION_KEY] = backend\n"
         "session[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
         "session.save()\n"
         "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"

@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.formats import localize
 from django.utils.functional import SimpleLazyObject
+
+from common.page_holes import per_shopper, rendering_holes
 
 from .selectors import cart_count
 
@@ -19,9 +22,19 @@ def _cart_count(request: HttpRequest) -> int:
     return cart_count(user=user, session=session)
 
 
+@per_shopper
+def cart_count_part(request: HttpRequest) -> str:
+    """The count as the header prints it, also in a page kept with holes (common.page_holes)."""
+    return localize(_cart_count(request))
+
+
 def cart(request: HttpRequest) -> dict:
-    return {
+    if rendering_holes(request) is not None:
+        count = cart_count_part(request)
+    else:
         # Only worked out if the page shows it (the header does; cached fragments do not).
-        "cart_count": SimpleLazyObject(lambda: _cart_count(request)),
+        count = SimpleLazyObject(lambda: _cart_count(request))
+    return {
+        "cart_count": count,
         "CART_MAX_LINE_QUANTITY": settings.CART_MAX_LINE_QUANTITY,
     }

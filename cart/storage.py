@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Sum
 
+from common.statements import Statement
+
 from .models import Cart, CartLine
 
 SESSION_KEY = "cart"
@@ -42,6 +44,18 @@ class SessionStorage:
         return sum(v["q"] for v in self._data().values())
 
 
+# The header's count on every page of a signed-in shopper: compiled once (common.statements).
+_COUNT = Statement(
+    lambda slots: (
+        CartLine.objects.filter(cart__user_id=slots.int("user"))
+        .order_by()
+        .values("cart__user_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("n")
+    )
+)
+
+
 class DatabaseStorage:
     def __init__(self, user):
         self.user = user
@@ -71,8 +85,8 @@ class DatabaseStorage:
         CartLine.objects.filter(cart__user=self.user).delete()
 
     def count(self) -> int:
-        total = CartLine.objects.filter(cart__user=self.user).aggregate(n=Sum("quantity"))["n"]
-        return total or 0
+        rows = _COUNT.run(user=self.user.pk)
+        return (rows[0][0] or 0) if rows else 0
 
 
 def storage_for(user, session: SessionBase) -> SessionStorage | DatabaseStorage:

@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from common.page_holes import Holes, fill
+
 VERSION_KEY = "catalog:version"
 T = TypeVar("T")
 
@@ -118,11 +120,44 @@ def canonical_query(request: HttpRequest, params: Iterable[str]) -> QueryDict:
     return query
 
 
-def anonymous_page_cache(name: str, *, params: Iterable[str] = ()):
+def has_messages(request: HttpRequest) -> bool:
+    """Whether a message waits to be shown (added by this request, in its cookie, or in the
+    session)."""
+    if "messages" in request.COOKIES or getattr(
+        getattr(request, "_messages", None), "_queued_messages", None
+    ):
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and bool(session.get("_messages"))
+
+
+def _session_page_variant(request: HttpRequest) -> str | None:
+    """For a visitor with a session: which page kept with holes they can be served ("in" signed
+    in, "visitor" not), or None (a request that changes something, a message to show)."""
+    if request.method not in ("GET", "HEAD") or has_messages(request):
+        return None
+    if getattr(request, "session", None) is None:
+        return None
+    user = getattr(request, "user", None)
+    return "in" if user is not None and user.is_authenticated else "visitor"
+
+
+def anonymous_page_cache(
+    name: str,
+    *,
+    params: Iterable[str] = (),
+    replay: Callable[[HttpRequest, dict], None] | None = None,
+):
     """Serve whole storefront pages to anonymous, cookie-less visitors from the cache, keyed by
     path, the query parameters the page reads (`params`, in canonical order), language and
-    catalog version. Anyone with a session (logged in, a cart, a message) gets a freshly rendered
-    page whose expensive middle still comes from cached fragments.
+    catalog version.
+
+    Visitors with a session (signed in, a cart) get the same page kept with holes
+    (common.page_holes), one for signed-in shoppers and one for the others: their cart count,
+    CSRF token and recommendation slots are worked out for each request and put in the holes.
+    A visitor with a message to show gets a page rendered afresh. On a hit the view does not run:
+    `replay(request, notes)` does again what it must do for every request (e.g. record a product
+    view), from the notes the view kept (common.page_holes.page_note).
 
     A page rendered for the cache sees only the canonical query (request.GET and the query string
     its links are built from), so what is stored under a key depends on nothing the key leaves
@@ -134,11 +169,23 @@ def anonymous_page_cache(name: str, *, params: Iterable[str] = ()):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             seconds = settings.STOREFRONT_CACHE_SECONDS
-            if seconds <= 0 or not _cacheable_request(request):
+            if seconds <= 0:
                 return view(request, *args, **kwargs)
+            if _cacheable_request(request):
+                variant = None
+            else:
+                variant = _session_page_variant(request)
+                if variant is None:
+                    return view(request, *args, **kwargs)
             query = canonical_query(request, params)
             request.GET = query
             request.META["QUERY_STRING"] = query.urlencode()
+            if variant is not None:
+                response = _with_holes(
+                    f"page:{name}:{variant}", request, seconds, replay, view, args, kwargs
+                )
+                patch_vary_headers(response, ("Cookie",))
+                return response
             key = fragment_key(f"page:{name}", (request.path, request.META["QUERY_STRING"]))
             content = cache.get(key)
             if content is not None:
@@ -154,3 +201,24 @@ def anonymous_page_cache(name: str, *, params: Iterable[str] = ()):
         return wrapped
 
     return decorator
+
+
+def _with_holes(name, request, seconds, replay, view, args, kwargs) -> HttpResponse:
+    key = fragment_key(name, (request.path, request.META["QUERY_STRING"]))
+    kept = cache.get(key)
+    if kept is not None:
+        if replay is not None:
+            replay(request, kept["notes"])
+        return HttpResponse(fill(request, kept["parts"]))
+    request.page_holes = holes = Holes()
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        del request.page_holes
+    if response.streaming:
+        return response
+    parts = holes.split(response.content.decode(response.charset))
+    if response.status_code == 200:
+        cache.set(key, {"parts": parts, "notes": holes.notes}, seconds)
+    response.content = fill(request, parts)
+    return response

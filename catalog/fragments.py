@@ -4,12 +4,16 @@ category links and the footer. Each is rendered once per process, language and c
 
 from __future__ import annotations
 
-from django.template.loader import get_template
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .caching import catalog_version
+from common.page_holes import Holes, fill, rendering_holes
+
+from .caching import catalog_version, has_messages
 
 _rendered: dict[tuple, SafeString] = {}
 _rendered_version: list[int | None] = [None]
@@ -43,3 +47,47 @@ def site_footer(tree, signed_in: bool, shop_pages=()) -> SafeString:
         (bool(signed_in), year, pages),
         {"tree": tree, "signed_in": signed_in, "shop_pages": shop_pages or ()},
     )
+
+
+_pages: dict[tuple, list] = {}
+_pages_version: list[int | None] = [None]
+
+
+def page(
+    request: HttpRequest, template_name: str, context: dict, *, parts: dict, key: tuple
+) -> HttpResponse:
+    """render(request, template_name, {**context, **parts}), the page around the view's own
+    values (`parts`: the body, the title ...) rendered once per process, language, catalog
+    version, year, signed in or not and `key` (whatever else of `context` the page shows), and
+    kept with holes (common.page_holes) that each request fills: its parts, its cart count, CSRF
+    token, language links and recommendation slots. A page being rendered for the storefront's
+    page cache (which keeps pages with holes itself) or with a message to show is rendered
+    afresh."""
+    given = {name: value for name, value in parts.items() if value is not None}
+    if rendering_holes(request) is not None or has_messages(request):
+        return render(request, template_name, {**context, **parts})
+    version = catalog_version()
+    if _pages_version[0] != version:
+        _pages.clear()
+        _pages_version[0] = version
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    missing = tuple(sorted(name for name in parts if name not in given))
+    page_key = (template_name, get_language(), timezone.localtime().year, signed_in, missing, *key)
+    request.page_parts = given
+    try:
+        kept = _pages.get(page_key)
+        if kept is None:
+            request.page_holes = holes = Holes()
+            try:
+                markers = {name: holes.part(name) for name in given}
+                html = render_to_string(template_name, {**context, **parts, **markers}, request)
+            finally:
+                del request.page_holes
+            kept = holes.split(html)
+            if len(_pages) >= 2000:  # bounded, whatever the keys asked for
+                _pages.clear()
+            _pages[page_key] = kept
+        return HttpResponse(fill(request, kept))
+    finally:
+        del request.page_parts

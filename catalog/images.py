@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.utils.encoding import filepath_to_uri
+from django.utils.functional import empty
 from imagekit import ImageSpec
 from pilkit.processors import ResizeToFill, ResizeToFit
 
@@ -30,6 +32,23 @@ class Large(ImageSpec):
 
 
 SIZES: dict[str, type[ImageSpec]] = {"thumb": Thumb, "card": Card, "large": Large}
+
+
+def media_url(name: str) -> str:
+    """default_storage.url(name), joined without urljoin when the storage is the file system
+    one (whose URL is its base URL and the quoted path): a page of cards asks for dozens. Any
+    other storage, a base URL not ending in "/", or a path with dot segments (which urljoin
+    would resolve) goes through the storage itself."""
+    if default_storage._wrapped is empty:
+        default_storage._setup()
+    storage = default_storage._wrapped
+    if type(storage).url is not FileSystemStorage.url:
+        return storage.url(name)
+    base = storage.base_url
+    path = filepath_to_uri(name).lstrip("/")
+    if not base or not base.endswith("/") or "/." in f"/{path}":
+        return storage.url(name)
+    return base + path
 
 
 def size_names(source_name: str) -> dict[str, str]:

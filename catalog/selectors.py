@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -36,6 +35,7 @@ from django.urls import reverse
 from common.statements import Slots, Statement
 
 from .caching import catalog_version
+from .images import media_url
 from .models import (
     Brand,
     Category,
@@ -178,7 +178,7 @@ def card_list(queryset: Iterable[Product], *, catalog: int | None = None) -> lis
     href = reverse("catalog:product", args=["-"])[:-2]
     for product in products:
         product.card_href = f"{href}{product.slug}/"
-        product.card_url = default_storage.url(product.card_image) if product.card_image else ""
+        product.card_url = media_url(product.card_image) if product.card_image else ""
         product.card_brand = brands.get(product.brand_id)
         # Search results mark the matched words here; set for every card, because a missing
         # attribute costs the template an exception per card.

@@ -9,5 +9,6 @@ products_changed = Signal()
 
 # Sent by the product page with product_id, variant_id (or None), user_id (or None),
 # session_key (or "") and from_search when a shopper looks at a product, and channel: "web" from
-# the pages, the client's X-Client-Channel from the API. Recommendations and insights record it.
+# the pages, the client's X-Client-Channel from the API; merchant_id when the sender has it (the
+# page does: insights then looks up nothing). Recommendations and insights record it.
 product_viewed = Signal()

@@ -4,14 +4,16 @@ alone (no request, so no context processors); the page around it once, with the 
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from common.page_holes import page_note
+
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
 from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, ListingForm, parse_variant_id
+from .fragments import page
 from .signals import product_viewed
 
 # What the product page reads from its query string (the chosen variant; arrival from search).
@@ -34,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         ),
     )
-    return render(request, "catalog/home.html", {"tree": tree, "body": mark_safe(body)})
+    return page(
+        request, "catalog/home.html", {"tree": tree}, parts={"body": mark_safe(body)}, key=()
+    )
 
 
 @require_safe
@@ -60,21 +64,50 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             },
         ),
     )
-    return render(
+    errors = form.shown_errors()
+    return page(
         request,
         "catalog/category.html",
         {
             "tree": tree,
             "category": node,
             "ancestors": tree.ancestors(node),
-            "body": mark_safe(body),
-            "filter_errors": form.shown_errors(),
+            "filter_errors": errors,
         },
+        parts={"body": mark_safe(body)},
+        key=(node.id, tuple(str(e) for e in errors)),
     )
 
 
+def _product_seen(
+    request: HttpRequest, product_id: int, variant_id: int | None, merchant_id: int | None
+) -> None:
+    # A visitor without a session is sent with no key: saving one here would set a cookie (and
+    # defeat the page cache) for a mere look.
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    session = getattr(request, "session", None)
+    product_viewed.send(
+        sender=None,
+        product_id=product_id,
+        variant_id=variant_id,
+        merchant_id=merchant_id,
+        user_id=user.pk if signed_in else None,
+        session_key="" if signed_in or session is None else (session.session_key or ""),
+        from_search=request.GET.get("src") == "search",
+        channel="web",
+    )
+
+
+def _product_seen_again(request: HttpRequest, notes: dict) -> None:
+    """A product page served from the cache kept with holes is a view all the same."""
+    if notes.get("product_id"):
+        variant_id = parse_variant_id(request.GET.get("variant"))
+        _product_seen(request, notes["product_id"], variant_id, notes.get("merchant_id"))
+
+
 @require_safe
-@anonymous_page_cache("product", params=PRODUCT_QUERY_PARAMS)
+@anonymous_page_cache("product", params=PRODUCT_QUERY_PARAMS, replay=_product_seen_again)
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     tree = selectors.category_tree()
     variant_id = parse_variant_id(request.GET.get("variant"))
@@ -96,32 +129,19 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             "title": page.product.name,
             "category_id": page.product.category_id,
             "product_id": page.product.pk,
+            "merchant_id": page.product.merchant_id,
         }
 
     body = cached_fragment("product", (slug, variant_id), render_body)
     product_id = body.get("product_id")
     if product_id:
-        # A visitor without a session is sent with no key: saving one here would set a cookie
-        # (and defeat the page cache) for a mere look.
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        session = getattr(request, "session", None)
-        product_viewed.send(
-            sender=None,
-            product_id=product_id,
-            variant_id=variant_id,
-            user_id=user.pk if signed_in else None,
-            session_key="" if signed_in or session is None else (session.session_key or ""),
-            from_search=request.GET.get("src") == "search",
-            channel="web",
-        )
-    return render(
+        _product_seen(request, product_id, variant_id, body.get("merchant_id"))
+        page_note(request, "product_id", product_id)
+        page_note(request, "merchant_id", body.get("merchant_id"))
+    return page(
         request,
         "catalog/product.html",
-        {
-            "tree": tree,
-            "body": mark_safe(body["html"]),
-            "title": body["title"],
-            "product_id": product_id,
-        },
+        {"tree": tree},
+        parts={"body": mark_safe(body["html"]), "title": body["title"], "product_id": product_id},
+        key=(),
     )

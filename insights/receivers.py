@@ -78,11 +78,21 @@ def record_view(
     rows = getattr(_pending, "views", None)
     if rows is None:
         rows = _pending.views = []
-    rows.append((visitor, user_id, product_id, kwargs.get("channel") or "web", timezone.now()))
+    rows.append(
+        (
+            visitor,
+            user_id,
+            product_id,
+            kwargs.get("channel") or "web",
+            timezone.now(),
+            kwargs.get("merchant_id"),  # when the sender knows it: not looked up again
+        )
+    )
 
 
 def flush_views(sender=None, **kwargs) -> None:
-    """The views noted during the request: one look-up of the visitor's session, one insert."""
+    """The views noted during the request: one look-up of the visitor's session, one insert (and
+    one of the products' merchants, when the sender did not say)."""
     rows = getattr(_pending, "views", None)
     if not rows:
         return
@@ -92,12 +102,13 @@ def flush_views(sender=None, **kwargs) -> None:
 
 @_never_fails
 def _write_views(rows: list[tuple]) -> None:
-    merchants = dict(
-        Product.objects.filter(pk__in={row[2] for row in rows}).values_list("pk", "merchant_id")
-    )
+    merchants = {row[2]: row[5] for row in rows if row[5] is not None}
+    unknown = {row[2] for row in rows} - merchants.keys()
+    if unknown:
+        merchants.update(Product.objects.filter(pk__in=unknown).values_list("pk", "merchant_id"))
     starts: dict[str, datetime] = {}
     events = []
-    for visitor, user_id, product_id, channel, at in rows:
+    for visitor, user_id, product_id, channel, at, _merchant in rows:
         if visitor not in starts:
             starts[visitor] = _session_start(visitor, at)
         events.append(

@@ -28,7 +28,11 @@ import jinja2
 from django.conf import settings
 from django.template import Context, defaultfilters
 from django.template.backends import jinja2 as django_jinja2
-from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
+from django.template.backends.utils import (
+    csrf_input,
+    csrf_input_lazy,
+    csrf_token_lazy,
+)
 from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.urls import reverse
@@ -39,6 +43,7 @@ from django.utils.translation import get_language, trans_real
 from markupsafe import Markup
 
 from common.money import money_format
+from common.page_holes import per_shopper, rendering_holes
 
 # --- Translations --------------------------------------------------------------------------------
 _catalogs: dict[str, trans_real.DjangoTranslation] = {}
@@ -54,8 +59,17 @@ def _catalog() -> trans_real.DjangoTranslation:
 
 # Like Django's {% translate "literal" %}, a translation is printed as it is (not escaped):
 # the message and its translations are the project's own text, not a visitor's.
+_translated: dict[tuple[str, str], Markup] = {}
+
+
 def gettext(message: str) -> Markup:
-    return Markup(_catalog().gettext(message))
+    language = get_language() or settings.LANGUAGE_CODE
+    found = _translated.get((language, message))
+    if found is None:
+        found = Markup(_catalog().gettext(message))
+        if len(_translated) < 20_000:  # the templates' own messages: a few hundred per language
+            _translated[(language, message)] = found
+    return found
 
 
 def ngettext(singular: str, plural: str, number: int) -> Markup:
@@ -192,6 +206,17 @@ def environment(**options) -> jinja2.Environment:
 
 
 # --- The backend -------------------------------------------------------------------------------
+@per_shopper
+def csrf_input_part(request) -> str:
+    """The CSRF token's hidden input: the shopper's own, also in a page kept with holes."""
+    return csrf_input(request)
+
+
+@per_shopper
+def csrf_token_part(request) -> str:
+    return str(csrf_token_lazy(request))
+
+
 class Template(django_jinja2.Template):
     @property
     def name(self) -> str:
@@ -204,11 +229,18 @@ class Template(django_jinja2.Template):
             # As in a Django template, the view's own values win over the context processors'
             # (Django's Jinja2 backend lets the processors overwrite them: a view's `cart_count`
             # worked out already would be counted again).
-            page = {
-                "request": request,
-                "csrf_input": csrf_input_lazy(request),
-                "csrf_token": csrf_token_lazy(request),
-            }
+            if rendering_holes(request) is None:
+                page = {
+                    "request": request,
+                    "csrf_input": csrf_input_lazy(request),
+                    "csrf_token": csrf_token_lazy(request),
+                }
+            else:  # a page kept with holes (common.page_holes): the shopper's own token
+                page = {
+                    "request": request,
+                    "csrf_input": csrf_input_part(request),
+                    "csrf_token": csrf_token_part(request),
+                }
             for context_processor in self.backend.template_context_processors:
                 page.update(context_processor(request))
             page.update(context)

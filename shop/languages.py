@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import Resolver404, get_script_prefix, resolve
+from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -34,10 +34,25 @@ def _view_of(path: str, language: str) -> str | None:
             return None
 
 
+_unprefixed: dict[tuple[str, str], bool] = {}
+
+
 def is_localized_unprefixed(path: str) -> bool:
     """Whether `path` is a page of the language-prefixed URLs, in the default language (no
     prefix). Endpoints outside them (healthz, the payment gateway's notify, media) are not:
-    the same path under a prefix is not the same view."""
+    the same path under a prefix is not the same view. Remembered per path and URL
+    configuration (resolving it three times cost more than the rest of this middleware)."""
+    key = (path, str(get_urlconf() or settings.ROOT_URLCONF))
+    found = _unprefixed.get(key)
+    if found is None:
+        found = _is_localized_unprefixed(path)
+        if len(_unprefixed) >= 8192:  # any path can be asked for: keep the memory bounded
+            _unprefixed.clear()
+        _unprefixed[key] = found
+    return found
+
+
+def _is_localized_unprefixed(path: str) -> bool:
     if translation.get_language_from_path(path) is not None:
         return False
     here = _view_of(path, settings.LANGUAGE_CODE)

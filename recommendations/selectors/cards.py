@@ -40,8 +40,9 @@ def _card_seconds() -> int:
 
 def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     """The cards of the active products among `ids`: from the cache (keyed by product, language
-    and catalog version), the rest in one query; those are rendered (with the catalog's own card
-    template) and cached when a slot shows them (`shown`)."""
+    and catalog version), the rest in one query, cached unrendered (without the row); a card is
+    rendered (with the catalog's own card template, its row read again if need be) and cached
+    rendered when a slot shows it (`shown`)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
@@ -63,9 +64,13 @@ def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
             )
             for p in products
         }
-        gone = {keys[i]: 0 for i in missing if i not in fresh and seconds > 0}
-        if gone:
-            cache.set_many(gone, seconds)  # inactive or gone: remembered as such
+        if seconds > 0:
+            # Inactive or gone: remembered as such. Read but not rendered yet (a slot reads
+            # more than it shows): kept without their rows (small to read back), so the next
+            # slot that reads them asks the database nothing unless it shows them.
+            kept: dict[str, Card | int] = {keys[i]: 0 for i in missing if i not in fresh}
+            kept.update({keys[pk]: replace(card, product=None) for pk, card in fresh.items()})
+            cache.set_many(kept, seconds)
         found.update(fresh)
     return {i: found[i] for i in wanted if found.get(i)}
 
@@ -74,6 +79,13 @@ def shown(chosen: list[Card]) -> list[Card]:
     """`chosen` with every card's HTML: those not rendered yet in one render of the card
     template, then cached for the next slot that shows them."""
     cold = [card for card in chosen if not card.html]
+    unread = [card for card in cold if card.product is None]
+    if unread:  # kept unrendered without its row: read now, to render
+        rows = {p.pk: p for p in cards_by_id([card.pk for card in unread])}
+        chosen = [c for c in chosen if c.html or c.product is not None or c.pk in rows]
+        for card in unread:
+            card.product = rows.get(card.pk)
+        cold = [card for card in chosen if not card.html]
     if cold:
         for card, html in zip(cold, _render_cards([c.product for c in cold]), strict=True):
             card.html = html

@@ -1,12 +1,15 @@
 """The recommendation slots (`home_recommendations`, `product_recommendations` and
 `cart_recommendations` in the storefront's Jinja2 templates, settings.TEMPLATES). Each is
 rendered per request, outside the page's cached body, so a personal slot never reaches another
-shopper through the storefront cache. The cards inside come
+shopper through the storefront cache (in a page kept with holes, common.page_holes, each is a
+hole filled for every request). The cards inside come
 rendered from the cache (see selectors.cards), so a slot is its heading around them."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+
+from common.page_holes import per_shopper
 
 from .. import selectors
 
@@ -27,6 +30,7 @@ def _render(name: str, context: dict, products: list) -> SafeString:
     return mark_safe(html)  # the slot templates escape what they print
 
 
+@per_shopper
 def home_slots(request) -> SafeString:
     """The home page's slots (for the storefront's Jinja2 templates: `home_recommendations`)."""
     if not settings.RECOMMENDATIONS_ENABLED:
@@ -40,6 +44,7 @@ def home_slots(request) -> SafeString:
     )
 
 
+@per_shopper
 def product_slots(request, product_id) -> SafeString:
     """The product page's slots (`product_recommendations` in the Jinja2 templates)."""
     if not product_id or not settings.RECOMMENDATIONS_ENABLED:

@@ -4,6 +4,8 @@ the cart, an order placed at checkout and paid, each with its channel."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -210,3 +212,26 @@ def test_a_payment_notified_by_alipay_records_paid_for_the_checkout_s_visitor(
     # A repeated notification records nothing more.
     post(notify_url, signed(payment))
     assert ShopperEvent.objects.filter(kind=EventKind.PAID).count() == 1
+
+
+def test_a_product_page_view_is_recorded_without_looking_up_the_merchant(client, shopper):
+    product = variant_in_stock().product
+    client.force_login(shopper)
+    url = reverse("catalog:product", args=[product.slug])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+
+    merchant_lookups = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "catalog_product"."merchant_id"')
+    ]
+    assert merchant_lookups == []
+    assert events()[-1] == (
+        f"u{shopper.pk}",
+        EventKind.VIEW,
+        product.pk,
+        product.merchant_id,
+        None,
+        "web",
+    )

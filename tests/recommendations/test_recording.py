@@ -168,6 +168,7 @@ def test_the_product_page_sends_product_viewed_with_what_it_knows(client, make_p
     assert {k: v for k, v in sent[0].items() if k != "signal"} == {
         "product_id": product.pk,
         "variant_id": variant.pk,
+        "merchant_id": product.merchant_id,
         "user_id": shopper.pk,
         "session_key": "",
         "from_search": True,

@@ -341,3 +341,25 @@ def test_a_slot_renders_only_the_cards_it_shows(make_product, storefront_cache, 
         c.html for c in shown
     ]
     assert len(rendered) == 3
+
+
+def test_cards_read_but_not_shown_are_kept_for_the_next_slot(
+    make_product, storefront_cache, django_assert_num_queries
+):
+    products = [make_product() for _ in range(12)]
+    ids = [p.pk for p in products]
+    first = selectors.pick(ids, limit=3)  # reads 12 cards, shows 3
+
+    with django_assert_num_queries(0):
+        again = selectors.pick(ids, limit=3)
+
+    assert [c.pk for c in again] == [c.pk for c in first] == ids[:3]
+    # Kept without their rows: one shown later is read to be rendered, then kept rendered.
+    with django_assert_num_queries(1):
+        later = selectors.pick(list(reversed(ids)), limit=3)
+    assert [c.pk for c in later] == ids[::-1][:3]
+    assert all('class="product-card' in c.html for c in later)
+    with django_assert_num_queries(0):
+        assert [c.html for c in selectors.pick(list(reversed(ids)), limit=3)] == [
+            c.html for c in later
+        ]

@@ -153,3 +153,23 @@ def test_the_switcher_refuses_an_unknown_language(client):
     response = client.get(reverse("language_choose", args=["fr"]), {"next": "/"})
     assert response.status_code == 404
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_a_path_is_resolved_once_for_the_redirect_check(monkeypatch):
+    from shop import languages
+
+    calls: list[str] = []
+    real = languages.resolve
+
+    def counting(path, *args, **kwargs):
+        calls.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(languages, "resolve", counting)
+    languages._unprefixed.clear()
+
+    first = [languages.is_localized_unprefixed("/c/lamps/") for _ in range(3)]
+    outside = [languages.is_localized_unprefixed("/healthz") for _ in range(3)]
+
+    assert first == [True] * 3 and outside == [False] * 3
+    assert calls.count("/c/lamps/") == 1 and calls.count("/healthz") == 1
