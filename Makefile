@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shop
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-api bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot bench-dashboard bench-segments bench-recommender-movielens bench-recommender-session bench-listing-db clean
+.PHONY: run test lock lint test-sqlite test-services test-parallel browser-deps messages bench-storefront bench-api bench-checkout bench-search-relevance bench-search-latency bench-search-indexing bench-recommender bench-routes bench-chatbot bench-dashboard bench-segments bench-recommender-movielens bench-recommender-session bench-listing-db bench-storefront-cpu clean
 
 # What `make run`, `make test` and CI install: every package pinned, with hashes (runtime and dev
 # tools; requirements/base.txt is the runtime part, for the Docker image). Refreshed from
@@ -111,6 +111,10 @@ messages: $(STAMP)
 ## bench-storefront: seed 100,000 products on PostgreSQL and load-test the storefront
 bench-storefront: $(STAMP)
 	$(BIN)/python benchmarks/storefront.py
+
+## bench-storefront-cpu: CPU per storefront request in one process (steadier than req/s on a loaded machine)
+bench-storefront-cpu: $(STAMP)
+	$(BIN)/python benchmarks/storefront_cpu.py
 
 ## bench-listing-db: database time per listing URL of the storefront benchmark's set (target under 20 ms)
 bench-listing-db: $(STAMP)
