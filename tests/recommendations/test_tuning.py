@@ -281,3 +281,24 @@ def test_a_version_of_another_family_serves_lists_neighbours_and_changed_histori
         )
     ids = selectors.personal_ids(user=newcomer, version=selectors.live_version())
     assert ids and sum(group_of[p] == 2 for p in ids[:5]) >= 4
+
+
+def test_merchant_staff_see_which_run_tuned_a_version_without_a_link_they_cannot_open(
+    client, admin_client, recorded_run
+):
+    version = ModelVersion.objects.create(
+        status=VersionStatus.REJECTED,
+        params=TUNED,
+        tuning_run=recorded_run,
+        metrics={"als": {"ndcg@10": 0.2, "users": 5}, "popularity": {"ndcg@10": 0.1, "users": 5}},
+    )
+    page = reverse("admin:recommendations_modelversion_change", args=[version.pk])
+    run_url = reverse("admin:recommendations_tuningrun_change", args=[recorded_run.pk])
+    client.force_login(StaffFactory())
+
+    staff_html = client.get(page).content.decode()
+    operator_html = admin_client.get(page).content.decode()
+
+    assert str(recorded_run) in staff_html and run_url not in staff_html
+    assert client.get(run_url).status_code in (302, 403)
+    assert f'href="{run_url}"' in operator_html
