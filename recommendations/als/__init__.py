@@ -53,7 +53,15 @@ from .neighbours import (
     item_neighbours,
     top_for_users,
 )
-from .training import Stopwatch, Trained, fold_in, passes_guard, train
+from .training import (
+    Stopwatch,
+    Trained,
+    fold_in,
+    holdout_spread,
+    passes_guard,
+    spread_summary,
+    train,
+)
 from .tuning import SEARCH_SPACE, TUNED_KEYS, Trial, TuningResult, candidates, searched, tune
 
 __all__ = [
@@ -85,6 +93,7 @@ __all__ = [
     "event_weights",
     "fit",
     "fold_in",
+    "holdout_spread",
     "item_neighbours",
     "load_model",
     "negative_pairs",
@@ -97,6 +106,7 @@ __all__ = [
     "save_model",
     "searched",
     "single_threaded_blas",
+    "spread_summary",
     "time_split",
     "top_for_users",
     "train",

@@ -236,12 +236,14 @@ def confidence_floor(matrix: csr_matrix, params: Params) -> csr_matrix:
     return matrix
 
 
-def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matrix]:
+def time_split(
+    data: Interactions, params: Params, *, seed: int | None = None
+) -> tuple[csr_matrix, csr_matrix]:
     """(train, test): each user's latest `holdout` distinct positive products go to test, for
     users who keep at least `min_train_items` positives in train. Both are users x products,
     same shape. Only positives count (a product rated negatively is not something the shopper
     wanted); products last seen at the same time (one order's lines share a second) are
-    ordered at random (seeded by `random_state`), not by id."""
+    ordered at random (seeded by `seed`, by default `random_state`), not by id."""
     positive = (data.confidence > 0).astype(np.float32)
     seen = data.last_seen.multiply(positive).tocsr()
     seen.eliminate_zeros()
@@ -249,7 +251,8 @@ def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matr
     counts = np.diff(seen.indptr)
     rows = np.repeat(np.arange(seen.shape[0]), counts)
     # Within each user, newest first; ties in a random order.
-    shuffle = np.random.default_rng(params.random_state).random(len(seen.data))
+    seed = params.random_state if seed is None else seed
+    shuffle = np.random.default_rng(seed).random(len(seen.data))
     order = np.lexsort((shuffle, -seen.data, rows))
     starts = np.repeat(seen.indptr[:-1], counts)
     position = np.empty(len(order), dtype=np.int64)
@@ -268,13 +271,15 @@ def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matr
     return train, test
 
 
-def validation_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matrix]:
+def validation_split(
+    data: Interactions, params: Params, *, seed: int | None = None
+) -> tuple[csr_matrix, csr_matrix]:
     """(train, validation) taken from what time_split leaves for training: each user's latest
     `holdout` positives go to test as in time_split and are left out here altogether; of the
     rest, the next-latest `holdout` go to validation. Settings are chosen on train ->
     validation, so the test split never takes part in choosing them."""
-    train_raw, _test = time_split(data, params)
-    return time_split(replace(data, confidence=train_raw), params)
+    train_raw, _test = time_split(data, params, seed=seed)
+    return time_split(replace(data, confidence=train_raw), params, seed=seed)
 
 
 def columns_subset(matrix: csr_matrix, columns: np.ndarray) -> csr_matrix:
