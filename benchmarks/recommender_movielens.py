@@ -23,8 +23,8 @@ clock). Figures only, no timed asserts.
 The data comes from RecBole's wheel on PyPI (downloaded once with pip into var/movielens/, not
 installed); without network and without that cache the script says so and stops.
 
-    .venv/bin/python benchmarks/recommender_movielens.py [--inter PATH] [--trials 12]
-        [--budget 120] [--families als,bpr,lmf] [--seeds 5]
+    .venv/bin/python benchmarks/recommender_movielens.py [--inter PATH] [--trials 24]
+        [--budget 150] [--families als,bpr,lmf] [--seeds 5]
 """
 
 from __future__ import annotations
@@ -313,8 +313,8 @@ def file_events(csv: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inter", type=Path, help="ml-100k.inter (default: cached download)")
-    parser.add_argument("--trials", type=int, default=12, help="tune_recommender --trials")
-    parser.add_argument("--budget", type=float, default=120.0, help="tune_recommender --budget")
+    parser.add_argument("--trials", type=int, default=24, help="tune_recommender --trials")
+    parser.add_argument("--budget", type=float, default=150.0, help="tune_recommender --budget")
     parser.add_argument("--families", default="als,bpr,lmf", help="tune_recommender --families")
     parser.add_argument("--seeds", type=int, default=5, help="holdout seeds for the spread")
     parser.add_argument("--inner", help=argparse.SUPPRESS)

@@ -128,8 +128,8 @@ class RecommenderSettings(SingletonSettings):
         default=True,
         help_text=_(
             "The nightly run uses the model family, factors, regularisation, alpha, learning "
-            "rate, iterations and weighting chosen by the latest finished tuning run; without "
-            "one, or unticked, the values above."
+            "rate, iterations, weighting and half-life chosen by the latest finished tuning "
+            "run; without one, or unticked, the values above."
         ),
     )
 

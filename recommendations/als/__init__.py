@@ -62,7 +62,16 @@ from .training import (
     spread_summary,
     train,
 )
-from .tuning import SEARCH_SPACE, TUNED_KEYS, Trial, TuningResult, candidates, searched, tune
+from .tuning import (
+    SEARCH_SPACE,
+    TUNED_KEYS,
+    Trial,
+    TuningResult,
+    candidates,
+    neighbours,
+    searched,
+    tune,
+)
 
 __all__ = [
     "DAY",
@@ -97,6 +106,7 @@ __all__ = [
     "item_neighbours",
     "load_model",
     "negative_pairs",
+    "neighbours",
     "new_model",
     "passes_guard",
     "popular_for_users",

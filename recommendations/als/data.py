@@ -277,8 +277,9 @@ def validation_split(
     """(train, validation) taken from what time_split leaves for training: each user's latest
     `holdout` positives go to test as in time_split and are left out here altogether; of the
     rest, the next-latest `holdout` go to validation. Settings are chosen on train ->
-    validation, so the test split never takes part in choosing them."""
-    train_raw, _test = time_split(data, params, seed=seed)
+    validation, so the test split never takes part in choosing them. `seed` breaks the ties of
+    the validation split only: the test split is always the one training is scored on."""
+    train_raw, _test = time_split(data, params)
     return time_split(replace(data, confidence=train_raw), params, seed=seed)
 
 

@@ -181,3 +181,56 @@ def test_the_seed_breaks_ties_in_the_holdout_and_the_spread_scores_each_holdout(
     assert summary["ratio_max"] == pytest.approx(max(ratios))
     assert max(ratios) > min(ratios)
     assert summary["seeds"] == 3 and summary["ratio"] > 1.0
+
+
+def test_another_validation_seed_never_lets_the_test_split_into_the_search():
+    events = same_second()
+    params = als.Params()
+    data = als.build_interactions(events, now=NOW, params=params)
+    _full_train, test = als.time_split(data, params)
+
+    validations = []
+    for seed in (7, 8):
+        train, validation = als.validation_split(data, params, seed=seed)
+        assert test.multiply(train > 0).nnz == 0 and test.multiply(validation).nnz == 0
+        validations.append(validation)
+
+    # The seeds break the validation split's ties differently.
+    assert (validations[0] != validations[1]).nnz > 0
+
+
+def test_neighbours_move_one_setting_one_step_on_the_grid():
+    base = als.Params()
+    setting = als.searched(
+        replace(base, factors=64, regularization=5.0, weighting="none", half_life_days=60.0)
+    )
+
+    moves = als.neighbours(setting, base)
+
+    changed = [{k for k in setting if m[k] != setting[k]} for m in moves]
+    assert all(len(keys) == 1 for keys in changed)
+    factors = sorted(
+        m["factors"] for m, keys in zip(moves, changed, strict=True) if keys == {"factors"}
+    )
+    assert factors == [32, 128]
+    regularization = sorted(
+        m["regularization"]
+        for m, keys in zip(moves, changed, strict=True)
+        if keys == {"regularization"}
+    )
+    assert regularization == [2.0, 10.0]
+    # K1 and B mean nothing without BM25: no move there.
+    assert not any(keys & {"bm25_k1", "bm25_b"} for keys in changed)
+    assert moves == als.neighbours(setting, base)
+
+
+def test_the_second_half_of_a_search_walks_from_the_best_so_far():
+    result = als.tune(planted(), now=NOW, params=als.Params(factors=8), trials=8)
+
+    assert len(result.trials) == 8
+    drawn = 4
+    for trial in result.trials[drawn:]:
+        earlier = result.trials[: trial.number]
+        best = max(earlier, key=lambda t: (t.ndcg, -t.number))
+        assert trial.settings in als.neighbours(best.settings, als.Params(factors=8))
+    assert result.best == max(result.trials, key=lambda t: (t.ndcg, -t.number)).settings
