@@ -12,6 +12,7 @@ toolbox to them.
 from .data import (
     DAY,
     FAMILIES,
+    ITEM_FAMILIES,
     KIND_CODE,
     KINDS,
     Events,
@@ -34,6 +35,7 @@ from .evaluation import (
     ranking_metrics,
 )
 from .model import (
+    ItemItem,
     LoadedModel,
     cpu_model,
     fit,
@@ -42,6 +44,7 @@ from .model import (
     recommend_for_row,
     save_model,
     single_threaded_blas,
+    stored_user_top,
     use_gpu,
     user_row,
 )
@@ -76,12 +79,14 @@ from .tuning import (
 __all__ = [
     "DAY",
     "FAMILIES",
+    "ITEM_FAMILIES",
     "KINDS",
     "KIND_CODE",
     "SEARCH_SPACE",
     "TUNED_KEYS",
     "Events",
     "Interactions",
+    "ItemItem",
     "LoadedModel",
     "Params",
     "Stopwatch",
@@ -117,6 +122,7 @@ __all__ = [
     "searched",
     "single_threaded_blas",
     "spread_summary",
+    "stored_user_top",
     "time_split",
     "top_for_users",
     "train",

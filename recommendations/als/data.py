@@ -19,18 +19,22 @@ KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 
 DAY = 86400.0
 
-# Model families a version can be trained with (see model.new_model).
-FAMILIES = ("als", "bpr", "lmf")
+# Model families a version can be trained with (see model.fit): implicit's matrix
+# factorisations, then its item-item nearest neighbours (cosine, BM25, TF-IDF similarity).
+FAMILIES = ("als", "bpr", "lmf", "item_cosine", "item_bm25", "item_tfidf")
+ITEM_FAMILIES = ("item_cosine", "item_bm25", "item_tfidf")
 
 
 @dataclass(frozen=True)
 class Params:
     """What a training run does. Every field is stored with the model version it produced."""
 
-    # The model family (FAMILIES): implicit's ALS, BPR or logistic MF. The tuner picks another
-    # than ALS only when it wins on the validation split.
+    # The model family (FAMILIES): implicit's ALS, BPR, logistic MF or an item-item model. The
+    # tuner picks another than ALS only when it wins on the validation split.
     family: str = "als"
     factors: int = 64
+    # The item-item families' neighbourhood: each product keeps its `knn` most similar.
+    knn: int = 50
     iterations: int = 15
     # SGD step of BPR and logistic MF (0: implicit's default for the family); ALS has none.
     learning_rate: float = 0.0

@@ -25,7 +25,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .data import FAMILIES, Events, Params, build_interactions, time_split, validation_split
+from .data import (
+    FAMILIES,
+    ITEM_FAMILIES,
+    Events,
+    Params,
+    build_interactions,
+    time_split,
+    validation_split,
+)
 from .data import weighted as weighted_matrix
 from .evaluation import evaluate
 from .model import fit
@@ -53,6 +61,25 @@ SEARCH_SPACE: dict[str, dict[str, tuple]] = {
         "iterations": (50, 100, 200),
         "weighting": ("bm25", "tfidf", "none"),
     },
+    # Item-item: the neighbourhood size and the input's weighting (BM25's and TF-IDF's
+    # recommenders weight the matrix themselves; BM25's with its K1 and B).
+    "item_cosine": {
+        "knn": (20, 50, 100, 200),
+        "weighting": ("bm25", "tfidf", "none"),
+        "half_life_days": (30.0, 60.0, 120.0, 365.0),
+    },
+    "item_bm25": {
+        "knn": (20, 50, 100, 200),
+        "weighting": ("none",),
+        "bm25_k1": (1.2, 10.0, 100.0),
+        "bm25_b": (0.25, 0.5, 0.8),
+        "half_life_days": (30.0, 60.0, 120.0, 365.0),
+    },
+    "item_tfidf": {
+        "knn": (20, 50, 100, 200),
+        "weighting": ("none",),
+        "half_life_days": (30.0, 60.0, 120.0, 365.0),
+    },
     "lmf": {
         "factors": (16, 32, 64),
         "regularization": (0.3, 0.6, 1.0),
@@ -66,7 +93,7 @@ SEARCH_SPACE: dict[str, dict[str, tuple]] = {
 # What a search reads from and writes to Params.
 TUNED_KEYS = (
     "family", "factors", "regularization", "alpha", "learning_rate", "iterations", "weighting",
-    "bm25_k1", "bm25_b", "half_life_days",
+    "bm25_k1", "bm25_b", "half_life_days", "knn",
 )  # fmt: skip
 
 
@@ -82,12 +109,19 @@ def _settled(setting: dict, base: Params) -> dict:
     scale confidences), K1 and B without BM25, the half-life for BPR (it learns which pairs
     are positive, not how strongly)."""
     setting = dict(setting)
-    if setting["family"] != "als":
+    family = setting["family"]
+    if family != "als":
         setting["alpha"] = base.alpha
-    if setting["weighting"] != "bm25":
+    if setting["weighting"] != "bm25" and family != "item_bm25":
         setting["bm25_k1"], setting["bm25_b"] = base.bm25_k1, base.bm25_b
-    if setting["family"] == "bpr":
+    if family == "bpr":
         setting["half_life_days"] = base.half_life_days
+    if family in ITEM_FAMILIES:
+        # No factors to learn: the factorisations' settings mean nothing here.
+        for key in ("factors", "regularization", "learning_rate", "iterations"):
+            setting[key] = getattr(base, key)
+    else:
+        setting["knn"] = base.knn
     return setting
 
 

@@ -108,7 +108,7 @@ def test_the_budget_stops_new_trials_but_the_first_always_runs():
     assert result.budget_spent
 
 
-@pytest.mark.parametrize("family", ["bpr", "lmf"])
+@pytest.mark.parametrize("family", ["bpr", "lmf", "item_cosine", "item_bm25", "item_tfidf"])
 def test_every_family_trains_and_serves_lists_and_neighbours(family, tmp_path):
     events = planted()
     params = replace(
