@@ -24,7 +24,7 @@ The data comes from RecBole's wheel on PyPI (downloaded once with pip into var/m
 installed); without network and without that cache the script says so and stops.
 
     .venv/bin/python benchmarks/recommender_movielens.py [--inter PATH] [--trials 24]
-        [--budget 150] [--families als,bpr,lmf] [--seeds 5]
+        [--budget 150] [--families als,bpr,lmf,item_cosine,item_bm25,item_tfidf] [--seeds 5]
 """
 
 from __future__ import annotations
@@ -315,7 +315,11 @@ def main() -> None:
     parser.add_argument("--inter", type=Path, help="ml-100k.inter (default: cached download)")
     parser.add_argument("--trials", type=int, default=24, help="tune_recommender --trials")
     parser.add_argument("--budget", type=float, default=150.0, help="tune_recommender --budget")
-    parser.add_argument("--families", default="als,bpr,lmf", help="tune_recommender --families")
+    parser.add_argument(
+        "--families",
+        default="als,bpr,lmf,item_cosine,item_bm25,item_tfidf",
+        help="tune_recommender --families",
+    )
     parser.add_argument("--seeds", type=int, default=5, help="holdout seeds for the spread")
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     args = parser.parse_args()
