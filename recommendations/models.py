@@ -277,7 +277,7 @@ class TuningTrial(models.Model):
         TuningRun, on_delete=models.CASCADE, related_name="trials", verbose_name=_("tuning run")
     )
     number = models.PositiveSmallIntegerField(_("trial"))
-    family = models.CharField(_("model family"), max_length=8)
+    family = models.CharField(_("model family"), max_length=16)
     params = models.JSONField(_("settings"), default=dict)
     ndcg = models.FloatField(_("validation NDCG@10"))
     baseline = models.FloatField(_("most popular"))
