@@ -2,10 +2,12 @@
 `manage.py tune_recommender`, and the nightly training using the best settings."""
 
 import io
+import time
 from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -348,3 +350,16 @@ def test_an_item_item_version_serves_lists_neighbours_changed_histories_and_expl
     bought = {p.name for p in planted_shop[2][:3]}
     assert explained and all({name for name, _s in e.because} <= bought for e in explained)
     assert any(e.because for e in explained)
+
+    # No item factors to re-rank by the session with: a list keeps its own order
+    from recommendations.selectors.slots import serving_state, session_ordered
+
+    Interaction.objects.create(
+        session_key="browsing", product=planted_shop[1][0], kind=InteractionKind.VIEW,
+        created_at=timezone.now(),
+    )  # fmt: skip
+    cache.clear()
+    state = serving_state(user=None, session_key="browsing")
+    assert state.seen.session(now=time.time())
+    order = [p.pk for p in planted_shop[3][:4]] + [p.pk for p in planted_shop[1][1:4]]
+    assert session_ordered(state, order) == order
