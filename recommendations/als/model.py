@@ -166,7 +166,9 @@ def load_model(directory: Path, params: Params) -> LoadedModel:
     """A version's factors for serving, whatever its family: every family serves through
     implicit's CPU ALS object over the stored factors (BPR's carry the item bias as one more
     factor), so a shopper's changed history is folded in by one least-squares step against the
-    learnt item factors (recalculate_user) and the stored lists and neighbours read the same."""
+    learnt item factors (recalculate_user) and the stored lists and neighbours read the same.
+    An item-item version (told by its family, not by the files in the directory) serves from
+    its stored similarity and matrix (ItemItem)."""
     from implicit.cpu.als import AlternatingLeastSquares
 
     user_ids = np.load(directory / "user_ids.npy")
@@ -176,7 +178,7 @@ def load_model(directory: Path, params: Params) -> LoadedModel:
         "product_ids": product_ids,
         "product_column": {int(p): i for i, p in enumerate(product_ids)},
     }
-    if (directory / "similarity.npz").exists():
+    if params.family in ITEM_FAMILIES:
         from scipy.sparse import load_npz
 
         model = ItemItem(
