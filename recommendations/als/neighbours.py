@@ -73,13 +73,15 @@ def top_for_users(
 
 def _item_item_top(
     model: ItemItem, filter_matrix: csr_matrix, rows: np.ndarray, *, n: int,
-    candidates: np.ndarray, out: np.ndarray, batch: int = 1024,
+    candidates: np.ndarray, out: np.ndarray, cells: int = 1 << 24,
 ) -> np.ndarray:  # fmt: skip
     """top_for_users for an item-item model: each user's row of the matrix it was fitted on
     times the candidates' similarity columns, the filtered products and those scored 0 (no
     neighbour in the user's history) left out."""
     similarity = columns_subset(model.similarity, candidates)
     take = min(n, len(candidates))
+    # Dense scores for as many users at a time as keep them to `cells` (64 MB of float32).
+    batch = max(1, cells // len(candidates))
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         scores = np.asarray((model.user_items[chunk] @ similarity).toarray())
