@@ -160,6 +160,21 @@ class ModelVersionAdmin(admin.ModelAdmin):
         ours, base = obj.metric("als", "ndcg@10"), obj.metric("popularity", "ndcg@10")
         return f"{ours / base:.2f}x" if ours is not None and base else "-"
 
+    def get_readonly_fields(self, request, obj=None):
+        # Django links a read-only foreign key to its admin page whoever looks; the tuning runs
+        # are for operators only, so others get the run's name without the link (a 403).
+        run_admin = self.admin_site._registry.get(TuningRun)
+        if run_admin is not None and run_admin.has_view_permission(request):
+            return self.readonly_fields
+        return tuple("tuned_by" if f == "tuning_run" else f for f in self.readonly_fields)
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description=_("tuned by"))
+    def tuned_by(self, obj: ModelVersion) -> str:
+        return str(obj.tuning_run) if obj.tuning_run_id else "-"
+
     @admin.display(description=_("evaluation"))
     def evaluation(self, obj: ModelVersion) -> str:
         rows = []

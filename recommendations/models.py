@@ -128,8 +128,8 @@ class RecommenderSettings(SingletonSettings):
         default=True,
         help_text=_(
             "The nightly run uses the model family, factors, regularisation, alpha, learning "
-            "rate, iterations and weighting chosen by the latest finished tuning run; without "
-            "one, or unticked, the values above."
+            "rate, iterations, weighting and half-life chosen by the latest finished tuning "
+            "run; without one, or unticked, the values above."
         ),
     )
 
@@ -277,7 +277,7 @@ class TuningTrial(models.Model):
         TuningRun, on_delete=models.CASCADE, related_name="trials", verbose_name=_("tuning run")
     )
     number = models.PositiveSmallIntegerField(_("trial"))
-    family = models.CharField(_("model family"), max_length=8)
+    family = models.CharField(_("model family"), max_length=16)
     params = models.JSONField(_("settings"), default=dict)
     ndcg = models.FloatField(_("validation NDCG@10"))
     baseline = models.FloatField(_("most popular"))

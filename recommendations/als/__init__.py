@@ -12,6 +12,7 @@ toolbox to them.
 from .data import (
     DAY,
     FAMILIES,
+    ITEM_FAMILIES,
     KIND_CODE,
     KINDS,
     Events,
@@ -34,6 +35,7 @@ from .evaluation import (
     ranking_metrics,
 )
 from .model import (
+    ItemItem,
     LoadedModel,
     cpu_model,
     fit,
@@ -42,6 +44,7 @@ from .model import (
     recommend_for_row,
     save_model,
     single_threaded_blas,
+    stored_user_top,
     use_gpu,
     user_row,
 )
@@ -53,18 +56,37 @@ from .neighbours import (
     item_neighbours,
     top_for_users,
 )
-from .training import Stopwatch, Trained, fold_in, passes_guard, train
-from .tuning import SEARCH_SPACE, TUNED_KEYS, Trial, TuningResult, candidates, searched, tune
+from .training import (
+    Stopwatch,
+    Trained,
+    fold_in,
+    holdout_spread,
+    passes_guard,
+    spread_summary,
+    train,
+)
+from .tuning import (
+    SEARCH_SPACE,
+    TUNED_KEYS,
+    Trial,
+    TuningResult,
+    candidates,
+    neighbours,
+    searched,
+    tune,
+)
 
 __all__ = [
     "DAY",
     "FAMILIES",
+    "ITEM_FAMILIES",
     "KINDS",
     "KIND_CODE",
     "SEARCH_SPACE",
     "TUNED_KEYS",
     "Events",
     "Interactions",
+    "ItemItem",
     "LoadedModel",
     "Params",
     "Stopwatch",
@@ -85,9 +107,11 @@ __all__ = [
     "event_weights",
     "fit",
     "fold_in",
+    "holdout_spread",
     "item_neighbours",
     "load_model",
     "negative_pairs",
+    "neighbours",
     "new_model",
     "passes_guard",
     "popular_for_users",
@@ -97,6 +121,8 @@ __all__ = [
     "save_model",
     "searched",
     "single_threaded_blas",
+    "spread_summary",
+    "stored_user_top",
     "time_split",
     "top_for_users",
     "train",

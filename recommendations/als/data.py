@@ -19,18 +19,22 @@ KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 
 DAY = 86400.0
 
-# Model families a version can be trained with (see model.new_model).
-FAMILIES = ("als", "bpr", "lmf")
+# Model families a version can be trained with (see model.fit): implicit's matrix
+# factorisations, then its item-item nearest neighbours (cosine, BM25, TF-IDF similarity).
+FAMILIES = ("als", "bpr", "lmf", "item_cosine", "item_bm25", "item_tfidf")
+ITEM_FAMILIES = ("item_cosine", "item_bm25", "item_tfidf")
 
 
 @dataclass(frozen=True)
 class Params:
     """What a training run does. Every field is stored with the model version it produced."""
 
-    # The model family (FAMILIES): implicit's ALS, BPR or logistic MF. The tuner picks another
-    # than ALS only when it wins on the validation split.
+    # The model family (FAMILIES): implicit's ALS, BPR, logistic MF or an item-item model. The
+    # tuner picks another than ALS only when it wins on the validation split.
     family: str = "als"
     factors: int = 64
+    # The item-item families' neighbourhood: each product keeps its `knn` most similar.
+    knn: int = 50
     iterations: int = 15
     # SGD step of BPR and logistic MF (0: implicit's default for the family); ALS has none.
     learning_rate: float = 0.0
@@ -236,12 +240,14 @@ def confidence_floor(matrix: csr_matrix, params: Params) -> csr_matrix:
     return matrix
 
 
-def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matrix]:
+def time_split(
+    data: Interactions, params: Params, *, seed: int | None = None
+) -> tuple[csr_matrix, csr_matrix]:
     """(train, test): each user's latest `holdout` distinct positive products go to test, for
     users who keep at least `min_train_items` positives in train. Both are users x products,
     same shape. Only positives count (a product rated negatively is not something the shopper
     wanted); products last seen at the same time (one order's lines share a second) are
-    ordered at random (seeded by `random_state`), not by id."""
+    ordered at random (seeded by `seed`, by default `random_state`), not by id."""
     positive = (data.confidence > 0).astype(np.float32)
     seen = data.last_seen.multiply(positive).tocsr()
     seen.eliminate_zeros()
@@ -249,7 +255,8 @@ def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matr
     counts = np.diff(seen.indptr)
     rows = np.repeat(np.arange(seen.shape[0]), counts)
     # Within each user, newest first; ties in a random order.
-    shuffle = np.random.default_rng(params.random_state).random(len(seen.data))
+    seed = params.random_state if seed is None else seed
+    shuffle = np.random.default_rng(seed).random(len(seen.data))
     order = np.lexsort((shuffle, -seen.data, rows))
     starts = np.repeat(seen.indptr[:-1], counts)
     position = np.empty(len(order), dtype=np.int64)
@@ -268,13 +275,16 @@ def time_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matr
     return train, test
 
 
-def validation_split(data: Interactions, params: Params) -> tuple[csr_matrix, csr_matrix]:
+def validation_split(
+    data: Interactions, params: Params, *, seed: int | None = None
+) -> tuple[csr_matrix, csr_matrix]:
     """(train, validation) taken from what time_split leaves for training: each user's latest
     `holdout` positives go to test as in time_split and are left out here altogether; of the
     rest, the next-latest `holdout` go to validation. Settings are chosen on train ->
-    validation, so the test split never takes part in choosing them."""
+    validation, so the test split never takes part in choosing them. `seed` breaks the ties of
+    the validation split only: the test split is always the one training is scored on."""
     train_raw, _test = time_split(data, params)
-    return time_split(replace(data, confidence=train_raw), params)
+    return time_split(replace(data, confidence=train_raw), params, seed=seed)
 
 
 def columns_subset(matrix: csr_matrix, columns: np.ndarray) -> csr_matrix:

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from .data import columns_subset
-from .model import cpu_model, single_threaded_blas
+from .model import ItemItem, cpu_model, single_threaded_blas
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ def top_for_users(
     out = np.full((len(rows), n), -1, dtype=np.int64)
     if len(rows) == 0 or len(candidates) == 0:
         return out
+    if isinstance(model, ItemItem):
+        return _item_item_top(model, filter_matrix, rows, n=n, candidates=candidates, out=out)
     model = cpu_model(model)
     items = np.ascontiguousarray(np.asarray(model.item_factors)[candidates])
     users = np.ascontiguousarray(np.asarray(model.user_factors)[rows])
@@ -69,13 +71,58 @@ def top_for_users(
     return out
 
 
+def _item_item_top(
+    model: ItemItem, filter_matrix: csr_matrix, rows: np.ndarray, *, n: int,
+    candidates: np.ndarray, out: np.ndarray, cells: int = 1 << 24,
+) -> np.ndarray:  # fmt: skip
+    """top_for_users for an item-item model: each user's row of the matrix it was fitted on
+    times the candidates' similarity columns, the filtered products and those scored 0 (no
+    neighbour in the user's history) left out."""
+    similarity = columns_subset(model.similarity, candidates)
+    take = min(n, len(candidates))
+    # Dense scores for as many users at a time as keep them to `cells` (64 MB of float32).
+    batch = max(1, cells // len(candidates))
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        scores = np.asarray((model.user_items[chunk] @ similarity).toarray())
+        seen = columns_subset(filter_matrix[chunk], candidates)
+        scores[np.repeat(np.arange(len(chunk)), np.diff(seen.indptr)), seen.indices] = 0.0
+        best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+        ranked = np.take_along_axis(
+            best, np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable"), 1
+        )
+        positive = np.take_along_axis(scores, ranked, axis=1) > 0
+        out[start : start + len(chunk), :take] = np.where(positive, candidates[ranked], -1)
+    return out
+
+
+def _item_item_neighbours(model: ItemItem, columns: np.ndarray, *, n: int) -> np.ndarray:
+    """item_neighbours for an item-item model: its own similarity, strongest first."""
+    out = np.full((len(columns), n), -1, dtype=np.int64)
+    near = columns_subset(model.similarity[columns], columns)
+    near.setdiag(0)
+    near.eliminate_zeros()
+    counts = np.diff(near.indptr)
+    if near.nnz == 0:
+        return out
+    rows = np.repeat(np.arange(near.shape[0]), counts)
+    order = np.lexsort((near.indices, -near.data, rows))
+    rank = np.arange(len(order)) - np.repeat(near.indptr[:-1], counts)
+    keep = rank < n
+    out[rows[keep], rank[keep]] = columns[near.indices[order][keep]]
+    return out
+
+
 def item_neighbours(model, columns: np.ndarray, *, n: int) -> np.ndarray:
-    """For each of `columns`, its `n` nearest among `columns` by cosine of ALS item factors."""
+    """For each of `columns`, its `n` nearest among `columns` by cosine of ALS item factors
+    (an item-item model: by its similarity)."""
     from implicit.cpu.topk import topk
 
     out = np.full((len(columns), n), -1, dtype=np.int64)
     if len(columns) < 2:
         return out
+    if isinstance(model, ItemItem):
+        return _item_item_neighbours(model, columns, n=n)
     factors = np.asarray(cpu_model(model).item_factors)[columns]
     norms = np.linalg.norm(factors, axis=1)
     norms[norms == 0] = 1e-10

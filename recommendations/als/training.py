@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -170,3 +170,43 @@ def passes_guard(
         if live is not None and ndcg < live * (1 - tolerance):
             return False, f"NDCG@{k} {ndcg:.4f} is clearly worse than the live model's {live:.4f}"
     return True, f"NDCG@{k} {ndcg:.4f} vs popularity {baseline:.4f}"
+
+
+def holdout_spread(
+    events: Events, *, now: float, params: Params, seeds: Sequence[int]
+) -> list[dict]:
+    """The evaluation of `params` over several holdouts: for each seed, the time-based split
+    with ties (products last seen in the same second) broken by that seed, the model fitted on
+    its train split from starting factors drawn with that seed, and scored next to the
+    most-popular baseline on the same held-out products (evaluate's metrics, one dict per
+    seed). Shoppers who rate many products in one second make the split, and so both scores,
+    depend on the seed, as the model does on its starting factors; the mean over seeds does
+    not."""
+    data = build_interactions(events, now=now, params=params)
+    out = []
+    for seed in seeds:
+        seeded = replace(params, random_state=seed)
+        train_raw, test = time_split(data, seeded)
+        train_matrix = weighted(train_raw, seeded)
+        out.append(evaluate(fit(train_matrix, seeded), train_matrix, test, seeded))
+    return out
+
+
+def spread_summary(runs: Sequence[dict], k: int = 10) -> dict:
+    """Mean and standard deviation over holdout_spread's runs: the model's NDCG@k, the
+    baseline's, and their ratio (taken per seed, then averaged)."""
+    key = f"ndcg@{k}"
+    model = np.array([run["als"][key] for run in runs])
+    baseline = np.array([run["popularity"][key] for run in runs])
+    ratio = model / np.where(baseline > 0, baseline, np.nan)
+    return {
+        "seeds": len(runs),
+        "model": float(model.mean()),
+        "model_std": float(model.std()),
+        "popularity": float(baseline.mean()),
+        "popularity_std": float(baseline.std()),
+        "ratio": float(np.nanmean(ratio)),
+        "ratio_std": float(np.nanstd(ratio)),
+        "ratio_min": float(np.nanmin(ratio)),
+        "ratio_max": float(np.nanmax(ratio)),
+    }

@@ -177,13 +177,9 @@ def _recalculated(user, version: LiveVersion, config: RecommenderSettings) -> li
 
 def _from_stored_factors(user, version: LiveVersion) -> list[int]:
     loaded = loaded_model(version)
-    if loaded is None or user.pk not in loaded.user_row:
+    if loaded is None:
         return []
-    from implicit.cpu.topk import topk
-
-    factors = np.asarray(loaded.model.user_factors[loaded.user_row[user.pk]])[None, :]
-    ids, _ = topk(loaded.model.item_factors, factors, version.als_params.top_n * 2, num_threads=1)
-    return [int(loaded.product_ids[i]) for i in ids[0] if i >= 0]
+    return als.stored_user_top(loaded, user.pk, n=version.als_params.top_n * 2)
 
 
 def trending_ids(version: LiveVersion | None, categories: Sequence[int]) -> list[int]:

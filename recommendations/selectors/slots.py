@@ -103,7 +103,8 @@ def _hidden(state: Serving) -> set[int]:
 def session_ordered(state: Serving, ids: Sequence[int]) -> list[int]:
     """`ids` re-ranked by the products viewed in the current session (see als.session): those
     whose item factors point the way of the session's move up, the most recent views counting
-    most. Unchanged without a session, a live model, its factors, or with the setting at 0; the
+    most. Unchanged without a session, a live model, its factors (an item-item model has none),
+    or with the setting at 0; the
     products themselves are the same, so what the list left out stays out. No query: the
     history comes with the serving state, the factors from this process's memory."""
     ids = list(ids)
@@ -114,7 +115,8 @@ def session_ordered(state: Serving, ids: Sequence[int]) -> list[int]:
     if not viewed:
         return ids
     loaded = loaded_model(state.version)
-    if loaded is None:
+    if loaded is None or not hasattr(loaded.model, "item_factors"):
+        # An item-item model has no factors to take the session's direction from.
         return ids
     column = loaded.product_column
     session_columns = [column.get(p, -1) for p in viewed]

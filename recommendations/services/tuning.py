@@ -24,8 +24,8 @@ from .extract import interactions_extract
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TRIALS = 12
-DEFAULT_BUDGET_SECONDS = 120.0
+DEFAULT_TRIALS = 24
+DEFAULT_BUDGET_SECONDS = 150.0
 # The weekly task does nothing when a search finished this recently (a duplicate delivery, or
 # an operator's run from the command the same day).
 RECENT = timedelta(hours=12)
@@ -67,8 +67,9 @@ def recommender_params(
 ) -> tuple[als.Params, TuningRun | None]:
     """The settings a training run uses, and the tuning run they come from: the operator's
     settings, with the tuned ones (family, factors, regularisation, alpha, learning rate,
-    iterations, weighting) of the latest finished tuning run on top when `use_tuned` is on,
-    then `overrides` (a command's --factors) on top of everything."""
+    iterations, weighting with BM25's K1 and B, half-life) of the latest finished tuning run
+    on top when `use_tuned` is on, then `overrides` (a command's --factors) on top of
+    everything."""
     config = config or RecommenderSettings.load()
     params = config.params()
     tuning = latest_tuning() if config.use_tuned else None

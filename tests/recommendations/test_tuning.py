@@ -2,10 +2,12 @@
 `manage.py tune_recommender`, and the nightly training using the best settings."""
 
 import io
+import time
 from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -281,3 +283,83 @@ def test_a_version_of_another_family_serves_lists_neighbours_and_changed_histori
         )
     ids = selectors.personal_ids(user=newcomer, version=selectors.live_version())
     assert ids and sum(group_of[p] == 2 for p in ids[:5]) >= 4
+
+
+def test_merchant_staff_see_which_run_tuned_a_version_without_a_link_they_cannot_open(
+    client, admin_client, recorded_run
+):
+    version = ModelVersion.objects.create(
+        status=VersionStatus.REJECTED,
+        params=TUNED,
+        tuning_run=recorded_run,
+        metrics={"als": {"ndcg@10": 0.2, "users": 5}, "popularity": {"ndcg@10": 0.1, "users": 5}},
+    )
+    page = reverse("admin:recommendations_modelversion_change", args=[version.pk])
+    run_url = reverse("admin:recommendations_tuningrun_change", args=[recorded_run.pk])
+    client.force_login(StaffFactory())
+
+    staff_html = client.get(page).content.decode()
+    operator_html = admin_client.get(page).content.decode()
+
+    assert str(recorded_run) in staff_html and run_url not in staff_html
+    assert client.get(run_url).status_code in (302, 403)
+    assert f'href="{run_url}"' in operator_html
+
+
+def test_an_item_item_version_serves_lists_neighbours_changed_histories_and_explanations(
+    planted_shop,
+):
+    # Given a live item-item (cosine) version trained with the tuned settings
+    finished_run({"family": "item_cosine", "knn": 20, "weighting": "none"})
+    version = recommender_train()
+    assert version.is_live and version.params["family"] == "item_cosine", version.note
+    assert version.metrics["als"]["ndcg@10"] > version.metrics["popularity"]["ndcg@10"]
+    group_of = {p.pk: g for g, products in enumerate(planted_shop) for p in products}
+    live = selectors.live_version()
+
+    # A shopper it learnt gets their stored list, of their own group's products
+    shopper = Interaction.objects.order_by("id").first().user
+    own = group_of[Interaction.objects.filter(user=shopper).first().product_id]
+    stored = selectors.personal_ids(user=shopper, version=live)
+    assert stored and sum(group_of[p] == own for p in stored[:3]) >= 2
+    # ... and the same from what the model stored of them
+    loaded = selectors.loaded_model(live)
+    assert isinstance(loaded.model, als.ItemItem)
+    again = als.stored_user_top(loaded, shopper.pk, n=10)
+    assert sum(group_of[p] == own for p in again[:5]) >= 4
+
+    # Products get neighbours of their group from the item-item similarity
+    neighbours = ProductNeighbours.objects.filter(version=version, source="als")
+    same = [group_of[p] == group_of[n.product_id] for n in neighbours for p in n.similar[:2]]
+    assert same and sum(same) >= 0.8 * len(same)
+
+    # A new shopper's history is scored against the similarity, no factors needed
+    newcomer = UserFactory()
+    for product in planted_shop[2][:3]:
+        Interaction.objects.create(
+            user=newcomer, product=product, kind=InteractionKind.PURCHASE, created_at=timezone.now()
+        )
+    ids = selectors.personal_ids(user=newcomer, version=selectors.live_version())
+    assert ids and sum(group_of[p] == 2 for p in ids[:5]) >= 4
+    assert not {p.pk for p in planted_shop[2][:3]} & set(ids)
+
+    # Each pick is explained by the newcomer's own products
+    from recommendations.selectors.explain import explain_for_user
+
+    _slot, explained = explain_for_user(user=newcomer)
+    bought = {p.name for p in planted_shop[2][:3]}
+    assert explained and all({name for name, _s in e.because} <= bought for e in explained)
+    assert any(e.because for e in explained)
+
+    # No item factors to re-rank by the session with: a list keeps its own order
+    from recommendations.selectors.slots import serving_state, session_ordered
+
+    Interaction.objects.create(
+        session_key="browsing", product=planted_shop[1][0], kind=InteractionKind.VIEW,
+        created_at=timezone.now(),
+    )  # fmt: skip
+    cache.clear()
+    state = serving_state(user=None, session_key="browsing")
+    assert state.seen.session(now=time.time())
+    order = [p.pk for p in planted_shop[3][:4]] + [p.pk for p in planted_shop[1][1:4]]
+    assert session_ordered(state, order) == order

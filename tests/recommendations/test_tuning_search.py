@@ -108,7 +108,7 @@ def test_the_budget_stops_new_trials_but_the_first_always_runs():
     assert result.budget_spent
 
 
-@pytest.mark.parametrize("family", ["bpr", "lmf"])
+@pytest.mark.parametrize("family", ["bpr", "lmf", "item_cosine", "item_bm25", "item_tfidf"])
 def test_every_family_trains_and_serves_lists_and_neighbours(family, tmp_path):
     events = planted()
     params = replace(
@@ -142,3 +142,95 @@ def test_every_family_trains_and_serves_lists_and_neighbours(family, tmp_path):
     ids = als.recommend_for_row(loaded, row, n=5)
     assert len(ids) == 5 and not {25, 26, 27} & set(ids)
     assert sum(25 <= p <= 36 for p in ids) >= 4
+
+
+def same_second(users: int = 120, groups: int = 4, per_group: int = 12, each: int = 9):
+    """As planted, but every shopper's products all in one second (a user rating films in a
+    batch): which are the latest is decided by the tie-break alone."""
+    rows = []
+    for user in range(users):
+        group = user % groups
+        for offset in range(each):
+            product = group * per_group + (user + offset) % per_group
+            rows.append((user + 1, product + 1, als.KIND_CODE["purchase"], 1, NOW - user))
+    return als.Events.from_rows(np.array(rows))
+
+
+def test_the_seed_breaks_ties_in_the_holdout_and_the_spread_scores_each_holdout():
+    events = same_second()
+    params = als.Params(factors=8, min_support=1)
+    data = als.build_interactions(events, now=NOW, params=params)
+
+    _train_a, test_a = als.time_split(data, params, seed=1)
+    _train_b, test_b = als.time_split(data, params, seed=2)
+    _train_c, test_c = als.time_split(data, params, seed=1)
+
+    # Another seed holds out other products of the same second; the same seed the same ones.
+    assert (test_a != test_b).nnz > 0 and (test_a != test_c).nnz == 0
+    assert test_a.nnz == test_b.nnz == 2 * 120
+
+    runs = als.holdout_spread(events, now=NOW, params=params, seeds=[1, 2, 3])
+    summary = als.spread_summary(runs)
+
+    assert len(runs) == 3
+    # Each seed scores model and baseline on the same users and held-out products.
+    assert all(r["als"]["users"] == r["popularity"]["users"] == 120 for r in runs)
+    ratios = [r["als"]["ndcg@10"] / r["popularity"]["ndcg@10"] for r in runs]
+    assert summary["ratio"] == pytest.approx(np.mean(ratios))
+    assert summary["ratio_min"] == pytest.approx(min(ratios))
+    assert summary["ratio_max"] == pytest.approx(max(ratios))
+    assert max(ratios) > min(ratios)
+    assert summary["seeds"] == 3 and summary["ratio"] > 1.0
+
+
+def test_another_validation_seed_never_lets_the_test_split_into_the_search():
+    events = same_second()
+    params = als.Params()
+    data = als.build_interactions(events, now=NOW, params=params)
+    _full_train, test = als.time_split(data, params)
+
+    validations = []
+    for seed in (7, 8):
+        train, validation = als.validation_split(data, params, seed=seed)
+        assert test.multiply(train > 0).nnz == 0 and test.multiply(validation).nnz == 0
+        validations.append(validation)
+
+    # The seeds break the validation split's ties differently.
+    assert (validations[0] != validations[1]).nnz > 0
+
+
+def test_neighbours_move_one_setting_one_step_on_the_grid():
+    base = als.Params()
+    setting = als.searched(
+        replace(base, factors=64, regularization=5.0, weighting="none", half_life_days=60.0)
+    )
+
+    moves = als.neighbours(setting, base)
+
+    changed = [{k for k in setting if m[k] != setting[k]} for m in moves]
+    assert all(len(keys) == 1 for keys in changed)
+    factors = sorted(
+        m["factors"] for m, keys in zip(moves, changed, strict=True) if keys == {"factors"}
+    )
+    assert factors == [32, 128]
+    regularization = sorted(
+        m["regularization"]
+        for m, keys in zip(moves, changed, strict=True)
+        if keys == {"regularization"}
+    )
+    assert regularization == [2.0, 10.0]
+    # K1 and B mean nothing without BM25: no move there.
+    assert not any(keys & {"bm25_k1", "bm25_b"} for keys in changed)
+    assert moves == als.neighbours(setting, base)
+
+
+def test_the_second_half_of_a_search_walks_from_the_best_so_far():
+    result = als.tune(planted(), now=NOW, params=als.Params(factors=8), trials=8)
+
+    assert len(result.trials) == 8
+    drawn = 4
+    for trial in result.trials[drawn:]:
+        earlier = result.trials[: trial.number]
+        best = max(earlier, key=lambda t: (t.ndcg, -t.number))
+        assert trial.settings in als.neighbours(best.settings, als.Params(factors=8))
+    assert result.best == max(result.trials, key=lambda t: (t.ndcg, -t.number)).settings

@@ -22,8 +22,8 @@ MAX_TRIALS = 500
 class Command(BaseCommand):
     help = (
         "Search the recommender's model family, factors, regularisation, alpha, learning rate, "
-        "iterations and weighting on a validation split, score the best on the test split, and "
-        "record the run (the nightly training uses its settings)."
+        "iterations, weighting and half-life on a validation split, score the best on the test "
+        "split, and record the run (the nightly training uses its settings)."
     )
 
     def add_arguments(self, parser):
