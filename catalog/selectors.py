@@ -202,6 +202,12 @@ class ProductCard:
     def pk(self) -> int:
         return self.id
 
+    @property
+    def highlights(self) -> dict[str, str]:
+        """The search highlights set, by field: {"name": ..., "description": ...}."""
+        found = (("name", self.highlight_name), ("description", self.highlight_description))
+        return {field: html for field, html in found if html}
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ProductCard) and other.id == self.id
 

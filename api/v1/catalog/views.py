@@ -346,16 +346,7 @@ class SearchApi(CatalogApi):
         }
         if query.text or filtered:
             result = search.run_search(query)
-            cards = search_selectors.hit_cards(result.hits)
-            for card in cards:
-                card.highlights = {
-                    k: v
-                    for k, v in (
-                        ("name", card.highlight_name),
-                        ("description", card.highlight_description),
-                    )
-                    if v
-                }
+            cards = search_selectors.hit_cards(result.hits)  # each with its highlights
             body.update(
                 count=result.total,
                 pages=-(-result.total // per_page),
