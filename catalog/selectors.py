@@ -362,6 +362,14 @@ class ListingParams:
 
     def query_for_page(self, page: int) -> str:
         """The query string that reproduces these parameters on another page."""
+        rest = self._query_without_page
+        if page > 1:
+            return f"?{rest}&page={page}" if rest else f"?page={page}"
+        return f"?{rest}"
+
+    @functools.cached_property
+    def _query_without_page(self) -> str:
+        """The parameters but the page, url-encoded once for all the page links."""
         pairs: list[tuple[str, object]] = []
         if self.sort != DEFAULT_SORT:
             pairs.append(("sort", self.sort))
@@ -372,9 +380,7 @@ class ListingParams:
         pairs.extend(("brand", b) for b in self.brands)
         if self.in_stock:
             pairs.append(("in_stock", 1))
-        if page > 1:
-            pairs.append(("page", page))
-        return "?" + urlencode(pairs)
+        return urlencode(pairs)
 
 
 @dataclass

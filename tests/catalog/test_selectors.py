@@ -152,3 +152,22 @@ def test_cards_are_plain_rows_named_in_the_current_language_with_its_fallbacks(
     }
     with pytest.raises(AttributeError):
         _ = paths["by id"][0].description  # only what a card shows
+
+
+def test_page_links_keep_the_filters_and_sort_and_name_the_page_after_the_first():
+    from catalog.selectors import ListingParams
+
+    plain = ListingParams()
+    assert [plain.query_for_page(n) for n in (1, 2, 1)] == ["?", "?page=2", "?"]
+    narrowed = ListingParams(
+        sort="price_asc", price_min=Decimal("10.50"), brands=("a b", "c"), in_stock=True
+    )
+    rest = "sort=price_asc&price_min=10.50&brand=a+b&brand=c&in_stock=1"
+    assert [narrowed.query_for_page(n) for n in (3, 1, 12)] == [
+        f"?{rest}&page=3",
+        f"?{rest}",
+        f"?{rest}&page=12",
+    ]
+    assert narrowed == ListingParams(
+        sort="price_asc", price_min=Decimal("10.50"), brands=("a b", "c"), in_stock=True
+    )
