@@ -274,16 +274,23 @@ def cards_from_rows(
     return cards
 
 
+_ROW_COLUMNS = {column: i for i, column in enumerate(CARD_COLUMNS)}
+
+
+def card_rows(queryset: QuerySet[Product]) -> QuerySet:
+    """A product_cards() queryset as rows of CARD_COLUMNS: what card_list takes, for a caller
+    that pages the queryset itself (the API's paginator)."""
+    return queryset.values_list(*CARD_COLUMNS)
+
+
 def card_list(
-    queryset: QuerySet[Product] | Iterable[Product], *, catalog: int | None = None
+    queryset: QuerySet[Product] | Iterable[tuple], *, catalog: int | None = None
 ) -> list[ProductCard]:
-    """The cards of a product_cards() queryset, read as rows (or of products already read from
-    one, such as a page the API's paginator cut)."""
-    if isinstance(queryset, QuerySet):
-        rows = queryset.values_list(*CARD_COLUMNS)
-        return cards_from_rows(rows, {c: i for i, c in enumerate(CARD_COLUMNS)}, catalog=catalog)
-    rows = [tuple(getattr(p, c) for c in CARD_COLUMNS) for p in queryset]
-    return cards_from_rows(rows, {c: i for i, c in enumerate(CARD_COLUMNS)}, catalog=catalog)
+    """The cards of a product_cards() queryset, read as rows (or of its card_rows(), already
+    paged)."""
+    if isinstance(queryset, QuerySet) and queryset._fields != CARD_COLUMNS:
+        queryset = card_rows(queryset)
+    return cards_from_rows(queryset, _ROW_COLUMNS, catalog=catalog)
 
 
 @functools.lru_cache(maxsize=64)
