@@ -30,7 +30,11 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+from modeltranslation.utils import get_language as translated_language
 
 from common.statements import Slots, Statement
 
@@ -166,55 +170,153 @@ def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
             :1
         ]
     )
-    return queryset.only(*CARD_FIELDS).annotate(card_image=Subquery(first_image))
+    return queryset.only(*CARD_FIELDS, "category_id").annotate(card_image=Subquery(first_image))
 
 
-def card_list(queryset: Iterable[Product], *, catalog: int | None = None) -> list[Product]:
-    """Evaluate a product_cards() queryset, attaching each card's image URL and brand (from the
-    directory of catalog version `catalog` when the caller knows it)."""
-    products = list(queryset)
+class ProductCard:
+    """A product as a card shows it (listing, home slots, search results, recommendations, the
+    API's lists): only what the card reads, built from the card query's rows without model
+    instances. `name` is in the language active when it was built (with the fallbacks of the
+    product's translated name); search results set `highlight_name` / `highlight_description`
+    (escaped HTML with the matched words marked)."""
+
+    __slots__ = (
+        "brand_id",
+        "card_brand",
+        "card_href",
+        "card_image",
+        "card_url",
+        "category_id",
+        "highlight_description",
+        "highlight_name",
+        "id",
+        "in_stock",
+        "name",
+        "price",
+        "rating_avg",
+        "rating_count",
+        "slug",
+    )
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def highlights(self) -> dict[str, str]:
+        """The search highlights set, by field: {"name": ..., "description": ...}."""
+        found = (("name", self.highlight_name), ("description", self.highlight_description))
+        return {field: html for field, html in found if html}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ProductCard) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"<ProductCard {self.id} {self.slug}>"
+
+
+# The card's columns besides the name (one per language): where a row of CARD_COLUMNS has them.
+_CARD_SCALARS = ("id", "slug", "price", "rating_avg", "rating_count", "in_stock", "brand_id")
+_NAME_FIELDS = tuple(build_localized_fieldname("name", lang) for lang in AVAILABLE_LANGUAGES)
+CARD_COLUMNS = (*_CARD_SCALARS, "category_id", "card_image", *_NAME_FIELDS)
+
+
+@functools.lru_cache(maxsize=16)
+def _name_order(language: str) -> tuple[str, ...]:
+    """The translated name's columns in the order the model's `name` reads them for `language`
+    (the language's own, then its fallbacks): the first one not empty is the name."""
+    return tuple(build_localized_fieldname("name", lang) for lang in resolution_order(language))
+
+
+@functools.lru_cache(maxsize=16)
+def _product_href_prefix(language: str, script_prefix: str) -> str:
+    # reverse() once per language, not once per card: among the dearest calls of a listing.
+    return reverse("catalog:product", args=["-"])[:-2]
+
+
+def product_href(slug: str) -> str:
+    """The product page's URL (reverse("catalog:product", args=[slug])) in the active language,
+    from a prefix reversed once per language and script prefix."""
+    return f"{_product_href_prefix(get_language() or '', get_script_prefix())}{slug}/"
+
+
+def cards_from_rows(
+    rows: Iterable[tuple], columns: dict[str, int], *, catalog: int | None = None
+) -> list[ProductCard]:
+    """Cards from rows of the card query (product_cards), `columns` saying where each of
+    CARD_COLUMNS is in a row, with each card's picture URL, link
+    and brand (from the directory of catalog version `catalog` when the caller knows it)."""
     brands = brand_directory(catalog=catalog)
-    # reverse() once, not once per card: it is among the dearest calls on a listing page.
-    href = reverse("catalog:product", args=["-"])[:-2]
-    for product in products:
-        product.card_href = f"{href}{product.slug}/"
-        product.card_url = media_url(product.card_image) if product.card_image else ""
-        product.card_brand = brands.get(product.brand_id)
-        # Search results mark the matched words here; set for every card, because a missing
-        # attribute costs the template an exception per card.
-        product.highlight_name = product.highlight_description = ""
-    return products
+    href = _product_href_prefix(get_language() or "", get_script_prefix())
+    names = [columns[f] for f in _name_order(translated_language())]
+    scalars = [(name, columns[name]) for name in _CARD_SCALARS]
+    category = columns["category_id"]
+    image = columns["card_image"]
+    cards = []
+    new = ProductCard.__new__
+    for row in rows:
+        card = new(ProductCard)
+        for name, position in scalars:
+            setattr(card, name, row[position])
+        card.name = next((row[i] for i in names if row[i] is not None and row[i] != ""), "")
+        card.category_id = row[category]
+        picture = row[image]
+        card.card_image = picture
+        card.card_url = media_url(picture) if picture else ""
+        card.card_href = f"{href}{card.slug}/"
+        card.card_brand = brands.get(card.brand_id)
+        # Set for every card: a missing attribute costs the template an exception per card.
+        card.highlight_name = card.highlight_description = ""
+        cards.append(card)
+    return cards
+
+
+_ROW_COLUMNS = {column: i for i, column in enumerate(CARD_COLUMNS)}
+
+
+def card_rows(queryset: QuerySet[Product]) -> QuerySet:
+    """A product_cards() queryset as rows of CARD_COLUMNS: what card_list takes, for a caller
+    that pages the queryset itself (the API's paginator)."""
+    return queryset.values_list(*CARD_COLUMNS)
+
+
+def card_list(
+    queryset: QuerySet[Product] | Iterable[tuple], *, catalog: int | None = None
+) -> list[ProductCard]:
+    """The cards of a product_cards() queryset, read as rows (or of its card_rows(), already
+    paged)."""
+    if isinstance(queryset, QuerySet) and queryset._fields != CARD_COLUMNS:
+        queryset = card_rows(queryset)
+    return cards_from_rows(queryset, _ROW_COLUMNS, catalog=catalog)
 
 
 @functools.lru_cache(maxsize=64)
-def _cards_by_id_statement(count: int, vendor: str) -> tuple[str, tuple, tuple[int, ...]]:
-    """The SQL of product_cards() for `count` active products by id, compiled by the ORM once per
-    count (and database vendor): it is compiled with sentinel ids, whose places among the
-    parameters are where the real ids go."""
-    sentinels = [-(i + 1) for i in range(count)]
-    queryset = product_cards(
-        Product.objects.filter(pk__in=sentinels, is_active=True).order_by()
-    ).only(*CARD_FIELDS, "category_id")
-    sql, params = queryset.query.sql_with_params()
-    params = tuple(params)
-    if any(params.count(s) != 1 for s in sentinels):  # pragma: no cover - an ORM change
-        raise RuntimeError("the card query no longer takes its ids as one parameter each")
-    return sql, params, tuple(params.index(s) for s in sentinels)
+def _cards_by_id_statement(count: int) -> Statement:
+    """product_cards() for `count` active products by id, compiled by the ORM once per count."""
+    return Statement(
+        lambda slots: product_cards(
+            Product.objects.filter(
+                pk__in=[slots.int(f"id{i}") for i in range(count)], is_active=True
+            ).order_by()
+        )
+    )
 
 
-def cards_by_id(ids: Iterable[int], *, catalog: int | None = None) -> list[Product]:
-    """The cards (as card_list gives them, with `category_id`) of the active products among
-    `ids`, in no particular order. For the hot paths that fetch a handful of cards by id (the
+def cards_by_id(ids: Iterable[int], *, catalog: int | None = None) -> list[ProductCard]:
+    """The cards (with `category_id`) of the active products among `ids`, in no particular
+    order. For the hot paths that fetch a handful of cards by id (search results, the
     recommendation slots): the statement is compiled once per number of ids, which takes more
     time than running it."""
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
         return []
-    sql, params, slots = _cards_by_id_statement(len(wanted), connection.vendor)
-    values = list(params)
-    for slot, product_id in zip(slots, wanted, strict=True):
-        values[slot] = product_id
-    return card_list(Product.objects.raw(sql, values), catalog=catalog)
+    rows, columns = _cards_by_id_statement(len(wanted)).rows(
+        **{f"id{i}": product_id for i, product_id in enumerate(wanted)}
+    )
+    return cards_from_rows(rows, columns, catalog=catalog)
 
 
 def _buyable_first(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -234,15 +336,15 @@ def _home_statement(kind: str, limit: int) -> Statement:
     return Statement(lambda slots: product_cards(_buyable_first(Product.objects.all()))[:limit])
 
 
-def featured_products(*, limit: int = 12) -> list[Product]:
+def featured_products(*, limit: int = 12) -> list[ProductCard]:
     """Featured products, the buyable ones first (by units sold)."""
-    return card_list(_home_statement("featured", limit).run())
+    return cards_from_rows(*_home_statement("featured", limit).rows())
 
 
-def best_sellers(*, limit: int = 8) -> list[Product]:
+def best_sellers(*, limit: int = 8) -> list[ProductCard]:
     """The best-selling products, the buyable ones first: a sold-out product is shown only when
     there are not enough others to fill the slot."""
-    return card_list(_home_statement("best", limit).run())
+    return cards_from_rows(*_home_statement("best", limit).rows())
 
 
 # --- Category listing ---------------------------------------------------------------------------
@@ -267,6 +369,14 @@ class ListingParams:
 
     def query_for_page(self, page: int) -> str:
         """The query string that reproduces these parameters on another page."""
+        rest = self._query_without_page
+        if page > 1:
+            return f"?{rest}&page={page}" if rest else f"?page={page}"
+        return f"?{rest}"
+
+    @functools.cached_property
+    def _query_without_page(self) -> str:
+        """The parameters but the page, url-encoded once for all the page links."""
         pairs: list[tuple[str, object]] = []
         if self.sort != DEFAULT_SORT:
             pairs.append(("sort", self.sort))
@@ -277,9 +387,7 @@ class ListingParams:
         pairs.extend(("brand", b) for b in self.brands)
         if self.in_stock:
             pairs.append(("in_stock", 1))
-        if page > 1:
-            pairs.append(("page", page))
-        return "?" + urlencode(pairs)
+        return urlencode(pairs)
 
 
 @dataclass
@@ -375,7 +483,6 @@ def category_listing(*, tree: CategoryTree, category: Category, params: ListingP
         category_ids=category_ids, params=params, brand_ids=selected_ids, total=total
     )
     page = Paginator(source, settings.SHOP_PRODUCTS_PER_PAGE).get_page(params.page)
-    page.object_list = card_list(page.object_list)
     return Listing(page=page, brands=brands)
 
 
@@ -473,7 +580,7 @@ class _ListingPage:
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, window: slice) -> list[Product]:
+    def __getitem__(self, window: slice) -> list[ProductCard]:
         start, stop = window.start or 0, window.stop
         if stop is None or stop <= start or (self.params.brands and not self.brand_ids):
             return []
@@ -496,7 +603,7 @@ class _ListingPage:
         }
         values.update((f"category{i}", c) for i, c in enumerate(self.category_ids))
         values.update((f"brand{j}", b) for j, b in enumerate(self.brand_ids))
-        return statement.run(**values)
+        return cards_from_rows(*statement.rows(**values))
 
 
 def published_product_id(*, slug: str) -> int:

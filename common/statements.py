@@ -54,6 +54,7 @@ class _Compiled:
     populators: list
     annotations: dict[str, int]
     model: Any
+    converters: dict
 
 
 class Statement:
@@ -104,12 +105,14 @@ class Statement:
                 populators=populators,
                 annotations=dict(compiler.annotation_col_map or {}) if models else {},
                 model=model,
+                converters=compiler.get_converters(
+                    [s[0] for s in compiler.select[0 : compiler.col_count]]
+                ),
             )
             self._compiled[key] = compiled
         return compiled
 
-    def run(self, **values: Any) -> list:
-        compiled = self._compile()
+    def _execute(self, compiled: _Compiled, values: dict[str, Any]):
         params = list(compiled.params)
         for name, places in compiled.places.items():
             for place in places:
@@ -117,7 +120,25 @@ class Statement:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        rows = compiled.compiler.results_iter([rows])
+        if compiled.converters:  # as compiler.results_iter() does, with converters found once
+            return compiled.compiler.apply_converters(rows, compiled.converters)
+        return rows
+
+    def rows(self, **values: Any) -> tuple[list, dict[str, int]]:
+        """The rows of a model queryset's statement as tuples (converted as the ORM converts
+        them, no model instances built), with where each column is in a row: the model's
+        fields by attribute name, and the annotations."""
+        compiled = self._compile()
+        if not compiled.models:  # pragma: no cover - a builder mistake
+            raise TypeError("rows() reads a model queryset's statement; run() the others")
+        rows = self._execute(compiled, values)
+        columns = {name: compiled.model_start + i for i, name in enumerate(compiled.init_list)}
+        columns.update(compiled.annotations)
+        return list(rows), columns
+
+    def run(self, **values: Any) -> list:
+        compiled = self._compile()
+        rows = self._execute(compiled, values)
         if not compiled.models:
             return [tuple(row) for row in rows]
         objects = []

@@ -152,6 +152,8 @@ def _finalize(value):
     """What Django's templates print for a value: numbers and dates localised."""
     if isinstance(value, str) or value is None or value.__class__ is bool:
         return value
+    if value.__class__ is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize() gives for an int without grouping, at a tenth the cost
     if isinstance(value, (int, float, Decimal, datetime.date, datetime.time)):
         return localize(_localtime(value))
     return value

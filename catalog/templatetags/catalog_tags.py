@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from catalog import attributes
+from catalog.images import media_url
 
 register = template.Library()
 
@@ -37,7 +38,7 @@ def image_url(image, size: str) -> str:
     """The URL of one size of a ProductImage (catalog/images.py), or of the original while the
     sizes have not been generated yet."""
     sized = getattr(image, size, None)
-    return sized.url if sized else image.image.url
+    return media_url(sized.name if sized else image.image.name)
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.utils import translation
 from catalog.caching import bump_catalog_version
 from catalog.models import Product
 from catalog.selectors import (
+    ProductCard,
     best_sellers,
     brand_directory,
     card_list,
@@ -122,3 +123,51 @@ def test_a_card_shows_a_picture_of_a_variant_that_can_be_bought():
     # Only variants' pictures, all sold out: still a picture, the first one.
     main_picture.delete()
     assert card_picture(product) == (url(black_picture),) * 3
+
+
+def test_cards_are_plain_rows_named_in_the_current_language_with_its_fallbacks(
+    make_product, django_assert_num_queries
+):
+    both = make_product(name_en="Desk Lamp", name_zh_hans="台灯", is_featured=True)
+    english_only = make_product(name_en="Kettle", name_zh_hans="", is_featured=True)
+    ids = [both.pk, english_only.pk]
+
+    with translation.override("zh-hans"):
+        paths = {
+            "by id": cards_by_id(ids),
+            "listing": card_list(product_cards(Product.objects.filter(pk__in=ids))),
+            "home": [c for c in best_sellers(limit=50) if c.pk in ids],
+        }
+    for cards in paths.values():
+        assert all(isinstance(card, ProductCard) for card in cards)
+        assert {card.pk: card.name for card in cards} == {
+            both.pk: "台灯",
+            english_only.pk: "Kettle",
+        }
+        with django_assert_num_queries(0):  # nothing deferred left to load
+            [(c.category_id, c.card_href, c.card_brand, c.highlight_name) for c in cards]
+    assert {c.pk: c.name for c in cards_by_id(ids)} == {
+        both.pk: "Desk Lamp",
+        english_only.pk: "Kettle",
+    }
+    with pytest.raises(AttributeError):
+        _ = paths["by id"][0].description  # only what a card shows
+
+
+def test_page_links_keep_the_filters_and_sort_and_name_the_page_after_the_first():
+    from catalog.selectors import ListingParams
+
+    plain = ListingParams()
+    assert [plain.query_for_page(n) for n in (1, 2, 1)] == ["?", "?page=2", "?"]
+    narrowed = ListingParams(
+        sort="price_asc", price_min=Decimal("10.50"), brands=("a b", "c"), in_stock=True
+    )
+    rest = "sort=price_asc&price_min=10.50&brand=a+b&brand=c&in_stock=1"
+    assert [narrowed.query_for_page(n) for n in (3, 1, 12)] == [
+        f"?{rest}&page=3",
+        f"?{rest}",
+        f"?{rest}&page=12",
+    ]
+    assert narrowed == ListingParams(
+        sort="price_asc", price_min=Decimal("10.50"), brands=("a b", "c"), in_stock=True
+    )

@@ -110,3 +110,19 @@ def test_a_form_field_prints_its_label_widget_help_and_errors(jinja):
     assert '<ul class="errorlist" id="id_email_error"><li>Enter a valid email address.' in html
     assert 'Note<span class="muted">(optional)</span></label>' in html
     assert '<label for="id_agree"><input type="checkbox" name="agree"' in html
+
+
+def test_an_integer_prints_as_localize_prints_it_without_calling_it(jinja, monkeypatch):
+    from django.utils.formats import localize
+
+    import shop.jinja2
+
+    expected = {n: str(localize(n)) for n in (0, 7, -12, 1234567)}
+    called = []
+    monkeypatch.setattr(shop.jinja2, "localize", lambda value: called.append(value) or value)
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            printed = {n: render(jinja, "{{ n }}", n=n) for n in expected}
+        assert printed == expected
+    assert called == []  # ints skip localize() (no thousands grouping in this shop)
+    assert render(jinja, "{{ flag }}", flag=True) == "True"

@@ -189,7 +189,8 @@ class ProductListApi(AnonymousFastPath, ListAPIView):
             in_stock=data["in_stock"],
         )
         listing = selectors.product_listing(tree=tree, category=category, params=params)
-        page = selectors.card_list(self.paginator.paginate_queryset(listing, request, view=self))
+        rows = selectors.card_rows(listing)  # paged as rows: no model instances
+        page = selectors.card_list(self.paginator.paginate_queryset(rows, request, view=self))
         cards = s.ProductCardOutput(page, many=True, context={"request": request}).data
         return self.paginator.get_paginated_response(cards)
 
@@ -346,16 +347,7 @@ class SearchApi(CatalogApi):
         }
         if query.text or filtered:
             result = search.run_search(query)
-            cards = search_selectors.hit_cards(result.hits)
-            for card in cards:
-                card.highlights = {
-                    k: v
-                    for k, v in (
-                        ("name", card.highlight_name),
-                        ("description", card.highlight_description),
-                    )
-                    if v
-                }
+            cards = search_selectors.hit_cards(result.hits)  # each with its highlights
             body.update(
                 count=result.total,
                 pages=-(-result.total // per_page),

@@ -90,6 +90,24 @@ def test_product_list_costs_the_same_queries_whatever_the_page_size(anon, make_p
     assert "page=2" in body["next"]
 
 
+def test_product_list_reads_its_cards_as_rows_without_model_instances(
+    anon, make_product, shoes, monkeypatch
+):
+    from catalog.models import Product
+
+    made = [make_product(category=shoes, images=1, name_en=f"Runner {n}") for n in range(3)]
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a card was built as a model instance")
+
+    monkeypatch.setattr(Product, "from_db", classmethod(refused))
+    body = anon.get("/api/v1/products/?category=shoes&sort=price_asc").json()
+
+    assert {card["slug"] for card in body["results"]} == {p.slug for p in made}
+    assert all(card["image"].startswith("http") for card in body["results"])
+    assert {card["name"] for card in body["results"]} == {"Runner 0", "Runner 1", "Runner 2"}
+
+
 def test_product_detail_shows_each_variants_price_and_stock(anon, make_product, running):
     product = make_product(category=running, prices=(Decimal("99.00"), Decimal("129.00")), images=1)
     first, second = product.variants.order_by("position", "id")
