@@ -8,6 +8,8 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
+        from common.signals import storefront_content_changed
+
         from . import receivers
         from .models import Brand, Category, Product, ProductImage, ProductVariant, Review
 
@@ -15,6 +17,9 @@ class CatalogConfig(AppConfig):
             uid = f"catalog.catalog_changed.{model.__name__}"
             post_save.connect(receivers.catalog_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(receivers.catalog_changed, sender=model, dispatch_uid=uid)
+        storefront_content_changed.connect(
+            receivers.storefront_content_changed, dispatch_uid="catalog.storefront_content_changed"
+        )
         uid = "catalog.variant_changed"
         post_save.connect(receivers.variant_changed, sender=ProductVariant, dispatch_uid=uid)
         post_delete.connect(receivers.variant_changed, sender=ProductVariant, dispatch_uid=uid)

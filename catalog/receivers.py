@@ -13,6 +13,14 @@ def catalog_changed(sender, **kwargs) -> None:
     transaction.on_commit(bump_catalog_version)
 
 
+def storefront_content_changed(sender, **kwargs) -> None:
+    """Another app changed what every page shows (common.signals): the same as a catalog change
+    for the pages kept under the catalog version. Now, and again after commit (a page rendered
+    between the two would be kept with the old content)."""
+    bump_catalog_version()
+    transaction.on_commit(bump_catalog_version)
+
+
 def variant_changed(sender, instance: ProductVariant, **kwargs) -> None:
     """A variant's activity decides whether its stock counts towards its product's flag."""
     from .services import product_availability_refresh

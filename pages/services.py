@@ -3,6 +3,8 @@
 from django.core.cache import cache
 from django.db import transaction
 
+from common.signals import storefront_content_changed
+
 from .models import Page
 from .selectors import FOOTER_CACHE_KEY
 
@@ -11,6 +13,8 @@ def pages_cache_clear() -> None:
     # Now, and again after commit: a page read between the two would cache the old rows.
     cache.delete(FOOTER_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(FOOTER_CACHE_KEY))
+    # Every storefront page shows the footer: pages kept whole are rendered again.
+    storefront_content_changed.send(sender=Page)
 
 
 def page_save(*, page: Page) -> Page:

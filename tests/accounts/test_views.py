@@ -564,12 +564,14 @@ def test_address_form_has_region_selects_and_text_inputs(logged_in):
     content = logged_in.get(reverse("accounts:address_create")).content.decode()
 
     # Then province, city and district are selects (the province's options carry their code,
-    # the city and district wait for a choice above them); the rest are text inputs in a grid
+    # the city and district wait for a choice above them); the rest are text inputs in a grid,
+    # the phone number a tel box (a phone's number pad)
     assert '<option value="浙江省" data-code="330000">浙江省</option>' in content
     for name in ("city", "district"):
         assert re.search(rf'<select name="{name}"[^>]*data-region-url=', content), name
-    for name in ("street", "postal_code", "phone"):
+    for name in ("street", "postal_code"):
         assert re.search(rf'<input type="text" name="{name}"', content), name
+    assert re.search(r'<input type="tel" name="phone"', content)
     assert 'class="form-grid"' in content
 
 
