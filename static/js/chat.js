@@ -435,21 +435,8 @@
       return;
     }
     // On a phone the panel covers the page: Tab goes round inside it, never to the page behind.
-    if (event.key === "Tab" && fullScreen && fullScreen.matches) {
-      var focusable = Array.prototype.filter.call(
-        panel.querySelectorAll("a[href], button:not([disabled]), textarea, input, [tabindex]:not([tabindex='-1'])"),
-        function (node) { return node.offsetParent !== null; }
-      );
-      if (!focusable.length) return;
-      var first = focusable[0];
-      var last = focusable[focusable.length - 1];
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
+    if (event.key === "Tab" && fullScreen && fullScreen.matches && window.shopKeepTabInside) {
+      window.shopKeepTabInside(event, panel);
     }
   });
   form.addEventListener("submit", function (event) {

@@ -4,6 +4,30 @@
 
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
+  // A Tab key press inside a modal `container` (the filter drawer, the chat panel on a phone)
+  // goes round its visible controls, never to the page behind. Shared with chat.js (loaded after
+  // this file) as window.shopKeepTabInside.
+  var keepTabInside = function (event, container) {
+    var items = Array.prototype.filter.call(
+      container.querySelectorAll(
+        "a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, " +
+          "[tabindex]:not([tabindex='-1'])"
+      ),
+      function (el) { return el.offsetParent !== null; }
+    );
+    if (!items.length) return;
+    var first = items[0];
+    var last = items[items.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+  window.shopKeepTabInside = keepTabInside;
+
   // Filter and sort forms submit as soon as a choice changes; in the phone's filter drawer the
   // choices wait for "Apply filters", so that several can be made at once.
   document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
@@ -21,14 +45,6 @@
   var drawer = document.querySelector("[data-filter-drawer]");
   var toggle = document.querySelector("[data-filter-toggle]");
   if (drawer && toggle) {
-    var focusable = function () {
-      return Array.prototype.filter.call(
-        drawer.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), select"),
-        function (el) {
-          return el.offsetParent !== null;
-        }
-      );
-    };
     var openDrawer = function () {
       drawer.classList.add("is-open");
       drawer.setAttribute("role", "dialog");
@@ -73,17 +89,7 @@
         event.preventDefault();
         closeDrawer();
       } else if (event.key === "Tab") {
-        var items = focusable();
-        if (!items.length) return;
-        var first = items[0];
-        var last = items[items.length - 1];
-        if (event.shiftKey && document.activeElement === first) {
-          event.preventDefault();
-          last.focus();
-        } else if (!event.shiftKey && document.activeElement === last) {
-          event.preventDefault();
-          first.focus();
-        }
+        keepTabInside(event, drawer);
       }
     });
     // A tap on the dimmed page beside the drawer closes it.
