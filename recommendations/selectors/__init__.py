@@ -30,6 +30,7 @@ from .slots import (
     Slot,
     complete_purchase,
     for_you,
+    kept_slots,
     product_slots,
     recently_viewed,
     serving_state,
@@ -37,7 +38,7 @@ from .slots import (
 
 __all__ = [
     "Card", "Explained", "LiveVersion", "ProductSlots", "Serving", "Slot", "cards",
-    "complete_purchase", "diversified", "explain_for_user", "for_you", "history", "live_version",
-    "loaded_model", "personal_ids", "pick", "product_slots", "purchased_ids", "recently_viewed",
-    "serving_state",
+    "complete_purchase", "diversified", "explain_for_user", "for_you", "history", "kept_slots",
+    "live_version", "loaded_model", "personal_ids", "pick", "product_slots", "purchased_ids",
+    "recently_viewed", "serving_state",
 ]  # fmt: skip

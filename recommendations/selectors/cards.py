@@ -4,7 +4,7 @@ and kept in the cache, and the picking and diversifying of the products a slot s
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -135,13 +135,15 @@ def pick(
     in_stock: bool = True,
     found: dict[int, Card] | None = None,
     catalog: int | None = None,
+    read: Callable[[list[int]], dict[int, Card]] | None = None,
 ) -> list[Card]:
     """Cards for `ids`, in that order: only active (and in stock) products, never `exclude`, at
-    most `max_run` of a category in a row."""
+    most `max_run` of a category in a row. The cards are those of `found`, else read with
+    `read` (e.g. a request's shared reads, Serving.cards), else from the cache."""
     skip = set(exclude)
     wanted = [i for i in dict.fromkeys(ids) if i not in skip][: limit * 4]
     if found is None:
-        found = cards(wanted, catalog=catalog)
+        found = read(wanted) if read is not None else cards(wanted, catalog=catalog)
     ordered = [found[i] for i in wanted if i in found and (found[i].in_stock or not in_stock)]
     if max_run:
         return shown(diversified(ordered, max_run=max_run, limit=limit))

@@ -3,14 +3,17 @@ they all need."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from catalog.caching import VERSION_KEY, catalog_version
 
@@ -44,6 +47,21 @@ class Serving:
     seen: History
     catalog: int  # the catalog version the cards are cached under
     signed_in: bool
+    history_key: str | None = None  # where the shopper's history is cached (None: no history)
+    # The cards this request has read, by product id, and every id asked for (found or not: an
+    # inactive product is not asked for twice): the slots of one page share them, so a card two
+    # slots consider is read from the cache once.
+    found: dict[int, Card] = field(default_factory=dict)
+    asked: set[int] = field(default_factory=set)
+
+    def cards(self, ids: Iterable[int]) -> dict[int, Card]:
+        """The cards of the active products among `ids`, read once per request."""
+        wanted = list(dict.fromkeys(ids))
+        unread = [i for i in wanted if i not in self.asked]
+        if unread:
+            self.found.update(cards(unread, catalog=self.catalog))
+            self.asked.update(unread)
+        return {i: self.found[i] for i in wanted if i in self.found}
 
 
 def serving_state(*, user: User | AnonymousUser | None, session_key: str | None) -> Serving:
@@ -65,7 +83,47 @@ def serving_state(*, user: User | AnonymousUser | None, session_key: str | None)
         history_remember(key, seen)
     else:
         seen = history(user=user, session_key=session_key)
-    return Serving(version, config, seen, catalog, signed_in)
+    return Serving(version, config, seen, catalog, signed_in, key)
+
+
+# How long a shopper's rendered slots are kept (at most; never longer than the storefront cache):
+# what they show is keyed exactly (see kept_slots) but for the trending lists' hourly refresh and
+# the shopper's profile, which show within this time.
+SLOT_SECONDS = 60
+
+
+def kept_slots(state: Serving, name: str, render: Callable[[], str]) -> str:
+    """The slots `name` for this shopper, as `render()` gives them, kept in the cache under
+    everything they are made from: the language, the catalog version (cards, stock), the live
+    model version, the serving settings, the shopper's history as it stands (its stamp changes
+    with every view, cart addition, purchase or review) and how many of its views make the
+    current session (which re-ranks them, and ends with time). A shopper who comes back to the
+    home page without having looked at anything since is served the slots they were shown."""
+    seconds = min(settings.STOREFRONT_CACHE_SECONDS, SLOT_SECONDS)
+    if seconds <= 0:
+        return render()
+    config = state.config
+    raw = "|".join(
+        str(part)
+        for part in (
+            state.catalog,
+            state.version.id if state.version is not None else 0,
+            config.exclude_purchased,
+            config.max_per_category_run,
+            config.session_strength,
+            state.signed_in,
+            state.history_key or "",
+            state.seen.stamp,
+            len(state.seen.session(now=time.time())),
+        )
+    )
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    key = f"recs:slots:{name}:{get_language()}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, seconds)
+    return html
 
 
 @dataclass
@@ -84,9 +142,7 @@ def recently_viewed(
 ) -> list[Card]:
     """The products this shopper (or session) looked at last, newest first."""
     state = state or serving_state(user=user, session_key=session_key)
-    return pick(
-        state.seen.viewed, exclude=exclude, limit=limit, in_stock=False, catalog=state.catalog
-    )
+    return pick(state.seen.viewed, exclude=exclude, limit=limit, in_stock=False, read=state.cards)
 
 
 def _hidden(state: Serving) -> set[int]:
@@ -142,15 +198,15 @@ def for_you(
     in); otherwise what is trending, nudged towards the categories viewed in this session (or
     the shopper's profile)."""
     state = state or serving_state(user=user, session_key=session_key)
-    version, seen, catalog = state.version, state.seen, state.catalog
+    version, seen = state.version, state.seen
     exclude = _hidden(state)
     max_run = state.config.max_per_category_run
     if state.signed_in and version is not None:
         ids = session_ordered(state, personal_ids(user=user, version=version, seen=seen))
-        products = pick(ids, exclude=exclude, limit=limit, max_run=max_run, catalog=catalog)
+        products = pick(ids, exclude=exclude, limit=limit, max_run=max_run, read=state.cards)
         if len(products) >= min(4, limit):
             return Slot(personal=True, products=products)
-    viewed = cards(seen.viewed[:20], catalog=catalog)
+    viewed = state.cards(seen.viewed[:20])
     categories = list(dict.fromkeys(viewed[i].category_id for i in seen.viewed if i in viewed))
     if not categories and state.signed_in:
         profile = UserProfile.objects.filter(user=user).values_list("top_categories", flat=True)
@@ -158,7 +214,7 @@ def for_you(
     ids = session_ordered(state, trending_ids(version, categories[:3]))
     return Slot(
         personal=False,
-        products=pick(ids, exclude=exclude, limit=limit, max_run=max_run, catalog=catalog),
+        products=pick(ids, exclude=exclude, limit=limit, max_run=max_run, read=state.cards),
     )
 
 
@@ -196,7 +252,7 @@ def product_slots(
     # round). Every card read cold is a query row and a render, so none is read in advance.
     also = [i for i in also if i not in exclude]
     similar = session_ordered(state, [i for i in similar if i not in exclude])
-    found = cards([*also[:limit], *similar[:limit], *viewed_ids], catalog=state.catalog)
+    found = state.cards([*also[:limit], *similar[:limit], *viewed_ids])
     max_run = state.config.max_per_category_run
 
     def fill() -> ProductSlots:
@@ -213,7 +269,7 @@ def product_slots(
         len(slots.similar) < limit and len(similar) > limit
     )
     if short:
-        found.update(cards([*also[: limit * 4], *similar[: limit * 4]], catalog=state.catalog))
+        found.update(state.cards([*also[: limit * 4], *similar[: limit * 4]]))
         slots = fill()
     return slots
 
@@ -245,6 +301,4 @@ def complete_purchase(
     ranked = session_ordered(
         state, sorted((i for i in scores if i not in exclude), key=lambda i: -scores[i])
     )
-    return pick(
-        ranked, limit=limit, max_run=state.config.max_per_category_run, catalog=state.catalog
-    )
+    return pick(ranked, limit=limit, max_run=state.config.max_per_category_run, read=state.cards)

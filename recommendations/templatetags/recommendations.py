@@ -37,11 +37,16 @@ def home_slots(request) -> SafeString:
         return mark_safe("")
     user, session_key = _who({"request": request})
     state = selectors.serving_state(user=user, session_key=session_key)
-    slot = selectors.for_you(user=user, session_key=session_key, limit=6, state=state)
-    viewed = selectors.recently_viewed(user=user, session_key=session_key, limit=6, state=state)
-    return _render("for_you", {"personal": slot.personal}, slot.products) + _render(
-        "recently_viewed", {}, viewed
-    )
+
+    def render() -> str:
+        slot = selectors.for_you(user=user, session_key=session_key, limit=6, state=state)
+        viewed = selectors.recently_viewed(user=user, session_key=session_key, limit=6, state=state)
+        return str(
+            _render("for_you", {"personal": slot.personal}, slot.products)
+            + _render("recently_viewed", {}, viewed)
+        )
+
+    return mark_safe(selectors.kept_slots(state, "home", render))
 
 
 @per_shopper

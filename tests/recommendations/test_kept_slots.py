@@ -1,0 +1,108 @@
+"""A shopper's home slots are kept (recommendations.selectors.kept_slots) under everything they are
+made from: worked out again only when the shopper's history, the catalog, the live model or the
+settings change, never shown to another shopper."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from catalog.caching import bump_catalog_version
+from recommendations import selectors
+from recommendations.models import RecommenderSettings
+from recommendations.services.serving import recommender_settings_changed
+from tests.accounts.factories import UserFactory
+from tests.recommendations.test_serving import live_version_with, shelf  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture
+def worked_out(monkeypatch):
+    """How many times the home page's personal slot has been worked out."""
+    calls = []
+    original = selectors.for_you
+
+    def counting(**kwargs):
+        calls.append(kwargs.get("user"))
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "for_you", counting)
+    return calls
+
+
+def home(client) -> str:
+    response = client.get(reverse("catalog:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_home_slots_are_kept_until_the_shopper_looks_at_something(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    storefront_cache,
+    worked_out,
+):
+    items = shelf["items"]
+    live_version_with()
+    client.force_login(UserFactory())
+
+    first = home(client)
+    again = home(client)
+    assert len(worked_out) == 1
+    assert CSRF_INPUT.sub("", again) == CSRF_INPUT.sub("", first)
+
+    client.get(items[3].get_absolute_url())
+    after_a_view = home(client)
+
+    assert len(worked_out) == 2
+    viewed = after_a_view.split('data-testid="recs-recently-viewed"')[1]
+    assert items[3].get_absolute_url() in viewed
+
+
+def test_a_catalog_change_or_new_settings_work_the_slots_out_again(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    storefront_cache,
+    worked_out,
+):
+    live_version_with()
+    client.force_login(UserFactory())
+    home(client)
+
+    bump_catalog_version()
+    home(client)
+    RecommenderSettings.objects.update_or_create(pk=1, defaults={"max_per_category_run": 1})
+    recommender_settings_changed()
+    home(client)
+
+    assert len(worked_out) == 3
+
+
+def test_kept_slots_are_never_another_shopper_s(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    storefront_cache,
+    worked_out,
+):
+    live_version_with()
+    for email in ("an@example.com", "bo@example.com"):
+        client.force_login(UserFactory(email=email))
+        home(client)
+
+    assert len(worked_out) == 2
+
+
+def test_nothing_is_kept_with_the_storefront_cache_off(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    worked_out,
+):
+    live_version_with()
+    client.force_login(UserFactory())
+    home(client)
+    home(client)
+
+    assert len(worked_out) == 2
