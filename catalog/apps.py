@@ -23,3 +23,6 @@ class CatalogConfig(AppConfig):
         uid = "catalog.variant_changed"
         post_save.connect(receivers.variant_changed, sender=ProductVariant, dispatch_uid=uid)
         post_delete.connect(receivers.variant_changed, sender=ProductVariant, dispatch_uid=uid)
+        uid = "catalog.image_changed"
+        post_save.connect(receivers.image_changed, sender=ProductImage, dispatch_uid=uid)
+        post_delete.connect(receivers.image_changed, sender=ProductImage, dispatch_uid=uid)

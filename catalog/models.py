@@ -147,6 +147,10 @@ class Product(TimeStampedModel):
     # Whether any active variant has stock available in some warehouse; kept by
     # services.product_availability_refresh whenever stock changes, and re-checked periodically.
     in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
+    # The card's picture (a file name in storage, its card size when generated): one a shopper
+    # can buy (see services.card_image_expression); kept with `in_stock` by
+    # services.product_availability_refresh, and when a picture or a variant changes.
+    card_image = models.CharField(max_length=255, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -6,7 +6,7 @@ rows' own receivers are logistics')."""
 from django.db import transaction
 
 from .caching import bump_catalog_version
-from .models import ProductVariant
+from .models import ProductImage, ProductVariant
 
 
 def catalog_changed(sender, **kwargs) -> None:
@@ -27,3 +27,12 @@ def variant_changed(sender, instance: ProductVariant, **kwargs) -> None:
 
     product_id = instance.product_id
     transaction.on_commit(lambda: product_availability_refresh(product_ids=[product_id]))
+
+
+def image_changed(sender, instance: ProductImage, **kwargs) -> None:
+    """A picture added, changed or removed may change its product's card picture: worked out
+    again now, in the same transaction (one row)."""
+    from .services import product_availability_refresh
+
+    if instance.product_id:
+        product_availability_refresh(product_ids=[instance.product_id])

@@ -147,14 +147,13 @@ def _available_stock() -> QuerySet:
     return stock.objects.filter(variant_id=OuterRef("variant_id"), quantity__gt=F("allocated"))
 
 
-def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """Products with only what a card shows, the card picture's card size folded into the same
-    query (its original while the sizes are not generated yet).
-
-    The card picture is one a shopper can buy: the first picture of the first variant in stock
-    that has pictures of its own (what the product page leads with), else the product's main
-    picture (the first one of no variant), and only when there is neither, the first picture of
-    a sold-out variant."""
+def card_image_expression() -> Subquery:
+    """The card picture of the outer product, worked out from its pictures, variants and stock
+    (what services.product_availability_refresh stores in Product.card_image): one a shopper
+    can buy, the first picture of the first variant in stock that has pictures of its own (what
+    the product page leads with), else the product's main picture (the first one of no
+    variant), and only when there is neither, the first picture of a sold-out variant; its card
+    size, or its original while the sizes are not generated yet."""
     first_image = (
         ProductImage.objects.filter(product=OuterRef("pk"))
         .annotate(
@@ -170,7 +169,13 @@ def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
             :1
         ]
     )
-    return queryset.only(*CARD_FIELDS, "category_id").annotate(card_image=Subquery(first_image))
+    return Subquery(first_image, output_field=CharField())
+
+
+def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Products with only what a card shows (the card picture as kept on the product: see
+    card_image_expression)."""
+    return queryset.only(*CARD_FIELDS, "category_id", "card_image")
 
 
 class ProductCard:

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -28,6 +29,7 @@ from accounts.models import User
 from . import images
 from .caching import bump_catalog_version
 from .models import CategoryFacetCount, Product, ProductImage, ProductVariant, Review
+from .selectors import card_image_expression
 from .signals import products_changed
 
 logger = logging.getLogger(__name__)
@@ -103,7 +105,9 @@ def product_sales_counts_set(
 
 def product_availability_refresh(*, product_ids: list[int] | None = None) -> int:
     """Recompute Product.in_stock from the stock rows (any active variant with quantity above
-    allocated in any warehouse). Call it after every stock change; it is idempotent."""
+    allocated in any warehouse), and the card picture that goes with it (Product.card_image,
+    see selectors.card_image_expression). Call it after every stock change, and when a picture
+    or a variant changes; it is idempotent."""
     # Through the variants' reverse relation to their stock rows (logistics.Stock, related_name
     # "stock"): the catalog reads stock here without importing the app above it.
     available = ProductVariant.objects.filter(
@@ -113,7 +117,9 @@ def product_availability_refresh(*, product_ids: list[int] | None = None) -> int
     if product_ids is not None:
         queryset = queryset.filter(pk__in=product_ids)
     with transaction.atomic():
-        updated = queryset.update(in_stock=Exists(available))
+        updated = queryset.update(
+            in_stock=Exists(available), card_image=Coalesce(card_image_expression(), Value(""))
+        )
         transaction.on_commit(bump_catalog_version)
         products_changed.send(sender=Product, product_ids=product_ids)
     return updated

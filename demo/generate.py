@@ -42,7 +42,7 @@ from accounts.permissions import grant_merchant_staff_permissions
 from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
-from catalog.services import product_stats_refresh
+from catalog.services import product_availability_refresh, product_stats_refresh
 from insights.models import ReplenishmentLine, ShopperEvent
 from logistics.models import (
     Allocation,
@@ -1308,4 +1308,6 @@ def _finish(run: _Run) -> None:
                 cursor.execute(f"{command} {connection.ops.quote_name(table)}")
     run.count("products refreshed", product_stats_refresh())
     run.count("sales counts set", product_sales_counts_refresh())
+    # The pictures went in without signals: each product's card picture (and stock flag) now.
+    run.count("card pictures set", product_availability_refresh())
     bump_catalog_version()

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 
 from catalog.caching import bump_catalog_version
+from catalog.services import product_availability_refresh
 from catalog.models import Product
 from catalog.selectors import (
     ProductCard,
@@ -94,6 +95,11 @@ def card_picture(product: Product) -> tuple[str, str, str]:
     return listed.card_url, by_id.card_url, home.card_url
 
 
+def stock_changed(product: Product) -> None:
+    """What the stock services run once a stock change commits (a test's never does)."""
+    product_availability_refresh(product_ids=[product.pk])
+
+
 def test_a_card_shows_a_picture_of_a_variant_that_can_be_bought():
     warehouse = WarehouseFactory()
     product = ProductFactory()
@@ -101,6 +107,7 @@ def test_a_card_shows_a_picture_of_a_variant_that_can_be_bought():
     white = VariantFactory(product=product, position=1, attributes={"colour": "white"})
     black_stock = StockFactory(variant=black, warehouse=warehouse, quantity=0)
     StockFactory(variant=white, warehouse=warehouse, quantity=3)
+    stock_changed(product)
     black_picture = ProductImageFactory(product=product, variant=black, position=0)
     white_picture = ProductImageFactory(product=product, variant=white, position=1)
     main_picture = ProductImageFactory(product=product, position=2)
@@ -114,15 +121,47 @@ def test_a_card_shows_a_picture_of_a_variant_that_can_be_bought():
     # Back in stock, the first variant leads again.
     black_stock.quantity = 2
     black_stock.save()
+    stock_changed(product)
     assert card_picture(product) == (url(black_picture),) * 3
 
     # Nothing in stock: the product's own picture, not a sold-out variant's.
     Stock.objects.filter(variant__product=product).update(quantity=0)
+    stock_changed(product)
     assert card_picture(product) == (url(main_picture),) * 3
 
     # Only variants' pictures, all sold out: still a picture, the first one.
     main_picture.delete()
     assert card_picture(product) == (url(black_picture),) * 3
+
+
+def test_a_picture_added_changed_or_removed_shows_on_the_card_at_once():
+    product = ProductFactory()
+    StockFactory(variant=VariantFactory(product=product), warehouse=WarehouseFactory(), quantity=1)
+    stock_changed(product)
+    assert card_picture(product) == ("",) * 3
+
+    first = ProductImageFactory(product=product, position=1)
+    assert card_picture(product) == (default_storage.url(first.image.name),) * 3
+
+    second = ProductImageFactory(product=product, position=0)
+    assert card_picture(product) == (default_storage.url(second.image.name),) * 3
+
+    second.position = 2
+    second.save()
+    assert card_picture(product) == (default_storage.url(first.image.name),) * 3
+
+    first.delete()
+    second.delete()
+    assert card_picture(product) == ("",) * 3
+
+
+def test_the_card_picture_reads_nothing_but_the_product_row():
+    product = ProductFactory()
+    ProductImageFactory(product=product)
+    sql = str(product_cards(Product.objects.filter(pk=product.pk)).query)
+
+    assert "catalog_productimage" not in sql
+    assert Product.objects.get(pk=product.pk).card_image
 
 
 def test_cards_are_plain_rows_named_in_the_current_language_with_its_fallbacks(
