@@ -239,7 +239,7 @@ def _buffer_views(rows: list[tuple]) -> None:
             times=[at for *_, at, _merchant in views],
             rows=[
                 json.dumps([visitor, user_id, product_id, channel, _micros(at)])[:-1]
-                for visitor, user_id, product_id, channel, at, _merchant in views
+                for _visitor, user_id, product_id, channel, at, _merchant in views
             ],
         )
 

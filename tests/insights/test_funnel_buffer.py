@@ -5,6 +5,7 @@ embedded mode writes them after the response, as before; sessions come out the s
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from insights.services.funnel import (
     BUFFER_KEY,
     STATE_KEY,
     STATE_SECONDS,
+    _micros,
     shopper_events_record,
     shopper_view_note,
     shopper_views_flush_buffer,
@@ -33,6 +35,7 @@ from recommendations.store import redis_client, shared_cache
 from shop.celery import app
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.orders.factories import variant_in_stock
+from tests.orders.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +248,26 @@ def test_the_beat_flushes_the_buffered_views_every_five_seconds():
         "schedule": 5.0,
     }
     assert "insights.flush_views" in app.tasks
+
+
+@services_only
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_flushes_at_once_write_every_view_once():
+    product = variant_in_stock().product
+    shoppers = UserFactory.create_batch(3)
+    for i in range(1_500):
+        shopper = shoppers[i % 3]
+        shopper_view_note(
+            visitor=f"u{shopper.pk}", user_id=shopper.pk, product_id=product.pk, channel="web"
+        )
+    shopper_views_flush_pending()
+    waiting = sorted((row[0], row[4]) for row in map(json.loads, buffered()))
+
+    results = run_together(2, lambda i: shopper_views_flush_buffer(batch=100))
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(results) == 1_500
+    written = ShopperEvent.objects.values_list("visitor", "created_at")
+    assert sorted((visitor, _micros(at)) for visitor, at in written) == waiting
+    assert buffered() == []
