@@ -44,6 +44,12 @@ services_only = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_views_noted_before():
+    """Views noted by a test that sent the signal outside a request are not this test's."""
+    funnel._pending.views = []
+
+
 def buffered() -> list[bytes]:
     return redis_client().lrange(cache.make_key(BUFFER_KEY), 0, -1)
 
