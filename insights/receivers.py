@@ -1,28 +1,29 @@
 """What insights records when the apps below say something happened (their signals; connected
-once, in InsightsConfig.ready): the funnel's events. A recording never breaks the shopper's
-request: a failure is logged and the event is lost."""
+once, in InsightsConfig.ready): the funnel's events, written by insights.services.funnel. A
+recording never breaks the shopper's request: a failure is logged and the event is lost."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import threading
-from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
 
 from catalog.models import Product
 from orders.models import Order, OrderLine
 
-from .funnel.markov import continues
 from .models import EventKind, ShopperEvent
+from .services.funnel import (
+    shopper_events_attach_session,
+    shopper_events_record,
+    shopper_view_note,
+    shopper_views_flush_pending,
+    visitor_of,
+)
 
 logger = logging.getLogger(__name__)
-# Views noted during the current request (record_view), written after the response.
-_pending = threading.local()
 
 
 def _never_fails(receiver):
@@ -37,93 +38,28 @@ def _never_fails(receiver):
     return wrapper
 
 
-def visitor_of(user_id: int | None, session_key: str | None) -> str:
-    """The funnel's name of a shopper: the signed-in user, else the browser session."""
-    if user_id:
-        return f"u{user_id}"
-    if session_key:
-        return f"s{session_key}"
-    return ""
-
-
-def _session_start(visitor: str, now: datetime) -> datetime:
-    last = (
-        ShopperEvent.objects.filter(visitor=visitor)
-        .order_by("-created_at")
-        .values_list("created_at", "session_start")
-        .first()
-    )
-    if last is not None and continues(last[0], now):
-        return last[1]
-    return now
-
-
-def _record(visitor: str, rows: list[dict]) -> None:
-    now = timezone.now()
-    start = _session_start(visitor, now)
-    ShopperEvent.objects.bulk_create(
-        ShopperEvent(visitor=visitor, session_start=start, created_at=now, **row) for row in rows
-    )
-
-
 def record_view(
     sender, product_id: int, user_id: int | None = None, session_key: str = "", **kwargs
 ) -> None:
-    """catalog.signals.product_viewed: noted now, written once the response has been sent
+    """catalog.signals.product_viewed: noted now, sent on once the response has been sent
     (flush_views, on request_finished), so the product page waits for nothing. A visitor
     without a session cannot be followed from one page to the next: not recorded."""
     visitor = visitor_of(user_id, session_key)
     if not visitor:
         return
-    rows = getattr(_pending, "views", None)
-    if rows is None:
-        rows = _pending.views = []
-    rows.append(
-        (
-            visitor,
-            user_id,
-            product_id,
-            kwargs.get("channel") or "web",
-            timezone.now(),
-            kwargs.get("merchant_id"),  # when the sender knows it: not looked up again
-        )
+    shopper_view_note(
+        visitor=visitor,
+        user_id=user_id,
+        product_id=product_id,
+        channel=kwargs.get("channel") or "web",
+        merchant_id=kwargs.get("merchant_id"),  # when the sender knows it: not looked up again
     )
 
 
 def flush_views(sender=None, **kwargs) -> None:
-    """The views noted during the request: one look-up of the visitor's session, one insert (and
-    one of the products' merchants, when the sender did not say)."""
-    rows = getattr(_pending, "views", None)
-    if not rows:
-        return
-    _pending.views = []
-    _write_views(rows)
-
-
-@_never_fails
-def _write_views(rows: list[tuple]) -> None:
-    merchants = {row[2]: row[5] for row in rows if row[5] is not None}
-    unknown = {row[2] for row in rows} - merchants.keys()
-    if unknown:
-        merchants.update(Product.objects.filter(pk__in=unknown).values_list("pk", "merchant_id"))
-    starts: dict[str, datetime] = {}
-    events = []
-    for visitor, user_id, product_id, channel, at, _merchant in rows:
-        if visitor not in starts:
-            starts[visitor] = _session_start(visitor, at)
-        events.append(
-            ShopperEvent(
-                visitor=visitor,
-                session_start=starts[visitor],
-                created_at=at,
-                kind=EventKind.VIEW,
-                user_id=user_id,
-                product_id=product_id,
-                merchant_id=merchants.get(product_id),
-                channel=channel,
-            )
-        )
-    ShopperEvent.objects.bulk_create(events)
+    """request_finished: the views noted during the request go to the buffer (services mode) or
+    the table (shopper_views_flush_pending, which never raises)."""
+    shopper_views_flush_pending()
 
 
 @_never_fails
@@ -137,9 +73,9 @@ def record_cart(sender, user, session, product_id: int, **kwargs) -> None:
             session.save()  # the visitor's first addition starts their session
     visitor = visitor_of(user.pk if signed_in else None, session.session_key if session else "")
     merchant_id = Product.objects.filter(pk=product_id).values_list("merchant_id", flat=True)
-    _record(
-        visitor,
-        [
+    shopper_events_record(
+        visitor=visitor,
+        rows=[
             {
                 "kind": EventKind.CART,
                 "user_id": user.pk if signed_in else None,
@@ -182,7 +118,7 @@ def record_checkout(sender, order_id: int, session_key: str = "", **kwargs) -> N
     order, rows = _order_rows(order_id, EventKind.CHECKOUT)
     visitor = visitor_of(order.user_id, session_key) if order else ""
     if visitor and rows:
-        _record(visitor, rows)
+        shopper_events_record(visitor=visitor, rows=rows)
 
 
 @_never_fails
@@ -201,7 +137,7 @@ def record_paid(sender, order_id: int, **kwargs) -> None:
     )
     visitor = placed or visitor_of(order.user_id, "")
     if visitor:
-        _record(visitor, rows)
+        shopper_events_record(visitor=visitor, rows=rows)
 
 
 @_never_fails
@@ -212,6 +148,4 @@ def attach_session_events(sender, request, user, **kwargs) -> None:
         return
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     if key:
-        ShopperEvent.objects.filter(visitor=visitor_of(None, key)).update(
-            visitor=visitor_of(user.pk, None), user_id=user.pk
-        )
+        shopper_events_attach_session(user_id=user.pk, session_key=key)

@@ -1,6 +1,7 @@
 """The shopping funnel's raw material: what shoppers did, one row per event (a product looked
-at, put in the cart, an order placed, an order paid), written by insights.receivers from the
-signals of the apps below, and by the demo generator in bulk."""
+at, put in the cart, an order placed, an order paid), written by insights.services.funnel on the
+signals of the apps below (insights.receivers; product views through a Redis buffer in services
+mode), and by the demo generator in bulk."""
 
 from django.conf import settings
 from django.db import models

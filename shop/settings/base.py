@@ -284,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommendations.flush_interactions",
         "schedule": 5.0,
     },
+    # The funnel's product views buffered in Redis (services mode) into its events table.
+    "insights-flush-views": {
+        "task": "insights.flush_views",
+        "schedule": 5.0,
+    },
 }
 # --- Delivery route planning (logistics.routing, manage.py plan_routes) -------------------------
 # The vans' working day, the minutes spent at each door, how road distances and driving times
