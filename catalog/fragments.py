@@ -1,6 +1,7 @@
-"""Parts of every storefront page that depend only on the catalog and the language: the header's
-category links and the footer. Each is rendered once per process, language and catalog version
-(and the little else it shows), then served from memory to every page of every visitor."""
+"""Parts of storefront pages that depend only on the catalog and the language: the header's
+category links, the footer, the home page's category tiles. Each is rendered once per process,
+language and catalog version (and the little else it shows), then served from memory to every
+page of every visitor."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ def _fragment(template_name: str, key: tuple, context: dict) -> SafeString:
 def category_nav(tree, current: int | None) -> SafeString:
     """The header's links to the top categories, `current` marked as the page's own."""
     return _fragment("includes/category_nav.html", (current,), {"tree": tree, "current": current})
+
+
+def home_categories(tree) -> SafeString:
+    """The home page's welcome and its tiles of the categories with their subcategories."""
+    return _fragment("catalog/_home_categories.html", (), {"tree": tree})
 
 
 def site_footer(tree, signed_in: bool, shop_pages=()) -> SafeString:

@@ -150,7 +150,9 @@ class Product(TimeStampedModel):
     # The card's picture (a file name in storage, its card size when generated): one a shopper
     # can buy (see services.card_image_expression); kept with `in_stock` by
     # services.product_availability_refresh, and when a picture or a variant changes.
-    card_image = models.CharField(max_length=255, blank=True, default="", editable=False)
+    card_image = models.CharField(
+        _("card image"), max_length=255, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

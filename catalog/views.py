@@ -13,7 +13,7 @@ from common.page_holes import page_note
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
 from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, ListingForm, parse_variant_id
-from .fragments import page
+from .fragments import home_categories, page
 from .signals import product_viewed
 
 # What the product page reads from its query string (the chosen variant; arrival from search).
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         lambda: render_to_string(
             "catalog/_home_body.html",
             {
-                "tree": tree,
+                "categories": home_categories(tree),
                 "featured": selectors.featured_products(limit=12),
                 "best_sellers": selectors.best_sellers(limit=8),
             },

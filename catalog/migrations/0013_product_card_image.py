@@ -66,7 +66,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="product",
             name="card_image",
-            field=models.CharField(blank=True, default="", editable=False, max_length=255),
+            field=models.CharField(
+                blank=True, default="", editable=False, max_length=255, verbose_name="card image"
+            ),
         ),
         migrations.RunPython(reinstall_facet_count_triggers, migrations.RunPython.noop),
         migrations.RunPython(fill_card_images, migrations.RunPython.noop),
