@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Sum
 
+from common import cache_generations
 from common.statements import Statement
 
 from .models import Cart, CartLine
@@ -56,7 +57,23 @@ _COUNT = Statement(
 )
 
 
+# A signed-in shopper's count, kept in the cache between changes to their saved cart's lines
+# (common.cache_generations: never served after a change).
+COUNT_SECONDS = 24 * 3600
+
+
+def count_key(user_id: int) -> str:
+    return f"cart:count:{user_id}"
+
+
+def count_changed(user_id: int) -> None:
+    """The lines of this user's saved cart change in the current transaction."""
+    cache_generations.changed(count_key(user_id))
+
+
 class DatabaseStorage:
+    """The saved cart's lines; every write announces the change of the count it makes."""
+
     def __init__(self, user):
         self.user = user
 
@@ -77,14 +94,22 @@ class DatabaseStorage:
             defaults={"quantity": quantity},
             create_defaults={"quantity": quantity, "price_when_added": price},
         )
+        count_changed(self.user.pk)
 
     def remove(self, variant_id: int) -> None:
         CartLine.objects.filter(cart__user=self.user, variant_id=variant_id).delete()
+        count_changed(self.user.pk)
 
     def clear(self) -> None:
         CartLine.objects.filter(cart__user=self.user).delete()
+        count_changed(self.user.pk)
 
     def count(self) -> int:
+        return cache_generations.cached(
+            count_key(self.user.pk), self._count_rows, timeout=COUNT_SECONDS
+        )
+
+    def _count_rows(self) -> int:
         rows = _COUNT.run(user=self.user.pk)
         return (rows[0][0] or 0) if rows else 0
 

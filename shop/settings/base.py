@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "api.languages.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.backends.SessionBackendMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # /admin/: the staff member's own language (accounts/admin_language.py).
     "accounts.admin_language.AdminLanguageMiddleware",
@@ -347,7 +348,9 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 # out login before the password is even checked. authenticate() needs the request for it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the signed-in user loaded from the cache (a session signed in through
+    # Django's ModelBackend is renamed to it by accounts.backends.SessionBackendMiddleware).
+    "accounts.backends.CachedModelBackend",
 ]
 AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
