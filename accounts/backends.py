@@ -2,7 +2,8 @@
 request, and a page served from the storefront cache needs nothing else from the database.
 
 `CachedModelBackend` is Django's ModelBackend (sign-in, permissions) whose `get_user` keeps the
-user row in the cache for a few minutes (common.cache_generations). Every save or delete of a
+user row in the cache for SIGNED_IN_CACHE_SECONDS (common.cache_generations; short: a change the
+model's signals do not see, a raw SQL update, is seen within minutes). Every save or delete of a
 user, a password change and the deactivation of an account among them, moves the entry's
 generation on (`user_changed`, connected in apps.py), so a stale user is never served: the
 session's password hash and `is_active` are checked against the row as it is now.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -24,10 +26,6 @@ from common import cache_generations
 BACKEND = "accounts.backends.CachedModelBackend"
 # The path sessions signed in before CachedModelBackend hold.
 FORMER_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-# Short, although a change never leaves a stale entry: a change the model's signals do not see
-# (a raw SQL update) is then seen within minutes.
-USER_SECONDS = 5 * 60
 
 
 def user_key(user_id: object) -> str:
@@ -62,7 +60,9 @@ class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
         # user_id as django.contrib.auth.get_user gives it: the session's, made a primary key.
         user = cache_generations.cached(
-            user_key(user_id), lambda: _load_user(user_id), timeout=USER_SECONDS
+            user_key(user_id),
+            lambda: _load_user(user_id),
+            timeout=settings.SIGNED_IN_CACHE_SECONDS,
         )
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Sum
 
@@ -57,11 +58,6 @@ _COUNT = Statement(
 )
 
 
-# A signed-in shopper's count, kept in the cache between changes to their saved cart's lines
-# (common.cache_generations: never served after a change).
-COUNT_SECONDS = 24 * 3600
-
-
 def count_key(user_id: int) -> str:
     return f"cart:count:{user_id}"
 
@@ -105,8 +101,12 @@ class DatabaseStorage:
         count_changed(self.user.pk)
 
     def count(self) -> int:
+        """The header's count on every page: kept in the cache between changes to the lines
+        (common.cache_generations), for SIGNED_IN_CACHE_SECONDS."""
         return cache_generations.cached(
-            count_key(self.user.pk), self._count_rows, timeout=COUNT_SECONDS
+            count_key(self.user.pk),
+            self._count_rows,
+            timeout=settings.SIGNED_IN_CACHE_SECONDS,
         )
 
     def _count_rows(self) -> int:

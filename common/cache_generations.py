@@ -46,8 +46,8 @@ def in_own_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
 def cached(key: str, load: Callable[[], T], *, timeout: int) -> T:
     """What `load()` returns, from the cache while no change to its data has been announced
     (`changed(key)`) since it was read; `load()` runs on a miss and its result is kept for
-    `timeout` seconds."""
-    if in_own_transaction():
+    `timeout` seconds (0: not kept, `load()` runs every time)."""
+    if timeout <= 0 or in_own_transaction():
         return load()
     generation_key = _generation_key(key)
     found = cache.get_many([generation_key, key])

@@ -206,6 +206,12 @@ STOREFRONT_CACHE_SECONDS = env.int("STOREFRONT_CACHE_SECONDS", default=300)
 # language for this long; 0 computes them on every request.
 INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=60)
 
+# The signed-in user and their cart count, kept in the cache between changes to them
+# (accounts/backends.py, cart/storage.py), so a page served from the storefront cache runs no
+# query. Only with a cache every process shares (REDIS_URL): a change one process makes (the
+# worker, manage.py changepassword) must reach the others at once. 0 reads them every request.
+SIGNED_IN_CACHE_SECONDS = env.int("SIGNED_IN_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery -------------------------------------------------------------------------------------

@@ -140,3 +140,14 @@ def test_staff_permissions_are_checked_on_the_kept_copy(make_product):
     staff.groups.clear()  # the user row itself does not change
 
     assert client.get(changelist).status_code == 403
+
+
+def test_with_no_time_to_keep_it_the_user_is_read_every_time(
+    user, settings, django_assert_num_queries
+):
+    settings.SIGNED_IN_CACHE_SECONDS = 0
+    backend = CachedModelBackend()
+    backend.get_user(user.pk)
+
+    with django_assert_num_queries(1):
+        assert backend.get_user(user.pk) == user

@@ -156,3 +156,14 @@ def test_a_change_another_request_commits_is_seen(
         )
 
     assert count(shopper) == 3
+
+
+def test_with_no_time_to_keep_it_the_count_is_read_every_time(
+    shopper, variants, settings, django_assert_num_queries
+):
+    settings.SIGNED_IN_CACHE_SECONDS = 0
+    fill_cart((variants[0], 2), user=shopper)
+    count(shopper)
+
+    with django_assert_num_queries(1):
+        assert count(shopper) == 2
