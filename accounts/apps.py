@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +19,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_merchant_staff_group, sender=self)
+        from .backends import user_saved
+        from .models import User
+
+        # The signed-in user's cached copy (accounts/backends.py) is not served after a change.
+        post_save.connect(user_saved, sender=User, dispatch_uid="accounts.user_saved")
+        post_delete.connect(user_saved, sender=User, dispatch_uid="accounts.user_deleted")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.origin import local_path
 
 from . import regions, selectors, services
+from .backends import BACKEND
 from .forms import AddressForm, LoginForm, ProfileForm, RegisterForm
 from .models import Address
 
@@ -41,7 +42,7 @@ def register(request: HttpRequest) -> HttpResponse:
             first_name=form.cleaned_data.get("first_name", ""),
             last_name=form.cleaned_data.get("last_name", ""),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         messages.success(request, _("Welcome! Your account has been created."))
         return HttpResponseRedirect(next_url)
     return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request)})

@@ -8,7 +8,13 @@ class CartConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_delete
+
+        from catalog.models import ProductVariant
 
         from . import receivers
 
         user_logged_in.connect(receivers.merge_anonymous_cart, dispatch_uid="cart.merge_cart")
+        pre_delete.connect(
+            receivers.variant_deleting, sender=ProductVariant, dispatch_uid="cart.variant_deleting"
+        )

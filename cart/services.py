@@ -3,6 +3,7 @@ change that cannot be made raises CartError with a message for the shopper and c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,11 +16,13 @@ from catalog.models import ProductVariant
 from logistics.selectors import variant_availability
 
 from .errors import CartError
+from .models import Cart
 from .signals import item_added
-from .storage import SessionStorage, storage_for
+from .storage import SessionStorage, count_changed, storage_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
     from accounts.models import User
 
@@ -156,3 +159,17 @@ def cart_merge_session_into_user(*, user: Shopper, session: SessionBase) -> list
             saved.put(variant_id, total, saved_price if have else price)
     anonymous.clear()
     return notes
+
+
+def cart_counts_changed(*, variants: QuerySet[ProductVariant] | Iterable[int]) -> None:
+    """These variants are being deleted in the current transaction, and the saved cart lines
+    that hold them with them (on_delete CASCADE): the counts of the carts that hold them change.
+    Called before the delete, while the lines are still there to be found."""
+    users = (
+        Cart.objects.filter(lines__variant__in=variants)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user_id in users:
+        count_changed(user_id)

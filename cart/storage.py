@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Sum
 
+from common import cache_generations
 from common.statements import Statement
 
 from .models import Cart, CartLine
@@ -56,7 +58,18 @@ _COUNT = Statement(
 )
 
 
+def count_key(user_id: int) -> str:
+    return f"cart:count:{user_id}"
+
+
+def count_changed(user_id: int) -> None:
+    """The lines of this user's saved cart change in the current transaction."""
+    cache_generations.changed(count_key(user_id))
+
+
 class DatabaseStorage:
+    """The saved cart's lines; every write announces the change of the count it makes."""
+
     def __init__(self, user):
         self.user = user
 
@@ -77,14 +90,26 @@ class DatabaseStorage:
             defaults={"quantity": quantity},
             create_defaults={"quantity": quantity, "price_when_added": price},
         )
+        count_changed(self.user.pk)
 
     def remove(self, variant_id: int) -> None:
         CartLine.objects.filter(cart__user=self.user, variant_id=variant_id).delete()
+        count_changed(self.user.pk)
 
     def clear(self) -> None:
         CartLine.objects.filter(cart__user=self.user).delete()
+        count_changed(self.user.pk)
 
     def count(self) -> int:
+        """The header's count on every page: kept in the cache between changes to the lines
+        (common.cache_generations), for SIGNED_IN_CACHE_SECONDS."""
+        return cache_generations.cached(
+            count_key(self.user.pk),
+            self._count_rows,
+            timeout=settings.SIGNED_IN_CACHE_SECONDS,
+        )
+
+    def _count_rows(self) -> int:
         rows = _COUNT.run(user=self.user.pk)
         return (rows[0][0] or 0) if rows else 0
 

@@ -37,8 +37,10 @@ from django.utils.text import slugify
 from faker import Faker
 
 from accounts import regions
+from accounts.backends import users_changed
 from accounts.models import Address, Merchant, User
 from accounts.permissions import grant_merchant_staff_permissions
+from cart.services import cart_counts_changed
 from catalog.caching import bump_catalog_version
 from catalog.images import size_names
 from catalog.models import Brand, Category, Product, ProductImage, ProductVariant, Review
@@ -183,6 +185,8 @@ def demo_flush(*, report: Callable[[str], None] | None = None) -> dict[str, int]
         (Merchant, Merchant.objects.filter(slug__in=demo_slugs)),
     ]
     with transaction.atomic():
+        # Every variant goes, with the saved cart lines that hold one (purge sends no signal).
+        cart_counts_changed(variants=ProductVariant.objects.all())
         counts = truncate(whole)
         if counts is None:
             counts = {
@@ -193,8 +197,12 @@ def demo_flush(*, report: Callable[[str], None] | None = None) -> dict[str, int]
         for model, queryset in steps:
             if model is Merchant:
                 # Users who are not demo staff keep their account, without the demo merchant.
-                User.objects.filter(merchant__in=queryset).update(merchant=None)
+                moved = User.objects.filter(merchant__in=queryset)
+                users_changed(list(moved.values_list("pk", flat=True)))  # update sends no signal
+                moved.update(merchant=None)
                 done.append(User)
+            if model is User:
+                users_changed(list(queryset.values_list("pk", flat=True)))  # nor does purge
             counts[model._meta.label] = purge(queryset, handled=done)
             done.append(model)
     transaction.on_commit(bump_catalog_version)

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "api.languages.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.backends.SessionBackendMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # /admin/: the staff member's own language (accounts/admin_language.py).
     "accounts.admin_language.AdminLanguageMiddleware",
@@ -204,6 +205,12 @@ STOREFRONT_CACHE_SECONDS = env.int("STOREFRONT_CACHE_SECONDS", default=300)
 # The staff dashboard's figures (insights/selectors/dashboard.py), cached per merchant, period and
 # language for this long; 0 computes them on every request.
 INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", default=60)
+
+# The signed-in user and their cart count, kept in the cache between changes to them
+# (accounts/backends.py, cart/storage.py), so a page served from the storefront cache runs no
+# query. Only with a cache every process shares (REDIS_URL): a change one process makes (the
+# worker, manage.py changepassword) must reach the others at once. 0 reads them every request.
+SIGNED_IN_CACHE_SECONDS = env.int("SIGNED_IN_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -352,7 +359,9 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 # out login before the password is even checked. authenticate() needs the request for it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the signed-in user loaded from the cache (a session signed in through
+    # Django's ModelBackend is renamed to it by accounts.backends.SessionBackendMiddleware).
+    "accounts.backends.CachedModelBackend",
 ]
 AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]

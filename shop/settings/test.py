@@ -34,6 +34,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STOREFRONT_CACHE_SECONDS = 0
+# One process: its local-memory cache is shared by everything a test does, so both passes keep
+# the signed-in user and cart count as a shared cache does (base.py keeps them only with Redis).
+SIGNED_IN_CACHE_SECONDS = 300
 # Every stem of a test catalog is frequent after a rebuild: its searches read the precomputed
 # postings and counts (tests of the scan path raise it).
 SEARCH_FREQUENT_STEM_SHARE = 0.0

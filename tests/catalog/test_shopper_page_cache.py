@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights.models import EventKind, ShopperEvent
@@ -144,3 +146,17 @@ def test_a_message_to_show_is_never_missed(storefront_cache, listing):
 
     assert not kept
     assert "Added to your cart." in html
+
+
+def test_a_signed_in_shopper_s_kept_page_runs_no_query(storefront_cache, listing):
+    url, product = listing
+    client = signed_in("ed@example.com")
+    client.post("/cart/add/", {"variant": product.variants.get().pk, "quantity": 2})
+    client.cookies.pop("messages", None)
+    get(client, url)  # keeps the page, the shopper and their count
+
+    with CaptureQueriesContext(connection) as queries:
+        html, kept = get(client, url)
+
+    assert kept and count_in_header(html) == 2 and "My account" in html
+    assert [q["sql"] for q in queries.captured_queries] == []

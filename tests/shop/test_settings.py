@@ -91,3 +91,21 @@ def test_redis_url_switches_cache_and_broker_to_redis():
     assert embedded[1].startswith("sqla+sqlite:///")
     assert services[0].endswith("RedisCache")
     assert services[1] == "redis://127.0.0.1:6379/3"
+
+
+def test_the_signed_in_user_and_cart_count_are_kept_only_in_a_shared_cache():
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='shop.settings.local';"
+        "from django.conf import settings; print(settings.SIGNED_IN_CACHE_SECONDS)"
+    )
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SIGNED_IN_CACHE_SECONDS"}
+    }
+    embedded, services = (
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        ).stdout.strip()
+        for env in (clean, {**clean, "REDIS_URL": "redis://127.0.0.1:6379/3"})
+    )
+
+    assert (embedded, services) == ("0", "300")

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from rest_framework.test import APIClient
 
+from cart.selectors import cart_count
 from cart.services import cart_add
 from cart.storage import SessionStorage
 from tests.accounts.factories import PASSWORD
@@ -231,3 +232,31 @@ def test_a_signed_in_app_sending_a_token_still_sees_only_its_account_cart(anon, 
     body = client.get("/api/v1/cart/").json()
     assert body["lines"] == [] and body["token"] is None
     assert token_client(token).get("/api/v1/cart/").json()["count"] == 1
+
+
+def header_count(user) -> int:
+    """The count the storefront's header shows the shopper (kept in the cache between changes)."""
+    return cart_count(user=user, session=SessionStore())
+
+
+def test_the_storefront_s_kept_count_follows_the_app_s_changes(shopper):
+    variant = variant_in_stock()
+    client = bearer(shopper)
+    assert header_count(shopper) == 0
+
+    client.post("/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 2})
+    assert header_count(shopper) == 2
+    client.patch(f"/api/v1/cart/lines/{variant.pk}/", {"quantity": 5})
+    assert header_count(shopper) == 5
+    client.delete(f"/api/v1/cart/lines/{variant.pk}/")
+    assert header_count(shopper) == 0
+
+
+def test_the_storefront_s_kept_count_follows_a_merge_at_the_app_s_sign_in(anon, shopper):
+    variant = variant_in_stock()
+    token = anon.post("/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 2}).json()["token"]
+    assert header_count(shopper) == 0
+
+    token_client(token).post("/api/v1/auth/token/", {"email": shopper.email, "password": PASSWORD})
+
+    assert header_count(shopper) == 2
