@@ -9,7 +9,6 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 
 from catalog.caching import bump_catalog_version
-from catalog.services import product_availability_refresh
 from catalog.models import Product
 from catalog.selectors import (
     ProductCard,
@@ -19,6 +18,7 @@ from catalog.selectors import (
     cards_by_id,
     product_cards,
 )
+from catalog.services import product_availability_refresh
 from logistics.models import Stock
 from tests.catalog.factories import (
     BrandFactory,
