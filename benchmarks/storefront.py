@@ -182,7 +182,9 @@ class Gunicorn:
 def signed_in_cookie(env: dict[str, str]) -> str:
     """A Cookie header of a signed-in demo shopper's session (saved in the database, which the
     cached_db session engine falls back to under any cache prefix), recorded as the login view
-    records it: with the first backend that loads users (django-axes' backend only checks)."""
+    records it: with the first backend that loads users (django-axes' backend only checks); and
+    the CSRF cookie a browser holds after its first page (without it every response would make
+    and set a new one)."""
     code = (
         "from django.conf import settings\n"
         "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
@@ -197,7 +199,9 @@ def signed_in_cookie(env: dict[str, str]) -> str:
         "session[BACKEND_SESSION_KEY] = backend\n"
         "session[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
         "session.save()\n"
-        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
+        "from django.middleware.csrf import _get_new_csrf_string\n"
+        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key + '; '\n"
+        "      + settings.CSRF_COOKIE_NAME + '=' + _get_new_csrf_string())\n"
     )
     return manage(env, "shell", "-c", code, capture=True).strip().splitlines()[-1]
 

@@ -96,7 +96,14 @@ def signed_in_cookie() -> str:
     )
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # And the CSRF cookie a browser holds after its first page (without it, every response
+    # would make and set a new one).
+    from django.middleware.csrf import _get_new_csrf_string
+
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
+    )
 
 
 class Wsgi:
@@ -224,7 +231,12 @@ def main() -> None:
     from django.db import transaction
 
     wsgi = Wsgi()
-    with transaction.atomic():
+    # Like a test case's transaction (never committed), this one is not taken for a request's
+    # own: what the pages keep in the cache between changes (common.cache_generations) is kept
+    # as it is between requests of a production server.
+    outer = transaction.atomic()
+    outer._from_testcase = True
+    with outer:
         paths = sample_paths(args.products, args.searches)
         cookie = signed_in_cookie()
         # Timed as a WSGI server runs them; the connection stays open as with CONN_MAX_AGE.

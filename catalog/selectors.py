@@ -639,8 +639,10 @@ def _available_total() -> Coalesce:
 
 
 # The product page's reads, compiled once (see common.statements).
+# The brand comes from the directory kept in each process (brand_directory), the category from
+# the tree: only the merchant is joined.
 _PRODUCT_BY_SLUG = Statement(
-    lambda slots: Product.objects.select_related("brand", "category", "merchant").filter(
+    lambda slots: Product.objects.select_related("merchant").filter(
         slug=slots.str("slug"), is_active=True
     )[:1]
 )
@@ -681,6 +683,9 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
     if not found:
         raise Http404("No such product")
     product = found[0]
+    brand = brand_directory().get(product.brand_id) if product.brand_id else None
+    if brand is not None:
+        product.brand = brand
     variants = _PRODUCT_VARIANTS.run(product=product.pk)
     images = _PRODUCT_IMAGES.run(product=product.pk)
     reviews = _PRODUCT_REVIEWS.run(product=product.pk)

@@ -247,6 +247,23 @@ def test_product_page_shows_variants_price_stock_and_reviews(client, make_produc
     assert "¥499.00" in html and "¥529.00" in html
     assert "In stock" in html
     assert "Comfortable" in html and "Good grip." in html
+    assert f'<p class="product-brand">{product.brand.name}</p>' in html
+    assert product.merchant.name in html
+
+
+def test_a_renamed_brand_shows_on_its_product_pages_at_once(
+    client, make_product, django_capture_on_commit_callbacks
+):
+    product = make_product()
+    client.get(product.get_absolute_url())
+    brand = product.brand
+    brand.name = "Northwind Outfitters"
+    with django_capture_on_commit_callbacks(execute=True):  # the catalog moves on at commit
+        brand.save()
+
+    html = client.get(product.get_absolute_url()).content.decode()
+
+    assert '<p class="product-brand">Northwind Outfitters</p>' in html
 
 
 def test_product_page_preselects_the_variant_in_the_url(client, make_product):
