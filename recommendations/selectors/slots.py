@@ -53,6 +53,8 @@ class Serving:
     # slots consider is read from the cache once.
     found: dict[int, Card] = field(default_factory=dict)
     asked: set[int] = field(default_factory=set)
+    # The kept slots read with the rest (see kept_slots), by slot name: (fingerprint, HTML).
+    kept: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def cards(self, ids: Iterable[int]) -> dict[int, Card]:
         """The cards of the active products among `ids`, read once per request."""
@@ -64,9 +66,12 @@ class Serving:
         return {i: self.found[i] for i in wanted if i in self.found}
 
 
-def serving_state(*, user: User | AnonymousUser | None, session_key: str | None) -> Serving:
-    """The live version, the settings, the shopper's history and the catalog version: one
-    `get_many` when they are cached (each is loaded on its own otherwise)."""
+def serving_state(
+    *, user: User | AnonymousUser | None, session_key: str | None, kept: Sequence[str] = ()
+) -> Serving:
+    """The live version, the settings, the shopper's history, the catalog version and the
+    shopper's `kept` slots as last rendered (see kept_slots): one `get_many` when they are cached
+    (each is loaded on its own otherwise)."""
     where = history_filter(user, session_key)
     signed_in = user is not None and user.is_authenticated
     key = None
@@ -74,7 +79,11 @@ def serving_state(*, user: User | AnonymousUser | None, session_key: str | None)
         key = history_key(
             user_id=user.pk if signed_in else None, session_key=None if signed_in else session_key
         )
-    got = cache.get_many([k for k in (LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, VERSION_KEY, key) if k])
+    slot_keys = {name: _kept_key(name, key) for name in kept} if _kept_seconds() > 0 else {}
+    got = cache.get_many(
+        [k for k in (LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, VERSION_KEY, key) if k]
+        + list(slot_keys.values())
+    )
     version = got[LIVE_CACHE_KEY] or None if LIVE_CACHE_KEY in got else live_version()
     config = got.get(SETTINGS_CACHE_KEY) or RecommenderSettings.load()
     catalog = got.get(VERSION_KEY) or catalog_version()
@@ -83,7 +92,9 @@ def serving_state(*, user: User | AnonymousUser | None, session_key: str | None)
         history_remember(key, seen)
     else:
         seen = history(user=user, session_key=session_key)
-    return Serving(version, config, seen, catalog, signed_in, key)
+    state = Serving(version, config, seen, catalog, signed_in, key)
+    state.kept = {name: got[k] for name, k in slot_keys.items() if k in got}
+    return state
 
 
 # How long a shopper's rendered slots are kept (at most; never longer than the storefront cache):
@@ -92,14 +103,26 @@ def serving_state(*, user: User | AnonymousUser | None, session_key: str | None)
 SLOT_SECONDS = 60
 
 
+def _kept_seconds() -> int:
+    return min(settings.STOREFRONT_CACHE_SECONDS, SLOT_SECONDS)
+
+
+def _kept_key(name: str, history: str | None) -> str:
+    """Where a shopper's slots `name` are kept (one entry per shopper, language and slot: the
+    entry says what it was made from)."""
+    return f"recs:slots:{name}:{get_language()}:{history or '-'}"
+
+
 def kept_slots(state: Serving, name: str, render: Callable[[], str]) -> str:
-    """The slots `name` for this shopper, as `render()` gives them, kept in the cache under
-    everything they are made from: the language, the catalog version (cards, stock), the live
+    """The slots `name` for this shopper, as `render()` gives them, kept in the cache with a
+    fingerprint of everything they are made from: the catalog version (cards, stock), the live
     model version, the serving settings, the shopper's history as it stands (its stamp changes
     with every view, cart addition, purchase or review) and how many of its views make the
-    current session (which re-ranks them, and ends with time). A shopper who comes back to the
-    home page without having looked at anything since is served the slots they were shown."""
-    seconds = min(settings.STOREFRONT_CACHE_SECONDS, SLOT_SECONDS)
+    current session (which re-ranks them, and ends with time); the language is in the key. A
+    shopper who comes back to the home page without having looked at anything since is served
+    the slots they were shown. Read with the serving state (`serving_state(kept=[name])`), so
+    keeping them costs no extra round trip to the cache."""
+    seconds = _kept_seconds()
     if seconds <= 0:
         return render()
     config = state.config
@@ -117,12 +140,12 @@ def kept_slots(state: Serving, name: str, render: Callable[[], str]) -> str:
             len(state.seen.session(now=time.time())),
         )
     )
-    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    key = f"recs:slots:{name}:{get_language()}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, seconds)
+    fingerprint = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    found = state.kept.get(name)
+    if found is not None and found[0] == fingerprint:
+        return found[1]
+    html = render()
+    cache.set(_kept_key(name, state.history_key), (fingerprint, html), seconds)
     return html
 
 

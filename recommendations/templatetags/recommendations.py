@@ -36,7 +36,7 @@ def home_slots(request) -> SafeString:
     if not settings.RECOMMENDATIONS_ENABLED:
         return mark_safe("")
     user, session_key = _who({"request": request})
-    state = selectors.serving_state(user=user, session_key=session_key)
+    state = selectors.serving_state(user=user, session_key=session_key, kept=["home"])
 
     def render() -> str:
         slot = selectors.for_you(user=user, session_key=session_key, limit=6, state=state)

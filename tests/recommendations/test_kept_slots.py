@@ -5,6 +5,7 @@ settings change, never shown to another shopper."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from catalog.caching import bump_catalog_version
@@ -106,3 +107,31 @@ def test_nothing_is_kept_with_the_storefront_cache_off(
     home(client)
 
     assert len(worked_out) == 2
+
+
+def test_kept_slots_are_read_with_the_serving_state(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    storefront_cache,
+    monkeypatch,
+):
+    live_version_with()
+    client.force_login(UserFactory())
+    home(client)
+    reads = []
+    original = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        keys = list(keys)
+        reads.append(keys)
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    home(client)
+
+    together = [
+        keys
+        for keys in reads
+        if any("recs:slots" in key for key in keys) and any("recs:hist" in key for key in keys)
+    ]
+    assert len(together) == 1
