@@ -82,9 +82,13 @@ def history_key(*, user_id: int | None, session_key: str | None) -> str | None:
     return None
 
 
-def history_note_views(views: Iterable[tuple[int | None, str, int, float]]) -> None:
+def history_note_views(
+    views: Iterable[tuple[int | None, str, int, float]], *, write: bool = True
+) -> dict[str, History]:
     """Fold freshly recorded views (user id, session key, product id, when) into the cached
-    histories that exist (one read and one write for the lot); absent ones are built on use."""
+    histories that exist (one read, when this request has not read them already, and one write
+    for the lot); absent ones are built on use. Returns the histories changed, by cache key;
+    with `write=False` they are not written (the caller sends them with its own commands)."""
     by_key: dict[str, list[tuple[int, float]]] = {}
     for user_id, session_key, product_id, at in views:
         key = history_key(user_id=user_id, session_key=session_key)
@@ -92,7 +96,7 @@ def history_note_views(views: Iterable[tuple[int | None, str, int, float]]) -> N
             by_key.setdefault(key, []).append((product_id, at))
     read = history_read_forget()
     if not by_key:
-        return
+        return {}
     cached = {key: read[key] for key in by_key if key in read}
     unread = [key for key in by_key if key not in cached]
     if unread:
@@ -104,8 +108,9 @@ def history_note_views(views: Iterable[tuple[int | None, str, int, float]]) -> N
             value.latest = max(value.latest, at)
         value.stamp = time.time_ns()
         changed[key] = value
-    if changed:
+    if changed and write:
         cache.set_many(changed, HISTORY_SECONDS)
+    return changed
 
 
 def history_note_events(

@@ -45,6 +45,12 @@ def redis_client(*, write: bool = False):
     return cache._cache.get_client(write=write)
 
 
+def cache_dumps(value) -> bytes:
+    """`value` as the shared cache stores it (what cache.get reads back), for a value written
+    with the client's own commands (e.g. in a pipeline with others)."""
+    return cache._cache._serializer.dumps(value)
+
+
 def lists_read(kind: str, version_id: int, ids: list[int]) -> list[str | None]:
     """Entries of a version's list hash (None where absent, or without a shared cache)."""
     if not ids or not shared_cache():

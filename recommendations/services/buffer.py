@@ -15,6 +15,7 @@ from django.core.cache import cache
 from catalog.models import Product
 
 from ..history import (
+    HISTORY_SECONDS,
     history_forget,
     history_note_views,
     history_read_forget,
@@ -22,7 +23,7 @@ from ..history import (
 from ..models import (
     Interaction,
 )
-from ..store import redis_client, shared_cache
+from ..store import cache_dumps, redis_client, shared_cache
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +50,23 @@ def pending_add(*, row: Interaction) -> None:
 
 
 def interactions_flush_pending() -> int:
-    """Send on the interactions noted during this request (request_finished calls this): one
-    RPUSH to the buffer with a shared cache, otherwise one insert. The shopper's cached history
-    is updated either way."""
+    """Send on the interactions noted during this request (request_finished calls this): with a
+    shared cache, one RPUSH to the buffer in one round trip with the writes of the shoppers'
+    cached histories they change; otherwise one insert, then the histories."""
     rows = getattr(_pending, "rows", None)
     if not rows:
         history_read_forget()
         return 0
     _pending.rows = []
+    views = [
+        (row.user_id, row.session_key, row.product_id, row.created_at.timestamp()) for row in rows
+    ]
     try:
         if shared_cache():
-            redis_client(write=True).rpush(
+            # The rows and the shoppers' histories with them, in one round trip to Redis.
+            changed = history_note_views(views, write=False)
+            pipe = redis_client(write=True).pipeline(transaction=False)
+            pipe.rpush(
                 cache.make_key(BUFFER_KEY),
                 *[
                     json.dumps([r.user_id, r.session_key, r.product_id, r.kind, r.value,
@@ -67,12 +74,12 @@ def interactions_flush_pending() -> int:
                     for r in rows
                 ],
             )  # fmt: skip
+            for key, value in changed.items():
+                pipe.set(cache.make_key(key), cache_dumps(value), ex=HISTORY_SECONDS)
+            pipe.execute()
         else:
             Interaction.objects.bulk_create(rows)
-        history_note_views(
-            (row.user_id, row.session_key, row.product_id, row.created_at.timestamp())
-            for row in rows
-        )
+            history_note_views(views)
     except Exception:  # a lost page view must never break anything else
         log.exception("could not record %d interactions", len(rows))
         return 0

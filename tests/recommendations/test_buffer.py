@@ -73,6 +73,35 @@ def test_a_view_is_buffered_not_written_and_the_flush_task_inserts_it(
 
 
 @pytest.mark.django_db
+def test_a_view_and_the_history_it_changes_go_to_redis_in_one_round_trip(
+    client, make_product, redis_cache, monkeypatch
+):
+    seen_before, product = make_product(), make_product()
+    shopper = UserFactory()
+    client.force_login(shopper)
+    client.get(seen_before.get_absolute_url())  # the shopper's history is cached from here on
+    pipelines, single = [], []
+    execute, command = redis.client.Pipeline.execute, redis.Redis.execute_command
+
+    def pipeline_execute(self, *args, **kwargs):
+        pipelines.append([str(c[0][0]).upper() for c in self.command_stack])
+        return execute(self, *args, **kwargs)
+
+    def execute_command(self, *args, **kwargs):
+        single.append(str(args[0]).upper())
+        return command(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", pipeline_execute)
+    monkeypatch.setattr(redis.Redis, "execute_command", execute_command)
+    client.get(product.get_absolute_url())
+
+    assert ["RPUSH", "SET"] in pipelines
+    assert "RPUSH" not in single
+    assert selectors.history(user=shopper, session_key=None).viewed == [product.pk, seen_before.pk]
+    assert buffered() == 2
+
+
+@pytest.mark.django_db
 def test_thousands_of_buffered_views_all_reach_the_table(make_product, redis_cache):
     products = [make_product() for _ in range(3)]
     shoppers = UserFactory.create_batch(4)
