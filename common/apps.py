@@ -8,3 +8,12 @@ class CommonConfig(AppConfig):
 
     name = "common"
     verbose_name = _("Common")
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from .cache_generations import forget_prefetched
+
+        uid = "common.cache_generations.forget_prefetched"
+        request_started.connect(forget_prefetched, dispatch_uid=uid + ".started")
+        request_finished.connect(forget_prefetched, dispatch_uid=uid + ".finished")

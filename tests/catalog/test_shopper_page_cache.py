@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -160,3 +161,33 @@ def test_a_signed_in_shopper_s_kept_page_runs_no_query(storefront_cache, listing
 
     assert kept and count_in_header(html) == 2 and "My account" in html
     assert [q["sql"] for q in queries.captured_queries] == []
+
+
+def test_the_shopper_and_their_cart_count_are_read_in_one_round_trip(
+    storefront_cache, listing, monkeypatch
+):
+    url, product = listing
+    client = signed_in("flo@example.com")
+    client.post("/cart/add/", {"variant": product.variants.get().pk, "quantity": 3})
+    client.cookies.pop("messages", None)
+    get(client, url)
+    reads = []
+    original = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        keys = list(keys)
+        reads.append(keys)
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    html, kept = get(client, url)
+
+    assert kept and count_in_header(html) == 3
+    together = [
+        keys
+        for keys in reads
+        if any(k.startswith("auth:user:") for k in keys)
+        and any(k.startswith("cart:count:") for k in keys)
+    ]
+    assert len(together) == 1
+    assert not [keys for keys in reads if keys not in together and "cart:count" in str(keys)]

@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished
 from django.db import transaction
 
-from common.cache_generations import cached, changed
+from common.cache_generations import cached, changed, prefetch
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,50 @@ def test_a_lost_generation_never_comes_back_to_an_old_entry():
 
     assert cached(KEY, load_slowly, timeout=60) == "new"
     assert seen == ["new"]
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The keys of each get_many the cache is asked."""
+    asked = []
+    original = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        keys = list(keys)
+        asked.append(keys)
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    return asked
+
+
+def test_entries_read_ahead_are_served_without_another_read(reads):
+    cached(KEY, lambda: "first", timeout=60)
+    cached(f"{KEY}:other", lambda: "second", timeout=60)
+    reads.clear()
+
+    prefetch([KEY, f"{KEY}:other"])
+    assert cached(KEY, lambda: "not read", timeout=60) == "first"
+    assert cached(f"{KEY}:other", lambda: "not read", timeout=60) == "second"
+
+    assert len(reads) == 1
+
+
+def test_an_entry_read_ahead_then_changed_by_the_request_is_read_again():
+    cached(KEY, lambda: "before", timeout=60)
+    prefetch([KEY])
+
+    changed(KEY)
+
+    assert cached(KEY, lambda: "after", timeout=60) == "after"
+
+
+def test_nothing_read_ahead_outlives_its_request(reads):
+    cached(KEY, lambda: "first", timeout=60)
+    prefetch([KEY])
+    request_finished.send(sender=None)
+    reads.clear()
+
+    cached(KEY, lambda: "not read", timeout=60)
+
+    assert len(reads) == 1
