@@ -3,7 +3,9 @@ With an in-process cache (embedded mode) nothing is shared and the tables are re
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,6 +45,31 @@ def lists_hash(kind: str, version_id: int) -> str:
 def redis_client(*, write: bool = False):
     """The shared cache's Redis client (services mode only, see shared_cache)."""
     return cache._cache.get_client(write=write)
+
+
+def buffer_drain(name: str, insert: Callable[[list], int], *, batch: int) -> int:
+    """Drain the Redis list `name` (a buffer of JSON rows, oldest first, in the shared cache)
+    `batch` rows at a time: each batch is taken off the list in one step (so two runs at once
+    share the rows out and none is handled twice) and given, decoded, to `insert`, which returns
+    how many it wrote. A batch `insert` fails on goes back to the head of the list and the error
+    is raised. Returns the total `insert` reported."""
+    client = redis_client(write=True)
+    key = cache.make_key(name)
+    total = 0
+    while True:
+        pipe = client.pipeline(transaction=True)
+        pipe.lrange(key, 0, batch - 1)
+        pipe.ltrim(key, batch, -1)
+        raw, _trimmed = pipe.execute()
+        if not raw:
+            return total
+        try:
+            total += insert([json.loads(item) for item in raw])
+        except Exception:
+            client.lpush(key, *reversed(raw))
+            raise
+        if len(raw) < batch:
+            return total
 
 
 def cache_dumps(value) -> bytes:

@@ -127,6 +127,24 @@ def merchant_b():
 
 
 @pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys of each get_many the cache is asked, in order (clear() it before what is
+    measured)."""
+    from django.core.cache import cache
+
+    asked: list[list] = []
+    original = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        keys = list(keys)
+        asked.append(keys)
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    return asked
+
+
+@pytest.fixture
 def storefront_cache(settings):
     """Turn the storefront fragment cache on for one test (it is off in test settings)."""
     settings.STOREFRONT_CACHE_SECONDS = 300

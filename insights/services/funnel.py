@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
-from recommendations.store import redis_client, shared_cache
+from recommendations.store import buffer_drain, redis_client, shared_cache
 
 from ..funnel.markov import SESSION_GAP, continues
 from ..models import EventKind, ShopperEvent
@@ -278,23 +278,7 @@ def shopper_views_flush_buffer(*, batch: int = 5000) -> int:
     the error is raised. Returns how many views were inserted."""
     if not shared_cache():
         return 0
-    client = redis_client(write=True)
-    key = cache.make_key(BUFFER_KEY)
-    total = 0
-    while True:
-        pipe = client.pipeline(transaction=True)
-        pipe.lrange(key, 0, batch - 1)
-        pipe.ltrim(key, batch, -1)
-        raw, _trimmed = pipe.execute()
-        if not raw:
-            return total
-        try:
-            total += _insert_buffered([json.loads(item) for item in raw])
-        except Exception:
-            client.lpush(key, *reversed(raw))
-            raise
-        if len(raw) < batch:
-            return total
+    return buffer_drain(BUFFER_KEY, _insert_buffered, batch=batch)
 
 
 def _owners(session_keys: Iterable[str]) -> dict[str, int]:

@@ -23,7 +23,7 @@ from ..history import (
 from ..models import (
     Interaction,
 )
-from ..store import cache_dumps, redis_client, shared_cache
+from ..store import buffer_drain, cache_dumps, redis_client, shared_cache
 
 log = logging.getLogger(__name__)
 
@@ -96,23 +96,7 @@ def interactions_flush_buffer(*, batch: int = 5000) -> int:
     were inserted."""
     if not shared_cache():
         return 0
-    client = redis_client(write=True)
-    key = cache.make_key(BUFFER_KEY)
-    total = 0
-    while True:
-        pipe = client.pipeline(transaction=True)
-        pipe.lrange(key, 0, batch - 1)
-        pipe.ltrim(key, batch, -1)
-        raw, _trimmed = pipe.execute()
-        if not raw:
-            return total
-        try:
-            total += _insert_buffered([json.loads(item) for item in raw])
-        except Exception:
-            client.lpush(key, *reversed(raw))
-            raise
-        if len(raw) < batch:
-            return total
+    return buffer_drain(BUFFER_KEY, _insert_buffered, batch=batch)
 
 
 def _insert_buffered(entries: list[list]) -> int:

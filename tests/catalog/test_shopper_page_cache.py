@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -164,30 +163,22 @@ def test_a_signed_in_shopper_s_kept_page_runs_no_query(storefront_cache, listing
 
 
 def test_the_shopper_and_their_cart_count_are_read_in_one_round_trip(
-    storefront_cache, listing, monkeypatch
+    storefront_cache, listing, cache_reads
 ):
     url, product = listing
     client = signed_in("flo@example.com")
     client.post("/cart/add/", {"variant": product.variants.get().pk, "quantity": 3})
     client.cookies.pop("messages", None)
     get(client, url)
-    reads = []
-    original = cache.get_many
-
-    def get_many(keys, *args, **kwargs):
-        keys = list(keys)
-        reads.append(keys)
-        return original(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", get_many)
+    cache_reads.clear()
     html, kept = get(client, url)
 
     assert kept and count_in_header(html) == 3
     together = [
         keys
-        for keys in reads
+        for keys in cache_reads
         if any(k.startswith("auth:user:") for k in keys)
         and any(k.startswith("cart:count:") for k in keys)
     ]
     assert len(together) == 1
-    assert not [keys for keys in reads if keys not in together and "cart:count" in str(keys)]
+    assert not [keys for keys in cache_reads if keys not in together and "cart:count" in str(keys)]

@@ -51,31 +51,16 @@ def test_a_lost_generation_never_comes_back_to_an_old_entry():
     assert seen == ["new"]
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """The keys of each get_many the cache is asked."""
-    asked = []
-    original = cache.get_many
-
-    def get_many(keys, *args, **kwargs):
-        keys = list(keys)
-        asked.append(keys)
-        return original(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", get_many)
-    return asked
-
-
-def test_entries_read_ahead_are_served_without_another_read(reads):
+def test_entries_read_ahead_are_served_without_another_read(cache_reads):
     cached(KEY, lambda: "first", timeout=60)
     cached(f"{KEY}:other", lambda: "second", timeout=60)
-    reads.clear()
+    cache_reads.clear()
 
     prefetch([KEY, f"{KEY}:other"])
     assert cached(KEY, lambda: "not read", timeout=60) == "first"
     assert cached(f"{KEY}:other", lambda: "not read", timeout=60) == "second"
 
-    assert len(reads) == 1
+    assert len(cache_reads) == 1
 
 
 def test_an_entry_read_ahead_then_changed_by_the_request_is_read_again():
@@ -87,12 +72,12 @@ def test_an_entry_read_ahead_then_changed_by_the_request_is_read_again():
     assert cached(KEY, lambda: "after", timeout=60) == "after"
 
 
-def test_nothing_read_ahead_outlives_its_request(reads):
+def test_nothing_read_ahead_outlives_its_request(cache_reads):
     cached(KEY, lambda: "first", timeout=60)
     prefetch([KEY])
     request_finished.send(sender=None)
-    reads.clear()
+    cache_reads.clear()
 
     cached(KEY, lambda: "not read", timeout=60)
 
-    assert len(reads) == 1
+    assert len(cache_reads) == 1

@@ -5,7 +5,6 @@ settings change, never shown to another shopper."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from catalog.caching import bump_catalog_version
@@ -113,25 +112,17 @@ def test_kept_slots_are_read_with_the_serving_state(
     client,
     shelf,  # noqa: F811 (fixture)
     storefront_cache,
-    monkeypatch,
+    cache_reads,
 ):
     live_version_with()
     client.force_login(UserFactory())
     home(client)
-    reads = []
-    original = cache.get_many
-
-    def get_many(keys, *args, **kwargs):
-        keys = list(keys)
-        reads.append(keys)
-        return original(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", get_many)
+    cache_reads.clear()
     home(client)
 
     together = [
         keys
-        for keys in reads
+        for keys in cache_reads
         if any("recs:slots" in key for key in keys) and any("recs:hist" in key for key in keys)
     ]
     assert len(together) == 1
