@@ -30,12 +30,32 @@ T = TypeVar("T")
 # a page reads it from the shared cache once, however many fragments and selectors ask.
 _request_version: ContextVar[list[int] | None] = ContextVar("catalog_version", default=None)
 
+# Keys most storefront pages read besides the version (the recommender's live version and
+# settings ...), registered by their apps (read_with_version) and read in the version's round trip;
+# and what a request read of them, absent ones as _ABSENT (while a request runs).
+_with_version: list[str] = []
+_request_ahead: ContextVar[dict[str, object] | None] = ContextVar("read_ahead", default=None)
+_ABSENT = object()
+
+
+def read_with_version(*keys: str) -> None:
+    """Read `keys` from the cache with the catalog version, once per request (for the
+    `get_many_ahead` calls that ask for them): for keys that most pages read, whose value a
+    request does not change."""
+    _with_version.extend(k for k in keys if k not in _with_version)
+
 
 def catalog_version() -> int:
     memo = _request_version.get()
     if memo:
         return memo[0]
-    version = cache.get(VERSION_KEY)
+    ahead = _request_ahead.get()
+    if memo is not None and ahead is not None and _with_version:
+        got = cache.get_many([VERSION_KEY, *_with_version])
+        ahead.update({k: got.get(k, _ABSENT) for k in _with_version})
+        version = got.get(VERSION_KEY)
+    else:
+        version = cache.get(VERSION_KEY)
     if version is None:
         # Seed from the clock so a restarted local-memory cache never reuses an old version.
         version = time.time_ns()
@@ -46,12 +66,15 @@ def catalog_version() -> int:
     return version
 
 
-def remember_version(version: int) -> None:
-    """The version a caller has read together with other keys (one round trip), kept for the
-    rest of the request."""
-    memo = _request_version.get()
-    if memo is not None and not memo:
-        memo.append(version)
+def get_many_ahead(keys: Iterable[str]) -> dict:
+    """cache.get_many(keys), but the keys this request read with the catalog version
+    (read_with_version) are not read again."""
+    keys = list(keys)
+    ahead = _request_ahead.get() or {}
+    rest = [k for k in keys if k not in ahead]
+    found = cache.get_many(rest) if rest else {}
+    found.update({k: ahead[k] for k in keys if k in ahead and ahead[k] is not _ABSENT})
+    return found
 
 
 def bump_catalog_version() -> None:
@@ -65,16 +88,19 @@ def bump_catalog_version() -> None:
 
 
 class CatalogVersionMiddleware:
-    """Reads the catalog version at most once per request (see catalog_version)."""
+    """Reads the catalog version at most once per request, with the keys read with it (see
+    catalog_version, read_with_version)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = _request_version.set([])
+        ahead = _request_ahead.set({})
         try:
             return self.get_response(request)
         finally:
+            _request_ahead.reset(ahead)
             _request_version.reset(token)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .attributes import value_label, variant_label
@@ -90,6 +91,25 @@ class ListingForm(forms.Form):
 
 # Everything a listing reads from the query string: the form's fields, and the repeated brand.
 LISTING_QUERY_PARAMS = (*ListingForm.base_fields, "brand")
+
+# What parse_listing has parsed, by language and the values of LISTING_QUERY_PARAMS: the same
+# few query strings come back all the time, and a form costs more than the listing's query.
+_parsed: dict[tuple, tuple[ListingParams, tuple[str, ...]]] = {}
+
+
+def parse_listing(query) -> tuple[ListingParams, tuple[str, ...]]:
+    """A listing's parameters from its query string (a QueryDict), and the messages for the
+    shopper about what was wrong in it (ListingForm: params() and shown_errors()), in the active
+    language."""
+    key = (get_language(), *(tuple(query.getlist(name)) for name in LISTING_QUERY_PARAMS))
+    found = _parsed.get(key)
+    if found is None:
+        form = ListingForm(query)
+        found = (form.params(), tuple(str(message) for message in form.shown_errors()))
+        if len(_parsed) >= 4096:  # bounded, whatever query strings visitors make up
+            _parsed.clear()
+        _parsed[key] = found
+    return found
 
 
 def parse_variant_id(raw: str | None) -> int | None:

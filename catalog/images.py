@@ -45,10 +45,21 @@ def media_url(name: str) -> str:
     if type(storage).url is not FileSystemStorage.url:
         return storage.url(name)
     base = storage.base_url
+    found = _media_urls.get((base, name))
+    if found is not None:
+        return found
     path = filepath_to_uri(name).lstrip("/")
     if not base or not base.endswith("/") or "/." in f"/{path}":
         return storage.url(name)
-    return base + path
+    found = base + path
+    if len(_media_urls) >= 20_000:  # bounded: the cards' pictures are a few thousand
+        _media_urls.clear()
+    _media_urls[(base, name)] = found
+    return found
+
+
+# The URLs media_url has joined, by base URL and path: quoting the path was the dearest part.
+_media_urls: dict[tuple[str, str], str] = {}
 
 
 def size_names(source_name: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from common.page_holes import page_note
 
 from . import selectors
 from .caching import anonymous_page_cache, cached_fragment
-from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, ListingForm, parse_variant_id
+from .forms import LISTING_QUERY_PARAMS, SORT_LABELS, parse_listing, parse_variant_id
 from .fragments import home_categories, page
 from .signals import product_viewed
 
@@ -48,8 +48,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     node = tree.by_slug.get(slug)
     if node is None:
         raise Http404("No such category")
-    form = ListingForm(request.GET)
-    params = form.params()
+    params, errors = parse_listing(request.GET)
     body = cached_fragment(
         "category",
         (node.id, *params.cache_parts()),
@@ -64,7 +63,6 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             },
         ),
     )
-    errors = form.shown_errors()
     return page(
         request,
         "catalog/category.html",

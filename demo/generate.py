@@ -1310,12 +1310,20 @@ def _finish(run: _Run) -> None:
         # product (half an hour at 100,000 products). VACUUM also sets the visibility map,
         # without which PostgreSQL cannot use index-only scans. VACUUM cannot run inside a
         # transaction (as in tests), ANALYZE can.
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"{command} {connection.ops.quote_name(table)}")
+        _vacuum(tables)
     run.count("products refreshed", product_stats_refresh())
     run.count("sales counts set", product_sales_counts_refresh())
     # The pictures went in without signals: each product's card picture (and stock flag) now.
     run.count("card pictures set", product_availability_refresh())
+    if connection.vendor == "postgresql":
+        # The three refreshes rewrote every product row: without this the storefront reads a
+        # table of dead rows, and no index-only scan, until autovacuum comes by.
+        _vacuum([Product._meta.db_table])
     bump_catalog_version()
+
+
+def _vacuum(tables: list[str]) -> None:
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{command} {connection.ops.quote_name(table)}")

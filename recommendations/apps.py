@@ -13,18 +13,23 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
-        """Connect the receivers (receivers.py) to what they record, once."""
+        """Connect the receivers (receivers.py) to what they record, once; have the keys
+        every page's slots read first read with the catalog version (one round trip)."""
         from django.contrib.auth.signals import user_logged_in
         from django.core.signals import request_finished
         from django.db.models.signals import post_save
 
         from cart.signals import item_added
+        from catalog.caching import read_with_version
         from catalog.models import Review
         from catalog.signals import product_viewed
         from orders.signals import order_paid
 
         from . import receivers
-        from .models import Interaction, RecommenderSettings
+        from .models import SETTINGS_CACHE_KEY, Interaction, RecommenderSettings
+        from .store import BEST_SELLERS_KEY, LIVE_CACHE_KEY
+
+        read_with_version(LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, BEST_SELLERS_KEY)
 
         uid = "recommendations."
         request_finished.connect(

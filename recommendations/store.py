@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 
 LIVE_CACHE_KEY = "recs:live"
 
+# The best sellers the slots show before the first model is live (their ids, kept 5 minutes).
+BEST_SELLERS_KEY = "recs:best-sellers"
+
 
 # Lists precomputed with a model version do not change until the next version: kept a day.
 LIST_SECONDS = 24 * 3600

@@ -164,7 +164,12 @@ def with_page(params, number) -> str:
 
 
 def elided_pages(page):
-    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    """The page numbers to link to, None where some are left out (the paginator's ELLIPSIS, a
+    lazy translation that costs a look-up at each comparison)."""
+    return [
+        n if isinstance(n, int) else None
+        for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
 
 
 def now(fmt: str) -> str:

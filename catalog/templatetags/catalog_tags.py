@@ -1,5 +1,7 @@
 """Template helpers for product pages and cards: stars, picture sizes, variant labels, swatches."""
 
+import functools
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -28,6 +30,11 @@ def stars(rating) -> str:
         value = max(0.0, min(5.0, float(rating or 0)))
     except (TypeError, ValueError):
         value = 0.0
+    return _stars_for(value)
+
+
+@functools.lru_cache(maxsize=1024)  # a card grid shows a few dozen ratings, of 501 possible
+def _stars_for(value: float) -> str:
     # Safe: built only from the constants above and a formatted float.
     row = _STARS[round(value * 2)]
     return mark_safe(f'<span class="stars" role="img" aria-label="{value:.1f} / 5">{row}</span>')

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.core.cache import cache
 
+from catalog.caching import get_many_ahead
 from catalog.models import Product
 
 from .. import als
@@ -21,7 +22,7 @@ from ..models import (
     RecommenderSettings,
     UserRecommendation,
 )
-from ..store import LIST_SECONDS, lists_read, neighbours_key, top_key
+from ..store import BEST_SELLERS_KEY, LIST_SECONDS, lists_read, neighbours_key, top_key
 from .live import LiveVersion, loaded_model
 from .shopper import history
 
@@ -185,8 +186,8 @@ def _from_stored_factors(user, version: LiveVersion) -> list[int]:
 def trending_ids(version: LiveVersion | None, categories: Sequence[int]) -> list[int]:
     """Trending products, those of `categories` first (interleaved, so each gets a turn)."""
     if version is None:
-        key = "recs:best-sellers"
-        ids = cache.get(key)
+        key = BEST_SELLERS_KEY
+        ids = get_many_ahead([key]).get(key)
         if ids is None:
             ids = list(
                 Product.objects.filter(is_active=True, in_stock=True)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from catalog.caching import VERSION_KEY, catalog_version
+from catalog.caching import catalog_version, get_many_ahead
 
 from .. import als
 from ..als.session import recency_weights, rerank, session_similarity
@@ -80,13 +80,14 @@ def serving_state(
             user_id=user.pk if signed_in else None, session_key=None if signed_in else session_key
         )
     slot_keys = {name: _kept_key(name, key) for name in kept} if _kept_seconds() > 0 else {}
-    got = cache.get_many(
-        [k for k in (LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, VERSION_KEY, key) if k]
-        + list(slot_keys.values())
+    # The catalog version first: the live version and the settings are read with it (the
+    # app's ready()), in the request's first round trip to the cache.
+    catalog = catalog_version()
+    got = get_many_ahead(
+        [k for k in (LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, key) if k] + list(slot_keys.values())
     )
     version = got[LIVE_CACHE_KEY] or None if LIVE_CACHE_KEY in got else live_version()
     config = got.get(SETTINGS_CACHE_KEY) or RecommenderSettings.load()
-    catalog = got.get(VERSION_KEY) or catalog_version()
     if key is not None and key in got:
         seen = got[key]
         history_remember(key, seen)

@@ -202,6 +202,12 @@ class CountingCache:
             self.version_reads += 1
         return self.real.get(key, *args, **kwargs)
 
+    def get_many(self, keys, *args, **kwargs):
+        keys = list(keys)
+        if VERSION_KEY in keys:
+            self.version_reads += 1
+        return self.real.get_many(keys, *args, **kwargs)
+
     def __getattr__(self, name):
         return getattr(self.real, name)
 

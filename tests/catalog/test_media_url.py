@@ -36,3 +36,12 @@ def test_another_storage_gives_its_own_url(settings):
     }
     # default_storage is set up anew when the setting changes (Django's setting_changed).
     assert media_url("products/lamp.jpg") == "https://bucket.example.com/products/lamp.jpg?signed=1"
+
+
+def test_a_url_joined_before_follows_a_new_base_url_and_storage(settings):
+    settings.MEDIA_URL = "/media/"
+    assert media_url("products/lamp.jpg") == "/media/products/lamp.jpg"
+    settings.MEDIA_URL = "https://cdn.example.com/m/"
+    assert media_url("products/lamp.jpg") == "https://cdn.example.com/m/products/lamp.jpg"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.Bucket"}}
+    assert media_url("products/lamp.jpg") == "https://bucket.example.com/products/lamp.jpg?signed=1"

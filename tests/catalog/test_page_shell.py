@@ -124,3 +124,14 @@ def test_a_catalog_change_renders_the_page_around_anew(client, lamps, rendered):
     client.get(lamps)
 
     assert "catalog/category.html" in rendered
+
+
+def test_a_filter_error_is_told_in_the_page_language_every_time(client, lamps):
+    """The parsed query is remembered per process (catalog.forms.parse_listing): per language."""
+    english = client.get(f"{lamps}?price_min=abc").content.decode()
+    chinese = client.get(f"/zh-hans{lamps}?price_min=abc").content.decode()
+    english_again = client.get(f"{lamps}?price_min=abc").content.decode()
+
+    assert "Minimum price: Enter a number." in english
+    assert "Minimum price" not in chinese and "最低价" in chinese
+    assert "Minimum price: Enter a number." in english_again

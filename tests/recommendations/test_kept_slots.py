@@ -7,10 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from catalog.caching import bump_catalog_version
+from catalog.caching import VERSION_KEY, bump_catalog_version
 from recommendations import selectors
-from recommendations.models import RecommenderSettings
+from recommendations.models import SETTINGS_CACHE_KEY, RecommenderSettings
 from recommendations.services.serving import recommender_settings_changed
+from recommendations.store import BEST_SELLERS_KEY, LIVE_CACHE_KEY
 from tests.accounts.factories import UserFactory
 from tests.recommendations.test_serving import live_version_with, shelf  # noqa: F401
 
@@ -126,3 +127,57 @@ def test_kept_slots_are_read_with_the_serving_state(
         if any("recs:slots" in key for key in keys) and any("recs:hist" in key for key in keys)
     ]
     assert len(together) == 1
+
+
+@pytest.fixture
+def cache_round_trips(monkeypatch):
+    """The keys of each read the cache is asked (get or get_many), in order."""
+    from django.core.cache import cache
+
+    asked: list[list[str]] = []
+    inside: list[bool] = []  # in a get_many (the local-memory cache's calls get for each key)
+    get, get_many = cache.get, cache.get_many
+
+    def counting_get(key, *args, **kwargs):
+        if not inside:
+            asked.append([key])
+        return get(key, *args, **kwargs)
+
+    def counting_get_many(keys, *args, **kwargs):
+        keys = list(keys)
+        asked.append(keys)
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    monkeypatch.setattr(cache, "get_many", counting_get_many)
+    return asked
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["best sellers", "live model"])
+def test_the_slots_keys_are_read_with_the_catalog_version(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    cache_round_trips,
+    live,
+):
+    """A page's first read of the cache (the catalog version) brings the live model version,
+    the serving settings and the best sellers too: an anonymous visitor's home page, slots and
+    all, is one round trip to the cache."""
+    if live:
+        version = live_version_with()
+        version.trending = {"all": [p.pk for p in shelf["items"]]}
+        version.save()
+    home(client)  # what the slots read is cached by the first page
+    cache_round_trips.clear()
+
+    html = home(client)
+
+    assert 'data-testid="recs-for-you"' in html
+    assert len(cache_round_trips) == 1
+    assert {VERSION_KEY, LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, BEST_SELLERS_KEY} <= set(
+        cache_round_trips[0]
+    )
