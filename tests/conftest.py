@@ -145,6 +145,34 @@ def cache_reads(monkeypatch):
 
 
 @pytest.fixture
+def cache_round_trips(monkeypatch):
+    """The keys of each round trip to the cache for reading (get or get_many), in order."""
+    from django.core.cache import cache
+
+    asked: list[list[str]] = []
+    inside: list[bool] = []  # in a get_many (the local-memory cache's calls get for each key)
+    get, get_many = cache.get, cache.get_many
+
+    def counting_get(key, *args, **kwargs):
+        if not inside:
+            asked.append([key])
+        return get(key, *args, **kwargs)
+
+    def counting_get_many(keys, *args, **kwargs):
+        keys = list(keys)
+        asked.append(keys)
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    monkeypatch.setattr(cache, "get_many", counting_get_many)
+    return asked
+
+
+@pytest.fixture
 def storefront_cache(settings):
     """Turn the storefront fragment cache on for one test (it is off in test settings)."""
     settings.STOREFRONT_CACHE_SECONDS = 300

@@ -129,34 +129,6 @@ def test_kept_slots_are_read_with_the_serving_state(
     assert len(together) == 1
 
 
-@pytest.fixture
-def cache_round_trips(monkeypatch):
-    """The keys of each read the cache is asked (get or get_many), in order."""
-    from django.core.cache import cache
-
-    asked: list[list[str]] = []
-    inside: list[bool] = []  # in a get_many (the local-memory cache's calls get for each key)
-    get, get_many = cache.get, cache.get_many
-
-    def counting_get(key, *args, **kwargs):
-        if not inside:
-            asked.append([key])
-        return get(key, *args, **kwargs)
-
-    def counting_get_many(keys, *args, **kwargs):
-        keys = list(keys)
-        asked.append(keys)
-        inside.append(True)
-        try:
-            return get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(cache, "get", counting_get)
-    monkeypatch.setattr(cache, "get_many", counting_get_many)
-    return asked
-
-
 @pytest.mark.parametrize("live", [False, True], ids=["best sellers", "live model"])
 def test_the_slots_keys_are_read_with_the_catalog_version(
     client,
