@@ -31,18 +31,36 @@ T = TypeVar("T")
 _request_version: ContextVar[list[int] | None] = ContextVar("catalog_version", default=None)
 
 # Keys most storefront pages read besides the version (the recommender's live version and
-# settings ...), registered by their apps (read_with_version) and read in the version's round trip;
-# and what a request read of them, absent ones as _ABSENT (while a request runs).
+# settings ...), registered by their apps (read_with_version) and read in the version's round trip,
+# with the keys of the current request's own the apps name (e.g. the shopper's history, on the
+# pages that show it); and what a request read of them, absent ones as _ABSENT (while a request
+# runs).
 _with_version: list[str] = []
+_for_request: list[Callable[[HttpRequest], Iterable[str]]] = []
 _request_ahead: ContextVar[dict[str, object] | None] = ContextVar("read_ahead", default=None)
+_current_request: ContextVar[HttpRequest | None] = ContextVar("read_ahead_request", default=None)
 _ABSENT = object()
 
 
-def read_with_version(*keys: str) -> None:
-    """Read `keys` from the cache with the catalog version, once per request (for the
-    `get_many_ahead` calls that ask for them): for keys that most pages read, whose value a
-    request does not change."""
+def read_with_version(
+    *keys: str, for_request: Callable[[HttpRequest], Iterable[str]] | None = None
+) -> None:
+    """Read `keys`, and the keys `for_request(request)` names for a GET or HEAD request, from the
+    cache with the catalog version, once per request (for the `get_many_ahead` calls that ask for
+    them). For keys whose value the request reads before it changes it: whoever writes one
+    calls `forget_read_ahead`, so the request reads it again."""
     _with_version.extend(k for k in keys if k not in _with_version)
+    if for_request is not None and for_request not in _for_request:
+        _for_request.append(for_request)
+
+
+def _keys_ahead() -> list[str]:
+    keys = list(_with_version)
+    request = _current_request.get()
+    if request is not None and request.method in ("GET", "HEAD"):
+        for keys_of in _for_request:
+            keys.extend(k for k in keys_of(request) if k not in keys)
+    return keys
 
 
 def catalog_version() -> int:
@@ -50,9 +68,10 @@ def catalog_version() -> int:
     if memo:
         return memo[0]
     ahead = _request_ahead.get()
-    if memo is not None and ahead is not None and _with_version:
-        got = cache.get_many([VERSION_KEY, *_with_version])
-        ahead.update({k: got.get(k, _ABSENT) for k in _with_version})
+    keys = _keys_ahead() if memo is not None and ahead is not None else []
+    if keys:
+        got = cache.get_many([VERSION_KEY, *keys])
+        ahead.update({k: got.get(k, _ABSENT) for k in keys})
         version = got.get(VERSION_KEY)
     else:
         version = cache.get(VERSION_KEY)
@@ -77,6 +96,14 @@ def get_many_ahead(keys: Iterable[str]) -> dict:
     return found
 
 
+def forget_read_ahead(keys: Iterable[str]) -> None:
+    """The request is changing `keys`: what it read of them with the version is stale."""
+    ahead = _request_ahead.get()
+    if ahead:
+        for key in keys:
+            ahead.pop(key, None)
+
+
 def bump_catalog_version() -> None:
     memo = _request_version.get()
     if memo:
@@ -97,9 +124,11 @@ class CatalogVersionMiddleware:
     def __call__(self, request):
         token = _request_version.set([])
         ahead = _request_ahead.set({})
+        current = _current_request.set(request)
         try:
             return self.get_response(request)
         finally:
+            _current_request.reset(current)
             _request_ahead.reset(ahead)
             _request_version.reset(token)
 

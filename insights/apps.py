@@ -9,17 +9,18 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
-        from django.core.signals import request_finished
 
         from cart.signals import item_added
         from catalog.signals import product_viewed
         from orders.signals import order_paid, order_placed
+        from recommendations.store import send_after_response_with
 
         from . import receivers
 
         uid = "insights.funnel."
         product_viewed.connect(receivers.record_view, dispatch_uid=uid + "view")
-        request_finished.connect(receivers.flush_views, dispatch_uid=uid + "flush_views")
+        # With the recommender's, in one round trip to Redis once the response has gone.
+        send_after_response_with(receivers.send_views)
         item_added.connect(receivers.record_cart, dispatch_uid=uid + "cart")
         order_placed.connect(receivers.record_checkout, dispatch_uid=uid + "checkout")
         order_paid.connect(receivers.record_paid, dispatch_uid=uid + "paid")

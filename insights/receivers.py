@@ -20,6 +20,7 @@ from .services.funnel import (
     shopper_events_record,
     shopper_view_note,
     shopper_views_flush_pending,
+    shopper_views_send_pending,
     visitor_of,
 )
 
@@ -56,10 +57,14 @@ def record_view(
     )
 
 
-def flush_views(sender=None, **kwargs) -> None:
-    """request_finished: the views noted during the request go to the buffer (services mode) or
-    the table (shopper_views_flush_pending, which never raises)."""
-    shopper_views_flush_pending()
+def send_views(pipe):
+    """Once the response has gone (recommendations.store.send_after_response): the views noted
+    during the request go to the buffer, in `pipe` with the other apps' writes (services mode),
+    or to the table (shopper_views_flush_pending, which never raises)."""
+    if pipe is None:
+        shopper_views_flush_pending()
+        return None
+    return shopper_views_send_pending(pipe)
 
 
 @_never_fails

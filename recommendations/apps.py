@@ -27,14 +27,22 @@ class RecommendationsConfig(AppConfig):
 
         from . import receivers
         from .models import SETTINGS_CACHE_KEY, Interaction, RecommenderSettings
-        from .store import BEST_SELLERS_KEY, LIVE_CACHE_KEY
+        from .selectors.slots import keys_ahead
+        from .store import (
+            BEST_SELLERS_KEY,
+            LIVE_CACHE_KEY,
+            send_after_response,
+            send_after_response_with,
+        )
 
-        read_with_version(LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, BEST_SELLERS_KEY)
+        read_with_version(
+            LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, BEST_SELLERS_KEY, for_request=keys_ahead
+        )
 
         uid = "recommendations."
-        request_finished.connect(
-            receivers.flush_pending_interactions, dispatch_uid=uid + "flush_pending"
-        )
+        # What apps hold until the response has gone, in one round trip (the funnel's too).
+        send_after_response_with(receivers.send_pending_interactions)
+        request_finished.connect(send_after_response, dispatch_uid=uid + "after_response")
         product_viewed.connect(receivers.record_product_view, dispatch_uid=uid + "view")
         user_logged_in.connect(receivers.attach_session_history, dispatch_uid=uid + "login")
         item_added.connect(receivers.record_cart_addition, dispatch_uid=uid + "cart")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from catalog.caching import forget_read_ahead
+
 from .als.session import session_run
 
 HISTORY_SECONDS = 3600
@@ -108,6 +110,7 @@ def history_note_views(
             value.latest = max(value.latest, at)
         value.stamp = time.time_ns()
         changed[key] = value
+    forget_read_ahead(changed)
     if changed and write:
         cache.set_many(changed, HISTORY_SECONDS)
     return changed
@@ -140,6 +143,7 @@ def history_note_events(
         value.stamp = time.time_ns()
         changed[key] = value
     if changed:
+        forget_read_ahead(changed)
         cache.set_many(changed, HISTORY_SECONDS)
 
 
@@ -159,6 +163,7 @@ def history_merge(*, into: str, source: History | None) -> None:
         value.viewed_at = ()
     value.latest = max(value.latest, source.latest)
     value.stamp = time.time_ns()
+    forget_read_ahead([into])
     cache.set(into, value, HISTORY_SECONDS)
 
 
@@ -167,4 +172,5 @@ def history_forget(actors: Iterable[tuple[int | None, str]]) -> None:
     keys = {history_key(user_id=u, session_key=s) for u, s in actors}
     keys.discard(None)
     if keys:
+        forget_read_ahead(keys)
         cache.delete_many(list(keys))

@@ -20,9 +20,10 @@ from .services.recording import (
 from .services.serving import recommender_settings_changed
 
 
-def flush_pending_interactions(sender, **kwargs) -> None:
-    """Page views noted during the request, in one insert once the response has been sent."""
-    interactions_flush_pending()
+def send_pending_interactions(pipe) -> None:
+    """Page views noted during the request, sent once the response has gone (in `pipe`, with
+    the other apps' writes: recommendations.store.send_after_response)."""
+    interactions_flush_pending(pipe=pipe)
 
 
 def record_product_view(

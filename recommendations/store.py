@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -87,3 +88,47 @@ def lists_read(kind: str, version_id: int, ids: list[int]) -> list[str | None]:
         return [None] * len(ids)
     values = redis_client().hmget(lists_hash(kind, version_id), ids)
     return [value.decode() if value is not None else None for value in values]
+
+
+# --- Writes sent once the response has gone ------------------------------------------------------
+# A sender puts its commands in the pipeline it is given (services mode) and may return what to
+# do with their replies; with None (embedded mode) it writes on its own.
+AfterResponse = Callable[[Any], Callable[[list], None] | None]
+_senders: list[AfterResponse] = []
+
+
+def send_after_response_with(sender: AfterResponse) -> None:
+    """Have `sender(pipe)` send the writes its app held until the response had gone (the
+    recommender's views and the histories they change, the funnel's views and their sessions)
+    with the other apps', in one round trip to Redis."""
+    if sender not in _senders:
+        _senders.append(sender)
+
+
+def send_after_response(sender=None, **kwargs) -> None:
+    """request_finished: every registered sender's writes in one pipeline, one round trip (with
+    a shared cache; each writes on its own otherwise), then each sender's replies to what it
+    sent. Never raises: what cannot be sent is logged and lost."""
+    pipe = redis_client(write=True).pipeline(transaction=False) if shared_cache() else None
+    replies: list[tuple[Callable[[list], None], int, int]] = []
+    for send in _senders:
+        start = len(pipe) if pipe is not None else 0
+        try:
+            handle = send(pipe)
+        except Exception:
+            log.exception("could not prepare the writes of %s", getattr(send, "__name__", send))
+            continue
+        if handle is not None:
+            replies.append((handle, start, len(pipe) if pipe is not None else 0))
+    if pipe is None or not len(pipe):
+        return
+    try:
+        results = pipe.execute(raise_on_error=False)
+    except Exception:
+        log.exception("could not send %d writes held until the response had gone", len(pipe))
+        return
+    for handle, start, end in replies:
+        try:
+            handle(results[start:end])
+        except Exception:
+            log.exception("could not finish the writes of %s", getattr(handle, "__name__", handle))

@@ -173,6 +173,33 @@ def cache_round_trips(monkeypatch):
 
 
 @pytest.fixture
+def in_a_request(monkeypatch, rf):
+    """catalog_version() as within a request (catalog.caching.CatalogVersionMiddleware), with
+    the keys read with it registered afresh (read_with_version): `in_a_request(method)` starts
+    one and returns its request."""
+    from catalog import caching
+
+    monkeypatch.setattr(caching, "_with_version", [])
+    monkeypatch.setattr(caching, "_for_request", [])
+    tokens = []
+
+    def start(method: str = "GET"):
+        request = rf.generic(method, "/")
+        tokens.extend(
+            [
+                (caching._request_version, caching._request_version.set([])),
+                (caching._request_ahead, caching._request_ahead.set({})),
+                (caching._current_request, caching._current_request.set(request)),
+            ]
+        )
+        return request
+
+    yield start
+    for var, token in reversed(tokens):
+        var.reset(token)
+
+
+@pytest.fixture
 def storefront_cache(settings):
     """Turn the storefront fragment cache on for one test (it is off in test settings)."""
     settings.STOREFRONT_CACHE_SECONDS = 300

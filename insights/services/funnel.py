@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -165,6 +165,19 @@ def visitor_session_starts(
         return [_session_start(visitor, at) for at in times]
     client = redis_client(write=True)
     script = _script(client, _SESSION_SCRIPT)
+    keys, args = _session_call(visitor, times, rows)
+    starts = script(keys=keys, args=args)
+    if starts is None:  # nothing known of the visitor in the last half hour: ask the table
+        latest = _latest_event(visitor)
+        args[2] = f"{_micros(latest[0])} {_micros(latest[1])}" if latest else "-"
+        starts = script(keys=keys, args=args)
+    return [_from_micros(start) for start in starts]
+
+
+def _session_call(
+    visitor: str, times: Sequence[datetime], rows: Sequence[str] | None
+) -> tuple[list[str], list]:
+    """The session script's keys and arguments for these events (and buffer rows)."""
     keys = [cache.make_key(STATE_KEY.format(visitor))]
     args: list = [int(SESSION_GAP / _MICROSECOND), STATE_SECONDS, ""]
     if rows is not None:
@@ -173,12 +186,7 @@ def visitor_session_starts(
             args += [_micros(at), row]
     else:
         args += [_micros(at) for at in times]
-    starts = script(keys=keys, args=args)
-    if starts is None:  # nothing known of the visitor in the last half hour: ask the table
-        latest = _latest_event(visitor)
-        args[2] = f"{_micros(latest[0])} {_micros(latest[1])}" if latest else "-"
-        starts = script(keys=keys, args=args)
-    return [_from_micros(start) for start in starts]
+    return keys, args
 
 
 def shopper_events_record(*, visitor: str, rows: list[dict]) -> None:
@@ -207,19 +215,22 @@ def shopper_view_note(
     rows.append((visitor, user_id, product_id, channel, timezone.now(), merchant_id))
 
 
-def shopper_views_flush_pending() -> int:
-    """Send on the views noted during this request (request_finished calls this). With a shared
-    cache: one call to Redis per visitor (in practice one), putting the views in the buffer with
-    their sessions; otherwise one look-up of the visitor's session and one insert (and one of the
-    products' merchants, when the caller did not say). Never raises: a view that cannot be
-    recorded is logged and lost. Returns how many views were sent on."""
+def shopper_views_flush_pending(pipe=None, sent: list | None = None) -> int:
+    """Send on the views noted during this request (at request_finished, through
+    recommendations.store.send_after_response). With a shared cache: one call of the session
+    script per visitor (in practice one), putting the views in the buffer with their sessions, in
+    `pipe` (sent by the caller with other apps' writes: see shopper_views_send_pending, which
+    passes `sent`, what was put in it) or on its own; otherwise one look-up of the
+    visitor's session and one insert (and one of the products' merchants, when the caller did
+    not say). Never raises: a view that cannot be recorded is logged and lost. Returns how many
+    views were sent on."""
     rows = getattr(_pending, "views", None)
     if not rows:
         return 0
     _pending.views = []
     try:
         if shared_cache():
-            _buffer_views(rows)
+            _buffer_views(rows, pipe, sent)
         else:
             with transaction.atomic():  # a savepoint: a failed insert leaves the request's
                 _write_views(rows)  # own transaction usable
@@ -229,19 +240,42 @@ def shopper_views_flush_pending() -> int:
     return len(rows)
 
 
-def _buffer_views(rows: list[tuple]) -> None:
+def _buffer_views(rows: list[tuple], pipe=None, sent: list | None = None) -> None:
     per_visitor: dict[str, list[tuple]] = {}
     for row in rows:
         per_visitor.setdefault(row[0], []).append(row)
     for visitor, views in per_visitor.items():
-        visitor_session_starts(
-            visitor=visitor,
-            times=[at for *_, at, _merchant in views],
-            rows=[
-                json.dumps([visitor, user_id, product_id, channel, _micros(at)])[:-1]
-                for _visitor, user_id, product_id, channel, at, _merchant in views
-            ],
-        )
+        times = [at for *_, at, _merchant in views]
+        buffered = [
+            json.dumps([visitor, user_id, product_id, channel, _micros(at)])[:-1]
+            for _visitor, user_id, product_id, channel, at, _merchant in views
+        ]
+        if pipe is None:
+            visitor_session_starts(visitor=visitor, times=times, rows=buffered)
+            continue
+        script = _script(redis_client(write=True), _SESSION_SCRIPT)
+        keys, args = _session_call(visitor, times, buffered)
+        pipe.evalsha(script.sha, len(keys), *keys, *args)
+        if sent is not None:
+            sent.append((visitor, times, buffered))
+
+
+def shopper_views_send_pending(pipe) -> Callable[[list], None] | None:
+    """The views noted during this request put in `pipe` (shopper_views_flush_pending), and what
+    to do with the session script's replies: a visitor it knew nothing of (no reply), or a script
+    Redis does not hold (after a restart: an error), is sent again on its own, which reads the
+    table or loads the script."""
+    sent: list = []
+    shopper_views_flush_pending(pipe=pipe, sent=sent)
+    if not sent:
+        return None
+
+    def replied(replies: list) -> None:
+        for (visitor, times, buffered), reply in zip(sent, replies, strict=True):
+            if reply is None or isinstance(reply, Exception):
+                visitor_session_starts(visitor=visitor, times=times, rows=buffered)
+
+    return replied
 
 
 def _write_views(rows: list[tuple]) -> None:

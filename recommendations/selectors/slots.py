@@ -70,8 +70,9 @@ def serving_state(
     *, user: User | AnonymousUser | None, session_key: str | None, kept: Sequence[str] = ()
 ) -> Serving:
     """The live version, the settings, the shopper's history, the catalog version and the
-    shopper's `kept` slots as last rendered (see kept_slots): one `get_many` when they are cached
-    (each is loaded on its own otherwise)."""
+    shopper's `kept` slots as last rendered (see kept_slots): read with the catalog version on
+    the pages that show slots (keys_ahead), else in one `get_many` (each is loaded on its own
+    when it is not cached)."""
     where = history_filter(user, session_key)
     signed_in = user is not None and user.is_authenticated
     key = None
@@ -80,8 +81,9 @@ def serving_state(
             user_id=user.pk if signed_in else None, session_key=None if signed_in else session_key
         )
     slot_keys = {name: _kept_key(name, key) for name in kept} if _kept_seconds() > 0 else {}
-    # The catalog version first: the live version and the settings are read with it (the
-    # app's ready()), in the request's first round trip to the cache.
+    # The catalog version first: the live version, the settings and, on the pages that show
+    # slots, the history and the kept slots are read with it (keys_ahead, the app's ready()), in
+    # the request's first round trip to the cache.
     catalog = catalog_version()
     got = get_many_ahead(
         [k for k in (LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, key) if k] + list(slot_keys.values())
@@ -148,6 +150,31 @@ def kept_slots(state: Serving, name: str, render: Callable[[], str]) -> str:
     html = render()
     cache.set(_kept_key(name, state.history_key), (fingerprint, html), seconds)
     return html
+
+
+# The pages that show slots (by view name), and the slots each keeps (kept_slots): there the
+# shopper's history and kept slots are read with the catalog version (see the app's ready()).
+SLOT_PAGES = {"catalog:home": ("home",), "catalog:product": (), "cart:detail": ()}
+
+
+def keys_ahead(request) -> list[str]:
+    """What the slots of the request's page will read of the shopper's own: their history and
+    their kept slots (catalog.caching.read_with_version)."""
+    match = getattr(request, "resolver_match", None)
+    kept = SLOT_PAGES.get(match.view_name) if match is not None else None
+    if kept is None:
+        return []
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    signed_in = user is not None and user.is_authenticated
+    key = history_key(
+        user_id=user.pk if signed_in else None,
+        session_key=None if signed_in or session is None else session.session_key,
+    )
+    keys = [key] if key else []
+    if _kept_seconds() > 0:
+        keys += [_kept_key(name, key) for name in kept]
+    return keys
 
 
 @dataclass

@@ -49,10 +49,11 @@ def pending_add(*, row: Interaction) -> None:
     rows.append(row)
 
 
-def interactions_flush_pending() -> int:
-    """Send on the interactions noted during this request (request_finished calls this): with a
-    shared cache, one RPUSH to the buffer in one round trip with the writes of the shoppers'
-    cached histories they change; otherwise one insert, then the histories."""
+def interactions_flush_pending(pipe=None) -> int:
+    """Send on the interactions noted during this request (at request_finished, through
+    store.send_after_response): with a shared cache, one RPUSH to the buffer with the writes of
+    the shoppers' cached histories they change, in `pipe` (sent by the caller with other apps'
+    writes) or in a round trip of their own; otherwise one insert, then the histories."""
     rows = getattr(_pending, "rows", None)
     if not rows:
         history_read_forget()
@@ -65,7 +66,9 @@ def interactions_flush_pending() -> int:
         if shared_cache():
             # The rows and the shoppers' histories with them, in one round trip to Redis.
             changed = history_note_views(views, write=False)
-            pipe = redis_client(write=True).pipeline(transaction=False)
+            own = pipe is None
+            if own:
+                pipe = redis_client(write=True).pipeline(transaction=False)
             pipe.rpush(
                 cache.make_key(BUFFER_KEY),
                 *[
@@ -76,7 +79,8 @@ def interactions_flush_pending() -> int:
             )  # fmt: skip
             for key, value in changed.items():
                 pipe.set(cache.make_key(key), cache_dumps(value), ex=HISTORY_SECONDS)
-            pipe.execute()
+            if own:
+                pipe.execute()
         else:
             Interaction.objects.bulk_create(rows)
             history_note_views(views)

@@ -235,3 +235,45 @@ def test_a_request_that_changes_the_catalog_reads_the_new_version_after():
         assert catalog_version() == before + 1
     finally:
         caching._request_version.reset(token)
+
+
+def test_keys_read_with_the_version_are_not_read_again(in_a_request, cache_round_trips):
+    from django.core.cache import cache
+
+    caching.read_with_version("shared", for_request=lambda request: [f"mine:{request.method}"])
+    cache.set_many({VERSION_KEY: 7, "shared": 1, "mine:GET": 2})
+    in_a_request()
+    cache_round_trips.clear()
+
+    assert catalog_version() == 7
+    found = caching.get_many_ahead(["shared", "mine:GET", "absent"])
+
+    assert found == {"shared": 1, "mine:GET": 2}
+    assert cache_round_trips[0] == [VERSION_KEY, "shared", "mine:GET"]
+    assert cache_round_trips[1:] == [["absent"]]
+
+
+def test_a_request_that_changes_a_key_read_ahead_reads_it_again(in_a_request, cache_round_trips):
+    from django.core.cache import cache
+
+    caching.read_with_version("shared")
+    cache.set("shared", 1)
+    in_a_request()
+    catalog_version()
+
+    cache.set("shared", 2)
+    caching.forget_read_ahead(["shared"])
+
+    assert caching.get_many_ahead(["shared"]) == {"shared": 2}
+
+
+def test_a_request_that_changes_things_reads_nothing_of_its_own_ahead(
+    in_a_request, cache_round_trips
+):
+    caching.read_with_version("shared", for_request=lambda request: ["mine"])
+    in_a_request("POST")
+    cache_round_trips.clear()
+
+    catalog_version()
+
+    assert cache_round_trips[0] == [VERSION_KEY, "shared"]

@@ -277,3 +277,40 @@ def test_two_flushes_at_once_write_every_view_once():
     written = ShopperEvent.objects.values_list("visitor", "created_at")
     assert sorted((visitor, _micros(at)) for visitor, at in written) == waiting
     assert buffered() == []
+
+
+@services_only
+def test_a_view_is_buffered_with_the_recommenders_writes_and_after_a_redis_restart(client):
+    """The session script goes in the pipeline the recommender's writes are sent in, once the
+    response has gone (recommendations.store.send_after_response); when Redis no longer holds the
+    script (restarted, flushed) the view is sent again on its own, which loads it."""
+    product = variant_in_stock().product
+    shopper = signed_in(client)
+    client.get(product.get_absolute_url())
+    redis_client(write=True).script_flush()
+
+    client.get(product.get_absolute_url())
+    flush_views()
+
+    views = ShopperEvent.objects.filter(visitor=f"u{shopper.pk}", kind=EventKind.VIEW)
+    assert views.count() == 2
+    assert len({view.session_start for view in views}) == 1
+
+
+@services_only
+def test_writes_that_cannot_be_sent_after_the_response_never_break_the_page(
+    client, monkeypatch, caplog
+):
+    import redis
+
+    product = variant_in_stock().product
+    signed_in(client)
+
+    def unreachable(self, *args, **kwargs):
+        raise redis.ConnectionError("Redis is gone")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", unreachable)
+    response = client.get(product.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "held until the response had gone" in caplog.text

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
+from insights.models import EventKind, ShopperEvent
+from insights.tasks import flush_views
 from recommendations import selectors
 from recommendations.models import Interaction, InteractionKind, VersionStatus
 from recommendations.selectors.lists import stored_top
@@ -73,7 +75,7 @@ def test_a_view_is_buffered_not_written_and_the_flush_task_inserts_it(
 
 
 @pytest.mark.django_db
-def test_a_view_and_the_history_it_changes_go_to_redis_in_one_round_trip(
+def test_a_view_the_history_it_changes_and_the_funnels_event_go_to_redis_in_one_round_trip(
     client, make_product, redis_cache, monkeypatch
 ):
     seen_before, product = make_product(), make_product()
@@ -95,10 +97,15 @@ def test_a_view_and_the_history_it_changes_go_to_redis_in_one_round_trip(
     monkeypatch.setattr(redis.Redis, "execute_command", execute_command)
     client.get(product.get_absolute_url())
 
-    assert ["RPUSH", "SET"] in pipelines
-    assert "RPUSH" not in single
+    assert ["RPUSH", "SET", "EVALSHA"] in pipelines
+    assert "RPUSH" not in single and "EVALSHA" not in single
     assert selectors.history(user=shopper, session_key=None).viewed == [product.pk, seen_before.pk]
     assert buffered() == 2
+    flush_views()
+    viewed = ShopperEvent.objects.filter(visitor=f"u{shopper.pk}", kind=EventKind.VIEW)
+    assert sorted(viewed.values_list("product_id", flat=True)) == sorted(
+        [seen_before.pk, product.pk]
+    )
 
 
 @pytest.mark.django_db

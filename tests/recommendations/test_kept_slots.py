@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from catalog.caching import VERSION_KEY, bump_catalog_version
 from recommendations import selectors
+from recommendations.history import history_key
 from recommendations.models import SETTINGS_CACHE_KEY, RecommenderSettings
 from recommendations.services.serving import recommender_settings_changed
 from recommendations.store import BEST_SELLERS_KEY, LIVE_CACHE_KEY
@@ -153,3 +154,82 @@ def test_the_slots_keys_are_read_with_the_catalog_version(
     assert {VERSION_KEY, LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, BEST_SELLERS_KEY} <= set(
         cache_round_trips[0]
     )
+
+
+def test_a_shoppers_history_and_kept_slots_are_read_with_the_catalog_version(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    storefront_cache,
+    cache_round_trips,
+):
+    """On the pages that show slots, the shopper's own keys join the catalog version's round
+    trip: the history (home, product page) and the kept home slots."""
+    items = shelf["items"]
+    shopper = UserFactory()
+    client.force_login(shopper)
+    client.get(items[0].get_absolute_url())
+    home(client)
+    history = history_key(user_id=shopper.pk, session_key=None)
+
+    cache_round_trips.clear()
+    html = home(client)
+    first = next(keys for keys in cache_round_trips if VERSION_KEY in keys)
+    assert history in first
+    assert any(key.startswith("recs:slots:home:") for key in first)
+    assert not [keys for keys in cache_round_trips if keys is not first and history in keys]
+    assert items[0].get_absolute_url() in html.split('data-testid="recs-recently-viewed"')[1]
+
+    cache_round_trips.clear()
+    page = client.get(items[1].get_absolute_url()).content.decode()
+    first = next(keys for keys in cache_round_trips if VERSION_KEY in keys)
+    assert history in first
+    assert not [keys for keys in cache_round_trips if keys is not first and history in keys]
+    viewed = page.split('data-testid="recs-recently-viewed"')[1]
+    assert items[0].get_absolute_url() in viewed
+
+
+def test_a_listing_reads_no_history_ahead(
+    client,
+    shelf,  # noqa: F811 (fixture)
+    storefront_cache,
+    cache_round_trips,
+):
+    shopper = UserFactory()
+    client.force_login(shopper)
+    listing = reverse("catalog:category", args=[shelf["items"][0].category.slug])
+    client.get(listing)
+
+    cache_round_trips.clear()
+    client.get(listing)
+
+    history = history_key(user_id=shopper.pk, session_key=None)
+    assert cache_round_trips and not [keys for keys in cache_round_trips if history in keys]
+
+
+@pytest.mark.parametrize("change", ["views", "events", "merge", "forget"])
+def test_a_request_that_changes_the_history_reads_it_again(in_a_request, change):
+    """A history read with the catalog version, then changed by the same request (a view
+    recorded, a purchase, a login's merge, a history dropped), is read again, never served as it
+    was read."""
+    from django.core.cache import cache
+
+    from catalog import caching
+    from recommendations import history as histories
+
+    key = history_key(user_id=7, session_key=None)
+    cache.set(key, histories.History(viewed=[1], latest=1.0, stamp=1))
+    caching.read_with_version(for_request=lambda request: [key])
+    in_a_request()
+    caching.catalog_version()
+    assert caching.get_many_ahead([key])[key].viewed == [1]
+
+    if change == "views":
+        histories.history_note_views([(7, "", 2, 2.0)])
+    elif change == "events":
+        histories.history_note_events([(7, "", 2, "purchase", 2.0, 0)])
+    elif change == "merge":
+        histories.history_merge(into=key, source=histories.History(viewed=[2], latest=2.0))
+    else:
+        histories.history_forget([(7, "")])
+
+    assert caching.get_many_ahead([key]).get(key) == cache.get(key)
