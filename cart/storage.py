@@ -46,7 +46,8 @@ class SessionStorage:
         return sum(v["q"] for v in self._data().values())
 
 
-# The header's count on every page of a signed-in shopper: compiled once (common.statements).
+# The header's count on every page of a signed-in shopper: compiled once, prepared on
+# PostgreSQL (common.statements).
 _COUNT = Statement(
     lambda slots: (
         CartLine.objects.filter(cart__user_id=slots.int("user"))
@@ -54,7 +55,8 @@ _COUNT = Statement(
         .values("cart__user_id")
         .annotate(n=Sum("quantity"))
         .values_list("n")
-    )
+    ),
+    prepared=True,
 )
 
 

@@ -306,7 +306,8 @@ def _cards_by_id_statement(count: int) -> Statement:
             Product.objects.filter(
                 pk__in=[slots.int(f"id{i}") for i in range(count)], is_active=True
             ).order_by()
-        )
+        ),
+        prepared=True,
     )
 
 
@@ -336,9 +337,12 @@ def _home_statement(kind: str, limit: int) -> Statement:
         return Statement(
             lambda slots: product_cards(_buyable_first(Product.objects.filter(is_featured=True)))[
                 :limit
-            ]
+            ],
+            prepared=True,
         )
-    return Statement(lambda slots: product_cards(_buyable_first(Product.objects.all()))[:limit])
+    return Statement(
+        lambda slots: product_cards(_buyable_first(Product.objects.all()))[:limit], prepared=True
+    )
 
 
 def featured_products(*, limit: int = 12) -> list[ProductCard]:
@@ -638,32 +642,37 @@ def _available_total() -> Coalesce:
     )
 
 
-# The product page's reads, compiled once (see common.statements).
+# The product page's reads, compiled once and prepared on PostgreSQL (see common.statements):
+# look-ups by key, planned once.
 # The brand comes from the directory kept in each process (brand_directory), the category from
 # the tree: only the merchant is joined.
 _PRODUCT_BY_SLUG = Statement(
     lambda slots: Product.objects.select_related("merchant").filter(
         slug=slots.str("slug"), is_active=True
-    )[:1]
+    )[:1],
+    prepared=True,
 )
 _PRODUCT_VARIANTS = Statement(
     lambda slots: (
         ProductVariant.objects.filter(product_id=slots.int("product"), is_active=True)
         .annotate(available=_available_total())
         .order_by("position", "id")
-    )
+    ),
+    prepared=True,
 )
 _PRODUCT_IMAGES = Statement(
     lambda slots: ProductImage.objects.filter(product_id=slots.int("product")).order_by(
         "position", "id"
-    )
+    ),
+    prepared=True,
 )
 _PRODUCT_REVIEWS = Statement(
     lambda slots: (
         Review.objects.filter(product_id=slots.int("product"), is_published=True)
         .select_related("user")
         .order_by("-created_at", "-id")[:10]
-    )
+    ),
+    prepared=True,
 )
 _PRODUCT_RATINGS = Statement(
     lambda slots: (
@@ -672,7 +681,8 @@ _PRODUCT_RATINGS = Statement(
         .annotate(n=Count("id"))
         .values_list("rating", "n")
         .order_by()
-    )
+    ),
+    prepared=True,
 )
 
 

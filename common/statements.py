@@ -7,11 +7,22 @@ compiles it, and remembers where each sentinel landed among the SQL's parameters
 real values there, executes the SQL and turns the rows into what the queryset would have given
 (model instances with their select_related objects and annotations, or tuples for a
 values_list queryset), through the compiler's own converters.
+
+A statement made with `prepared=True` is, on PostgreSQL, also prepared on the server (PREPARE,
+once per database connection) and run with EXECUTE: PostgreSQL then plans it once for all its
+runs (a generic plan, after its first few), where planning cost more than running a point
+look-up (a product by slug: 0.18 ms of planning for 0.08 ms of execution). Only for statements
+whose best plan does not depend on the values (look-ups by key): a listing whose plan depends on
+the category must be planned each time. Prepared statements belong to the server session, so a
+connection pooler in transaction mode (PgBouncer) must not stand between Django and PostgreSQL.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,14 +66,46 @@ class _Compiled:
     annotations: dict[str, int]
     model: Any
     converters: dict
+    # On PostgreSQL, for a prepared statement: its server-side name and SQL ($1 ... placeholders).
+    prepared_name: str = ""
+    prepared_sql: str = ""
+
+
+# The names prepared on each database connection (the driver's connection object): a server
+# session keeps its prepared statements until it ends, whatever its transactions do.
+_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_names = itertools.count(1)
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+def _numbered(sql: str) -> str:
+    """Django's SQL for psycopg (%s placeholders, %% for a percent sign) with PostgreSQL's
+    numbered placeholders, for PREPARE."""
+    numbers = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+
+
+def _prepare(compiled: _Compiled) -> None:
+    """PREPARE the statement on this connection's server session, unless it is already."""
+    raw = connection.connection
+    names = _prepared_on.get(raw)
+    if names is None:
+        names = _prepared_on[raw] = set()
+    if compiled.prepared_name in names:
+        return
+    # On the driver's own cursor: not a query of the request's (nor counted as one).
+    with raw.cursor() as cursor:
+        cursor.execute(f"PREPARE {compiled.prepared_name} AS {compiled.prepared_sql}")
+    names.add(compiled.prepared_name)
 
 
 class Statement:
     """`build(slots)` returns the queryset (a model or values_list queryset, sliced or not);
     `run(**values)` returns its rows for these values."""
 
-    def __init__(self, build: Callable[[Slots], QuerySet]) -> None:
+    def __init__(self, build: Callable[[Slots], QuerySet], *, prepared: bool = False) -> None:
         self.build = build
+        self.prepared = prepared
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
 
@@ -109,6 +152,9 @@ class Statement:
                     [s[0] for s in compiler.select[0 : compiler.col_count]]
                 ),
             )
+            if self.prepared and connection.vendor == "postgresql":
+                compiled.prepared_name = f"shop_statement_{next(_names)}"
+                compiled.prepared_sql = _numbered(sql)
             self._compiled[key] = compiled
         return compiled
 
@@ -118,7 +164,12 @@ class Statement:
             for place in places:
                 params[place] = values[name]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            if compiled.prepared_name:
+                _prepare(compiled)
+                values = f" ({', '.join(['%s'] * len(params))})" if params else ""
+                cursor.execute(f"EXECUTE {compiled.prepared_name}{values}", params)
+            else:
+                cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:  # as compiler.results_iter() does, with converters found once
             return compiled.compiler.apply_converters(rows, compiled.converters)
