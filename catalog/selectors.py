@@ -568,7 +568,7 @@ def _listing_page_statement(
             Product.objects.filter(pk__in=RawSQL(ids, params)).order_by(*SORTS[sort])
         )
 
-    return Statement(build)
+    return Statement(build, plans_kept=True)
 
 
 class _ListingPage:

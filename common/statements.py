@@ -15,6 +15,12 @@ look-up (a product by slug: 0.18 ms of planning for 0.08 ms of execution). Only 
 whose best plan does not depend on the values (look-ups by key): a listing whose plan depends on
 the category must be planned each time. Prepared statements belong to the server session, so a
 connection pooler in transaction mode (PgBouncer) must not stand between Django and PostgreSQL.
+
+A statement whose plan does depend on its values (a listing: one ordered scan per category)
+can be made with `plans_kept=True` instead: on PostgreSQL, a run whose values the connection has
+seen run before is prepared with these very values written into its SQL (so its plan is the one
+PostgreSQL makes for them, planned once), and kept among the connection's last PLANS_KEPT such
+(the older deallocated): the popular pages are planned once, a one-off costs nothing more.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import itertools
 import re
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -85,6 +92,40 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
 
 
+# Per connection, for plans_kept statements: the SQL with its values of the last runs, oldest
+# first, each with the name it is prepared under ("" when it has been run once, not prepared).
+PLANS_KEPT = 256
+_kept_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _kept_plan(sql: str, params: list) -> str | None:
+    """The name of the prepared statement of `sql` with these values on this connection,
+    prepared now if they were run before; None for values first seen (run them as they are)."""
+    raw = connection.connection
+    kept = _kept_on.get(raw)
+    if kept is None:
+        kept = _kept_on[raw] = OrderedDict()
+    with raw.cursor() as cursor:  # the driver's own: not a query of the request's
+        literal = cursor.mogrify(sql, params).decode()
+        name = kept.get(literal)
+        if name is None:
+            kept[literal] = ""
+            _forget_oldest(kept, cursor)
+            return None
+        kept.move_to_end(literal)
+        if not name:
+            name = kept[literal] = f"shop_plan_{next(_names)}"
+            cursor.execute(f"PREPARE {name} AS {literal}")
+        return name
+
+
+def _forget_oldest(kept: OrderedDict, cursor) -> None:
+    while len(kept) > PLANS_KEPT:
+        _literal, name = kept.popitem(last=False)
+        if name:
+            cursor.execute(f"DEALLOCATE {name}")
+
+
 def _prepare(compiled: _Compiled) -> None:
     """PREPARE the statement on this connection's server session, unless it is already."""
     raw = connection.connection
@@ -103,9 +144,16 @@ class Statement:
     """`build(slots)` returns the queryset (a model or values_list queryset, sliced or not);
     `run(**values)` returns its rows for these values."""
 
-    def __init__(self, build: Callable[[Slots], QuerySet], *, prepared: bool = False) -> None:
+    def __init__(
+        self,
+        build: Callable[[Slots], QuerySet],
+        *,
+        prepared: bool = False,
+        plans_kept: bool = False,
+    ) -> None:
         self.build = build
         self.prepared = prepared
+        self.plans_kept = plans_kept
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
 
@@ -164,7 +212,12 @@ class Statement:
             for place in places:
                 params[place] = values[name]
         with connection.cursor() as cursor:
-            if compiled.prepared_name:
+            kept = None
+            if self.plans_kept and connection.vendor == "postgresql":
+                kept = _kept_plan(compiled.sql, params)
+            if kept is not None:
+                cursor.execute(f"EXECUTE {kept}")
+            elif compiled.prepared_name:
                 _prepare(compiled)
                 values = f" ({', '.join(['%s'] * len(params))})" if params else ""
                 cursor.execute(f"EXECUTE {compiled.prepared_name}{values}", params)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
+from common import statements
 from common.statements import Statement, _numbered
 from tests.catalog.factories import CategoryFactory, ProductFactory
 
@@ -90,3 +91,66 @@ def test_a_new_connection_prepares_the_statement_again():
 )
 def test_placeholders_are_numbered_for_prepare(sql, numbered):
     assert _numbered(sql) == numbered
+
+
+def by_category(plans_kept: bool = True) -> Statement:
+    return Statement(
+        lambda slots: Product.objects.filter(category_id=slots.int("category"))
+        .order_by("price", "id")
+        .values_list("name_en"),
+        plans_kept=plans_kept,
+    )
+
+
+def prepared_plans() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'shop_plan_%%'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_a_statement_with_kept_plans_gives_what_its_queryset_gives():
+    lamps, chairs = CategoryFactory(), CategoryFactory()
+    ProductFactory(category=lamps, name_en="Lamp")
+    ProductFactory(category=chairs, name_en="Chair")
+    statement = by_category()
+
+    for _ in range(3):
+        assert statement.run(category=lamps.pk) == [("Lamp",)]
+        assert statement.run(category=chairs.pk) == [("Chair",)]
+
+
+@on_postgresql
+def test_values_run_again_are_planned_once_with_the_values_in_the_sql():
+    category = CategoryFactory()
+    ProductFactory(category=category, name_en="Lamp")
+    statement = by_category()
+    before = prepared_plans()  # the connection's, from earlier tests
+
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert statement.run(category=category.pk) == [("Lamp",)]
+
+    first, second, third = (q["sql"] for q in queries)
+    assert first.startswith("SELECT")  # first seen: run as it is, nothing prepared
+    assert second == third and second.startswith("EXECUTE shop_plan_")
+    [name] = prepared_plans() - before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        assert f"= {category.pk}" in cursor.fetchone()[0]
+
+
+@on_postgresql
+def test_only_the_last_plans_are_kept(monkeypatch):
+    monkeypatch.setattr(statements, "PLANS_KEPT", 2)
+    categories = CategoryFactory.create_batch(3)
+    for category in categories:
+        ProductFactory(category=category, name_en=f"In {category.pk}")
+    statement = by_category()
+
+    for category in categories:
+        statement.run(category=category.pk)
+        statement.run(category=category.pk)
+    kept = prepared_plans()
+
+    assert len(kept) == 2
+    assert statement.run(category=categories[0].pk) == [(f"In {categories[0].pk}",)]

@@ -61,7 +61,7 @@ class MessageOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     author_name = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))  # null unless staff wrote it
     def get_author_name(self, message) -> str | None:
         # First name only, as in the widget: never a staff member's full name or email.
         if message.sender != MessageSender.STAFF:

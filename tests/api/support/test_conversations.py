@@ -230,3 +230,18 @@ def test_an_unknown_or_very_long_token_is_a_404(shopper):
         assert client.get(f"{URL}{token}/").status_code == 404
         assert client.get(f"{URL}{token}/messages/").status_code == 404
         assert send(client, token, "hello").status_code == 404
+
+
+def test_the_schema_says_a_message_without_a_staff_author_has_no_author_name(shopper):
+    from rest_framework.test import APIClient
+
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    author_name = schema.json()["components"]["schemas"]["MessageOutput"]["properties"][
+        "author_name"
+    ]
+    client = bearer(shopper)
+    token = start(client)
+    [*_, bot] = send(client, token, "hello").data["messages"]
+
+    assert bot["author_name"] is None
+    assert author_name["type"] == "string" and author_name["nullable"] is True
