@@ -95,9 +95,11 @@ def test_placeholders_are_numbered_for_prepare(sql, numbered):
 
 def by_category(plans_kept: bool = True) -> Statement:
     return Statement(
-        lambda slots: Product.objects.filter(category_id=slots.int("category"))
-        .order_by("price", "id")
-        .values_list("name_en"),
+        lambda slots: (
+            Product.objects.filter(category_id=slots.int("category"))
+            .order_by("price", "id")
+            .values_list("name_en")
+        ),
         plans_kept=plans_kept,
     )
 
