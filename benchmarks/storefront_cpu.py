@@ -200,7 +200,17 @@ def trace(wsgi: Wsgi, url: str, cookie: str) -> None:
         Redis.execute_command = original
     print(f"{url}: HTTP {status}, {len(queries)} queries, {len(commands)} cache commands")
     for q in queries:
-        print("  SQL", q["sql"][:2000])
+        sql = q["sql"]
+        if sql.startswith("EXECUTE ") and connection.vendor == "postgresql":
+            # A prepared statement (common.statements): show what it runs.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT statement FROM pg_prepared_statements WHERE name = %s",
+                    [sql.split()[1]],
+                )
+                found = cursor.fetchone()
+            sql = f"{sql[:200]} -- {found[0] if found else '?'}"
+        print("  SQL", sql[:2000])
     for c in commands:
         print("  CACHE", c)
 

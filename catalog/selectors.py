@@ -36,7 +36,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from modeltranslation.utils import get_language as translated_language
 
-from common.statements import Slots, Statement
+from common.statements import Slots, Statement, execute_keeping_plan
 
 from .caching import catalog_version
 from .images import media_url
@@ -511,7 +511,7 @@ def _kept_brand_counts(category_ids: list[int], *, in_stock: bool) -> dict[int, 
     """Active products of these categories by brand id (0: none), from the kept counts."""
     sql = _kept_counts_statement(len(category_ids), in_stock)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*category_ids, *([True] if in_stock else [])])
+        execute_keeping_plan(cursor, sql, [*category_ids, *([True] if in_stock else [])])
         return {brand_id: int(n) for brand_id, n in cursor.fetchall() if n}
 
 

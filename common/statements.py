@@ -119,6 +119,16 @@ def _kept_plan(sql: str, params: list) -> str | None:
         return name
 
 
+def execute_keeping_plan(cursor, sql: str, params: list) -> None:
+    """cursor.execute(sql, params), on PostgreSQL with the plan kept as for a plans_kept
+    statement (for SQL written by hand)."""
+    name = _kept_plan(sql, params) if connection.vendor == "postgresql" else None
+    if name is None:
+        cursor.execute(sql, params)
+    else:
+        cursor.execute(f"EXECUTE {name}")
+
+
 def _forget_oldest(kept: OrderedDict, cursor) -> None:
     while len(kept) > PLANS_KEPT:
         _literal, name = kept.popitem(last=False)
@@ -212,11 +222,8 @@ class Statement:
             for place in places:
                 params[place] = values[name]
         with connection.cursor() as cursor:
-            kept = None
-            if self.plans_kept and connection.vendor == "postgresql":
-                kept = _kept_plan(compiled.sql, params)
-            if kept is not None:
-                cursor.execute(f"EXECUTE {kept}")
+            if self.plans_kept:
+                execute_keeping_plan(cursor, compiled.sql, params)
             elif compiled.prepared_name:
                 _prepare(compiled)
                 values = f" ({', '.join(['%s'] * len(params))})" if params else ""
