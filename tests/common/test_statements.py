@@ -162,11 +162,10 @@ def test_sql_written_by_hand_keeps_its_plan_too():
     ProductFactory(name_en="Lamp", price=5)
     sql = "SELECT name_en FROM catalog_product WHERE price < %s"
 
-    with CaptureQueriesContext(connection) as queries:
-        with connection.cursor() as cursor:
-            for _ in range(3):
-                statements.execute_keeping_plan(cursor, sql, [10])
-                assert cursor.fetchall() == [("Lamp",)]
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        for _ in range(3):
+            statements.execute_keeping_plan(cursor, sql, [10])
+            assert cursor.fetchall() == [("Lamp",)]
 
     kept = connection.vendor == "postgresql"
     assert [q["sql"].startswith("EXECUTE shop_plan_") for q in queries] == [False, kept, kept]
