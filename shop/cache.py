@@ -4,7 +4,9 @@ Django's RedisCacheClient builds a new `redis.Redis` on every cache call, and bu
 table of response callbacks) costs about half as much as a round trip to a local Redis. A
 `redis.Redis` holds nothing but its connection pool and is safe to share between threads, so one
 per pool serves every call; the pool still hands out the connections (and replaces them after a
-fork, as before). Its clear() deletes only the cache's own keys.
+fork, as before). Its clear() deletes only the cache's own keys. Keys are not checked for
+memcached's limits (length, spaces, control characters): Redis keys may hold any bytes, and the
+check walked every character of every key in Python, a few dozen keys per page.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def validate_key(self, key: str) -> None:
+        """Any key is a valid Redis key (Django warns about keys memcached would refuse)."""
 
     def clear(self) -> None:
         """Delete this cache's keys (those under its KEY_PREFIX), not the whole Redis database

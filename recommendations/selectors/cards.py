@@ -143,8 +143,17 @@ def pick(
     skip = set(exclude)
     wanted = [i for i in dict.fromkeys(ids) if i not in skip][: limit * 4]
     if found is None:
-        found = read(wanted) if read is not None else cards(wanted, catalog=catalog)
+        reader = read if read is not None else (lambda some: cards(some, catalog=catalog))
+        # Without diversifying, the first `limit` that qualify are shown: read those first (the
+        # rest only when some of them do not qualify).
+        found = reader(wanted if max_run else wanted[:limit])
+        if not max_run and _qualifying(wanted, found, in_stock) < limit < len(wanted):
+            found = {**found, **reader(wanted[limit:])}
     ordered = [found[i] for i in wanted if i in found and (found[i].in_stock or not in_stock)]
     if max_run:
         return shown(diversified(ordered, max_run=max_run, limit=limit))
     return shown(ordered[:limit])
+
+
+def _qualifying(wanted: list[int], found: dict[int, Card], in_stock: bool) -> int:
+    return sum(1 for i in wanted if i in found and (found[i].in_stock or not in_stock))

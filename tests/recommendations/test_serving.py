@@ -363,3 +363,34 @@ def test_cards_read_but_not_shown_are_kept_for_the_next_slot(
         assert [c.html for c in selectors.pick(list(reversed(ids)), limit=3)] == [
             c.html for c in later
         ]
+
+
+def test_recently_viewed_reads_only_the_cards_it_shows(client, make_product, monkeypatch):
+    """Without diversifying, a slot shows the first `limit` that qualify: it reads those, and
+    more only when one of them does not (here a product taken off sale since)."""
+    from recommendations.selectors import slots
+
+    viewed = [make_product() for _ in range(9)]
+    shopper = UserFactory()
+    client.force_login(shopper)
+    for product in viewed:
+        client.get(product.get_absolute_url())
+    read: list[list[int]] = []
+    original = slots.cards
+
+    def counting(ids, **kwargs):
+        read.append(list(ids))
+        return original(ids, **kwargs)
+
+    monkeypatch.setattr(slots, "cards", counting)
+
+    shown = selectors.recently_viewed(user=shopper, session_key=None, limit=4)
+    assert [card.pk for card in shown] == [p.pk for p in reversed(viewed)][:4]
+    assert [len(ids) for ids in read] == [4]
+
+    Product.objects.filter(pk=viewed[-2].pk).update(is_active=False)
+    read.clear()
+    shown = selectors.recently_viewed(user=shopper, session_key=None, limit=4)
+    newest_first = [p.pk for p in reversed(viewed) if p.pk != viewed[-2].pk]
+    assert [card.pk for card in shown] == newest_first[:4]
+    assert [len(ids) for ids in read] == [4, 5]

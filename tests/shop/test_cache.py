@@ -82,3 +82,14 @@ def test_clear_takes_a_prefix_literally(settings, redis_url):
         assert raw.exists(neighbour) == 1
     finally:
         raw.delete(neighbour)
+
+
+def test_any_key_is_kept_without_memcacheds_warnings(redis_cache, recwarn):
+    """Redis keys hold any bytes: no key is walked character by character for memcached's
+    limits (a session key a client made up, a long fingerprint)."""
+    key = "session:\x07 spaced " + "x" * 300
+
+    redis_cache.set(key, 1, 30)
+
+    assert redis_cache.get_many([key]) == {key: 1}
+    assert not [w for w in recwarn if "memcached" in str(w.message)]
