@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from common import read_ahead
 from common.page_holes import Holes, fill
 
 VERSION_KEY = "catalog:version"
@@ -33,22 +34,19 @@ _request_version: ContextVar[list[int] | None] = ContextVar("catalog_version", d
 # Keys most storefront pages read besides the version (the recommender's live version and
 # settings ...), registered by their apps (read_with_version) and read in the version's round trip,
 # with the keys of the current request's own the apps name (e.g. the shopper's history, on the
-# pages that show it); and what a request read of them, absent ones as _ABSENT (while a request
-# runs).
+# pages that show it); what was read is kept for the request by common.read_ahead.
 _with_version: list[str] = []
 _for_request: list[Callable[[HttpRequest], Iterable[str]]] = []
-_request_ahead: ContextVar[dict[str, object] | None] = ContextVar("read_ahead", default=None)
 _current_request: ContextVar[HttpRequest | None] = ContextVar("read_ahead_request", default=None)
-_ABSENT = object()
 
 
 def read_with_version(
     *keys: str, for_request: Callable[[HttpRequest], Iterable[str]] | None = None
 ) -> None:
     """Read `keys`, and the keys `for_request(request)` names for a GET or HEAD request, from the
-    cache with the catalog version, once per request (for the `get_many_ahead` calls that ask for
-    them). For keys whose value the request reads before it changes it: whoever writes one
-    calls `forget_read_ahead`, so the request reads it again."""
+    cache with the catalog version, once per request (for the common.read_ahead.get_many calls
+    that ask for them). For keys whose value the request reads before it changes it: whoever
+    writes one calls common.read_ahead.forget, so the request reads it again."""
     _with_version.extend(k for k in keys if k not in _with_version)
     if for_request is not None and for_request not in _for_request:
         _for_request.append(for_request)
@@ -67,12 +65,9 @@ def catalog_version() -> int:
     memo = _request_version.get()
     if memo:
         return memo[0]
-    ahead = _request_ahead.get()
-    keys = _keys_ahead() if memo is not None and ahead is not None else []
+    keys = _keys_ahead() if memo is not None else []
     if keys:
-        got = cache.get_many([VERSION_KEY, *keys])
-        ahead.update({k: got.get(k, _ABSENT) for k in keys})
-        version = got.get(VERSION_KEY)
+        version = read_ahead.read([VERSION_KEY, *keys]).get(VERSION_KEY)
     else:
         version = cache.get(VERSION_KEY)
     if version is None:
@@ -83,25 +78,6 @@ def catalog_version() -> int:
     if memo is not None:
         memo.append(version)
     return version
-
-
-def get_many_ahead(keys: Iterable[str]) -> dict:
-    """cache.get_many(keys), but the keys this request read with the catalog version
-    (read_with_version) are not read again."""
-    keys = list(keys)
-    ahead = _request_ahead.get() or {}
-    rest = [k for k in keys if k not in ahead]
-    found = cache.get_many(rest) if rest else {}
-    found.update({k: ahead[k] for k in keys if k in ahead and ahead[k] is not _ABSENT})
-    return found
-
-
-def forget_read_ahead(keys: Iterable[str]) -> None:
-    """The request is changing `keys`: what it read of them with the version is stale."""
-    ahead = _request_ahead.get()
-    if ahead:
-        for key in keys:
-            ahead.pop(key, None)
 
 
 def bump_catalog_version() -> None:
@@ -123,13 +99,11 @@ class CatalogVersionMiddleware:
 
     def __call__(self, request):
         token = _request_version.set([])
-        ahead = _request_ahead.set({})
         current = _current_request.set(request)
         try:
             return self.get_response(request)
         finally:
             _current_request.reset(current)
-            _request_ahead.reset(ahead)
             _request_version.reset(token)
 
 

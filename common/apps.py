@@ -12,8 +12,8 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
-        from .cache_generations import forget_prefetched
+        from .read_ahead import forget_all
 
-        uid = "common.cache_generations.forget_prefetched"
-        request_started.connect(forget_prefetched, dispatch_uid=uid + ".started")
-        request_finished.connect(forget_prefetched, dispatch_uid=uid + ".finished")
+        uid = "common.read_ahead.forget_all"
+        request_started.connect(forget_all, dispatch_uid=uid + ".started")
+        request_finished.connect(forget_all, dispatch_uid=uid + ".finished")

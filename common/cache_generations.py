@@ -21,13 +21,14 @@ changed it since (`changed` drops it).
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from . import read_ahead
 
 T = TypeVar("T")
 
@@ -39,28 +40,13 @@ def _generation_key(key: str) -> str:
     return f"{key}:gen"
 
 
-# What this request has read ahead (prefetch), by key: (generation, entry), either None if not
-# in the cache. Emptied when a request starts and ends (CommonConfig.ready).
-_ahead = threading.local()
-
-
-def forget_prefetched(**kwargs) -> None:
-    """request_started and request_finished: nothing read ahead outlives its request."""
-    _ahead.found = {}
-
-
 def prefetch(keys: Iterable[str]) -> None:
     """Read the entries of `keys` and their generations in one round trip, for the `cached`
-    calls of this request that will ask for them."""
-    keys = [k for k in keys if k not in getattr(_ahead, "found", {})]
+    calls of this request that will ask for them (common.read_ahead)."""
+    keys = [k for k in keys if not read_ahead.known(k)]
     if not keys or in_own_transaction():
         return
-    found = cache.get_many([name for k in keys for name in (_generation_key(k), k)])
-    ahead = getattr(_ahead, "found", None)
-    if ahead is None:
-        ahead = _ahead.found = {}
-    for k in keys:
-        ahead[k] = (found.get(_generation_key(k)), found.get(k))
+    read_ahead.read([name for k in keys for name in (_generation_key(k), k)])
 
 
 def in_own_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -78,12 +64,7 @@ def cached(key: str, load: Callable[[], T], *, timeout: int) -> T:
     if timeout <= 0 or in_own_transaction():
         return load()
     generation_key = _generation_key(key)
-    ahead = getattr(_ahead, "found", None)
-    read = ahead.pop(key, None) if ahead else None
-    if read is not None:
-        found = {generation_key: read[0], key: read[1]}
-    else:
-        found = cache.get_many([generation_key, key])
+    found = read_ahead.get_many([generation_key, key], take=True)
     generation = found.get(generation_key)
     if generation is None:
         cache.add(generation_key, time.time_ns(), timeout=GENERATION_SECONDS)
@@ -109,8 +90,6 @@ def changed(key: str) -> None:
     """The data behind `key` changes in the current transaction: no entry read before is served
     again, neither now (the same request or test reads it again) nor after the commit (a reader
     may have read the rows as they were until then)."""
-    ahead = getattr(_ahead, "found", None)
-    if ahead:
-        ahead.pop(key, None)
+    read_ahead.forget([key, _generation_key(key)])
     _move_on(key)
     transaction.on_commit(lambda: _move_on(key))

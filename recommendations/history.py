@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from catalog.caching import forget_read_ahead
+from common import read_ahead
 
 from .als.session import session_run
 
@@ -110,7 +110,7 @@ def history_note_views(
             value.latest = max(value.latest, at)
         value.stamp = time.time_ns()
         changed[key] = value
-    forget_read_ahead(changed)
+    read_ahead.forget(changed)
     if changed and write:
         cache.set_many(changed, HISTORY_SECONDS)
     return changed
@@ -143,7 +143,7 @@ def history_note_events(
         value.stamp = time.time_ns()
         changed[key] = value
     if changed:
-        forget_read_ahead(changed)
+        read_ahead.forget(changed)
         cache.set_many(changed, HISTORY_SECONDS)
 
 
@@ -163,7 +163,7 @@ def history_merge(*, into: str, source: History | None) -> None:
         value.viewed_at = ()
     value.latest = max(value.latest, source.latest)
     value.stamp = time.time_ns()
-    forget_read_ahead([into])
+    read_ahead.forget([into])
     cache.set(into, value, HISTORY_SECONDS)
 
 
@@ -172,5 +172,5 @@ def history_forget(actors: Iterable[tuple[int | None, str]]) -> None:
     keys = {history_key(user_id=u, session_key=s) for u, s in actors}
     keys.discard(None)
     if keys:
-        forget_read_ahead(keys)
+        read_ahead.forget(keys)
         cache.delete_many(list(keys))

@@ -178,6 +178,7 @@ def in_a_request(monkeypatch, rf):
     the keys read with it registered afresh (read_with_version): `in_a_request(method)` starts
     one and returns its request."""
     from catalog import caching
+    from common import read_ahead
 
     monkeypatch.setattr(caching, "_with_version", [])
     monkeypatch.setattr(caching, "_for_request", [])
@@ -185,10 +186,10 @@ def in_a_request(monkeypatch, rf):
 
     def start(method: str = "GET"):
         request = rf.generic(method, "/")
+        read_ahead.forget_all()
         tokens.extend(
             [
                 (caching._request_version, caching._request_version.set([])),
-                (caching._request_ahead, caching._request_ahead.set({})),
                 (caching._current_request, caching._current_request.set(request)),
             ]
         )
@@ -197,6 +198,7 @@ def in_a_request(monkeypatch, rf):
     yield start
     for var, token in reversed(tokens):
         var.reset(token)
+    read_ahead.forget_all()
 
 
 @pytest.fixture

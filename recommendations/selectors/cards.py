@@ -147,13 +147,14 @@ def pick(
         # Without diversifying, the first `limit` that qualify are shown: read those first (the
         # rest only when some of them do not qualify).
         found = reader(wanted if max_run else wanted[:limit])
-        if not max_run and _qualifying(wanted, found, in_stock) < limit < len(wanted):
+        if not max_run and len(_qualifying(wanted, found, in_stock)) < limit < len(wanted):
             found = {**found, **reader(wanted[limit:])}
-    ordered = [found[i] for i in wanted if i in found and (found[i].in_stock or not in_stock)]
+    ordered = _qualifying(wanted, found, in_stock)
     if max_run:
         return shown(diversified(ordered, max_run=max_run, limit=limit))
     return shown(ordered[:limit])
 
 
-def _qualifying(wanted: list[int], found: dict[int, Card], in_stock: bool) -> int:
-    return sum(1 for i in wanted if i in found and (found[i].in_stock or not in_stock))
+def _qualifying(wanted: list[int], found: dict[int, Card], in_stock: bool) -> list[Card]:
+    """The cards of `wanted` found, in order (only those in stock when `in_stock`)."""
+    return [found[i] for i in wanted if i in found and (found[i].in_stock or not in_stock)]

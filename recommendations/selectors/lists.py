@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.core.cache import cache
 
-from catalog.caching import get_many_ahead
 from catalog.models import Product
+from common import read_ahead
 
 from .. import als
 from ..history import HISTORY_SECONDS, History
@@ -187,7 +187,7 @@ def trending_ids(version: LiveVersion | None, categories: Sequence[int]) -> list
     """Trending products, those of `categories` first (interleaved, so each gets a turn)."""
     if version is None:
         key = BEST_SELLERS_KEY
-        ids = get_many_ahead([key]).get(key)
+        ids = read_ahead.get_many([key]).get(key)
         if ids is None:
             ids = list(
                 Product.objects.filter(is_active=True, in_stock=True)

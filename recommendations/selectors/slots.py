@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from catalog.caching import catalog_version, get_many_ahead
+from catalog.caching import catalog_version
+from common import read_ahead
 
 from .. import als
 from ..als.session import recency_weights, rerank, session_similarity
@@ -29,7 +30,7 @@ from ..store import LIVE_CACHE_KEY
 from .cards import Card, cards, pick
 from .lists import neighbour_lists, personal_ids, trending_ids
 from .live import LiveVersion, live_version, loaded_model
-from .shopper import history, history_filter
+from .shopper import history
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -73,19 +74,14 @@ def serving_state(
     shopper's `kept` slots as last rendered (see kept_slots): read with the catalog version on
     the pages that show slots (keys_ahead), else in one `get_many` (each is loaded on its own
     when it is not cached)."""
-    where = history_filter(user, session_key)
     signed_in = user is not None and user.is_authenticated
-    key = None
-    if where is not None:
-        key = history_key(
-            user_id=user.pk if signed_in else None, session_key=None if signed_in else session_key
-        )
-    slot_keys = {name: _kept_key(name, key) for name in kept} if _kept_seconds() > 0 else {}
+    key = _shopper_history_key(user, session_key)
+    slot_keys = _kept_keys(kept, key)
     # The catalog version first: the live version, the settings and, on the pages that show
     # slots, the history and the kept slots are read with it (keys_ahead, the app's ready()), in
     # the request's first round trip to the cache.
     catalog = catalog_version()
-    got = get_many_ahead(
+    got = read_ahead.get_many(
         [k for k in (LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, key) if k] + list(slot_keys.values())
     )
     version = got[LIVE_CACHE_KEY] or None if LIVE_CACHE_KEY in got else live_version()
@@ -114,6 +110,19 @@ def _kept_key(name: str, history: str | None) -> str:
     """Where a shopper's slots `name` are kept (one entry per shopper, language and slot: the
     entry says what it was made from)."""
     return f"recs:slots:{name}:{get_language()}:{history or '-'}"
+
+
+def _kept_keys(names: Iterable[str], history: str | None) -> dict[str, str]:
+    """The keys of the shopper's kept slots `names`, by name (none while they are not kept)."""
+    return {name: _kept_key(name, history) for name in names} if _kept_seconds() > 0 else {}
+
+
+def _shopper_history_key(user: User | AnonymousUser | None, session_key: str | None) -> str | None:
+    """Where the history of the signed-in user, else of the session, is cached (None: none)."""
+    signed_in = user is not None and user.is_authenticated
+    return history_key(
+        user_id=user.pk if signed_in else None, session_key=None if signed_in else session_key
+    )
 
 
 def kept_slots(state: Serving, name: str, render: Callable[[], str]) -> str:
@@ -164,17 +173,11 @@ def keys_ahead(request) -> list[str]:
     kept = SLOT_PAGES.get(match.view_name) if match is not None else None
     if kept is None:
         return []
-    user = getattr(request, "user", None)
     session = getattr(request, "session", None)
-    signed_in = user is not None and user.is_authenticated
-    key = history_key(
-        user_id=user.pk if signed_in else None,
-        session_key=None if signed_in or session is None else session.session_key,
+    key = _shopper_history_key(
+        getattr(request, "user", None), session.session_key if session is not None else None
     )
-    keys = [key] if key else []
-    if _kept_seconds() > 0:
-        keys += [_kept_key(name, key) for name in kept]
-    return keys
+    return ([key] if key else []) + list(_kept_keys(kept, key).values())
 
 
 @dataclass

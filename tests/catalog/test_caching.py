@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from catalog import caching
 from catalog.caching import VERSION_KEY, bump_catalog_version, catalog_version
+from common import read_ahead
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import CategoryFactory, VariantFactory
 from tests.logistics.factories import StockFactory
@@ -218,6 +219,7 @@ def test_a_page_reads_the_catalog_version_once(client, storefront_cache, make_pr
     catalog_version()  # set (a first read also seeds it)
     counting = CountingCache(caching.cache)
     monkeypatch.setattr(caching, "cache", counting)
+    monkeypatch.setattr(read_ahead, "cache", counting)  # the version with the keys read with it
     # A signed-in visitor's page is rendered (not served whole): fragments, tree, brands.
     client.force_login(UserFactory())
 
@@ -246,7 +248,7 @@ def test_keys_read_with_the_version_are_not_read_again(in_a_request, cache_round
     cache_round_trips.clear()
 
     assert catalog_version() == 7
-    found = caching.get_many_ahead(["shared", "mine:GET", "absent"])
+    found = read_ahead.get_many(["shared", "mine:GET", "absent"])
 
     assert found == {"shared": 1, "mine:GET": 2}
     assert cache_round_trips[0] == [VERSION_KEY, "shared", "mine:GET"]
@@ -262,9 +264,9 @@ def test_a_request_that_changes_a_key_read_ahead_reads_it_again(in_a_request, ca
     catalog_version()
 
     cache.set("shared", 2)
-    caching.forget_read_ahead(["shared"])
+    read_ahead.forget(["shared"])
 
-    assert caching.get_many_ahead(["shared"]) == {"shared": 2}
+    assert read_ahead.get_many(["shared"]) == {"shared": 2}
 
 
 def test_a_request_that_changes_things_reads_nothing_of_its_own_ahead(

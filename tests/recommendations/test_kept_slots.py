@@ -219,6 +219,7 @@ def test_a_request_that_changes_the_history_reads_it_again(in_a_request, change)
     from django.core.cache import cache
 
     from catalog import caching
+    from common import read_ahead
     from recommendations import history as histories
 
     key = history_key(user_id=7, session_key=None)
@@ -226,7 +227,7 @@ def test_a_request_that_changes_the_history_reads_it_again(in_a_request, change)
     caching.read_with_version(for_request=lambda request: [key])
     in_a_request()
     caching.catalog_version()
-    assert caching.get_many_ahead([key])[key].viewed == [1]
+    assert read_ahead.get_many([key])[key].viewed == [1]
 
     if change == "views":
         histories.history_note_views([(7, "", 2, 2.0)])
@@ -237,4 +238,4 @@ def test_a_request_that_changes_the_history_reads_it_again(in_a_request, change)
     else:
         histories.history_forget([(7, "")])
 
-    assert caching.get_many_ahead([key]).get(key) == cache.get(key)
+    assert read_ahead.get_many([key]).get(key) == cache.get(key)
