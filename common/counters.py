@@ -4,6 +4,8 @@ what one session or address may do in a window of time."""
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 
 from django.core.cache import cache
 
@@ -22,3 +24,48 @@ def counter_increment(key: str, *, timeout: int) -> int:
     except ValueError:  # expired between add and incr: a new window
         cache.set(key, 1, timeout=timeout)
         return 1
+
+
+def sliding_window_take(limits: list[tuple[str, int]], *, seconds: int) -> int:
+    """Count one event against each `(key, limit)` unless that would put any of them over its
+    limit in the last `seconds`. Returns 0 when the event was counted, else the whole seconds to
+    wait before it would be allowed (for Retry-After); a refused event counts nowhere.
+
+    The last `seconds` are estimated as the window in progress plus the previous window weighted
+    by how much of it still falls inside them (the sliding window counter): unlike fixed windows,
+    a burst cannot get twice the limit through by straddling a window's end. Two counters per key,
+    shared by every process when the cache is Redis.
+    """
+    seconds = max(1, seconds)
+    now = time.time()
+    window = int(now // seconds)
+    elapsed = now - window * seconds
+    previous = cache.get_many([f"{key}:{window - 1}" for key, _ in limits])
+    counted: list[str] = []
+    wait = 0.0
+    for key, limit in limits:
+        current_key = f"{key}:{window}"
+        current = counter_increment(current_key, timeout=2 * seconds + 1)
+        counted.append(current_key)
+        before = previous.get(f"{key}:{window - 1}") or 0
+        if before * (1 - elapsed / seconds) + current > limit + 1e-9:  # rounding
+            wait = max(wait, _sliding_wait(before, current - 1, limit, elapsed, seconds))
+    if not wait:
+        return 0
+    for current_key in counted:
+        try:
+            cache.decr(current_key)
+        except ValueError:  # expired meanwhile: nothing left to take back
+            pass
+    return max(1, math.ceil(wait))
+
+
+def _sliding_wait(before: int, current: int, limit: int, elapsed: float, seconds: int) -> float:
+    """Seconds from now until one more event fits under `limit`, with `before` events in the
+    previous window, `current` in this one and none added meanwhile."""
+    if current + 1 <= limit:  # later in this window, as the previous one weighs less
+        at = seconds * (1 - (limit - current - 1) / before) if before else 0.0
+        return max(0.0, at - elapsed)  # at most the rest of this window
+    # Only in the next window, as this one (then the previous) weighs less.
+    later = seconds * (1 - (limit - 1) / current) if limit >= 1 else seconds
+    return seconds - elapsed + later
