@@ -1,36 +1,62 @@
-"""The Redis cache backend: Django's own, with one client object per connection pool.
+"""The Redis cache backend: Django's own, with one client per process and thread, holding its
+own connection.
 
 Django's RedisCacheClient builds a new `redis.Redis` on every cache call, and building one (its
-table of response callbacks) costs about half as much as a round trip to a local Redis. A
-`redis.Redis` holds nothing but its connection pool and is safe to share between threads, so one
-per pool serves every call; the pool still hands out the connections (and replaces them after a
-fork, as before). Its clear() deletes only the cache's own keys. Keys are not checked for
-memcached's limits (length, spaces, control characters): Redis keys may hold any bytes, and the
-check walked every character of every key in Python, a few dozen keys per page.
+table of response callbacks) costs about half as much as a round trip to a local Redis. Each
+call then takes a connection from the pool and gives it back, and taking one checks that the
+connection has nothing left to read (a non-blocking read, two timeout changes): another third of
+a round trip. Here each thread of each process keeps one `redis.Redis` that keeps one connection
+of the pool (`single_connection_client`): a web worker's every cache call goes straight to its
+connection (one Redis has closed is made again and the command sent once more). A thread's
+client and connection go when the thread does; a forked process makes its own. Pipelines still
+take their connections from the pool.
+
+Its clear() deletes only the cache's own keys. Keys are not checked for memcached's limits
+(length, spaces, control characters): Redis keys may hold any bytes, and the check walked every
+character of every key in Python, a few dozen keys per page.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+        self._local = threading.local()
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # a new thread, or a forked process
+            local.pid, local.clients = os.getpid(), {}
+        client = local.clients.get(id(pool))
         if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            try:  # connects at once
+                client = self._client(connection_pool=pool, single_connection_client=True)
+            except (RedisConnectionError, RedisTimeoutError):
+                # Redis cannot be reached: a client of the pool, whose command fails (or goes
+                # through, Redis back) where and as Django's would.
+                return self._client(connection_pool=pool)
+            local.clients[id(pool)] = client
         return client
 
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
-        super().__init__(server, params)
+        # A connection Redis closed while it was kept (a restart) fails the command sent on it:
+        # it is made again and the command sent once more (the pool's check did this before).
+        options = {"retry": Retry(NoBackoff(), 1), **params.get("OPTIONS", {})}
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = SharedClientRedisCacheClient
 
     def validate_key(self, key: str) -> None:

@@ -1,6 +1,9 @@
-"""The Redis cache backend (shop.cache) reuses one client per connection pool and otherwise
-behaves as Django's."""
+"""The Redis cache backend (shop.cache) keeps one client with its own connection per thread and
+process, and otherwise behaves as Django's."""
 
+import gc
+import os
+import threading
 import uuid
 
 import pytest
@@ -24,6 +27,74 @@ def test_one_client_object_serves_every_call(redis_cache):
     client = redis_cache._cache.get_client()
     assert redis_cache._cache.get_client() is client
     assert redis_cache._cache.get_client(write=True) is client  # one server: one pool
+
+
+def test_a_call_uses_the_clients_own_connection_not_the_pools(redis_cache, monkeypatch):
+    redis_cache.set("a", 1, 30)
+    pool = redis_cache._cache._get_connection_pool(False)
+    taken = []
+    original = pool.get_connection
+
+    def get_connection(*args, **kwargs):
+        taken.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "get_connection", get_connection)
+
+    for _ in range(5):
+        assert redis_cache.get("a") == 1
+    redis_cache.get_many(["a", "b"])
+
+    assert taken == []
+
+
+def test_each_thread_and_each_forked_process_has_its_own_client(redis_cache, monkeypatch):
+    here = redis_cache._cache.get_client()
+    there = []
+    thread = threading.Thread(target=lambda: there.append(redis_cache._cache.get_client()))
+    thread.start()
+    thread.join()
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as in a process forked from this one
+    forked = redis_cache._cache.get_client()
+
+    assert there[0] is not here
+    assert there[0].connection is not here.connection
+    assert forked is not here
+
+
+def test_a_threads_connection_goes_back_to_the_pool_when_the_thread_ends(redis_cache):
+    pool = redis_cache._cache._get_connection_pool(False)
+    redis_cache.get("a")  # this thread's client and connection
+    in_use = len(pool._in_use_connections)
+
+    thread = threading.Thread(target=lambda: redis_cache.set("b", 2, 30))
+    thread.start()
+    thread.join()
+    gc.collect()
+
+    assert len(pool._in_use_connections) == in_use
+    assert redis_cache.get("b") == 2
+
+
+def test_an_unreachable_redis_fails_the_command_not_the_clients_making(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {"BACKEND": "shop.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    client = caches["down"]._cache.get_client()
+
+    with pytest.raises(redis.ConnectionError):
+        client.get("a")
+    with pytest.raises(redis.ConnectionError):
+        caches["down"].get("a")
+
+
+def test_a_connection_the_server_dropped_is_made_again(redis_cache, redis_url):
+    redis_cache.set("a", 1, 30)
+    client = redis_cache._cache.get_client()
+    redis.Redis.from_url(redis_url).client_kill_filter(_id=client.client_id())
+
+    assert redis_cache.get("a") == 1
 
 
 def test_it_still_reads_and_writes_like_djangos_redis_cache(redis_cache, redis_url):
