@@ -19,6 +19,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -28,7 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, JSONObject, NullIf
 from django.http import Http404
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
@@ -646,10 +647,33 @@ def _available_total() -> Coalesce:
 # look-ups by key, planned once.
 # The brand comes from the directory kept in each process (brand_directory), the category from
 # the tree: only the merchant is joined.
+STARS = range(5, 0, -1)
+
+
+def _published_ratings() -> Subquery:
+    """How many published reviews of the product give it each number of stars, as {"5": n, ...}
+    (None without any): one pass over the product's reviews in a subquery run once for the one
+    product row, so the histogram comes with the product, not in a statement of its own."""
+    return Subquery(
+        Review.objects.filter(product=OuterRef("pk"), is_published=True)
+        .order_by()
+        .values("product")
+        .annotate(
+            counts=JSONObject(
+                **{f"s{stars}": Count("pk", filter=Q(rating=stars)) for stars in STARS}
+            )
+        )
+        .values("counts"),
+        output_field=JSONField(),
+    )
+
+
 _PRODUCT_BY_SLUG = Statement(
-    lambda slots: Product.objects.select_related("merchant").filter(
-        slug=slots.str("slug"), is_active=True
-    )[:1],
+    lambda slots: (
+        Product.objects.select_related("merchant")
+        .filter(slug=slots.str("slug"), is_active=True)
+        .annotate(published_ratings=_published_ratings())[:1]
+    ),
     prepared=True,
 )
 _PRODUCT_VARIANTS = Statement(
@@ -674,16 +698,6 @@ _PRODUCT_REVIEWS = Statement(
     ),
     prepared=True,
 )
-_PRODUCT_RATINGS = Statement(
-    lambda slots: (
-        Review.objects.filter(product_id=slots.int("product"), is_published=True)
-        .values_list("rating")
-        .annotate(n=Count("id"))
-        .values_list("rating", "n")
-        .order_by()
-    ),
-    prepared=True,
-)
 
 
 def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
@@ -701,11 +715,10 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
     reviews = _PRODUCT_REVIEWS.run(product=product.pk)
     for row in (*variants, *images, *reviews):
         row.product = product
-    counts = dict(_PRODUCT_RATINGS.run(product=product.pk))
+    ratings = product.published_ratings or {}
+    counts = {stars: ratings.get(f"s{stars}", 0) for stars in STARS}
     total = sum(counts.values()) or 1
-    histogram = [
-        (s, counts.get(s, 0), round(100 * counts.get(s, 0) / total)) for s in range(5, 0, -1)
-    ]
+    histogram = [(s, counts[s], round(100 * counts[s] / total)) for s in STARS]
     selected = next((v for v in variants if v.id == variant_id), None)
     if selected is None:
         selected = next((v for v in variants if v.available > 0), variants[0] if variants else None)

@@ -325,9 +325,9 @@ def test_product_page_queries_do_not_grow_with_variants_images_or_reviews(
         ReviewFactory(product=rich)
     client.get(reverse("catalog:home"))  # the category tree is cached from here on
 
-    with django_assert_max_num_queries(5) as few:
+    with django_assert_max_num_queries(4) as few:
         client.get(plain.get_absolute_url())
-    with django_assert_max_num_queries(5) as many:
+    with django_assert_max_num_queries(4) as many:
         client.get(rich.get_absolute_url())
 
     assert len(many.captured_queries) == len(few.captured_queries)
