@@ -113,6 +113,39 @@ def fragment_key(name: str, parts: Iterable[object]) -> str:
     return f"frag:{name}:{get_language()}:{catalog_version()}:{digest}"
 
 
+def page_key(name: str, parts: Iterable[object]) -> str:
+    """Where a whole page is kept: by name, language and parts, but not the catalog version. The
+    entry holds the version it was made under, checked when it is read, so the page can be read
+    in the version's own round trip (_page_keys_ahead)."""
+    raw = "|".join(str(p) for p in parts)
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return f"page:{name}:{get_language()}:{digest}"
+
+
+def _page_keys_ahead(request: HttpRequest) -> list[str]:
+    """The page the request is about to look for in the cache, read with the catalog version
+    when the version has not been read yet (anonymous_page_cache)."""
+    key = getattr(request, "page_key_ahead", None)
+    return [key] if key else []
+
+
+_for_request.append(_page_keys_ahead)
+
+
+def _kept_page(request: HttpRequest, key: str) -> tuple[int, object | None]:
+    """The catalog version, and what is kept under `key` for it (None: nothing, or a page made
+    under another version); in one round trip when the version is still to be read."""
+    request.page_key_ahead = key
+    try:
+        version = catalog_version()
+    finally:
+        del request.page_key_ahead
+    found = read_ahead.get_many([key], take=True).get(key)
+    if found is not None and found[0] == version:
+        return version, found[1]
+    return version, None
+
+
 def cached_fragment(name: str, parts: Iterable[object], render: Callable[[], T]) -> T:
     """What `render()` returns (rendered HTML, or a small dict of it), cached under (name, parts,
     language, catalog version). An exception from `render()` (e.g. Http404) is not cached."""
@@ -211,19 +244,19 @@ def anonymous_page_cache(
             request.META["QUERY_STRING"] = query.urlencode()
             if variant is not None:
                 response = _with_holes(
-                    f"page:{name}:{variant}", request, seconds, replay, view, args, kwargs
+                    f"{name}:{variant}", request, seconds, replay, view, args, kwargs
                 )
                 patch_vary_headers(response, ("Cookie",))
                 return response
-            key = fragment_key(f"page:{name}", (request.path, request.META["QUERY_STRING"]))
-            content = cache.get(key)
+            key = page_key(name, (request.path, request.META["QUERY_STRING"]))
+            version, content = _kept_page(request, key)
             if content is not None:
                 response = HttpResponse(content)
             else:
                 response = view(request, *args, **kwargs)
                 # A response that sets a cookie (a session, a CSRF token) is someone's own.
                 if response.status_code == 200 and not response.cookies:
-                    cache.set(key, response.content, seconds)
+                    cache.set(key, (version, response.content), seconds)
             patch_vary_headers(response, ("Cookie",))
             return response
 
@@ -233,8 +266,8 @@ def anonymous_page_cache(
 
 
 def _with_holes(name, request, seconds, replay, view, args, kwargs) -> HttpResponse:
-    key = fragment_key(name, (request.path, request.META["QUERY_STRING"]))
-    kept = cache.get(key)
+    key = page_key(name, (request.path, request.META["QUERY_STRING"]))
+    version, kept = _kept_page(request, key)
     if kept is not None:
         if replay is not None:
             replay(request, kept["notes"])
@@ -248,6 +281,6 @@ def _with_holes(name, request, seconds, replay, view, args, kwargs) -> HttpRespo
         return response
     parts = holes.split(response.content.decode(response.charset))
     if response.status_code == 200:
-        cache.set(key, {"parts": parts, "notes": holes.notes}, seconds)
+        cache.set(key, (version, {"parts": parts, "notes": holes.notes}), seconds)
     response.content = fill(request, parts)
     return response

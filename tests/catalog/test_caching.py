@@ -127,6 +127,55 @@ def test_logged_in_shoppers_never_get_an_anonymous_cached_page(
     assert "Register" not in html
 
 
+def test_a_kept_page_is_read_in_the_catalog_versions_round_trip(
+    client, storefront_cache, make_product, cache_round_trips
+):
+    """An anonymous visitor's page from the cache is one round trip: the page comes with the
+    catalog version (it is kept with the version it was made under, not under it)."""
+    product = make_product(name_en="One Trip Teapot")
+    client.get(product.get_absolute_url())
+    cache_round_trips.clear()
+
+    response = client.get(product.get_absolute_url())
+
+    assert "One Trip Teapot" in response.content.decode()
+    assert len(cache_round_trips) == 1
+    assert VERSION_KEY in cache_round_trips[0]
+    assert any(key.startswith("page:product:") for key in cache_round_trips[0])
+
+
+def test_a_signed_in_shoppers_kept_page_is_read_with_the_catalog_version(
+    client, storefront_cache, make_product, cache_round_trips
+):
+    product = make_product()
+    client.force_login(UserFactory())
+    client.get(product.get_absolute_url())
+    cache_round_trips.clear()
+
+    html = client.get(product.get_absolute_url()).content.decode()
+
+    assert "My account" in html
+    reading_the_page = [
+        keys for keys in cache_round_trips if any(k.startswith("page:product:in:") for k in keys)
+    ]
+    assert len(reading_the_page) == 1
+    assert VERSION_KEY in reading_the_page[0]
+
+
+def test_a_page_kept_under_an_older_catalog_version_is_not_served(
+    client, storefront_cache, make_product
+):
+    product = make_product(name_en="Versioned Vase")
+    url = product.get_absolute_url()
+    client.get(url)
+    assert served_from_the_cache(client, url)
+
+    bump_catalog_version()
+
+    assert not served_from_the_cache(client, url)
+    assert served_from_the_cache(client, url)
+
+
 # --- What the anonymous page cache keys on ------------------------------------------------------
 def served_from_the_cache(client, url: str) -> bool:
     """Whether the page came whole from the page cache: no template was rendered for it (its
