@@ -47,6 +47,9 @@ def configure(database_url: str, redis_url: str, code: Path = ROOT) -> None:
     )
     os.environ.pop("ELASTICSEARCH_URL", None)
     sys.path.insert(0, str(code))
+    # Celery's Django fix-up puts the working directory first on sys.path: it must be `code`,
+    # or the apps are imported from this checkout whatever --code says.
+    os.chdir(code)
     import django
 
     django.setup()
@@ -189,7 +192,7 @@ def trace(wsgi: Wsgi, url: str, cookie: str) -> None:
     original = Redis.execute_command
 
     def execute_command(self, *args, **options):
-        commands.append(" ".join(str(a)[:60] for a in args[:3]))
+        commands.append(" ".join(str(a)[:60] for a in args[:8]))
         return original(self, *args, **options)
 
     Redis.execute_command = execute_command
