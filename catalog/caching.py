@@ -107,19 +107,20 @@ class CatalogVersionMiddleware:
             _request_version.reset(token)
 
 
-def fragment_key(name: str, parts: Iterable[object]) -> str:
+def _digest(parts: Iterable[object]) -> str:
     raw = "|".join(str(p) for p in parts)
-    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    return f"frag:{name}:{get_language()}:{catalog_version()}:{digest}"
+    return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def fragment_key(name: str, parts: Iterable[object]) -> str:
+    return f"frag:{name}:{get_language()}:{catalog_version()}:{_digest(parts)}"
 
 
 def page_key(name: str, parts: Iterable[object]) -> str:
     """Where a whole page is kept: by name, language and parts, but not the catalog version. The
     entry holds the version it was made under, checked when it is read, so the page can be read
     in the version's own round trip (_page_keys_ahead)."""
-    raw = "|".join(str(p) for p in parts)
-    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    return f"page:{name}:{get_language()}:{digest}"
+    return f"page:{name}:{get_language()}:{_digest(parts)}"
 
 
 def _page_keys_ahead(request: HttpRequest) -> list[str]:
@@ -129,7 +130,7 @@ def _page_keys_ahead(request: HttpRequest) -> list[str]:
     return [key] if key else []
 
 
-_for_request.append(_page_keys_ahead)
+read_with_version(for_request=_page_keys_ahead)
 
 
 def _kept_page(request: HttpRequest, key: str) -> tuple[int, object | None]:

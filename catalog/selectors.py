@@ -643,17 +643,14 @@ def _available_total() -> Coalesce:
     )
 
 
-# The product page's reads, compiled once and prepared on PostgreSQL (see common.statements):
-# look-ups by key, planned once.
-# The brand comes from the directory kept in each process (brand_directory), the category from
-# the tree: only the merchant is joined.
 STARS = range(5, 0, -1)
 
 
 def _published_ratings() -> Subquery:
-    """How many published reviews of the product give it each number of stars, as {"5": n, ...}
-    (None without any): one pass over the product's reviews in a subquery run once for the one
-    product row, so the histogram comes with the product, not in a statement of its own."""
+    """How many published reviews of the product give it each number of stars, as
+    {"s5": n, ..., "s1": n} (None without any): one pass over the product's reviews, in a
+    subquery run once for the one product row, so the histogram comes with the product, not in
+    a statement of its own."""
     return Subquery(
         Review.objects.filter(product=OuterRef("pk"), is_published=True)
         .order_by()
@@ -668,6 +665,10 @@ def _published_ratings() -> Subquery:
     )
 
 
+# The product page's reads, compiled once and prepared on PostgreSQL (see common.statements):
+# look-ups by key, planned once.
+# The brand comes from the directory kept in each process (brand_directory), the category from
+# the tree: only the merchant is joined.
 _PRODUCT_BY_SLUG = Statement(
     lambda slots: (
         Product.objects.select_related("merchant")

@@ -41,19 +41,18 @@ def sliding_window_take(limits: list[tuple[str, int]], *, seconds: int) -> int:
     now = time.time()
     window = int(now // seconds)
     elapsed = now - window * seconds
-    previous = cache.get_many([f"{key}:{window - 1}" for key, _ in limits])
-    counted: list[str] = []
-    wait = 0.0
-    for key, limit in limits:
-        current_key = f"{key}:{window}"
+    keys = [(f"{key}:{window}", f"{key}:{window - 1}", limit) for key, limit in limits]
+    previous = cache.get_many([before_key for _, before_key, _ in keys])
+    refused, wait = False, 0.0
+    for current_key, before_key, limit in keys:
         current = counter_increment(current_key, timeout=2 * seconds + 1)
-        counted.append(current_key)
-        before = previous.get(f"{key}:{window - 1}") or 0
+        before = previous.get(before_key) or 0
         if before * (1 - elapsed / seconds) + current > limit + 1e-9:  # rounding
+            refused = True
             wait = max(wait, _sliding_wait(before, current - 1, limit, elapsed, seconds))
-    if not wait:
+    if not refused:
         return 0
-    for current_key in counted:
+    for current_key, _, _ in keys:
         with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to take back
             cache.decr(current_key)
     return max(1, math.ceil(wait))
