@@ -8,8 +8,8 @@ user, a password change and the deactivation of an account among them, moves the
 generation on (`user_changed`, connected in apps.py), so a stale user is never served: the
 session's password hash and `is_active` are checked against the row as it is now.
 
-Sessions signed in before the backend was named keep Django's ModelBackend path;
-`SessionBackendMiddleware` renames it, so they stay signed in and load through the cache too.
+Sessions signed in before the backend was named keep Django's ModelBackend path; the session
+store (accounts.sessions) renames it, so they stay signed in and load through the cache too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from common import cache_generations
@@ -42,6 +42,11 @@ def read_with_the_user(key: Callable[[object], str]) -> None:
     """`key(user_id)` is read (prefetched) together with the signed-in user."""
     if key not in _read_with_user:
         _read_with_user.append(key)
+
+
+def keys_read_with_the_user(user_id: object) -> list[str]:
+    """The user's entry and the others read with it (read_with_the_user)."""
+    return [user_key(user_id), *(key(user_id) for key in _read_with_user)]
 
 
 def user_changed(user_id: object) -> None:
@@ -72,9 +77,7 @@ class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
         # user_id as django.contrib.auth.get_user gives it: the session's, made a primary key.
         if settings.SIGNED_IN_CACHE_SECONDS > 0:
-            cache_generations.prefetch(
-                [user_key(user_id), *(key(user_id) for key in _read_with_user)]
-            )
+            cache_generations.prefetch(keys_read_with_the_user(user_id))
         user = cache_generations.cached(
             user_key(user_id),
             lambda: _load_user(user_id),
@@ -84,21 +87,3 @@ class CachedModelBackend(ModelBackend):
 
     async def aget_user(self, user_id):
         return await sync_to_async(self.get_user)(user_id)
-
-
-class SessionBackendMiddleware:
-    """Before AuthenticationMiddleware: a session signed in through Django's ModelBackend is
-    renamed to CachedModelBackend (Django signs out a session whose backend is not listed)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        session = getattr(request, "session", None)
-        if (
-            session is not None
-            and session.session_key is not None  # no cookie: nothing to load
-            and session.get(BACKEND_SESSION_KEY) == FORMER_BACKEND
-        ):
-            session[BACKEND_SESSION_KEY] = BACKEND
-        return self.get_response(request)

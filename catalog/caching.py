@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from accounts.sessions import signed_in_as
 from common import read_ahead
 from common.page_holes import Holes, fill
 
@@ -31,43 +32,24 @@ T = TypeVar("T")
 # a page reads it from the shared cache once, however many fragments and selectors ask.
 _request_version: ContextVar[list[int] | None] = ContextVar("catalog_version", default=None)
 
-# Keys most storefront pages read besides the version (the recommender's live version and
-# settings ...), registered by their apps (read_with_version) and read in the version's round trip,
-# with the keys of the current request's own the apps name (e.g. the shopper's history, on the
-# pages that show it); what was read is kept for the request by common.read_ahead.
-_with_version: list[str] = []
-_for_request: list[Callable[[HttpRequest], Iterable[str]]] = []
-_current_request: ContextVar[HttpRequest | None] = ContextVar("read_ahead_request", default=None)
-
 
 def read_with_version(
     *keys: str, for_request: Callable[[HttpRequest], Iterable[str]] | None = None
 ) -> None:
-    """Read `keys`, and the keys `for_request(request)` names for a GET or HEAD request, from the
-    cache with the catalog version, once per request (for the common.read_ahead.get_many calls
-    that ask for them). For keys whose value the request reads before it changes it: whoever
-    writes one calls common.read_ahead.forget, so the request reads it again."""
-    _with_version.extend(k for k in keys if k not in _with_version)
-    if for_request is not None and for_request not in _for_request:
-        _for_request.append(for_request)
+    """Read `keys` (and the keys `for_request(request)` names for a GET or HEAD request) with the
+    catalog version: with the request's first read, common.read_ahead.read_first."""
+    read_ahead.read_first(*keys, for_request=for_request)
 
 
-def _keys_ahead() -> list[str]:
-    keys = list(_with_version)
-    request = _current_request.get()
-    if request is not None and request.method in ("GET", "HEAD"):
-        for keys_of in _for_request:
-            keys.extend(k for k in keys_of(request) if k not in keys)
-    return keys
+read_ahead.read_first(VERSION_KEY)
 
 
 def catalog_version() -> int:
     memo = _request_version.get()
     if memo:
         return memo[0]
-    keys = _keys_ahead() if memo is not None else []
-    if keys:
-        version = read_ahead.read([VERSION_KEY, *keys]).get(VERSION_KEY)
+    if memo is not None:  # in a request: with the request's first read (read_with_version)
+        version = read_ahead.get_many([VERSION_KEY]).get(VERSION_KEY)
     else:
         version = cache.get(VERSION_KEY)
     if version is None:
@@ -84,6 +66,7 @@ def bump_catalog_version() -> None:
     memo = _request_version.get()
     if memo:
         memo.clear()  # this request changed the catalog: read the new version next time
+    read_ahead.forget([VERSION_KEY])
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): start a fresh version
@@ -91,7 +74,7 @@ def bump_catalog_version() -> None:
 
 
 class CatalogVersionMiddleware:
-    """Reads the catalog version at most once per request, with the keys read with it (see
+    """Reads the catalog version at most once per request, with the request's first read (see
     catalog_version, read_with_version)."""
 
     def __init__(self, get_response):
@@ -99,11 +82,9 @@ class CatalogVersionMiddleware:
 
     def __call__(self, request):
         token = _request_version.set([])
-        current = _current_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            _current_request.reset(current)
             _request_version.reset(token)
 
 
@@ -124,23 +105,30 @@ def page_key(name: str, parts: Iterable[object]) -> str:
 
 
 def _page_keys_ahead(request: HttpRequest) -> list[str]:
-    """The page the request is about to look for in the cache, read with the catalog version
-    when the version has not been read yet (anonymous_page_cache)."""
-    key = getattr(request, "page_key_ahead", None)
-    return [key] if key else []
+    """The page the request will look for in the cache (anonymous_page_cache), read with the
+    catalog version. For a visitor with a session, the page kept with holes of the kind this
+    process last saw the session as (accounts.sessions.signed_in_as: a guess, which the session
+    read confirms or not)."""
+    match = getattr(request, "resolver_match", None)
+    kept_as = getattr(match.func, "kept_page", None) if match is not None else None
+    if kept_as is None or settings.STOREFRONT_CACHE_SECONDS <= 0:
+        return []
+    name, params = kept_as
+    if not _cacheable_request(request):
+        known, user_id = signed_in_as(request)
+        if not known:
+            return []
+        name = f"{name}:{'in' if user_id is not None else 'visitor'}"
+    return [page_key(name, (request.path, canonical_query(request, params).urlencode()))]
 
 
 read_with_version(for_request=_page_keys_ahead)
 
 
-def _kept_page(request: HttpRequest, key: str) -> tuple[int, object | None]:
+def _kept_page(key: str) -> tuple[int, object | None]:
     """The catalog version, and what is kept under `key` for it (None: nothing, or a page made
-    under another version); in one round trip when the version is still to be read."""
-    request.page_key_ahead = key
-    try:
-        version = catalog_version()
-    finally:
-        del request.page_key_ahead
+    under another version); in one round trip with the request's first read."""
+    version = catalog_version()
     found = read_ahead.get_many([key], take=True).get(key)
     if found is not None and found[0] == version:
         return version, found[1]
@@ -250,7 +238,7 @@ def anonymous_page_cache(
                 patch_vary_headers(response, ("Cookie",))
                 return response
             key = page_key(name, (request.path, request.META["QUERY_STRING"]))
-            version, content = _kept_page(request, key)
+            version, content = _kept_page(key)
             if content is not None:
                 response = HttpResponse(content)
             else:
@@ -261,6 +249,7 @@ def anonymous_page_cache(
             patch_vary_headers(response, ("Cookie",))
             return response
 
+        wrapped.kept_page = (name, params)  # for _page_keys_ahead
         return wrapped
 
     return decorator
@@ -268,7 +257,7 @@ def anonymous_page_cache(
 
 def _with_holes(name, request, seconds, replay, view, args, kwargs) -> HttpResponse:
     key = page_key(name, (request.path, request.META["QUERY_STRING"]))
-    version, kept = _kept_page(request, key)
+    version, kept = _kept_page(key)
     if kept is not None:
         if replay is not None:
             replay(request, kept["notes"])

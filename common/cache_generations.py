@@ -40,13 +40,19 @@ def _generation_key(key: str) -> str:
     return f"{key}:gen"
 
 
+def keys_to_read(keys: Iterable[str]) -> list[str]:
+    """The cache keys to read for the entries of `keys`: each entry's generation and itself
+    (e.g. to have them read ahead with others, common.read_ahead.read_first)."""
+    return [name for k in keys for name in (_generation_key(k), k)]
+
+
 def prefetch(keys: Iterable[str]) -> None:
     """Read the entries of `keys` and their generations in one round trip, for the `cached`
     calls of this request that will ask for them (common.read_ahead)."""
     keys = [k for k in keys if not read_ahead.known(k)]
     if not keys or in_own_transaction():
         return
-    read_ahead.read([name for k in keys for name in (_generation_key(k), k)])
+    read_ahead.read(keys_to_read(keys))
 
 
 def in_own_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:

@@ -80,11 +80,23 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    import importlib
+
     from django.core.cache import cache
 
-    cache.clear()
+    from accounts import sessions
+
+    cards = importlib.import_module("recommendations.selectors.cards")
+
+    def clear():
+        cache.clear()
+        # What a process keeps beside the cache, too: each test starts as a new process would.
+        cards._kept = ("", {})
+        sessions._seen.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture
@@ -174,14 +186,15 @@ def cache_round_trips(monkeypatch):
 
 @pytest.fixture
 def in_a_request(monkeypatch, rf):
-    """catalog_version() as within a request (catalog.caching.CatalogVersionMiddleware), with
-    the keys read with it registered afresh (read_with_version): `in_a_request(method)` starts
-    one and returns its request."""
+    """As within a request (common.read_ahead.ReadAheadMiddleware and
+    catalog.caching.CatalogVersionMiddleware), with only the keys read with the request's first
+    read that the test registers (read_first): `in_a_request(method)` starts one and returns its
+    request."""
     from catalog import caching
     from common import read_ahead
 
-    monkeypatch.setattr(caching, "_with_version", [])
-    monkeypatch.setattr(caching, "_for_request", [])
+    monkeypatch.setattr(read_ahead, "_first_keys", [caching.VERSION_KEY])
+    monkeypatch.setattr(read_ahead, "_first_for_request", [])
     tokens = []
 
     def start(method: str = "GET"):
@@ -190,7 +203,7 @@ def in_a_request(monkeypatch, rf):
         tokens.extend(
             [
                 (caching._request_version, caching._request_version.set([])),
-                (caching._current_request, caching._current_request.set(request)),
+                (read_ahead._first_read_of, read_ahead._first_read_of.set(request)),
             ]
         )
         return request

@@ -38,6 +38,28 @@ def _card_seconds() -> int:
     return settings.STOREFRONT_CACHE_SECONDS
 
 
+# The rendered cards (and the products found inactive) this process has read from the cache or
+# rendered, under their cache keys, for one catalog version and language: a slot shows the same
+# few cards again and again (a shopper's recently viewed, a product's neighbours), and a card
+# never changes within a catalog version. Any other version (a change anywhere in the catalog,
+# read by every request) starts afresh; beyond KEPT_CARDS the oldest are dropped.
+KEPT_CARDS = 5_000
+_kept: tuple[str, dict[str, Card | int]] = ("", {})
+
+
+def _kept_cards(prefix: str) -> dict[str, Card | int]:
+    global _kept
+    if _kept[0] != prefix:
+        _kept = (prefix, {})
+    return _kept[1]
+
+
+def _keep(kept: dict[str, Card | int], entries: dict[str, Card | int]) -> None:
+    kept.update(entries)
+    while len(kept) > KEPT_CARDS:
+        kept.pop(next(iter(kept)), None)
+
+
 def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     """The cards of the active products among `ids`: from the cache (keyed by product, language
     and catalog version), the rest in one query, cached unrendered (without the row); a card is
@@ -53,8 +75,13 @@ def cards(ids: Iterable[int], *, catalog: int | None = None) -> dict[int, Card]:
     if seconds > 0:
         prefix = f"recs:card:{get_language()}:{catalog}:"
         keys = {i: f"{prefix}{i}" for i in wanted}
-        cached = cache.get_many(keys.values())
-        found = {i: cached[key] for i, key in keys.items() if key in cached}
+        kept = _kept_cards(prefix)
+        found = {i: kept[key] for i, key in keys.items() if key in kept}
+        unread = [key for i, key in keys.items() if i not in found]
+        cached = cache.get_many(unread) if unread else {}
+        found.update({i: cached[key] for i, key in keys.items() if key in cached})
+        # Rendered cards (and inactive products) are final for this version: kept here too.
+        _keep(kept, {k: v for k, v in cached.items() if not isinstance(v, Card) or v.html})
     missing = [i for i in wanted if i not in found]
     if missing:
         products = cards_by_id(missing, catalog=catalog)
@@ -91,9 +118,11 @@ def shown(chosen: list[Card]) -> list[Card]:
             card.html = html
         seconds = _card_seconds()
         if seconds > 0:
-            cache.set_many(
-                {c.cache_key: replace(c, product=None) for c in cold if c.cache_key}, seconds
-            )
+            rendered = {c.cache_key: replace(c, product=None) for c in cold if c.cache_key}
+            cache.set_many(rendered, seconds)
+            prefix = next(iter(rendered), "").rpartition(":")[0] + ":"
+            if rendered and _kept[0] == prefix:
+                _keep(_kept[1], rendered)
     return chosen
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from accounts.sessions import signed_in_as
 from catalog.caching import catalog_version
 from common import read_ahead
 
@@ -173,9 +174,15 @@ def keys_ahead(request) -> list[str]:
     kept = SLOT_PAGES.get(match.view_name) if match is not None else None
     if kept is None:
         return []
+    # Who sends the request is only guessed here (the session is read with these keys): by the
+    # user this process last saw the session signed in as.
+    known, user_id = signed_in_as(request)
+    if not known:
+        return []
     session = getattr(request, "session", None)
-    key = _shopper_history_key(
-        getattr(request, "user", None), session.session_key if session is not None else None
+    key = history_key(
+        user_id=user_id,
+        session_key=None if user_id is not None else getattr(session, "session_key", None),
     )
     return ([key] if key else []) + list(_kept_keys(kept, key).values())
 

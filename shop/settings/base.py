@@ -84,7 +84,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "shop.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The catalog version is read once per request (catalog/caching.py).
+    # A request's first read of the cache takes the keys most requests read with it (the
+    # session, the catalog version ...: common/read_ahead.py); the catalog version is read once
+    # per request (catalog/caching.py).
+    "common.read_ahead.ReadAheadMiddleware",
     "catalog.caching.CatalogVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,7 +96,6 @@ MIDDLEWARE = [
     "api.languages.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.backends.SessionBackendMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # /admin/: the staff member's own language (accounts/admin_language.py).
     "accounts.admin_language.AdminLanguageMiddleware",
@@ -212,7 +214,9 @@ INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", d
 # worker, manage.py changepassword) must reach the others at once. 0 reads them every request.
 SIGNED_IN_CACHE_SECONDS = env.int("SIGNED_IN_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions, read with the request's first read of the cache
+# (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str(
@@ -360,7 +364,7 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend with the signed-in user loaded from the cache (a session signed in through
-    # Django's ModelBackend is renamed to it by accounts.backends.SessionBackendMiddleware).
+    # Django's ModelBackend is renamed to it as it is loaded: accounts.sessions).
     "accounts.backends.CachedModelBackend",
 ]
 AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"

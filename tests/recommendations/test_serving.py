@@ -394,3 +394,43 @@ def test_recently_viewed_reads_only_the_cards_it_shows(client, make_product, mon
     newest_first = [p.pk for p in reversed(viewed) if p.pk != viewed[-2].pk]
     assert [card.pk for card in shown] == newest_first[:4]
     assert [len(ids) for ids in read] == [4, 5]
+
+
+def test_a_card_shown_is_kept_in_the_process_for_its_catalog_version(
+    make_product, storefront_cache, cache_round_trips
+):
+    products = [make_product() for _ in range(4)]
+    ids = [p.pk for p in products]
+    shown = selectors.pick(ids, limit=3)
+    cache_round_trips.clear()
+
+    again = selectors.pick(ids, limit=3)
+
+    assert [c.html for c in again] == [c.html for c in shown]
+    read = [key for keys in cache_round_trips for key in keys]
+    assert not any(key.startswith("recs:card:") for key in read)
+
+
+def test_a_catalog_change_shows_the_card_afresh(
+    make_product, storefront_cache, django_capture_on_commit_callbacks
+):
+    product = make_product(name_en="Plain Mug")
+    assert "Plain Mug" in selectors.pick([product.pk], limit=1)[0].html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product.name_en = "Glazed Mug"
+        product.save()
+
+    assert "Glazed Mug" in selectors.pick([product.pk], limit=1)[0].html
+
+
+def test_the_process_keeps_a_bounded_number_of_cards(make_product, storefront_cache, monkeypatch):
+    import importlib
+
+    card_module = importlib.import_module("recommendations.selectors.cards")
+    monkeypatch.setattr(card_module, "KEPT_CARDS", 2)
+    products = [make_product() for _ in range(4)]
+
+    selectors.pick([p.pk for p in products], limit=4)
+
+    assert len(card_module._kept[1]) == 2
