@@ -8,8 +8,9 @@ connection has nothing left to read (a non-blocking read, two timeout changes): 
 a round trip. Here each thread of each process keeps one `redis.Redis` that keeps one connection
 of the pool (`single_connection_client`): a web worker's every cache call goes straight to its
 connection (one Redis has closed is made again and the command sent once more). A thread's
-client and connection go when the thread does; a forked process makes its own. Pipelines still
-take their connections from the pool.
+client and connection go when the thread does; a forked process makes its own. Its pipelines
+are sent on the same connection (redis-py's take one from the pool and give it back: about
+100 µs of CPU for three commands, against 50 on the kept connection).
 
 Its clear() deletes only the cache's own keys. Keys are not checked for memcached's limits
 (length, spaces, control characters): Redis keys may hold any bytes, and the check walked every
@@ -23,10 +24,41 @@ import threading
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis import Redis
 from redis.backoff import NoBackoff
+from redis.client import Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
+
+
+class _KeptConnection:
+    """The pool as a pipeline of a client with a kept connection sees it: that connection is
+    the one it gets, and giving it back leaves it with the client."""
+
+    def __init__(self, pool, connection):
+        self._pool = pool
+        self._connection = connection
+
+    def get_connection(self, *args, **kwargs):
+        return self._connection
+
+    def release(self, connection) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._pool, name)
+
+
+class KeptConnectionRedis(Redis):
+    """redis.Redis whose pipelines, with `single_connection_client`, are sent on its connection
+    (a client's connection serves one thread: no command of another comes in between)."""
+
+    def pipeline(self, transaction=True, shard_hint=None) -> Pipeline:
+        if self.connection is None:
+            return super().pipeline(transaction, shard_hint)
+        pool = _KeptConnection(self.connection_pool, self.connection)
+        return Pipeline(pool, self.response_callbacks, transaction, shard_hint)
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -42,7 +74,7 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         client = local.clients.get(id(pool))
         if client is None:
             try:  # connects at once
-                client = self._client(connection_pool=pool, single_connection_client=True)
+                client = KeptConnectionRedis(connection_pool=pool, single_connection_client=True)
             except (RedisConnectionError, RedisTimeoutError):
                 # Redis cannot be reached: a client of the pool, whose command fails (or goes
                 # through, Redis back) where and as Django's would.

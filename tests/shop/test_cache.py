@@ -48,6 +48,43 @@ def test_a_call_uses_the_clients_own_connection_not_the_pools(redis_cache, monke
     assert taken == []
 
 
+def test_a_pipeline_is_sent_on_the_clients_own_connection(redis_cache, monkeypatch):
+    client = redis_cache._cache.get_client(write=True)
+    pool = client.connection_pool
+    in_use = len(pool._in_use_connections)
+    taken = []
+    original = pool.get_connection
+
+    def get_connection(*args, **kwargs):
+        taken.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "get_connection", get_connection)
+    key = redis_cache.make_key("list")
+
+    for transaction in (False, True):
+        pipe = client.pipeline(transaction=transaction)
+        pipe.rpush(key, "a")
+        pipe.lrange(key, 0, -1)
+        assert pipe.execute()[-1][-1] == b"a"
+    redis_cache.set_many({"x": 1, "y": 2}, 30)  # Django's set_many: a pipeline too
+
+    assert taken == []
+    assert len(pool._in_use_connections) == in_use  # still the client's, not given back
+    assert redis_cache.get_many(["x", "y"]) == {"x": 1, "y": 2}
+
+
+def test_a_pipeline_on_a_connection_the_server_dropped_is_sent_again(redis_cache, redis_url):
+    client = redis_cache._cache.get_client(write=True)
+    redis.Redis.from_url(redis_url).client_kill_filter(_id=client.client_id())
+
+    pipe = client.pipeline(transaction=False)
+    pipe.set(redis_cache.make_key("a"), b"1")
+    pipe.get(redis_cache.make_key("a"))
+
+    assert pipe.execute() == [True, b"1"]
+
+
 def test_each_thread_and_each_forked_process_has_its_own_client(redis_cache, monkeypatch):
     here = redis_cache._cache.get_client()
     there = []
