@@ -8,6 +8,7 @@ rendered from the cache (see selectors.cards), so a slot is its heading around t
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from common.page_holes import per_shopper
 
@@ -22,12 +23,38 @@ def _who(context):
     return getattr(request, "user", None), session.session_key if session is not None else None
 
 
+# The frame around each slot's cards (its heading and grid): rendered once per process, slot,
+# language and what else the slot template is given (personal or not), as the HTML before and
+# after the cards; only the cards change from one shopper to the next. Not kept with DEBUG on
+# (templates edited while the server runs).
+_frames: dict[tuple, tuple[str, str] | None] = {}
+_CARDS = "recsslotcards0f3b9c"
+
+
+def _frame(name: str, context: dict) -> tuple[str, str] | None:
+    key = (name, get_language(), tuple(sorted(context.items())))
+    if key in _frames:
+        return _frames[key]
+    html = render_to_string(
+        f"recommendations/_{name}.html", {**context, "cards_html": mark_safe(_CARDS)}
+    )
+    head, found, tail = html.partition(_CARDS)
+    # A template that shows the cards other than once, as they are, is rendered each time.
+    frame = (head, tail) if found and _CARDS not in tail else None
+    if not settings.DEBUG:
+        _frames[key] = frame
+    return frame
+
+
 def _render(name: str, context: dict, products: list) -> SafeString:
     if not products:
         return mark_safe("")
-    cards_html = mark_safe("".join(p.html for p in products))
-    html = render_to_string(f"recommendations/_{name}.html", {**context, "cards_html": cards_html})
-    return mark_safe(html)  # the slot templates escape what they print
+    cards_html = "".join(p.html for p in products)
+    frame = _frame(name, context)
+    if frame is None:
+        context = {**context, "cards_html": mark_safe(cards_html)}
+        return mark_safe(render_to_string(f"recommendations/_{name}.html", context))
+    return mark_safe(frame[0] + cards_html + frame[1])  # the slot templates escape what they print
 
 
 @per_shopper
