@@ -69,7 +69,7 @@ def _keys_ahead(request: HttpRequest) -> list[str]:
     """The session the request's cookie names and, if this process saw it signed in, the user
     and what is read with it (common.read_ahead.read_first)."""
     key = _cookie_session_key(request)
-    if key is None:
+    if key is None or __name__ != settings.SESSION_ENGINE:  # sessions kept some other way
         return []
     keys = [SessionStore.cache_key_prefix + key]
     known, user_id = signed_in_as(request)

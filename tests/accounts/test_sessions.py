@@ -141,3 +141,11 @@ def test_the_process_remembers_a_bounded_number_of_sessions(monkeypatch):
     sessions._remember("d" * 32, "4")
 
     assert list(sessions._seen) == ["b" * 32, "d" * 32]
+
+
+def test_sessions_kept_some_other_way_are_not_read_ahead(rf, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    request = rf.get("/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "k" * 32
+
+    assert sessions._keys_ahead(request) == []
