@@ -23,6 +23,19 @@ def redis_cache(settings, redis_url):
     cache.clear()
 
 
+def connections_taken(pool, monkeypatch) -> list:
+    """One item for each connection taken from `pool` from now on."""
+    taken: list[int] = []
+    original = pool.get_connection
+
+    def get_connection(*args, **kwargs):
+        taken.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "get_connection", get_connection)
+    return taken
+
+
 def test_one_client_object_serves_every_call(redis_cache):
     client = redis_cache._cache.get_client()
     assert redis_cache._cache.get_client() is client
@@ -31,15 +44,7 @@ def test_one_client_object_serves_every_call(redis_cache):
 
 def test_a_call_uses_the_clients_own_connection_not_the_pools(redis_cache, monkeypatch):
     redis_cache.set("a", 1, 30)
-    pool = redis_cache._cache._get_connection_pool(False)
-    taken = []
-    original = pool.get_connection
-
-    def get_connection(*args, **kwargs):
-        taken.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pool, "get_connection", get_connection)
+    taken = connections_taken(redis_cache._cache._get_connection_pool(False), monkeypatch)
 
     for _ in range(5):
         assert redis_cache.get("a") == 1
@@ -52,14 +57,7 @@ def test_a_pipeline_is_sent_on_the_clients_own_connection(redis_cache, monkeypat
     client = redis_cache._cache.get_client(write=True)
     pool = client.connection_pool
     in_use = len(pool._in_use_connections)
-    taken = []
-    original = pool.get_connection
-
-    def get_connection(*args, **kwargs):
-        taken.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pool, "get_connection", get_connection)
+    taken = connections_taken(pool, monkeypatch)
     key = redis_cache.make_key("list")
 
     for transaction in (False, True):
