@@ -23,6 +23,7 @@ What a storefront template finds besides its context:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 import jinja2
@@ -47,8 +48,8 @@ from .csrf import csrf_input, csrf_input_lazy, csrf_token_lazy
 _catalogs: dict[str, trans_real.DjangoTranslation] = {}
 
 
-def _catalog() -> trans_real.DjangoTranslation:
-    language = get_language() or settings.LANGUAGE_CODE
+def _catalog(language: str | None = None) -> trans_real.DjangoTranslation:
+    language = language or get_language() or settings.LANGUAGE_CODE
     found = _catalogs.get(language)
     if found is None:
         found = _catalogs.setdefault(language, trans_real.translation(language))
@@ -60,14 +61,17 @@ def _catalog() -> trans_real.DjangoTranslation:
 _translated: dict[tuple[str, str], Markup] = {}
 
 
-def gettext(message: str) -> Markup:
-    language = get_language() or settings.LANGUAGE_CODE
+def _gettext(language: str, message: str) -> Markup:
     found = _translated.get((language, message))
     if found is None:
-        found = Markup(_catalog().gettext(message))
+        found = Markup(_catalog(language).gettext(message))
         if len(_translated) < 20_000:  # the templates' own messages: a few hundred per language
             _translated[(language, message)] = found
     return found
+
+
+def gettext(message: str) -> Markup:
+    return _gettext(get_language() or settings.LANGUAGE_CODE, message)
 
 
 def ngettext(singular: str, plural: str, number: int) -> Markup:
@@ -95,7 +99,11 @@ _urls: dict[tuple, str] = {}
 def url(name: str, *args) -> str:
     """reverse(name, args=args), remembered per language: a storefront page asks for the same
     few URLs on every request."""
-    key = (get_language(), name, *args)
+    return _url(get_language(), name, *args)
+
+
+def _url(language: str | None, name: str, *args) -> str:
+    key = (language, name, *args)
     found = _urls.get(key)
     if found is None:
         found = reverse(name, args=args or None)
@@ -222,14 +230,31 @@ def csrf_token_part(request) -> str:
     return str(csrf_token_lazy(request))
 
 
+# `_()` and `url()` bound to the language a template is rendered in: looked up once per render,
+# not at each call (Django's get_language reads its request-local storage, about 1.5 µs, some
+# forty times a product page). A template renders in one language throughout.
+_bound: dict[str | None, dict[str, Callable]] = {}
+
+
+def _in_language(language: str | None) -> dict[str, Callable]:
+    found = _bound.get(language)
+    if found is None:
+        texts = language or settings.LANGUAGE_CODE
+        found = _bound[language] = {
+            "gettext": lambda message: _gettext(texts, message),
+            "url": lambda name, *args: _url(language, name, *args),
+        }
+    return found
+
+
 class Template(django_jinja2.Template):
     @property
     def name(self) -> str:
         return self.template.name
 
     def render(self, context=None, request=None):
-        if context is None:
-            context = {}
+        bound = _in_language(get_language())
+        context = {**bound, **context} if context else dict(bound)
         if request is not None:
             # As in a Django template, the view's own values win over the context processors'
             # (Django's Jinja2 backend lets the processors overwrite them: a view's `cart_count`

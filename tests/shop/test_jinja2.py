@@ -126,3 +126,33 @@ def test_an_integer_prints_as_localize_prints_it_without_calling_it(jinja, monke
         assert printed == expected
     assert called == []  # ints skip localize() (no thousands grouping in this shop)
     assert render(jinja, "{{ flag }}", flag=True) == "True"
+
+
+def test_a_template_asks_the_language_once_and_keeps_it_throughout(jinja, monkeypatch):
+    """`_()` and `url()` are bound to the language the template is rendered in: Django's
+    get_language is asked once per render, not at every call."""
+    import shop.jinja2 as backend
+
+    asked = []
+    original = backend.get_language
+
+    def counting():
+        asked.append(1)
+        return original()
+
+    monkeypatch.setattr(backend, "get_language", counting)
+    source = (
+        "{{ _('Sold out') }} {{ _('Cart') }} {{ url('cart:detail') }} {{ url('catalog:home') }}"
+    )
+
+    english = render(jinja, source)
+    with translation.override("zh-hans"):
+        chinese = render(jinja, source)
+
+    assert len(asked) == 2
+    assert english == "Sold out Cart /cart/ /"
+    assert "Sold out" not in chinese and "/zh-hans/cart/" in chinese
+    assert chinese.split()[:2] == [
+        str(backend._gettext("zh-hans", "Sold out")),
+        str(backend._gettext("zh-hans", "Cart")),
+    ]
