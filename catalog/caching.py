@@ -33,14 +33,6 @@ T = TypeVar("T")
 _request_version: ContextVar[list[int] | None] = ContextVar("catalog_version", default=None)
 
 
-def read_with_version(
-    *keys: str, for_request: Callable[[HttpRequest], Iterable[str]] | None = None
-) -> None:
-    """Read `keys` (and the keys `for_request(request)` names for a GET or HEAD request) with the
-    catalog version: with the request's first read, common.read_ahead.read_first."""
-    read_ahead.read_first(*keys, for_request=for_request)
-
-
 read_ahead.read_first(VERSION_KEY)
 
 
@@ -48,7 +40,7 @@ def catalog_version() -> int:
     memo = _request_version.get()
     if memo:
         return memo[0]
-    if memo is not None:  # in a request: with the request's first read (read_with_version)
+    if memo is not None:  # in a request: with the request's first read (read_ahead.read_first)
         version = read_ahead.get_many([VERSION_KEY]).get(VERSION_KEY)
     else:
         version = cache.get(VERSION_KEY)
@@ -75,7 +67,7 @@ def bump_catalog_version() -> None:
 
 class CatalogVersionMiddleware:
     """Reads the catalog version at most once per request, with the request's first read (see
-    catalog_version, read_with_version)."""
+    catalog_version, common.read_ahead.read_first)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -104,6 +96,17 @@ def page_key(name: str, parts: Iterable[object]) -> str:
     return f"page:{name}:{get_language()}:{_digest(parts)}"
 
 
+def _variant(signed_in: bool) -> str:
+    """Which page kept with holes a visitor with a session is served (see anonymous_page_cache)."""
+    return "in" if signed_in else "visitor"
+
+
+def _request_page_key(name: str, variant: str | None, request: HttpRequest, query: str) -> str:
+    """Where the page `name` (kept with holes for `variant`, or whole for None) is kept for this
+    request's path and canonical query."""
+    return page_key(name if variant is None else f"{name}:{variant}", (request.path, query))
+
+
 def _page_keys_ahead(request: HttpRequest) -> list[str]:
     """The page the request will look for in the cache (anonymous_page_cache), read with the
     catalog version. For a visitor with a session, the page kept with holes of the kind this
@@ -114,15 +117,17 @@ def _page_keys_ahead(request: HttpRequest) -> list[str]:
     if kept_as is None or settings.STOREFRONT_CACHE_SECONDS <= 0:
         return []
     name, params = kept_as
+    variant = None
     if not _cacheable_request(request):
         known, user_id = signed_in_as(request)
         if not known:
             return []
-        name = f"{name}:{'in' if user_id is not None else 'visitor'}"
-    return [page_key(name, (request.path, canonical_query(request, params).urlencode()))]
+        variant = _variant(user_id is not None)
+    query = canonical_query(request, params).urlencode()
+    return [_request_page_key(name, variant, request, query)]
 
 
-read_with_version(for_request=_page_keys_ahead)
+read_ahead.read_first(for_request=_page_keys_ahead)
 
 
 def _kept_page(key: str) -> tuple[int, object | None]:
@@ -190,7 +195,7 @@ def _session_page_variant(request: HttpRequest) -> str | None:
     if getattr(request, "session", None) is None:
         return None
     user = getattr(request, "user", None)
-    return "in" if user is not None and user.is_authenticated else "visitor"
+    return _variant(user is not None and user.is_authenticated)
 
 
 def anonymous_page_cache(
@@ -231,13 +236,11 @@ def anonymous_page_cache(
             query = canonical_query(request, params)
             request.GET = query
             request.META["QUERY_STRING"] = query.urlencode()
+            key = _request_page_key(name, variant, request, request.META["QUERY_STRING"])
             if variant is not None:
-                response = _with_holes(
-                    f"{name}:{variant}", request, seconds, replay, view, args, kwargs
-                )
+                response = _with_holes(key, request, seconds, replay, view, args, kwargs)
                 patch_vary_headers(response, ("Cookie",))
                 return response
-            key = page_key(name, (request.path, request.META["QUERY_STRING"]))
             version, content = _kept_page(key)
             if content is not None:
                 response = HttpResponse(content)
@@ -255,8 +258,7 @@ def anonymous_page_cache(
     return decorator
 
 
-def _with_holes(name, request, seconds, replay, view, args, kwargs) -> HttpResponse:
-    key = page_key(name, (request.path, request.META["QUERY_STRING"]))
+def _with_holes(key, request, seconds, replay, view, args, kwargs) -> HttpResponse:
     version, kept = _kept_page(key)
     if kept is not None:
         if replay is not None:

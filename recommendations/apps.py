@@ -20,9 +20,9 @@ class RecommendationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from cart.signals import item_added
-        from catalog.caching import read_with_version
         from catalog.models import Review
         from catalog.signals import product_viewed
+        from common.read_ahead import read_first
         from orders.signals import order_paid
 
         from . import receivers
@@ -35,9 +35,7 @@ class RecommendationsConfig(AppConfig):
             send_after_response_with,
         )
 
-        read_with_version(
-            LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, BEST_SELLERS_KEY, for_request=keys_ahead
-        )
+        read_first(LIVE_CACHE_KEY, SETTINGS_CACHE_KEY, BEST_SELLERS_KEY, for_request=keys_ahead)
 
         uid = "recommendations."
         # What apps hold until the response has gone, in one round trip (the funnel's too).

@@ -120,9 +120,9 @@ def shown(chosen: list[Card]) -> list[Card]:
         if seconds > 0:
             rendered = {c.cache_key: replace(c, product=None) for c in cold if c.cache_key}
             cache.set_many(rendered, seconds)
-            prefix = next(iter(rendered), "").rpartition(":")[0] + ":"
-            if rendered and _kept[0] == prefix:
-                _keep(_kept[1], rendered)
+            prefix, kept = _kept
+            if prefix and all(key.startswith(prefix) for key in rendered):  # this version's
+                _keep(kept, rendered)
     return chosen
 
 

@@ -169,7 +169,7 @@ SLOT_PAGES = {"catalog:home": ("home",), "catalog:product": (), "cart:detail": (
 
 def keys_ahead(request) -> list[str]:
     """What the slots of the request's page will read of the shopper's own: their history and
-    their kept slots (catalog.caching.read_with_version)."""
+    their kept slots (common.read_ahead.read_first)."""
     match = getattr(request, "resolver_match", None)
     kept = SLOT_PAGES.get(match.view_name) if match is not None else None
     if kept is None:

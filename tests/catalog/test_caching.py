@@ -291,7 +291,7 @@ def test_a_request_that_changes_the_catalog_reads_the_new_version_after():
 def test_keys_read_with_the_version_are_not_read_again(in_a_request, cache_round_trips):
     from django.core.cache import cache
 
-    caching.read_with_version("shared", for_request=lambda request: [f"mine:{request.method}"])
+    read_ahead.read_first("shared", for_request=lambda request: [f"mine:{request.method}"])
     cache.set_many({VERSION_KEY: 7, "shared": 1, "mine:GET": 2})
     in_a_request()
     cache_round_trips.clear()
@@ -307,7 +307,7 @@ def test_keys_read_with_the_version_are_not_read_again(in_a_request, cache_round
 def test_a_request_that_changes_a_key_read_ahead_reads_it_again(in_a_request, cache_round_trips):
     from django.core.cache import cache
 
-    caching.read_with_version("shared")
+    read_ahead.read_first("shared")
     cache.set("shared", 1)
     in_a_request()
     catalog_version()
@@ -321,7 +321,7 @@ def test_a_request_that_changes_a_key_read_ahead_reads_it_again(in_a_request, ca
 def test_a_request_that_changes_things_reads_nothing_of_its_own_ahead(
     in_a_request, cache_round_trips
 ):
-    caching.read_with_version("shared", for_request=lambda request: ["mine"])
+    read_ahead.read_first("shared", for_request=lambda request: ["mine"])
     in_a_request("POST")
     cache_round_trips.clear()
 

@@ -224,7 +224,7 @@ def test_a_request_that_changes_the_history_reads_it_again(in_a_request, change)
 
     key = history_key(user_id=7, session_key=None)
     cache.set(key, histories.History(viewed=[1], latest=1.0, stamp=1))
-    caching.read_with_version(for_request=lambda request: [key])
+    read_ahead.read_first(for_request=lambda request: [key])
     in_a_request()
     caching.catalog_version()
     assert read_ahead.get_many([key])[key].viewed == [1]
