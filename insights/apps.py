@@ -16,11 +16,12 @@ class InsightsConfig(AppConfig):
         from recommendations.store import send_after_response_with
 
         from . import receivers
+        from .services.funnel import shopper_views_send, shopper_views_take_pending
 
         uid = "insights.funnel."
         product_viewed.connect(receivers.record_view, dispatch_uid=uid + "view")
         # With the recommender's, in one round trip to Redis once the response has gone.
-        send_after_response_with(receivers.send_views)
+        send_after_response_with(take=shopper_views_take_pending, send=shopper_views_send)
         item_added.connect(receivers.record_cart, dispatch_uid=uid + "cart")
         order_placed.connect(receivers.record_checkout, dispatch_uid=uid + "checkout")
         order_paid.connect(receivers.record_paid, dispatch_uid=uid + "paid")

@@ -19,8 +19,6 @@ from .services.funnel import (
     shopper_events_attach_session,
     shopper_events_record,
     shopper_view_note,
-    shopper_views_flush_pending,
-    shopper_views_send_pending,
     visitor_of,
 )
 
@@ -55,16 +53,6 @@ def record_view(
         channel=kwargs.get("channel") or "web",
         merchant_id=kwargs.get("merchant_id"),  # when the sender knows it: not looked up again
     )
-
-
-def send_views(pipe):
-    """Once the response has gone (recommendations.store.send_after_response): the views noted
-    during the request go to the buffer, in `pipe` with the other apps' writes (services mode),
-    or to the table (shopper_views_flush_pending, which never raises)."""
-    if pipe is None:
-        shopper_views_flush_pending()
-        return None
-    return shopper_views_send_pending(pipe)
 
 
 @_never_fails

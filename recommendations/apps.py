@@ -28,6 +28,7 @@ class RecommendationsConfig(AppConfig):
         from . import receivers
         from .models import SETTINGS_CACHE_KEY, Interaction, RecommenderSettings
         from .selectors.slots import keys_ahead
+        from .services.buffer import interactions_send, interactions_take_pending
         from .store import (
             BEST_SELLERS_KEY,
             LIVE_CACHE_KEY,
@@ -39,7 +40,7 @@ class RecommendationsConfig(AppConfig):
 
         uid = "recommendations."
         # What apps hold until the response has gone, in one round trip (the funnel's too).
-        send_after_response_with(receivers.send_pending_interactions)
+        send_after_response_with(take=interactions_take_pending, send=interactions_send)
         request_finished.connect(send_after_response, dispatch_uid=uid + "after_response")
         product_viewed.connect(receivers.record_product_view, dispatch_uid=uid + "view")
         user_logged_in.connect(receivers.attach_session_history, dispatch_uid=uid + "login")

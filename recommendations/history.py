@@ -85,18 +85,23 @@ def history_key(*, user_id: int | None, session_key: str | None) -> str | None:
 
 
 def history_note_views(
-    views: Iterable[tuple[int | None, str, int, float]], *, write: bool = True
+    views: Iterable[tuple[int | None, str, int, float]],
+    *,
+    write: bool = True,
+    read: dict[str, History] | None = None,
 ) -> dict[str, History]:
     """Fold freshly recorded views (user id, session key, product id, when) into the cached
-    histories that exist (one read, when this request has not read them already, and one write
-    for the lot); absent ones are built on use. Returns the histories changed, by cache key;
-    with `write=False` they are not written (the caller sends them with its own commands)."""
+    histories that exist (one read of those not in `read`, by default the ones this request has
+    read, and one write for the lot); absent ones are built on use. Returns the histories
+    changed, by cache key; with `write=False` they are not written (the caller sends them with
+    its own commands)."""
     by_key: dict[str, list[tuple[int, float]]] = {}
     for user_id, session_key, product_id, at in views:
         key = history_key(user_id=user_id, session_key=session_key)
         if key:
             by_key.setdefault(key, []).append((product_id, at))
-    read = history_read_forget()
+    if read is None:
+        read = history_read_forget()
     if not by_key:
         return {}
     cached = {key: read[key] for key in by_key if key in read}

@@ -11,19 +11,12 @@ from orders.models import Order, OrderLine
 
 from .history import history_forget
 from .models import Interaction, InteractionKind
-from .services.buffer import interactions_flush_pending
 from .services.recording import (
     interaction_record,
     interaction_record_view,
     interactions_attach_session,
 )
 from .services.serving import recommender_settings_changed
-
-
-def send_pending_interactions(pipe) -> None:
-    """Page views noted during the request, sent once the response has gone (in `pipe`, with
-    the other apps' writes: recommendations.store.send_after_response)."""
-    interactions_flush_pending(pipe=pipe)
 
 
 def record_product_view(

@@ -3,8 +3,12 @@ With an in-process cache (embedded mode) nothing is shared and the tables are re
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -91,32 +95,72 @@ def lists_read(kind: str, version_id: int, ids: list[int]) -> list[str | None]:
 
 
 # --- Writes sent once the response has gone ------------------------------------------------------
-# A sender puts its commands in the pipeline it is given (services mode) and may return what to
-# do with their replies; with None (embedded mode) it writes on its own.
-AfterResponse = Callable[[Any], Callable[[list], None] | None]
-_senders: list[AfterResponse] = []
+# What apps note during a request and write only once its response has gone (page views: the
+# recommender's interactions and the shopper's history, the funnel's events). Each app registers
+# two functions: `take()`, run in the request's thread when it ends, takes what the request noted
+# (None: nothing); `send(pipe, taken, batched=...)` puts the writes of a list of what was taken in
+# the pipeline it is given (services mode) and may return what to do with their replies; with
+# pipe None (embedded mode) it writes on its own. With a shared cache and
+# AFTER_RESPONSE_BATCH_SECONDS above 0, what the requests of a process took is sent by a thread of
+# the process, every so often, in one pipeline for all of them (one round trip, and one command
+# per kind rather than per request); a worker that dies loses what it held that long.
+Taken = Any
+Take = Callable[[], Taken | None]
+Send = Callable[..., Callable[[list], None] | None]
+_senders: list[tuple[Take, Send]] = []
+
+# A batch holding this many requests' writes is sent at once, from the request that filled it.
+BATCH_MAX = 1000
 
 
-def send_after_response_with(sender: AfterResponse) -> None:
-    """Have `sender(pipe)` send the writes its app held until the response had gone (the
-    recommender's views and the histories they change, the funnel's views and their sessions)
-    with the other apps', in one round trip to Redis."""
-    if sender not in _senders:
-        _senders.append(sender)
+def send_after_response_with(*, take: Take, send: Send) -> None:
+    """Have `send` write what `take` took of each request once its response has gone (the
+    recommender's views and the histories they change, the funnel's views and their sessions),
+    with the other apps' writes, in one round trip to Redis."""
+    if (take, send) not in _senders:
+        _senders.append((take, send))
 
 
 def send_after_response(sender=None, **kwargs) -> None:
-    """request_finished: every registered sender's writes in one pipeline, one round trip (with
-    a shared cache; each writes on its own otherwise), then each sender's replies to what it
-    sent. Never raises: what cannot be sent is logged and lost."""
+    """request_finished: what the request noted is taken from it, and sent at once (one pipeline
+    for every app's writes, with a shared cache) or, batched, by the process's sending thread.
+    Never raises: what cannot be sent is logged and lost."""
+    taken = []
+    for take, send in _senders:
+        try:
+            value = take()
+        except Exception:
+            log.exception("could not take the writes of %s", getattr(take, "__name__", take))
+            continue
+        if value is not None:
+            taken.append((send, value))
+    if not taken:
+        return
+    if settings.AFTER_RESPONSE_BATCH_SECONDS > 0 and shared_cache():
+        _batch.add(taken)
+    else:
+        _send({send: [value] for send, value in taken}, batched=False)
+
+
+def after_response_flush() -> None:
+    """Send what this process holds of past requests now (its sending thread does every
+    AFTER_RESPONSE_BATCH_SECONDS, and at exit)."""
+    _batch.flush()
+
+
+def _send(taken: dict[Send, list], *, batched: bool) -> None:
+    """Every sender's writes for what was taken, in one pipeline (with a shared cache; each
+    writes on its own otherwise), then each sender's replies to what it sent."""
     pipe = redis_client(write=True).pipeline(transaction=False) if shared_cache() else None
     replies: list[tuple[Callable[[list], None], int, int]] = []
-    for send in _senders:
+    for send, values in taken.items():
         start = len(pipe) if pipe is not None else 0
         try:
-            handle = send(pipe)
+            handle = send(pipe, values, batched=batched)
         except Exception:
             log.exception("could not prepare the writes of %s", getattr(send, "__name__", send))
+            if pipe is not None:  # what it put in before failing is not sent
+                del pipe.command_stack[start:]
             continue
         if handle is not None:
             replies.append((handle, start, len(pipe) if pipe is not None else 0))
@@ -132,3 +176,58 @@ def send_after_response(sender=None, **kwargs) -> None:
             handle(results[start:end])
         except Exception:
             log.exception("could not finish the writes of %s", getattr(handle, "__name__", handle))
+
+
+class _Batch:
+    """What the requests of this process took, until its sending thread sends it (started by
+    the first request that holds something, in the process serving it: a forked worker starts
+    its own). Sent at exit too."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[Send, list] = {}
+        self._count = 0
+        self._waiting = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, taken: list[tuple[Send, Taken]]) -> None:
+        with self._lock:
+            for send, value in taken:
+                self._held.setdefault(send, []).append(value)
+            self._count += 1
+            full = self._count >= BATCH_MAX
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="after-response-writes", daemon=True
+                )
+                self._thread.start()
+            self._waiting.set()
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            held, self._held, self._count = self._held, {}, 0
+            self._waiting.clear()
+        if held:
+            try:
+                _send(held, batched=True)
+            except Exception:
+                log.exception("could not send the writes held after the responses")
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        while True:
+            self._waiting.wait()
+            time.sleep(max(settings.AFTER_RESPONSE_BATCH_SECONDS, 0.01))
+            self.flush()
+            connections.close_all()  # this thread's, opened by a sender that read the table
+
+
+_batch = _Batch()
+os.register_at_fork(after_in_child=lambda: _batch._reset())  # the parent's thread is not here
+atexit.register(after_response_flush)

@@ -10,18 +10,19 @@ product view need not be in the table before the next event is placed in its ses
 read only when the key is missing.
 
 Product views are noted during the request (`shopper_view_note`) and sent on once its response has
-gone (`shopper_views_flush_pending`): with a shared cache to a Redis list, in one call that also
-moves the visitor's session on, which the `insights.flush_views` task drains into the table in bulk
-every few seconds (`shopper_views_flush_buffer`); otherwise (embedded mode, where other processes
-cannot see this one's cache) in one insert. Carts, checkouts and payments are written at once
-(`shopper_events_record`)."""
+gone (`shopper_views_send`; batched with the process's other requests' views, see
+recommendations.store.send_after_response): with a shared cache to a Redis list, in one call that
+also moves the visitor's session on, which the `insights.flush_views` task drains into the table
+in bulk every few seconds (`shopper_views_flush_buffer`); otherwise (embedded mode, where other
+processes cannot see this one's cache) in one insert. Carts, checkouts and payments are written
+at once (`shopper_events_record`)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -59,11 +60,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 # The session of each of a visitor's events (ARGV[4:], their times, each followed by its buffer
-# row when KEYS[2] is given), moved on atomically: the same rule as `continues`, an event older
-# than the visitor's latest starts its own session and leaves the state alone, as the table's
-# latest event would. ARGV[3] is the state to assume when the key is missing ("-": no event yet);
-# empty, the script changes nothing and returns nil, so the caller reads the table and asks again.
-# A row is sent without its closing bracket: its session start is added here.
+# row when KEYS[2] is given), moved on atomically: the same rule as `_session_start`. An event
+# older than the visitor's latest leaves the state alone: one within the latest session's span (a
+# request that ended late, views held by another worker's batch) is in that session, one older
+# than its start starts its own. ARGV[3] is the state to assume when the key is missing ("-": no
+# event yet); empty, the script changes nothing and returns nil, so the caller reads the table and
+# asks again. A row is sent without its closing bracket: its session start is added here.
 _SESSION_SCRIPT = """
 local state = redis.call('GET', KEYS[1])
 if not state then
@@ -81,7 +83,7 @@ for i = 4, #ARGV, step do
   local at = ARGV[i]
   local this
   if last and tonumber(at) < tonumber(last) then
-    this = at
+    if tonumber(at) >= tonumber(start) then this = start else this = at end
   else
     if not (last and tonumber(at) - tonumber(last) <= gap) then start = at end
     last, this = at, start
@@ -145,8 +147,10 @@ def _latest_event(visitor: str) -> tuple[datetime, datetime] | None:
 
 
 def _session_start(visitor: str, at: datetime) -> datetime:
+    """The session of an event at `at`: the latest session's when it continues it or falls
+    within its span (an event recorded late), otherwise its own."""
     last = _latest_event(visitor)
-    if last is not None and continues(last[0], at):
+    if last is not None and (continues(last[0], at) or last[1] <= at < last[0]):
         return last[1]
     return at
 
@@ -207,7 +211,7 @@ def shopper_view_note(
     channel: str,
     merchant_id: int | None = None,
 ) -> None:
-    """Hold a product view until the request's response has gone (shopper_views_flush_pending).
+    """Hold a product view until the request's response has gone (shopper_views_send).
     The merchant, when the caller knows it, spares a look-up in embedded mode."""
     rows = getattr(_pending, "views", None)
     if rows is None:
@@ -215,19 +219,27 @@ def shopper_view_note(
     rows.append((visitor, user_id, product_id, channel, timezone.now(), merchant_id))
 
 
-def shopper_views_flush_pending(pipe=None, sent: list | None = None) -> int:
-    """Send on the views noted during this request (at request_finished, through
-    recommendations.store.send_after_response). With a shared cache: one call of the session
-    script per visitor (in practice one), putting the views in the buffer with their sessions, in
-    `pipe` (sent by the caller with other apps' writes: see shopper_views_send_pending, which
-    passes `sent`, what was put in it) or on its own; otherwise one look-up of the
-    visitor's session and one insert (and one of the products' merchants, when the caller did
-    not say). Never raises: a view that cannot be recorded is logged and lost. Returns how many
-    views were sent on."""
+def shopper_views_take_pending() -> list[tuple] | None:
+    """The views noted during this request, taken from it: None when it noted none."""
     rows = getattr(_pending, "views", None)
     if not rows:
-        return 0
+        return None
     _pending.views = []
+    return rows
+
+
+def shopper_views_send(pipe, taken: list[list[tuple]], *, batched: bool = False):
+    """Send on the views taken from requests (shopper_views_take_pending), once their responses
+    have gone (recommendations.store.send_after_response). With a shared cache: one call of the
+    session script per visitor, putting the views in the buffer with their sessions, in `pipe`
+    (sent by the caller with other apps' writes) or on its own; otherwise one look-up of the
+    visitor's session and one insert (and one of the products' merchants, when the caller did
+    not say). Returns what to do with the script's replies in `pipe`: a visitor it knew nothing
+    of (no reply), or a script Redis does not hold (after a restart: an error), is sent again on
+    its own, which reads the table or loads the script. Never raises: a view that cannot be
+    recorded is logged and lost."""
+    rows = [row for request_rows in taken for row in request_rows]
+    sent: list = []
     try:
         if shared_cache():
             _buffer_views(rows, pipe, sent)
@@ -236,8 +248,26 @@ def shopper_views_flush_pending(pipe=None, sent: list | None = None) -> int:
                 _write_views(rows)  # own transaction usable
     except Exception:
         log.exception("insights: could not record %d product views", len(rows))
+        return None
+    if pipe is None or not sent:
+        return None
+
+    def replied(replies: list) -> None:
+        for (visitor, times, buffered), reply in zip(sent, replies, strict=True):
+            if reply is None or isinstance(reply, Exception):
+                visitor_session_starts(visitor=visitor, times=times, rows=buffered)
+
+    return replied
+
+
+def shopper_views_flush_pending() -> int:
+    """Send on the views noted during this request now (shopper_views_send, on its own). Returns
+    how many views were sent on."""
+    taken = shopper_views_take_pending()
+    if taken is None:
         return 0
-    return len(rows)
+    shopper_views_send(None, [taken])
+    return len(taken)
 
 
 def _buffer_views(rows: list[tuple], pipe=None, sent: list | None = None) -> None:
@@ -258,24 +288,6 @@ def _buffer_views(rows: list[tuple], pipe=None, sent: list | None = None) -> Non
         pipe.evalsha(script.sha, len(keys), *keys, *args)
         if sent is not None:
             sent.append((visitor, times, buffered))
-
-
-def shopper_views_send_pending(pipe) -> Callable[[list], None] | None:
-    """The views noted during this request put in `pipe` (shopper_views_flush_pending), and what
-    to do with the session script's replies: a visitor it knew nothing of (no reply), or a script
-    Redis does not hold (after a restart: an error), is sent again on its own, which reads the
-    table or loads the script."""
-    sent: list = []
-    shopper_views_flush_pending(pipe=pipe, sent=sent)
-    if not sent:
-        return None
-
-    def replied(replies: list) -> None:
-        for (visitor, times, buffered), reply in zip(sent, replies, strict=True):
-            if reply is None or isinstance(reply, Exception):
-                visitor_session_starts(visitor=visitor, times=times, rows=buffered)
-
-    return replied
 
 
 def _write_views(rows: list[tuple]) -> None:

@@ -16,6 +16,7 @@ from catalog.models import Product
 
 from ..history import (
     HISTORY_SECONDS,
+    History,
     history_forget,
     history_note_views,
     history_read_forget,
@@ -49,23 +50,34 @@ def pending_add(*, row: Interaction) -> None:
     rows.append(row)
 
 
-def interactions_flush_pending(pipe=None) -> int:
-    """Send on the interactions noted during this request (at request_finished, through
-    store.send_after_response): with a shared cache, one RPUSH to the buffer with the writes of
-    the shoppers' cached histories they change, in `pipe` (sent by the caller with other apps'
-    writes) or in a round trip of their own; otherwise one insert, then the histories."""
+def interactions_take_pending() -> tuple[list[Interaction], dict[str, History]] | None:
+    """What this request noted (its rows, and the histories it read, which the rows' views are
+    folded into), taken from it: None when it noted nothing."""
     rows = getattr(_pending, "rows", None)
+    read = history_read_forget()
     if not rows:
-        history_read_forget()
-        return 0
+        return None
     _pending.rows = []
+    return rows, read
+
+
+def interactions_send(pipe, taken: list, *, batched: bool = False) -> None:
+    """Send on the interactions taken from requests (interactions_take_pending), once their
+    responses have gone (store.send_after_response): with a shared cache, one RPUSH to the buffer
+    with the writes of the shoppers' cached histories they change, in `pipe` (sent by the caller
+    with other apps' writes) or in a round trip of their own; otherwise one insert, then the
+    histories. One request's views are folded into the histories it read; a batch of several
+    (`batched`) reads them afresh, in one round trip: another process may have changed them
+    since. Never raises: views that cannot be recorded are logged and lost."""
+    rows = [row for request_rows, _read in taken for row in request_rows]
+    read = {} if batched else {key: value for _rows, seen in taken for key, value in seen.items()}
     views = [
         (row.user_id, row.session_key, row.product_id, row.created_at.timestamp()) for row in rows
     ]
     try:
         if shared_cache():
             # The rows and the shoppers' histories with them, in one round trip to Redis.
-            changed = history_note_views(views, write=False)
+            changed = history_note_views(views, write=False, read=read)
             own = pipe is None
             if own:
                 pipe = redis_client(write=True).pipeline(transaction=False)
@@ -83,13 +95,19 @@ def interactions_flush_pending(pipe=None) -> int:
                 pipe.execute()
         else:
             Interaction.objects.bulk_create(rows)
-            history_note_views(views)
+            history_note_views(views, read=read)
     except Exception:  # a lost page view must never break anything else
         log.exception("could not record %d interactions", len(rows))
+
+
+def interactions_flush_pending() -> int:
+    """Send on the interactions noted during this request now (interactions_send). Returns how
+    many rows were sent on."""
+    taken = interactions_take_pending()
+    if taken is None:
         return 0
-    finally:
-        history_read_forget()
-    return len(rows)
+    interactions_send(None, [taken])
+    return len(taken[0])
 
 
 def interactions_flush_buffer(*, batch: int = 5000) -> int:

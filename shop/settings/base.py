@@ -214,6 +214,15 @@ INSIGHTS_DASHBOARD_CACHE_SECONDS = env.int("INSIGHTS_DASHBOARD_CACHE_SECONDS", d
 # worker, manage.py changepassword) must reach the others at once. 0 reads them every request.
 SIGNED_IN_CACHE_SECONDS = env.int("SIGNED_IN_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
+# Page views are written once the response has gone (recommendations.store): with a shared
+# cache, what each process's requests noted is sent together this often, by a thread of the
+# process (one round trip for all of them). A worker that dies loses up to this much of its
+# views; a shopper's "recently viewed" shows a view this much later at most. 0: sent after each
+# response.
+AFTER_RESPONSE_BATCH_SECONDS = env.float(
+    "AFTER_RESPONSE_BATCH_SECONDS", default=0.25 if REDIS_URL else 0
+)
+
 # Django's cached_db sessions, read with the request's first read of the cache
 # (accounts/sessions.py).
 SESSION_ENGINE = "accounts.sessions"

@@ -37,6 +37,9 @@ STOREFRONT_CACHE_SECONDS = 0
 # One process: its local-memory cache is shared by everything a test does, so both passes keep
 # the signed-in user and cart count as a shared cache does (base.py keeps them only with Redis).
 SIGNED_IN_CACHE_SECONDS = 300
+# A request's page views are written when it ends, so the next step of a test sees them (the
+# batching across requests has tests of its own).
+AFTER_RESPONSE_BATCH_SECONDS = 0
 # Every stem of a test catalog is frequent after a rebuild: its searches read the precomputed
 # postings and counts (tests of the scan path raise it).
 SEARCH_FREQUENT_STEM_SHARE = 0.0

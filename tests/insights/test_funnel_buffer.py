@@ -167,8 +167,8 @@ def test_the_cache_places_events_in_sessions_as_the_table_would():
     at = [t0 + timedelta(minutes=m) for m in (0, 10, 45, 50)]
 
     starts = [visitor_session_starts(visitor=visitor, times=[t])[0] for t in at]
-    # An event older than the visitor's latest (a slow request) starts its own, as the table's
-    # latest event would make it; the next event still continues the latest session.
+    # An event older than the latest session's start (a very slow request) starts its own, as
+    # the table's latest event would make it; the next event still continues the latest session.
     late = visitor_session_starts(visitor=visitor, times=[at[2] - timedelta(seconds=1)])
     after = visitor_session_starts(visitor=visitor, times=[at[3] + timedelta(minutes=1)])
 
@@ -177,6 +177,28 @@ def test_the_cache_places_events_in_sessions_as_the_table_would():
     assert after == [at[2]]
     ttl = redis_client().ttl(cache.make_key(STATE_KEY.format(visitor)))
     assert SESSION_GAP.total_seconds() < ttl <= STATE_SECONDS
+
+
+def test_an_event_recorded_late_within_the_latest_sessions_span_is_in_that_session():
+    """A view sent after a later event of its visitor (another worker's batch held it, or its
+    request ended late) is in the session it happened in, from the cache or from the table."""
+    visitor = "u998"
+    t0 = timezone.now() - timedelta(minutes=20)
+    for minutes in (0, 10):
+        ShopperEvent.objects.create(
+            visitor=visitor,
+            session_start=t0,
+            created_at=t0 + timedelta(minutes=minutes),
+            kind=EventKind.VIEW,
+        )
+
+    [late] = visitor_session_starts(visitor=visitor, times=[t0 + timedelta(minutes=5)])
+    [before] = visitor_session_starts(visitor=visitor, times=[t0 - timedelta(minutes=1)])
+    [next_one] = visitor_session_starts(visitor=visitor, times=[t0 + timedelta(minutes=12)])
+
+    assert late == t0
+    assert before == t0 - timedelta(minutes=1)
+    assert next_one == t0
 
 
 @services_only
