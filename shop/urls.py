@@ -25,6 +25,9 @@ if settings.ALIPAY_SANDBOX:
     # The local stand-in for Alipay's gateway; production refuses to switch it on.
     urlpatterns += [path("alipay-sandbox/", include("alipay_sandbox.urls"))]
 urlpatterns += i18n_patterns(
+    # The storefront's pages first: the most requested, they are matched without trying the
+    # others (none of which matches "", "c/<slug>/" or "p/<slug>/").
+    path("", include("catalog.urls")),
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
@@ -34,7 +37,6 @@ urlpatterns += i18n_patterns(
     path("pages/", include("pages.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
-    path("", include("catalog.urls")),
     prefix_default_language=False,
 )
 
