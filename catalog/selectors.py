@@ -713,11 +713,13 @@ def product_page(*, slug: str, variant_id: int | None = None) -> ProductPage:
         product.brand = brand
     variants = _PRODUCT_VARIANTS.run(product=product.pk)
     images = _PRODUCT_IMAGES.run(product=product.pk)
-    reviews = _PRODUCT_REVIEWS.run(product=product.pk)
-    for row in (*variants, *images, *reviews):
-        row.product = product
     ratings = product.published_ratings or {}
     counts = {stars: ratings.get(f"s{stars}", 0) for stars in STARS}
+    # The histogram came with the product: a product nobody has reviewed (most of a catalog)
+    # has no reviews to read.
+    reviews = _PRODUCT_REVIEWS.run(product=product.pk) if any(counts.values()) else []
+    for row in (*variants, *images, *reviews):
+        row.product = product
     total = sum(counts.values()) or 1
     histogram = [(s, counts[s], round(100 * counts[s] / total)) for s in STARS]
     selected = next((v for v in variants if v.id == variant_id), None)

@@ -17,6 +17,7 @@ from catalog.selectors import (
     card_list,
     cards_by_id,
     product_cards,
+    product_page,
 )
 from catalog.services import product_availability_refresh
 from logistics.models import Stock
@@ -24,6 +25,7 @@ from tests.catalog.factories import (
     BrandFactory,
     ProductFactory,
     ProductImageFactory,
+    ReviewFactory,
     VariantFactory,
 )
 from tests.logistics.factories import StockFactory, WarehouseFactory
@@ -210,3 +212,23 @@ def test_page_links_keep_the_filters_and_sort_and_name_the_page_after_the_first(
     assert narrowed == ListingParams(
         sort="price_asc", price_min=Decimal("10.50"), brands=("a b", "c"), in_stock=True
     )
+
+
+def test_the_product_page_reads_reviews_only_for_a_product_with_published_ones(
+    make_product, django_assert_num_queries
+):
+    unreviewed, reviewed, hidden = make_product(), make_product(), make_product()
+    ReviewFactory(product=reviewed, rating=4)
+    ReviewFactory(product=hidden, rating=2, is_published=False)
+    product_page(slug=unreviewed.slug)  # the brand directory read, kept by the process
+
+    with django_assert_num_queries(3):  # product (with its histogram), variants, images
+        page = product_page(slug=unreviewed.slug)
+    assert page.reviews == [] and all(count == 0 for _s, count, _p in page.rating_histogram)
+    with django_assert_num_queries(3):
+        assert product_page(slug=hidden.slug).reviews == []
+
+    with django_assert_num_queries(4):
+        page = product_page(slug=reviewed.slug)
+    assert [r.rating for r in page.reviews] == [4]
+    assert (4, 1, 100) in page.rating_histogram
