@@ -199,7 +199,7 @@ class _Batch:
                 self._held.setdefault(send, []).append(value)
             self._count += 1
             full = self._count >= BATCH_MAX
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="after-response-writes", daemon=True
                 )
@@ -224,8 +224,11 @@ class _Batch:
         while True:
             self._waiting.wait()
             time.sleep(max(settings.AFTER_RESPONSE_BATCH_SECONDS, 0.01))
-            self.flush()
-            connections.close_all()  # this thread's, opened by a sender that read the table
+            self.flush()  # never raises
+            try:
+                connections.close_all()  # this thread's, opened by a sender that read the table
+            except Exception:
+                log.exception("could not close the database connection of the sending thread")
 
 
 _batch = _Batch()

@@ -129,6 +129,29 @@ def test_the_sending_thread_sends_what_the_requests_held_after_the_interval(
         redis_client(write=True).delete(key)
 
 
+def test_a_sending_thread_that_has_ended_is_started_again(batched, monkeypatch):
+    batched.AFTER_RESPONSE_BATCH_SECONDS = 0.05
+    key = f"test-after-response-{uuid.uuid4().hex}"
+    ended = threading.Thread(target=lambda: None)
+    ended.start()
+    ended.join()
+    store._batch._thread = ended
+
+    def send(pipe, values, *, batched):
+        pipe.rpush(key, *values)
+
+    monkeypatch.setattr(store, "_senders", [(lambda: "noted", send)])
+    try:
+        send_after_response()
+        deadline = time.monotonic() + 5
+        while not redis_client().llen(key) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert redis_client().lrange(key, 0, -1) == [b"noted"]
+        assert store._batch._thread is not ended
+    finally:
+        redis_client(write=True).delete(key)
+
+
 def test_a_full_batch_is_sent_by_the_request_that_fills_it(batched, monkeypatch, pipelines):
     key = f"test-after-response-{uuid.uuid4().hex}"
     monkeypatch.setattr(store, "BATCH_MAX", 2)
