@@ -137,9 +137,12 @@ def send_after_response(sender=None, **kwargs) -> None:
     if not taken:
         return
     if settings.AFTER_RESPONSE_BATCH_SECONDS > 0 and shared_cache():
-        _batch.add(taken)
-    else:
-        _send({send: [value] for send, value in taken}, batched=False)
+        try:
+            _batch.add(taken)
+            return
+        except Exception:  # e.g. no thread can be started: sent now instead
+            log.exception("could not hold the writes of a request for the process's next batch")
+    _send({send: [value] for send, value in taken}, batched=False)
 
 
 def after_response_flush() -> None:
@@ -195,15 +198,16 @@ class _Batch:
 
     def add(self, taken: list[tuple[Send, Taken]]) -> None:
         with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                thread = threading.Thread(
+                    target=self._run, name="after-response-writes", daemon=True
+                )
+                thread.start()  # before anything is held: when it fails, the caller sends
+                self._thread = thread
             for send, value in taken:
                 self._held.setdefault(send, []).append(value)
             self._count += 1
             full = self._count >= BATCH_MAX
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="after-response-writes", daemon=True
-                )
-                self._thread.start()
             self._waiting.set()
         if full:
             self.flush()

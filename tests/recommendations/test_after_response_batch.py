@@ -152,6 +152,29 @@ def test_a_sending_thread_that_has_ended_is_started_again(batched, monkeypatch):
         redis_client(write=True).delete(key)
 
 
+def test_writes_are_sent_at_once_when_no_sending_thread_can_be_started(
+    batched, monkeypatch, caplog
+):
+    key = f"test-after-response-{uuid.uuid4().hex}"
+
+    def send(pipe, values, *, batched):
+        pipe.rpush(key, *values)
+
+    def refused(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(store, "_senders", [(lambda: "noted", send)])
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    try:
+        send_after_response()
+        assert redis_client().lrange(key, 0, -1) == [b"noted"]
+        after_response_flush()  # nothing held: not sent twice
+        assert redis_client().lrange(key, 0, -1) == [b"noted"]
+        assert "could not hold the writes" in caplog.text
+    finally:
+        redis_client(write=True).delete(key)
+
+
 def test_a_full_batch_is_sent_by_the_request_that_fills_it(batched, monkeypatch, pipelines):
     key = f"test-after-response-{uuid.uuid4().hex}"
     monkeypatch.setattr(store, "BATCH_MAX", 2)
