@@ -21,7 +21,7 @@ from ..models import (
     Interaction,
     InteractionKind,
 )
-from ..store import shared_cache
+from ..store import after_response_flush, shared_cache
 from .buffer import LOGIN_KEY, LOGIN_SECONDS, interactions_flush_pending, pending_add
 
 if TYPE_CHECKING:
@@ -98,8 +98,10 @@ def _insert_and_note(rows: list[Interaction]) -> None:
 
 def interactions_attach_session(*, user: User, session_key: str) -> int:
     """At login: the anonymous session's history becomes the shopper's: the rows in the table now,
-    and those still in the buffer when it is flushed."""
+    and those still in the buffer when it is flushed. Views this process holds for its next
+    batch (store.send_after_response) are sent first, so the session's history has them."""
     interactions_flush_pending()
+    after_response_flush()
     if not session_key:
         return 0
     if shared_cache():

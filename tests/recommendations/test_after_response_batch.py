@@ -16,13 +16,14 @@ import uuid
 import pytest
 import redis
 from django.core.cache import cache
+from django.urls import reverse
 
 from insights.services.funnel import BUFFER_KEY as FUNNEL_BUFFER_KEY
-from recommendations import store
+from recommendations import selectors, store
 from recommendations.history import history_key, history_note_views
 from recommendations.services.buffer import BUFFER_KEY
 from recommendations.store import after_response_flush, redis_client, send_after_response
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 from .test_buffer import redis_cache  # noqa: F401  (the fixture)
 
@@ -101,6 +102,19 @@ def test_a_batch_folds_its_views_into_the_history_as_it_is_when_sent(client, mak
 
     history = cache.get(history_key(user_id=shopper.pk, session_key=None))
     assert set(history.viewed[:2]) == {seen_here.pk, seen_elsewhere.pk}
+
+
+def test_views_this_process_holds_at_a_login_join_the_accounts_history(
+    client, make_product, batched
+):
+    product = make_product()
+    shopper = UserFactory()
+    client.post(reverse("cart:add"), {"variant": product.variants.first().pk, "quantity": 1})
+    client.get(product.get_absolute_url())  # the visitor's view, held by the process
+
+    client.post(reverse("accounts:login"), {"username": shopper.email, "password": PASSWORD})
+
+    assert selectors.history(user=shopper, session_key=None).viewed == [product.pk]
 
 
 def test_the_sending_thread_sends_what_the_requests_held_after_the_interval(
@@ -236,7 +250,7 @@ def test_what_a_process_holds_is_sent_when_it_exits(redis_url):
 import django
 django.setup()
 from django.conf import settings
-from recommendations import store
+from recommendations import selectors, store
 settings.AFTER_RESPONSE_BATCH_SECONDS = 60
 store._senders[:] = [(lambda: "held at exit", lambda pipe, values, batched: pipe.rpush(
     {key!r}, *values))]
