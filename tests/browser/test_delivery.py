@@ -34,6 +34,9 @@ def test_guest_picks_a_local_delivery_slot(page, screenshot):
     page.select_option("select[name=new-district]", "浦东新区")
     page.fill("input[name=new-street]", "世纪大道 100 号")
     page.fill("input[name=new-postal_code]", "200120")
+    # The options asked for the district replace those shown for the province and the city: a
+    # choice made before they arrive would be wiped (the box is marked loading until then).
+    page.wait_for_selector("[data-delivery-options]:not(.delivery-options-loading)")
     local = page.locator(f"input[name=shipping_method][value='{methods['local'].pk}']")
     local.wait_for()
     local.check()
