@@ -237,7 +237,8 @@ def shopper_views_send(pipe, taken: list[list[tuple]], *, batched: bool = False)
     not say). Returns what to do with the script's replies in `pipe`: a visitor it knew nothing
     of (no reply), or a script Redis does not hold (after a restart: an error), is sent again on
     its own, which reads the table or loads the script. Never raises: a view that cannot be
-    recorded is logged and lost."""
+    recorded is logged and lost. A batch (`batched`) is sent the same way: the script reads each
+    visitor's state in Redis as it is when it runs."""
     rows = [row for request_rows in taken for row in request_rows]
     sent: list = []
     try:

@@ -54,6 +54,31 @@ def pipelines(monkeypatch):
     return sent
 
 
+@pytest.fixture
+def key():
+    """A Redis list of the test's own, which the senders below push what they took to."""
+    name = f"test-after-response-{uuid.uuid4().hex}"
+    yield name
+    redis_client(write=True).delete(name)
+
+
+def pushing(key: str):
+    """A sender writing what it is given to the list `key`."""
+
+    def send(pipe, values, *, batched):
+        pipe.rpush(key, *values)
+
+    return send
+
+
+def pushed(key: str, *, waiting_for: int = 0) -> list[bytes]:
+    """What the list `key` holds, once it holds `waiting_for` entries (5 s at most)."""
+    deadline = time.monotonic() + 5
+    while redis_client().llen(key) < waiting_for and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return redis_client().lrange(key, 0, -1)
+
+
 def recs_buffered() -> list[list]:
     return [json.loads(row) for row in redis_client().lrange(cache.make_key(BUFFER_KEY), 0, -1)]
 
@@ -118,113 +143,74 @@ def test_views_this_process_holds_at_a_login_join_the_accounts_history(
 
 
 def test_the_sending_thread_sends_what_the_requests_held_after_the_interval(
-    batched, monkeypatch, pipelines
+    batched, monkeypatch, pipelines, key
 ):
     batched.AFTER_RESPONSE_BATCH_SECONDS = 0.05
-    key = f"test-after-response-{uuid.uuid4().hex}"
     notes = iter(["first", "second", "third"])
+    monkeypatch.setattr(store, "_senders", [(lambda: next(notes), pushing(key))])
 
-    def send(pipe, values, *, batched):
-        pipe.rpush(key, *values)
+    for _ in range(3):
+        send_after_response()
+    assert pushed(key) == []  # held, not sent by the requests
 
-    monkeypatch.setattr(store, "_senders", [(lambda: next(notes), send)])
-    try:
-        for _ in range(3):
-            send_after_response()
-        assert redis_client().lrange(key, 0, -1) == []  # held, not sent by the requests
-
-        deadline = time.monotonic() + 5
-        while redis_client().llen(key) < 3 and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-        assert redis_client().lrange(key, 0, -1) == [b"first", b"second", b"third"]
-        assert pipelines == [("after-response-writes", ["RPUSH"])]
-    finally:
-        redis_client(write=True).delete(key)
+    assert pushed(key, waiting_for=3) == [b"first", b"second", b"third"]
+    assert pipelines == [("after-response-writes", ["RPUSH"])]
 
 
-def test_a_sending_thread_that_has_ended_is_started_again(batched, monkeypatch):
+def test_a_sending_thread_that_has_ended_is_started_again(batched, monkeypatch, key):
     batched.AFTER_RESPONSE_BATCH_SECONDS = 0.05
-    key = f"test-after-response-{uuid.uuid4().hex}"
     ended = threading.Thread(target=lambda: None)
     ended.start()
     ended.join()
     store._batch._thread = ended
+    monkeypatch.setattr(store, "_senders", [(lambda: "noted", pushing(key))])
 
-    def send(pipe, values, *, batched):
-        pipe.rpush(key, *values)
+    send_after_response()
 
-    monkeypatch.setattr(store, "_senders", [(lambda: "noted", send)])
-    try:
-        send_after_response()
-        deadline = time.monotonic() + 5
-        while not redis_client().llen(key) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert redis_client().lrange(key, 0, -1) == [b"noted"]
-        assert store._batch._thread is not ended
-    finally:
-        redis_client(write=True).delete(key)
+    assert pushed(key, waiting_for=1) == [b"noted"]
+    assert store._batch._thread is not ended
 
 
 def test_writes_are_sent_at_once_when_no_sending_thread_can_be_started(
-    batched, monkeypatch, caplog
+    batched, monkeypatch, caplog, key
 ):
-    key = f"test-after-response-{uuid.uuid4().hex}"
-
-    def send(pipe, values, *, batched):
-        pipe.rpush(key, *values)
-
     def refused(self):
         raise RuntimeError("can't start new thread")
 
-    monkeypatch.setattr(store, "_senders", [(lambda: "noted", send)])
+    monkeypatch.setattr(store, "_senders", [(lambda: "noted", pushing(key))])
     monkeypatch.setattr(threading.Thread, "start", refused)
-    try:
-        send_after_response()
-        assert redis_client().lrange(key, 0, -1) == [b"noted"]
-        after_response_flush()  # nothing held: not sent twice
-        assert redis_client().lrange(key, 0, -1) == [b"noted"]
-        assert "could not hold the writes" in caplog.text
-    finally:
-        redis_client(write=True).delete(key)
+
+    send_after_response()
+    assert pushed(key) == [b"noted"]
+    after_response_flush()  # nothing held: not sent twice
+    assert pushed(key) == [b"noted"]
+    assert "could not hold the writes" in caplog.text
 
 
-def test_a_full_batch_is_sent_by_the_request_that_fills_it(batched, monkeypatch, pipelines):
-    key = f"test-after-response-{uuid.uuid4().hex}"
+def test_a_full_batch_is_sent_by_the_request_that_fills_it(batched, monkeypatch, pipelines, key):
     monkeypatch.setattr(store, "BATCH_MAX", 2)
+    monkeypatch.setattr(store, "_senders", [(lambda: "noted", pushing(key))])
 
-    def send(pipe, values, *, batched):
-        pipe.rpush(key, *values)
+    send_after_response()
+    assert pushed(key) == []
+    send_after_response()
 
-    monkeypatch.setattr(store, "_senders", [(lambda: "noted", send)])
-    try:
-        send_after_response()
-        assert redis_client().llen(key) == 0
-        send_after_response()
-        assert redis_client().lrange(key, 0, -1) == [b"noted", b"noted"]
-        assert pipelines == [(threading.current_thread().name, ["RPUSH"])]
-    finally:
-        redis_client(write=True).delete(key)
+    assert pushed(key) == [b"noted", b"noted"]
+    assert pipelines == [(threading.current_thread().name, ["RPUSH"])]
 
 
-def test_a_sender_that_fails_leaves_the_others_writes_to_be_sent(batched, monkeypatch, caplog):
-    key = f"test-after-response-{uuid.uuid4().hex}"
-
+def test_a_sender_that_fails_leaves_the_others_writes_to_be_sent(batched, monkeypatch, caplog, key):
     def failing(pipe, values, *, batched):
         pipe.rpush(key, "half-prepared")
         raise ValueError("cannot prepare")
 
-    def working(pipe, values, *, batched):
-        pipe.rpush(key, *values)
+    monkeypatch.setattr(store, "_senders", [(lambda: "x", failing), (lambda: "kept", pushing(key))])
 
-    monkeypatch.setattr(store, "_senders", [(lambda: "x", failing), (lambda: "kept", working)])
-    try:
-        send_after_response()
-        after_response_flush()
-        assert redis_client().lrange(key, 0, -1) == [b"kept"]
-        assert "could not prepare the writes of failing" in caplog.text
-    finally:
-        redis_client(write=True).delete(key)
+    send_after_response()
+    after_response_flush()
+
+    assert pushed(key) == [b"kept"]
+    assert "could not prepare the writes of failing" in caplog.text
 
 
 def test_a_forked_worker_holds_nothing_of_its_parent_and_starts_its_own_thread(
@@ -250,7 +236,7 @@ def test_what_a_process_holds_is_sent_when_it_exits(redis_url):
 import django
 django.setup()
 from django.conf import settings
-from recommendations import selectors, store
+from recommendations import store
 settings.AFTER_RESPONSE_BATCH_SECONDS = 60
 store._senders[:] = [(lambda: "held at exit", lambda pipe, values, batched: pipe.rpush(
     {key!r}, *values))]
